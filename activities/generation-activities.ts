@@ -1,0 +1,98 @@
+import { Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import type { ErrorBody } from '../domain/errors';
+import { ProviderError } from '../domain/errors';
+import type { GenerationWorkflowInput, StoredAsset } from '../domain/generation';
+import type { GenerationsRepo } from '../db/generations-repo';
+import { storeOutputs } from '../media/store-outputs';
+import type { Storage } from '../media/storage/types';
+import type { CallContext, ProviderAdapter } from '../providers/types';
+import { withFailureMapping } from './to-failure';
+
+export interface ActivityDeps {
+  repo: GenerationsRepo;
+  storage: Storage;
+  adapterFor: (providerId: string) => ProviderAdapter;
+  logger: Logger;
+}
+
+export type SubmitOutcome = { status: 'succeeded'; assets: StoredAsset[] } | { status: 'pending'; taskId: string };
+export type PollOutcome =
+  | { status: 'pending' | 'running'; progress?: number }
+  | { status: 'succeeded'; assets: StoredAsset[] }
+  | { status: 'canceled' };
+
+function callContext(generationId: string): CallContext {
+  const ctx = Context.current();
+  return { generationId, attempt: ctx.info.attempt, signal: ctx.cancellationSignal };
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { repo, storage, logger } = deps;
+
+  async function persistAssets(generationId: string, assets: StoredAsset[]): Promise<void> {
+    for (const asset of assets) await repo.upsertAsset(generationId, asset);
+  }
+
+  return {
+    async recordRunning(generationId: string): Promise<void> {
+      await withFailureMapping(() => repo.markRunning(generationId));
+    },
+
+    /** One provider call; a sync result is stored before returning, so no bytes cross Temporal. */
+    async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
+      return withFailureMapping(async () => {
+        const { generationId, request, model } = input;
+        const adapter = deps.adapterFor(model.provider);
+        const result = await adapter.submit(request, callContext(generationId));
+        if (result.status === 'pending') {
+          // Persisted at once: if the worker dies now, the task id is not lost with it.
+          await repo.recordProviderTask(generationId, result.taskId);
+          logger.info({ generationId, taskId: result.taskId, model: model.id }, 'provider task submitted');
+          return { status: 'pending', taskId: result.taskId };
+        }
+        const assets = await storeOutputs(storage, generationId, result.outputs);
+        await persistAssets(generationId, assets);
+        return { status: 'succeeded', assets };
+      });
+    },
+
+    async pollProvider(input: GenerationWorkflowInput, taskId: string): Promise<PollOutcome> {
+      return withFailureMapping(async () => {
+        const { generationId, request, model } = input;
+        const adapter = deps.adapterFor(model.provider);
+        if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
+        const result = await adapter.poll(taskId, request, callContext(generationId));
+        if (result.status === 'succeeded') {
+          const assets = await storeOutputs(storage, generationId, result.outputs);
+          await persistAssets(generationId, assets);
+          return { status: 'succeeded', assets };
+        }
+        if (result.status !== 'canceled' && result.progress !== undefined) {
+          await repo.recordProgress(generationId, result.progress);
+        }
+        return result;
+      });
+    },
+
+    async cancelProviderTask(input: GenerationWorkflowInput, taskId: string): Promise<void> {
+      await withFailureMapping(async () => {
+        const adapter = deps.adapterFor(input.model.provider);
+        await adapter.cancel?.(taskId, callContext(input.generationId));
+      });
+    },
+
+    async finishGeneration(
+      generationId: string,
+      status: 'succeeded' | 'failed' | 'canceled',
+      error?: ErrorBody,
+    ): Promise<void> {
+      await withFailureMapping(async () => {
+        await repo.finish(generationId, status, error);
+        logger.info({ generationId, status, errorCode: error?.code }, 'generation finished');
+      });
+    },
+  };
+}
+
+export type GenerationActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,36 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { GenflowError } from '../domain/errors';
+
+/**
+ * Turns any error thrown in an activity into an ApplicationFailure whose `type` is a taxonomy
+ * code, so Temporal's retry policy and the workflow both act on the code, not on a message.
+ */
+export function toApplicationFailure(err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof GenflowError) {
+    return ApplicationFailure.create({
+      type: err.code,
+      message: err.message,
+      nonRetryable: !err.retryable,
+      details: err.details === undefined ? [] : [err.details],
+      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+      cause: err.cause instanceof Error ? err.cause : undefined,
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return ApplicationFailure.create({
+    type: 'INTERNAL_ERROR',
+    message,
+    nonRetryable: false,
+    cause: err instanceof Error ? err : undefined,
+  });
+}
+
+/** Runs an activity body, converting whatever it throws. */
+export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw toApplicationFailure(err);
+  }
+}

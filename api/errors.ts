@@ -1,0 +1,43 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { GenflowError } from '../domain/errors';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+function fromBodyParser(err: unknown): GenflowError | undefined {
+  const e = err as BodyParserError;
+  if (typeof e?.type !== 'string') return undefined;
+  if (e.type === 'entity.too.large') {
+    return new GenflowError('PAYLOAD_TOO_LARGE', `request body is larger than the limit of ${e.limit ?? '?'} bytes`, {
+      details: { limitBytes: e.limit },
+    });
+  }
+  if (e.type === 'entity.parse.failed') return new GenflowError('INVALID_REQUEST', 'request body is not valid JSON');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new GenflowError('INVALID_REQUEST', 'unsupported request body encoding');
+  }
+  return undefined;
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (req) => {
+    throw new GenflowError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
+  };
+}
+
+/** Every error leaves the API as `{ error: { code, message, details? } }` with the code's status. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const known = err instanceof GenflowError ? err : fromBodyParser(err);
+    const error = known ?? new GenflowError('INTERNAL_ERROR', 'internal error');
+    if (!known || error.status >= 500) {
+      logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    }
+    if (error.retryAfterMs !== undefined) res.setHeader('Retry-After', Math.ceil(error.retryAfterMs / 1000));
+    res.status(error.status).json({ error: error.toBody() });
+  };
+}

@@ -1,0 +1,31 @@
+import { Client } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../runtime/logger';
+import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
+import { openServices } from '../runtime/services';
+import { connectClient } from '../runtime/temporal';
+import { createApp } from './app';
+import { closeServer, listen } from './server';
+
+/** The API as its own process (production): Temporal and Postgres are external. */
+const config = loadConfigOrExit(requireSharedDatabase);
+const logger = createLogger(config.LOG_LEVEL, 'genflow-api');
+const services = await openServices(config, logger);
+const connection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const app = createApp({
+  repo: services.repo,
+  storage: services.storage,
+  temporal,
+  logger,
+  bodyLimit: config.GENFLOW_BODY_LIMIT,
+  taskQueue: config.GENFLOW_TASK_QUEUE,
+  ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+});
+const server = await listen(app, config.PORT, config.HOST);
+logger.info({ port: (server.address() as AddressInfo).port }, 'genflow API listening');
+onShutdown(logger, async () => {
+  await closeServer(server);
+  await connection.close();
+  await services.close();
+});

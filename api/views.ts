@@ -1,0 +1,46 @@
+import type { GenerationView } from '../domain/generation';
+import type { GenerationStatus } from '../domain/status';
+import type { AssetRow, GenerationRow } from '../db/schema';
+
+const iso = (d: Date | string | null): string | undefined =>
+  d === null ? undefined : (d instanceof Date ? d : new Date(d)).toISOString();
+
+export function assetUrl(baseUrl: string, assetId: string): string {
+  return `${baseUrl}/v1/assets/${assetId}/content`;
+}
+
+export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: string): GenerationView {
+  const view: GenerationView = {
+    id: row.id,
+    model: row.model,
+    provider: row.provider,
+    kind: row.kind,
+    status: row.status as GenerationStatus,
+    progress: Number(row.progress),
+    prompt: row.prompt,
+    parameters: row.parameters,
+    outputs: assets.map((a) => ({
+      id: a.id,
+      url: assetUrl(baseUrl, a.id),
+      contentType: a.content_type,
+      bytes: Number(a.bytes),
+      sha256: a.sha256,
+      ...(a.width !== null ? { width: a.width } : {}),
+      ...(a.height !== null ? { height: a.height } : {}),
+      ...(a.duration_seconds !== null ? { durationSeconds: Number(a.duration_seconds) } : {}),
+    })),
+    createdAt: iso(row.created_at) ?? '',
+  };
+  if (row.error_code) {
+    view.error = {
+      code: row.error_code,
+      message: row.error_message ?? '',
+      ...(row.error_details !== null ? { details: row.error_details } : {}),
+    };
+  }
+  const startedAt = iso(row.started_at);
+  if (startedAt) view.startedAt = startedAt;
+  const completedAt = iso(row.completed_at);
+  if (completedAt) view.completedAt = completedAt;
+  return view;
+}

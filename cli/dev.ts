@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { closeServer, listen } from '../api/server';
+import { startDevTemporal, type DevTemporal } from '../runtime/dev-temporal';
+import { createLogger } from '../runtime/logger';
+import { loadConfigOrExit, onShutdown } from '../runtime/process';
+import { openServices } from '../runtime/services';
+import { connectClient, connectWorker } from '../runtime/temporal';
+import { createGenflowWorker } from '../workers/create-worker';
+
+/**
+ * The embedded stack in one process: a Temporal dev server (unless TEMPORAL_ADDRESS is set),
+ * the database (PGlite unless DATABASE_URL is set), local storage, the worker and the API.
+ */
+export async function runDev(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.LOG_LEVEL, 'genflow');
+  mkdirSync(resolve(config.GENFLOW_HOME), { recursive: true });
+
+  let devTemporal: DevTemporal | undefined;
+  if (!config.TEMPORAL_ADDRESS) {
+    logger.info('starting the Temporal dev server');
+    devTemporal = await startDevTemporal(config);
+  }
+  const address = config.TEMPORAL_ADDRESS ?? devTemporal!.address;
+
+  const services = await openServices(config, logger);
+  const workerConnection = await connectWorker(address, config);
+  const worker = await createGenflowWorker({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: { repo: services.repo, storage: services.storage, adapterFor: services.adapterFor, logger },
+    taskQueue: config.GENFLOW_TASK_QUEUE,
+    maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
+  });
+  const running = worker.run();
+
+  const clientConnection = await connectClient(address, config);
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    repo: services.repo,
+    storage: services.storage,
+    temporal,
+    logger,
+    bodyLimit: config.GENFLOW_BODY_LIMIT,
+    taskQueue: config.GENFLOW_TASK_QUEUE,
+    ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+  });
+  const server = await listen(app, config.PORT, config.HOST);
+  const port = (server.address() as AddressInfo).port;
+
+  onShutdown(logger, async () => {
+    await closeServer(server);
+    worker.shutdown();
+    await running;
+    await clientConnection.close();
+    await workerConnection.close();
+    await services.close();
+    await devTemporal?.stop();
+  });
+
+  process.stdout.write(
+    [
+      '',
+      `  genflow API   http://${config.HOST}:${port}`,
+      devTemporal ? `  Temporal UI   ${devTemporal.uiUrl}` : `  Temporal      ${address} (external)`,
+      `  data          ${resolve(config.GENFLOW_HOME)} (${services.db.kind})`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n') + '\n',
+  );
+  await running;
+}

@@ -1,0 +1,119 @@
+import { sql, type Kysely } from 'kysely';
+import type { ErrorBody } from '../domain/errors';
+import type { StoredAsset } from '../domain/generation';
+import type { GenerationStatus } from '../domain/status';
+import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
+
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
+
+/** Terminal rows are never rewritten: a late activity retry must not undo a final state. */
+const NOT_TERMINAL = ['queued', 'running'] as const;
+
+export function createGenerationsRepo(db: Kysely<Database>) {
+  return {
+    /**
+     * Inserts a new generation. With an idempotency key already taken, returns the existing
+     * row instead (`created: false`), also when two requests race for the same key.
+     */
+    async insert(row: NewGeneration): Promise<{ row: GenerationRow; created: boolean }> {
+      try {
+        const inserted = await db.insertInto('generations').values(row).returningAll().executeTakeFirstOrThrow();
+        return { row: inserted, created: true };
+      } catch (err) {
+        if (row.idempotency_key && isUniqueViolation(err)) {
+          const existing = await this.findByIdempotencyKey(row.idempotency_key);
+          if (existing) return { row: existing, created: false };
+        }
+        throw err;
+      }
+    },
+
+    findById(id: string): Promise<GenerationRow | undefined> {
+      return db.selectFrom('generations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    findByIdempotencyKey(key: string): Promise<GenerationRow | undefined> {
+      return db.selectFrom('generations').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    },
+
+    async markRunning(id: string): Promise<void> {
+      await db
+        .updateTable('generations')
+        .set({ status: 'running', started_at: sql`coalesce(started_at, now())`, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .where('status', 'in', NOT_TERMINAL)
+        .execute();
+    },
+
+    async recordProviderTask(id: string, taskId: string): Promise<void> {
+      await db
+        .updateTable('generations')
+        .set({ provider_task_id: taskId, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async recordProgress(id: string, progress: number): Promise<void> {
+      await db
+        .updateTable('generations')
+        .set({ progress, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .where('status', 'in', NOT_TERMINAL)
+        .execute();
+    },
+
+    async finish(id: string, status: Exclude<GenerationStatus, 'queued' | 'running'>, error?: ErrorBody): Promise<void> {
+      await db
+        .updateTable('generations')
+        .set({
+          status,
+          progress: status === 'succeeded' ? 1 : sql<number>`progress`,
+          error_code: error?.code ?? null,
+          error_message: error?.message ?? null,
+          error_details: error?.details === undefined ? null : JSON.stringify(error.details),
+          completed_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .where('status', 'in', NOT_TERMINAL)
+        .execute();
+    },
+
+    async upsertAsset(generationId: string, asset: StoredAsset): Promise<void> {
+      const values = {
+        id: asset.id,
+        generation_id: generationId,
+        index: asset.index,
+        storage_key: asset.storageKey,
+        content_type: asset.contentType,
+        bytes: asset.bytes,
+        sha256: asset.sha256,
+        width: asset.width ?? null,
+        height: asset.height ?? null,
+        duration_seconds: asset.durationSeconds ?? null,
+      };
+      await db
+        .insertInto('assets')
+        .values(values)
+        .onConflict((oc) => oc.columns(['generation_id', 'index']).doUpdateSet({ ...values, id: (eb) => eb.ref('assets.id') }))
+        .execute();
+    },
+
+    listAssets(generationId: string): Promise<AssetRow[]> {
+      return db.selectFrom('assets').selectAll().where('generation_id', '=', generationId).orderBy('index').execute();
+    },
+
+    findAsset(id: string): Promise<AssetRow | undefined> {
+      return db.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async ping(): Promise<void> {
+      await sql`select 1`.execute(db);
+    },
+  };
+}
+export type GenerationsRepo = ReturnType<typeof createGenerationsRepo>;

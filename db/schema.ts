@@ -1,0 +1,55 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** jsonb columns: written as JSON text, read back as parsed values. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface GenerationsTable {
+  id: string;
+  workflow_id: string;
+  model: string;
+  provider: string;
+  kind: string;
+  status: string;
+  progress: Generated<number>;
+  prompt: string;
+  parameters: Json<Record<string, unknown>>;
+  input_images: Json<string[]>;
+  number_of_outputs: number;
+  provider_task_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_details: Json<unknown> | null;
+  idempotency_key: string | null;
+  request_hash: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface AssetsTable {
+  id: string;
+  generation_id: string;
+  index: number;
+  storage_key: string;
+  content_type: string;
+  // bigint: a video can exceed 2 GiB. pg returns int8 as a string, hence the read type.
+  bytes: ColumnType<string | number, number, number>;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  duration_seconds: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface Database {
+  generations: GenerationsTable;
+  assets: AssetsTable;
+}
+
+export type GenerationRow = Selectable<GenerationsTable>;
+export type NewGeneration = Insertable<GenerationsTable>;
+export type GenerationUpdate = Updateable<GenerationsTable>;
+export type AssetRow = Selectable<AssetsTable>;

@@ -1,0 +1,32 @@
+export const ModelKind = {
+  textToImage: 'text-to-image',
+  imageToImage: 'image-to-image',
+  textToVideo: 'text-to-video',
+  imageToVideo: 'image-to-video',
+  textToSpeech: 'text-to-speech',
+  textToText: 'text-to-text',
+  upscale: 'upscale',
+} as const;
+export type ModelKind = (typeof ModelKind)[keyof typeof ModelKind];
+export const MODEL_KINDS = Object.values(ModelKind) as [ModelKind, ...ModelKind[]];
+
+/** How a model accepts input images. */
+export type InputImageMode = 'url' | 'base64' | 'either';
+
+/**
+ * How the workflow waits for an async provider job: first poll after `initialDelayMs`,
+ * then doubling up to `maxIntervalMs`, and giving up after `maxTotalMs`.
+ */
+export interface PollingPolicy {
+  initialDelayMs: number;
+  maxIntervalMs: number;
+  maxTotalMs: number;
+}
+
+/** What a workflow needs to know about a model; plain data so it can cross into workflow code. */
+export interface ModelRuntime {
+  id: string;
+  provider: string;
+  async: boolean;
+  polling: PollingPolicy;
+}

@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.genflow/', 'test/replay/histories/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      // Workflow code runs in Temporal's deterministic sandbox: only domain/ and types.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../activities/*', '../providers/*', '../db/*', '../media/*', '../api/*', '../workers/*'], allowTypeImports: true, message: 'workflows import only domain/ and activity types' },
+            { group: ['node:*'], message: 'workflows must not import Node modules' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    // Typed mocks implement async interfaces without awaiting anything.
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+);

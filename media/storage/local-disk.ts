@@ -1,0 +1,68 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PutResult, Storage, StoredObject } from './types';
+
+/** Stores objects as files under `root`; writes go to a temp file renamed into place. */
+export class LocalDiskStorage implements Storage {
+  readonly kind = 'local';
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private pathFor(key: string): string {
+    const full = resolve(this.root, key);
+    // Keys come from our own code, but a key must never escape the media folder.
+    if (!full.startsWith(this.root + sep)) throw new Error(`storage key escapes the media folder: ${key}`);
+    return full;
+  }
+
+  async put(key: string, body: Readable | Buffer, _contentType: string): Promise<PutResult> {
+    const target = this.pathFor(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${randomUUID()}.part`;
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    try {
+      await pipeline(source, meter, createWriteStream(temp));
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const path = this.pathFor(key);
+    try {
+      const info = await stat(path);
+      return { stream: createReadStream(path), bytes: info.size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathFor(key), { force: true });
+  }
+
+  async ping(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await stat(this.root);
+  }
+}

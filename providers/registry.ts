@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { ModelKind } from '../domain/models';
+import { localProvider } from './local';
+import type { ModelSpec, Provider } from './types';
+
+/** The one place a provider is registered. */
+export const providers: Readonly<Record<string, Provider>> = {
+  [localProvider.id]: localProvider,
+};
+
+export interface ModelEntry {
+  provider: Provider;
+  model: ModelSpec;
+}
+
+const modelIndex = new Map<string, ModelEntry>(
+  Object.values(providers).flatMap((provider) => provider.models.map((model) => [model.id, { provider, model }] as const)),
+);
+
+export function findModel(id: string): ModelEntry | undefined {
+  return modelIndex.get(id);
+}
+
+export function listModels(): ModelEntry[] {
+  return [...modelIndex.values()];
+}
+
+export function modelsOfKind(kind: ModelKind): ModelEntry[] {
+  return listModels().filter((entry) => entry.model.kinds.includes(kind));
+}
+
+export type ParametersOf<M extends ModelSpec> = z.infer<M['parameters']>;

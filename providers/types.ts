@@ -1,0 +1,71 @@
+import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import type { GenerationRequest } from '../domain/generation';
+import type { InputImageMode, ModelKind } from '../domain/models';
+
+/**
+ * One row of a provider's declarative model table. `P` is the zod schema of the model's
+ * parameters; its defaults are applied by the API before a workflow starts.
+ */
+export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {
+  /** `<provider>/<model>` */
+  id: string;
+  kinds: readonly ModelKind[];
+  description: string;
+  parameters: P;
+  inputImages: { mode: InputImageMode; max: number };
+  async: boolean;
+  /** Typical job length; the first poll of an async job waits about this long. */
+  expectedDurationSeconds: number;
+  /** After this the job fails with TASK_TIMEOUT. */
+  maxDurationSeconds: number;
+  /** Estimated cost in USD of one request. */
+  price?: (parameters: z.infer<P>, numberOfOutputs: number) => number;
+}
+
+/** An output as the provider hands it over: bytes (buffered or streamed) or a URL to fetch. */
+export type ProviderOutput =
+  | { type: 'bytes'; data: Buffer; contentType: string }
+  | { type: 'stream'; stream: Readable; contentType: string }
+  | { type: 'url'; url: string; contentType?: string };
+
+export type SubmitResult =
+  | { status: 'succeeded'; outputs: ProviderOutput[] }
+  | { status: 'pending'; taskId: string };
+
+export type PollResult =
+  | { status: 'pending' | 'running'; progress?: number }
+  | { status: 'succeeded'; outputs: ProviderOutput[] }
+  | { status: 'canceled' };
+// A failed job is reported by throwing a ProviderError with the matching code.
+
+export interface CallContext {
+  generationId: string;
+  /** Temporal's attempt number of the current activity, starting at 1. */
+  attempt: number;
+  /** One key from the provider's pool, when it needs one. */
+  apiKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface ProviderAdapter {
+  submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult>;
+  poll?(taskId: string, request: GenerationRequest, ctx: CallContext): Promise<PollResult>;
+  cancel?(taskId: string, ctx: CallContext): Promise<void>;
+}
+
+export interface Provider {
+  id: string;
+  displayName: string;
+  models: readonly ModelSpec[];
+  /** Whether calls need an API key from the pool. */
+  requiresApiKey: boolean;
+  createAdapter(env: ProviderEnv): ProviderAdapter;
+}
+
+/** What a provider may read from its environment (base URL override, data folder). */
+export interface ProviderEnv {
+  /** Folder a provider may keep local state in (the `local` provider's jobs). */
+  dataDir: string;
+  baseUrl?: string;
+}

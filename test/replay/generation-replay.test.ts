@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+
+const dir = 'test/replay/histories';
+
+/**
+ * Replays every recorded history against the current workflow code: a change that makes
+ * the workflow issue different commands for the same history fails here, not in production.
+ * Record new histories with `npm run test:record-histories`.
+ */
+describe('replay of recorded workflow histories', () => {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+  it('has recorded histories for generationWorkflow', () => {
+    expect(files.filter((f) => f.startsWith('generation-')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(files)('%s replays deterministically', async (file) => {
+    const history: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file),
+    ).resolves.toBeUndefined();
+  });
+});

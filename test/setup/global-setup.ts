@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { resolveBinary } from '../../runtime/binaries';
+import { workflowsPath } from '../../workers/create-worker';
+import { requireAll } from '../support/require-all';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Address of the Temporal dev server shared by the run, or null when none could start. */
+    temporalAddress: string | null;
+    /** Path of the workflow bundle built once for the run. */
+    workflowBundlePath: string;
+  }
+}
+
+/**
+ * One Temporal dev server and one workflow bundle for the whole run: the SDK waits only a few
+ * seconds for an ephemeral server, and bundling costs seconds too, so neither is done per file.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (requireAll() && !process.env.DATABASE_URL) {
+    throw new Error('GENFLOW_REQUIRE_ALL=1 but DATABASE_URL is not set: CI must run the suites against a real Postgres');
+  }
+  const dir = resolve('.genflow/test');
+  mkdirSync(dir, { recursive: true });
+
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  project.provide('workflowBundlePath', bundlePath);
+
+  const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
+  if (!cli) {
+    if (requireAll()) throw new Error('GENFLOW_REQUIRE_ALL=1 but no `temporal` CLI was found (scripts/setup-machine.sh installs it)');
+    project.provide('temporalAddress', null);
+    return async () => undefined;
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      ip: '127.0.0.1',
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  project.provide('temporalAddress', env.address);
+  return () => env.teardown();
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { closeServer, listen } from '../../api/server';
+import { openAndMigrate, type DbHandle } from '../../db/connect';
+import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
+import type { GenerationView } from '../../domain/generation';
+import { LocalDiskStorage } from '../../media/storage/local-disk';
+import { createAdapterLookup } from '../../runtime/services';
+import { createGenflowWorker } from '../../workers/create-worker';
+
+export interface Stack {
+  baseUrl: string;
+  home: string;
+  taskQueue: string;
+  db: DbHandle;
+  repo: GenerationsRepo;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+export const temporalAddress = inject('temporalAddress');
+
+/** A test database: the run's Postgres when DATABASE_URL is set, else a fresh PGlite. */
+export function openTestDatabase(home: string): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL;
+  return openAndMigrate({ ...(url ? { databaseUrl: url } : {}), home });
+}
+
+export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** API + worker in this process against the run's Temporal dev server, on a task queue of its own. */
+export async function startStack(): Promise<Stack> {
+  if (!temporalAddress) throw new Error('no Temporal server for this run');
+  const home = mkdtempSync(join(tmpdir(), 'genflow-test-'));
+  const taskQueue = `test-${randomUUID()}`;
+  const db = await openTestDatabase(home);
+  const repo = createGenerationsRepo(db.db);
+  const storage = new LocalDiskStorage(join(home, 'media'));
+
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker: Worker = await createGenflowWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    deps: { repo, storage, adapterFor: createAdapterLookup(home), logger: testLogger },
+  });
+  const running = worker.run();
+
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  const app = createApp({ repo, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
+  const server: Server = await listen(app, 0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    home,
+    taskQueue,
+    db,
+    repo,
+    client,
+    async stop() {
+      await closeServer(server);
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await db.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function getGeneration(baseUrl: string, id: string): Promise<GenerationView> {
+  const res = await fetch(`${baseUrl}/v1/generations/${id}`);
+  if (res.status !== 200) throw new Error(`GET generation ${id}: HTTP ${res.status}`);
+  return (await res.json()) as GenerationView;
+}
+
+/** Polls the API until the generation satisfies `done`, failing after `timeoutMs`. */
+export async function waitForGeneration(
+  baseUrl: string,
+  id: string,
+  done: (g: GenerationView) => boolean = (g) => ['succeeded', 'failed', 'canceled'].includes(g.status),
+  timeoutMs = 60_000,
+): Promise<GenerationView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const g = await getGeneration(baseUrl, id);
+    if (done(g)) return g;
+    if (Date.now() > deadline) throw new Error(`generation ${id} still ${g.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,28 @@
+import { createLogger } from '../runtime/logger';
+import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
+import { openServices } from '../runtime/services';
+import { connectWorker } from '../runtime/temporal';
+import { createGenflowWorker } from './create-worker';
+
+/** The worker as its own process (production): Temporal and Postgres are external. */
+const config = loadConfigOrExit(requireSharedDatabase);
+const logger = createLogger(config.LOG_LEVEL, 'genflow-worker');
+const services = await openServices(config, logger);
+const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
+const worker = await createGenflowWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  deps: { repo: services.repo, storage: services.storage, adapterFor: services.adapterFor, logger },
+  taskQueue: config.GENFLOW_TASK_QUEUE,
+  maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
+});
+const running = worker.run();
+onShutdown(logger, async () => {
+  // shutdown() stops polling and lets in-flight activities finish before run() resolves.
+  worker.shutdown();
+  await running;
+  await connection.close();
+  await services.close();
+});
+logger.info({ taskQueue: worker.options.taskQueue }, 'genflow worker running');
+await running;

@@ -1,0 +1,97 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type { GenerationActivities } from '../activities/generation-activities';
+import type { ErrorBody } from '../domain/errors';
+import type { GenerationProgress, GenerationResult, GenerationWorkflowInput, StoredAsset } from '../domain/generation';
+import { pollDelayMs } from '../domain/polling';
+import { toErrorBody } from './failures';
+
+/** Bookkeeping against our own database: retried until it works, so an outage only delays. */
+const bookkeeping = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Provider calls: bounded retries; non-retryable codes fail at once (set by the activity). */
+const providerRetry = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 };
+// A sync provider may take minutes to render; a status check or a cancel is one quick request,
+// and a short timeout lets a poll lost with a crashed worker be retried soon.
+const submitter = proxyActivities<GenerationActivities>({ startToCloseTimeout: '5 minutes', retry: providerRetry });
+const poller = proxyActivities<GenerationActivities>({ startToCloseTimeout: '30 seconds', retry: providerRetry });
+
+export const progressQuery = defineQuery<GenerationProgress>('progress');
+
+export async function generationWorkflow(input: GenerationWorkflowInput): Promise<GenerationResult> {
+  const state: GenerationProgress = { status: 'queued', progress: 0, polls: 0 };
+  setHandler(progressQuery, () => state);
+
+  await bookkeeping.recordRunning(input.generationId);
+  state.status = 'running';
+
+  try {
+    const submitted = await submitter.submitToProvider(input);
+    let assets: StoredAsset[];
+    if (submitted.status === 'succeeded') {
+      assets = submitted.assets;
+    } else {
+      state.providerTaskId = submitted.taskId;
+      assets = await waitForTask(input, submitted.taskId, state);
+    }
+    await bookkeeping.finishGeneration(input.generationId, 'succeeded');
+    state.status = 'succeeded';
+    state.progress = 1;
+    return { status: 'succeeded', assets };
+  } catch (err) {
+    if (isCancellation(err)) {
+      // The workflow's own scope is cancelled; cleanup must still run to completion.
+      await CancellationScope.nonCancellable(async () => {
+        if (state.providerTaskId) await poller.cancelProviderTask(input, state.providerTaskId).catch(() => undefined);
+        await bookkeeping.finishGeneration(input.generationId, 'canceled', { code: 'CANCELED', message: 'canceled' });
+      });
+      state.status = 'canceled';
+      throw err;
+    }
+    const error = toErrorBody(err);
+    const status = error.code === 'CANCELED' ? 'canceled' : 'failed';
+    await bookkeeping.finishGeneration(input.generationId, status, error);
+    state.status = status;
+    // Failing the workflow (not returning) keeps the Temporal UI's status filter truthful.
+    throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true, details: [error] });
+  }
+}
+
+async function waitForTask(input: GenerationWorkflowInput, taskId: string, state: GenerationProgress): Promise<StoredAsset[]> {
+  const policy = input.model.polling;
+  const started = Date.now();
+  for (let poll = 0; ; poll++) {
+    const elapsed = Date.now() - started;
+    if (elapsed >= policy.maxTotalMs) {
+      await poller.cancelProviderTask(input, taskId).catch(() => undefined);
+      throw timeoutFailure(policy.maxTotalMs);
+    }
+    await sleep(Math.min(pollDelayMs(policy, poll), policy.maxTotalMs - elapsed));
+    const result = await poller.pollProvider(input, taskId);
+    state.polls += 1;
+    if (result.status === 'succeeded') return result.assets;
+    if (result.status === 'canceled') {
+      const error: ErrorBody = { code: 'CANCELED', message: 'the provider canceled the task' };
+      throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+    }
+    if (result.progress !== undefined) state.progress = result.progress;
+  }
+}
+
+function timeoutFailure(maxTotalMs: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'TASK_TIMEOUT',
+    message: `the provider task did not finish within ${Math.round(maxTotalMs / 1000)} s`,
+    nonRetryable: true,
+  });
+}

@@ -1,0 +1,1 @@
+export { generationWorkflow, progressQuery } from './generation';
