@@ -6,13 +6,13 @@ import type { GenerationWorkflowInput, StoredAsset } from '../domain/generation'
 import type { GenerationsRepo } from '../db/generations-repo';
 import { storeOutputs } from '../media/store-outputs';
 import type { Storage } from '../media/storage/types';
-import type { CallContext, ProviderAdapter } from '../providers/types';
+import type { ProviderRuntime } from '../providers/runtime';
 import { withFailureMapping } from './to-failure';
 
 export interface ActivityDeps {
   repo: GenerationsRepo;
   storage: Storage;
-  adapterFor: (providerId: string) => ProviderAdapter;
+  providers: ProviderRuntime;
   logger: Logger;
 }
 
@@ -22,7 +22,7 @@ export type PollOutcome =
   | { status: 'succeeded'; assets: StoredAsset[] }
   | { status: 'canceled' };
 
-function callContext(generationId: string): CallContext {
+function callContext(generationId: string) {
   const ctx = Context.current();
   return { generationId, attempt: ctx.info.attempt, signal: ctx.cancellationSignal };
 }
@@ -43,8 +43,9 @@ export function createActivities(deps: ActivityDeps) {
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
       return withFailureMapping(async () => {
         const { generationId, request, model } = input;
-        const adapter = deps.adapterFor(model.provider);
-        const result = await adapter.submit(request, callContext(generationId));
+        const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) =>
+          adapter.submit(request, ctx),
+        );
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
           await repo.recordProviderTask(generationId, result.taskId);
@@ -60,9 +61,10 @@ export function createActivities(deps: ActivityDeps) {
     async pollProvider(input: GenerationWorkflowInput, taskId: string): Promise<PollOutcome> {
       return withFailureMapping(async () => {
         const { generationId, request, model } = input;
-        const adapter = deps.adapterFor(model.provider);
-        if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
-        const result = await adapter.poll(taskId, request, callContext(generationId));
+        const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) => {
+          if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
+          return adapter.poll(taskId, request, ctx);
+        });
         if (result.status === 'succeeded') {
           const assets = await storeOutputs(storage, generationId, result.outputs);
           await persistAssets(generationId, assets);
@@ -77,8 +79,9 @@ export function createActivities(deps: ActivityDeps) {
 
     async cancelProviderTask(input: GenerationWorkflowInput, taskId: string): Promise<void> {
       await withFailureMapping(async () => {
-        const adapter = deps.adapterFor(input.model.provider);
-        await adapter.cancel?.(taskId, callContext(input.generationId));
+        await deps.providers.call(input.model.provider, callContext(input.generationId), (adapter, ctx) =>
+          adapter.cancel ? adapter.cancel(taskId, ctx) : Promise.resolve(),
+        );
       });
     },
 

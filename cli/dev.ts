@@ -32,7 +32,7 @@ export async function runDev(): Promise<void> {
   const worker = await createGenflowWorker({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: { repo: services.repo, storage: services.storage, adapterFor: services.adapterFor, logger },
+    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
     taskQueue: config.GENFLOW_TASK_QUEUE,
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
   });

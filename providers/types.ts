@@ -60,12 +60,17 @@ export interface Provider {
   models: readonly ModelSpec[];
   /** Whether calls need an API key from the pool. */
   requiresApiKey: boolean;
+  /** The real service's base URL; `GENFLOW_<PROVIDER>_BASE_URL` overrides it (e.g. a local fake). */
+  defaultBaseUrl?: string;
   createAdapter(env: ProviderEnv): ProviderAdapter;
 }
 
-/** What a provider may read from its environment (base URL override, data folder). */
+/** What an adapter is built with: where to send requests and where it may keep state. */
 export interface ProviderEnv {
   /** Folder a provider may keep local state in (the `local` provider's jobs). */
   dataDir: string;
-  baseUrl?: string;
+  /** Base URL without a trailing slash: the override from the environment or the default. */
+  baseUrl: string;
+  /** The fetch to use; tests may pass one that records calls. */
+  fetch: typeof fetch;
 }

@@ -1,34 +1,18 @@
-import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
 import { openAndMigrate, mediaDirFor, type DbHandle } from '../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import type { Storage } from '../media/storage/types';
-import { providers } from '../providers/registry';
-import type { ProviderAdapter } from '../providers/types';
+import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
 export interface Services {
   db: DbHandle;
   repo: GenerationsRepo;
   storage: Storage;
-  adapterFor: (providerId: string) => ProviderAdapter;
+  providers: ProviderRuntime;
   close(): Promise<void>;
-}
-
-export function createAdapterLookup(dataDir: string): (providerId: string) => ProviderAdapter {
-  const adapters = new Map<string, ProviderAdapter>();
-  return (providerId) => {
-    let adapter = adapters.get(providerId);
-    if (!adapter) {
-      const provider = providers[providerId];
-      if (!provider) throw new Error(`unknown provider '${providerId}'`);
-      adapter = provider.createAdapter({ dataDir: resolve(dataDir, 'providers', providerId) });
-      adapters.set(providerId, adapter);
-    }
-    return adapter;
-  };
 }
 
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
@@ -43,7 +27,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     db,
     repo: createGenerationsRepo(db.db),
     storage,
-    adapterFor: createAdapterLookup(config.GENFLOW_HOME),
+    providers: createProviderRuntime({ dataDir: config.GENFLOW_HOME, env: process.env }),
     close: () => db.close(),
   };
 }

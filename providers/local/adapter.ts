@@ -57,7 +57,7 @@ async function firstFrameOf(request: GenerationRequest, width: number, height: n
   }
 }
 
-export function createLocalAdapter(env: ProviderEnv, options: LocalAdapterOptions = {}): ProviderAdapter {
+export function createLocalAdapter(env: Pick<ProviderEnv, 'dataDir'>, options: LocalAdapterOptions = {}): ProviderAdapter {
   const now = options.now ?? Date.now;
   const jobs = new JobStore(join(env.dataDir, 'local-jobs'));
 

@@ -14,7 +14,7 @@ import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationView } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
-import { createAdapterLookup } from '../../runtime/services';
+import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
 import { createGenflowWorker } from '../../workers/create-worker';
 
 export interface Stack {
@@ -24,6 +24,7 @@ export interface Stack {
   db: DbHandle;
   repo: GenerationsRepo;
   client: Client;
+  providers: ProviderRuntime;
   stop(): Promise<void>;
 }
 
@@ -38,13 +39,19 @@ export function openTestDatabase(home: string): Promise<DbHandle> {
 export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** API + worker in this process against the run's Temporal dev server, on a task queue of its own. */
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Provider settings (`GENFLOW_<P>_BASE_URL`, `GENFLOW_<P>_API_KEYS`) on top of process.env. */
+  env?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!temporalAddress) throw new Error('no Temporal server for this run');
   const home = mkdtempSync(join(tmpdir(), 'genflow-test-'));
   const taskQueue = `test-${randomUUID()}`;
   const db = await openTestDatabase(home);
   const repo = createGenerationsRepo(db.db);
   const storage = new LocalDiskStorage(join(home, 'media'));
+  const providers = createProviderRuntime({ dataDir: home, env: { ...process.env, ...options.env } });
 
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
@@ -52,7 +59,7 @@ export async function startStack(): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, adapterFor: createAdapterLookup(home), logger: testLogger },
+    deps: { repo, storage, providers, logger: testLogger },
   });
   const running = worker.run();
 
@@ -69,6 +76,7 @@ export async function startStack(): Promise<Stack> {
     db,
     repo,
     client,
+    providers,
     async stop() {
       await closeServer(server);
       worker.shutdown();

@@ -68,7 +68,7 @@ describe('local provider registration', () => {
   });
 
   it('refuses a model it does not have', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const err = await rejection(adapter.submit({ ...request('local/image', 'x'), model: 'local/nope' }, ctx()));
     expect(err.code).toBe('UNSUPPORTED_CAPABILITY');
   });
@@ -76,7 +76,7 @@ describe('local provider registration', () => {
 
 describe('local/image', () => {
   it('renders numberOfOutputs distinct images of the exact size and format', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     for (const format of ['png', 'jpeg', 'webp'] as const) {
       const result = await adapter.submit(request('local/image', 'a red fox in the snow', { width: 320, height: 200, format }, { numberOfOutputs: 3 }), ctx());
       const images = bytesOf(result);
@@ -90,14 +90,14 @@ describe('local/image', () => {
   });
 
   it('draws a picture, not a flat fill', async () => {
-    const [png] = bytesOf(await localProvider.createAdapter({ dataDir }).submit(request('local/image', 'mountains', { width: 128, height: 128 }), ctx()));
+    const [png] = bytesOf(await localProvider.createAdapter({ dataDir, baseUrl: '', fetch }).submit(request('local/image', 'mountains', { width: 128, height: 128 }), ctx()));
     const stats = await sharp(png).stats();
     expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(20);
   });
 
   it('is deterministic for prompt and seed across adapter instances', async () => {
     const render = async (prompt: string, seed: number): Promise<string> =>
-      sha(bytesOf(await localProvider.createAdapter({ dataDir }).submit(request('local/image', prompt, { width: 96, height: 64, seed }), ctx()))[0] ?? Buffer.alloc(0));
+      sha(bytesOf(await localProvider.createAdapter({ dataDir, baseUrl: '', fetch }).submit(request('local/image', prompt, { width: 96, height: 64, seed }), ctx()))[0] ?? Buffer.alloc(0));
     const first = await render('harbour at dawn', 7);
     expect(await render('harbour at dawn', 7)).toBe(first);
     expect(await render('harbour at dawn', 8)).not.toBe(first);
@@ -128,7 +128,7 @@ function parseWav(wav: Buffer): Wav {
 
 describe('local/speech', () => {
   const speak = async (text: string, parameters: Record<string, unknown> = {}): Promise<Buffer> => {
-    const result = await localProvider.createAdapter({ dataDir }).submit(request('local/speech', text, parameters), ctx());
+    const result = await localProvider.createAdapter({ dataDir, baseUrl: '', fetch }).submit(request('local/speech', text, parameters), ctx());
     expect(result.status === 'succeeded' && result.outputs[0]?.contentType).toBe('audio/wav');
     const [wav] = bytesOf(result);
     return wav ?? Buffer.alloc(0);
@@ -230,7 +230,7 @@ describe('local/video', () => {
   });
 
   it('finishes after durationSeconds of wall-clock time', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'waves', { durationSeconds: 1, width: 64, height: 64, fps: 4 });
     const taskId = taskIdOf(await adapter.submit(req, ctx()));
     const early = await poll(adapter, taskId, req);
@@ -282,14 +282,14 @@ describe('local/video', () => {
   });
 
   it('rejects an undecodable input image at submit without creating a job', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'x', {}, { kind: 'image-to-video', inputImages: ['data:image/png;base64,bm90IGFuIGltYWdl'] });
     expect((await rejection(adapter.submit(req, ctx()))).code).toBe('INVALID_REQUEST');
     expect(await jobFiles()).toHaveLength(0);
   });
 
   it('answers a non-retryable PROVIDER_ERROR for unknown or malformed task ids', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'x');
     for (const taskId of ['local-00000000-0000-0000-0000-000000000000', '../../etc/passwd', '']) {
       const err = await rejection(poll(adapter, taskId, req));
@@ -301,7 +301,7 @@ describe('local/video', () => {
 
 describe('failure injection', () => {
   it.each(INJECTABLE_FAILURES)('fails with %s, retryable as the taxonomy says', async (code) => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const err = await rejection(adapter.submit(request('local/image', 'x', { width: 64, height: 64, failWith: code }), ctx(1)));
     expect(err.code).toBe(code);
     expect(err.retryable).toBe(ERROR_SPECS[code].retryable);
@@ -310,7 +310,7 @@ describe('failure injection', () => {
   });
 
   it('fails the first failTimes attempts, then succeeds', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/speech', 'hello', { failWith: 'PROVIDER_UNAVAILABLE', failTimes: 2 });
     expect((await rejection(adapter.submit(req, ctx(1)))).code).toBe('PROVIDER_UNAVAILABLE');
     expect((await rejection(adapter.submit(req, ctx(2)))).code).toBe('PROVIDER_UNAVAILABLE');
@@ -318,13 +318,13 @@ describe('failure injection', () => {
   });
 
   it('fails every attempt when failTimes is absent', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/image', 'x', { failWith: 'PROVIDER_TIMEOUT' });
     expect((await rejection(adapter.submit(req, ctx(50)))).code).toBe('PROVIDER_TIMEOUT');
   });
 
   it('creates a video job only on the attempt that succeeds', async () => {
-    const adapter = localProvider.createAdapter({ dataDir });
+    const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'x', { durationSeconds: 1, failWith: 'RATE_LIMITED', failTimes: 1 });
     await rejection(adapter.submit(req, ctx(1)));
     expect(await jobFiles()).toHaveLength(0);

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { ProviderError, type ErrorCode } from '../domain/errors';
+
+export type KeyStatus = 'active' | 'cooling_down' | 'disabled';
+
+export interface KeyState {
+  /** Stable id of a key that never reveals it: the first 12 hex chars of its sha256. */
+  id: string;
+  masked: string;
+  status: KeyStatus;
+  coolingDownUntil?: string;
+  lastError?: ErrorCode;
+}
+
+interface Entry {
+  key: string;
+  id: string;
+  disabled: boolean;
+  coolUntil: number;
+  lastError?: ErrorCode;
+}
+
+/** `sk-live-abcdef1234` → `sk-…1234`: enough to tell keys apart, too little to use one. */
+export function maskKey(key: string): string {
+  if (key.length <= 8) return '…' + key.slice(-2);
+  const dash = key.indexOf('-');
+  const prefix = dash > 0 && dash <= 4 ? key.slice(0, dash + 1) : '';
+  return `${prefix}…${key.slice(-4)}`;
+}
+
+export function keyId(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+/**
+ * A provider's API keys, used round-robin. A key the provider rejects (401/403) leaves the
+ * rotation; a rate-limited key (429) cools down for its Retry-After. The next call takes the
+ * next usable key.
+ */
+export class KeyPool {
+  private readonly entries: Entry[];
+  private cursor = 0;
+
+  constructor(
+    readonly providerId: string,
+    keys: readonly string[],
+    private readonly now: () => number = Date.now,
+  ) {
+    this.entries = keys.map((key) => ({ key, id: keyId(key), disabled: false, coolUntil: 0 }));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The next usable key, or a ProviderError saying why there is none. */
+  acquire(): string {
+    if (this.entries.length === 0) {
+      throw new ProviderError('AUTHENTICATION_FAILED', `provider ${this.providerId} has no API key configured`, { retryable: false });
+    }
+    const now = this.now();
+    for (let i = 0; i < this.entries.length; i++) {
+      const entry = this.entries[(this.cursor + i) % this.entries.length]!;
+      if (!entry.disabled && entry.coolUntil <= now) {
+        this.cursor = (this.cursor + i + 1) % this.entries.length;
+        return entry.key;
+      }
+    }
+    const enabled = this.entries.filter((e) => !e.disabled);
+    if (enabled.length === 0) {
+      throw new ProviderError('AUTHENTICATION_FAILED', `every API key of provider ${this.providerId} was rejected`, { retryable: false });
+    }
+    const soonest = Math.min(...enabled.map((e) => e.coolUntil));
+    throw new ProviderError('RATE_LIMITED', `every API key of provider ${this.providerId} is rate-limited`, {
+      retryAfterMs: Math.max(soonest - now, 1),
+    });
+  }
+
+  /** Records how a call with `key` failed; other codes do not affect the key. */
+  report(key: string, code: ErrorCode, retryAfterMs?: number): void {
+    const entry = this.entries.find((e) => e.key === key);
+    if (!entry) return;
+    if (code === 'AUTHENTICATION_FAILED') {
+      entry.disabled = true;
+      entry.lastError = code;
+    } else if (code === 'RATE_LIMITED' || code === 'QUOTA_EXCEEDED') {
+      entry.coolUntil = this.now() + (retryAfterMs ?? (code === 'QUOTA_EXCEEDED' ? 3_600_000 : 30_000));
+      entry.lastError = code;
+    }
+  }
+
+  states(): KeyState[] {
+    const now = this.now();
+    return this.entries.map((e) => ({
+      id: e.id,
+      masked: maskKey(e.key),
+      status: e.disabled ? 'disabled' : e.coolUntil > now ? 'cooling_down' : 'active',
+      ...(e.coolUntil > now ? { coolingDownUntil: new Date(e.coolUntil).toISOString() } : {}),
+      ...(e.lastError ? { lastError: e.lastError } : {}),
+    }));
+  }
+}
