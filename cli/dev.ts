@@ -6,6 +6,7 @@ import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
 import { startDevTemporal, type DevTemporal } from '../runtime/dev-temporal';
 import { createLogger } from '../runtime/logger';
+import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown } from '../runtime/process';
 import { openServices } from '../runtime/services';
 import { connectClient, connectWorker } from '../runtime/temporal';
@@ -18,6 +19,7 @@ import { createGenflowWorker } from '../workers/create-worker';
 export async function runDev(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, 'genflow');
+  installTemporalRuntime(config.LOG_LEVEL);
   mkdirSync(resolve(config.GENFLOW_HOME), { recursive: true });
 
   let devTemporal: DevTemporal | undefined;
@@ -53,13 +55,17 @@ export async function runDev(): Promise<void> {
   const port = (server.address() as AddressInfo).port;
 
   onShutdown(logger, async () => {
-    await closeServer(server);
-    worker.shutdown();
-    await running;
-    await clientConnection.close();
-    await workerConnection.close();
-    await services.close();
-    await devTemporal?.stop();
+    try {
+      await closeServer(server);
+      worker.shutdown();
+      await running;
+      await clientConnection.close();
+      await workerConnection.close();
+      await services.close();
+    } finally {
+      // Whatever failed above, the embedded server must not outlive us.
+      await devTemporal?.stop();
+    }
   });
 
   process.stdout.write(

@@ -1,4 +1,5 @@
 import { createLogger } from '../runtime/logger';
+import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
 import { openServices } from '../runtime/services';
 import { connectWorker } from '../runtime/temporal';
@@ -7,6 +8,7 @@ import { createGenflowWorker } from './create-worker';
 /** The worker as its own process (production): Temporal and Postgres are external. */
 const config = loadConfigOrExit(requireSharedDatabase);
 const logger = createLogger(config.LOG_LEVEL, 'genflow-worker');
+installTemporalRuntime(config.LOG_LEVEL);
 const services = await openServices(config, logger);
 const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const worker = await createGenflowWorker({
