@@ -1,0 +1,77 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { envList, envNumber, figure, machine, printResult, saveResult, sleep, summary, type BenchResult, type Figure } from './lib';
+import { startBenchStack, submit } from './stack';
+
+const BACKOFF_CAP_MS = 60_000;
+
+/**
+ * N async generations waiting at the same time on a slow provider job (local/video, tiny
+ * frames so rendering is not what is measured): worker RSS while they wait, Temporal history
+ * events per job, and detection lag — provider job done → genflow `succeeded`.
+ */
+async function one(n: number, jobSeconds: number) {
+  const stack = await startBenchStack({ maxConcurrentActivities: 200 });
+  try {
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
+    const body = { model: 'local/video', prompt: 'in flight', parameters: { durationSeconds: jobSeconds, width: 64, height: 64, fps: 1 } };
+    const ids: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < n) {
+          next++;
+          ids.push(await submit(stack.baseUrl, body));
+        }
+      }),
+    );
+    for (const id of ids) await stack.client.workflow.getHandle(`gen_${id}`).result();
+    clearInterval(sampler);
+
+    const rows = await stack.db.db.selectFrom('generations').select(['id', 'provider_task_id', 'completed_at']).where('id', 'in', ids).execute();
+    const jobsDir = join(stack.home, 'providers', 'local', 'local-jobs');
+    const jobs = new Map(
+      readdirSync(jobsDir).map((f) => {
+        const job = JSON.parse(readFileSync(join(jobsDir, f), 'utf8')) as { taskId: string; createdAt: number; durationMs: number };
+        return [job.taskId, job.createdAt + job.durationMs] as const;
+      }),
+    );
+    const lags = rows.map((r) => new Date(r.completed_at!).getTime() - jobs.get(r.provider_task_id!)!);
+    const sample = ids.slice(0, Math.min(20, ids.length));
+    const events: number[] = [];
+    for (const id of sample) events.push((await stack.client.workflow.getHandle(`gen_${id}`).fetchHistory()).events?.length ?? 0);
+    return { rssMiB: (rssPeak - rssBefore) / 2 ** 20, rssPeakMiB: rssPeak / 2 ** 20, lag: summary(lags), events: summary(events) };
+  } finally {
+    await stack.stop();
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const sizes = envList('BENCH_IN_FLIGHT', [100, 1000]);
+  const jobSeconds = envNumber('BENCH_JOB_SECONDS', 60);
+  const figures: Figure[] = [];
+  for (const n of sizes) {
+    const r = await one(n, jobSeconds);
+    figures.push(figure(`process RSS peak with ${n} in flight`, 'MiB', r.rssPeakMiB, 'RSS growth while they wait', r.rssMiB, n === 1000 ? '< 500 MB' : undefined));
+    figures.push(figure(`history events per job (${n})`, 'events', r.events.mean, 'events of the shortest history', Math.min(r.events.p50, r.events.mean)));
+    figures.push(figure(`detection lag p50 (${n})`, 'ms', r.lag.p50, 'backoff cap', BACKOFF_CAP_MS));
+    figures.push(figure(`detection lag p99 (${n})`, 'ms', r.lag.p99, 'backoff cap', BACKOFF_CAP_MS));
+    await sleep(1000);
+  }
+  return {
+    bench: 'jobs-in-flight',
+    machine: machine(),
+    parameters: { inFlight: sizes, jobSeconds, model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
+    figures,
+    notes: ['API, worker, database and the local provider share one process here, so RSS covers all of them'],
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await run();
+  printResult(result);
+  saveResult(result);
+  process.exit(0);
+}

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResult } from './lib';
+
+/**
+ * Runs every bench script in its own process (so one's memory doesn't colour the next) and
+ * gathers their results into bench/results/latest.json and latest.md.
+ * `BENCH_ONLY=submit-latency,throughput` runs a subset.
+ */
+const scripts: Array<[string, string]> = [
+  ['submit-latency', 'bench/submit-latency.ts'],
+  ['orchestration-overhead', 'bench/orchestration.ts'],
+  ['throughput', 'bench/throughput.ts'],
+  ['jobs-in-flight', 'bench/jobs-in-flight.ts'],
+];
+const only = process.env.BENCH_ONLY?.split(',');
+const results: BenchResult[] = [];
+for (const [name, script] of scripts) {
+  if (only && !only.includes(name)) continue;
+  if (!existsSync(script)) continue;
+  process.stdout.write(`\n=== ${name} ===\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+  const file = join('bench', 'results', `${name}.json`);
+  if (r.status !== 0 || !existsSync(file)) {
+    process.stdout.write(`${name} failed (exit ${r.status})\n`);
+    continue;
+  }
+  results.push(JSON.parse(readFileSync(file, 'utf8')) as BenchResult);
+}
+
+const rows = results.flatMap((r) =>
+  r.figures.map((f) => `| ${r.bench} | ${f.name} | ${f.value.toFixed(1)} ${f.unit} | ${f.baselineName}: ${f.baseline.toFixed(1)} | ${f.ratio.toFixed(2)} | ${f.target ?? ''} |`),
+);
+const md = ['| bench | figure | value | baseline | ratio | target |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+writeFileSync(join('bench', 'results', 'latest.md'), md + '\n');
+process.stdout.write(`\n${md}\n`);
