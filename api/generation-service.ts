@@ -5,6 +5,7 @@ import { GenflowError } from '../domain/errors';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput } from '../domain/generation';
 import type { ModelKind } from '../domain/models';
 import { defaultPollingPolicy } from '../domain/polling';
+import { documentTokens } from '../domain/search-tokens';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
@@ -59,8 +60,8 @@ export function normalizeRequest(body: CreateGenerationBody): { request: Generat
   return { request, entry };
 }
 
-function requestHash(request: GenerationRequest): string {
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+function requestHash(request: GenerationRequest, metadata: unknown): string {
+  return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
 export function createGenerationService(deps: GenerationServiceDeps) {
@@ -90,7 +91,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     async create(body: CreateGenerationBody, idempotencyKey?: string): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry } = normalizeRequest(body);
       const id = randomUUID();
-      const hash = requestHash(request);
+      const hash = requestHash(request, body.metadata);
       const { row, created } = await repo.insert({
         id,
         workflow_id: generationWorkflowId(id),
@@ -99,6 +100,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         kind: request.kind,
         status: 'queued',
         prompt: request.prompt,
+        search_tokens: documentTokens(request.prompt),
+        metadata: JSON.stringify(body.metadata ?? {}),
         parameters: JSON.stringify(request.parameters),
         input_images: JSON.stringify(request.inputImages),
         number_of_outputs: request.numberOfOutputs,

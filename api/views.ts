@@ -19,6 +19,7 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
     progress: Number(row.progress),
     prompt: row.prompt,
     parameters: row.parameters,
+    metadata: row.metadata,
     outputs: assets.map((a) => ({
       id: a.id,
       url: assetUrl(baseUrl, a.id),

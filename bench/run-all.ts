@@ -13,6 +13,7 @@ const scripts: Array<[string, string]> = [
   ['orchestration-overhead', 'bench/orchestration.ts'],
   ['throughput', 'bench/throughput.ts'],
   ['jobs-in-flight', 'bench/jobs-in-flight.ts'],
+  ['search', 'bench/search.ts'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 const results: BenchResult[] = [];

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ErrorBody } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
+import { searchGenerations, type GenerationFilter } from './generation-search';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
 
 const UNIQUE_VIOLATION = '23505';
@@ -30,6 +31,10 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         }
         throw err;
       }
+    },
+
+    search(filter: GenerationFilter) {
+      return searchGenerations(db, filter);
     },
 
     findById(id: string): Promise<GenerationRow | undefined> {
@@ -105,6 +110,15 @@ export function createGenerationsRepo(db: Kysely<Database>) {
 
     listAssets(generationId: string): Promise<AssetRow[]> {
       return db.selectFrom('assets').selectAll().where('generation_id', '=', generationId).orderBy('index').execute();
+    },
+
+    /** Assets of many generations in one query, grouped by generation id. */
+    async listAssetsFor(generationIds: string[]): Promise<Map<string, AssetRow[]>> {
+      const byGeneration = new Map<string, AssetRow[]>(generationIds.map((id) => [id, []]));
+      if (generationIds.length === 0) return byGeneration;
+      const rows = await db.selectFrom('assets').selectAll().where('generation_id', 'in', generationIds).orderBy('index').execute();
+      for (const row of rows) byGeneration.get(row.generation_id)?.push(row);
+      return byGeneration;
     },
 
     findAsset(id: string): Promise<AssetRow | undefined> {

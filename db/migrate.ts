@@ -1,18 +1,22 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-generations-and-assets';
+import * as m0006 from './migrations/0006-search-and-metadata';
 
 /**
+ * Migrations are independent and additive, so one written on a branch may land after a
+ * later-numbered one was applied: unordered application is allowed.
  * Migrations are imported statically (not read from a folder) so they work the same under
  * tsx, vitest and a bundled build. Add new ones here in order.
  */
 const migrations: Record<string, Migration> = {
   '0001-generations-and-assets': m0001,
+  '0006-search-and-metadata': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new Error(`database migration failed: ${reason}`, { cause: error });

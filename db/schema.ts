@@ -27,6 +27,9 @@ export interface GenerationsTable {
   updated_at: GeneratedTimestamp;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** domain/search-tokens.ts documentTokens(prompt) */
+  search_tokens: ColumnType<string[], string[] | undefined, string[]>;
+  metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
 export interface AssetsTable {

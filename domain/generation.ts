@@ -6,6 +6,14 @@ import type { GenerationStatus } from './status';
 export const MAX_PROMPT_LENGTH = 10_000;
 export const MAX_INPUT_IMAGES = 16;
 
+/**
+ * Client metadata linking a generation to the caller's own records (project, episode, shot
+ * ids). Flat and small: it is stored with every row and indexed for filtering.
+ */
+export const metadataSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'keys are 1-64 letters, digits, _ . -'), z.union([z.string().max(256), z.number(), z.boolean()]))
+  .refine((m) => Object.keys(m).length <= 32, 'at most 32 keys');
+
 /** The body of `POST /v1/generations`. Unknown keys are rejected so typos surface at once. */
 export const createGenerationBody = z
   .object({
@@ -14,6 +22,7 @@ export const createGenerationBody = z
     parameters: z.record(z.string(), z.unknown()).optional(),
     inputImages: z.array(z.string().min(1).max(10_000_000)).max(MAX_INPUT_IMAGES).optional(),
     numberOfOutputs: z.number().int().min(1).max(4).optional(),
+    metadata: metadataSchema.optional(),
   })
   .strict();
 export type CreateGenerationBody = z.infer<typeof createGenerationBody>;
@@ -70,6 +79,7 @@ export interface GenerationView {
   progress: number;
   prompt: string;
   parameters: Record<string, unknown>;
+  metadata: Record<string, unknown>;
   outputs: Array<{
     id: string;
     url: string;

@@ -2,12 +2,26 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import { createGenerationBody } from '../../domain/generation';
+import { decodeCursor } from '../../db/generation-search';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationService } from '../generation-service';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
 
 const idempotencyKey = z.string().min(1).max(255).optional();
+
+const listQuery = z
+  .object({
+    q: z.string().trim().min(1).max(200).optional(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),
+    model: z.string().max(200).optional(),
+    provider: z.string().max(100).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .catchall(z.string().max(256));
 const idParam = z.uuid();
 
 export interface GenerationRoutesDeps {
@@ -25,6 +39,33 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     const { row, created } = await deps.service.create(body, key);
     const assets = created ? [] : await deps.repo.listAssets(row.id);
     res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
+  });
+
+  router.get('/v1/generations', async (req, res) => {
+    const { q, status, model, provider, from, to, cursor, limit, ...rest } = parseOrThrow(listQuery, req.query, 'INVALID_REQUEST', 'query');
+    const metadata: Record<string, string> = {};
+    for (const [key, value] of Object.entries(rest)) {
+      if (!key.startsWith('metadata.')) throw new GenflowError('INVALID_REQUEST', `query.${key}: unknown filter`);
+      metadata[key.slice('metadata.'.length)] = value;
+    }
+    const position = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !position) throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
+    const page = await deps.repo.search({
+      limit,
+      metadata,
+      ...(q ? { q } : {}),
+      ...(status ? { status } : {}),
+      ...(model ? { model } : {}),
+      ...(provider ? { provider } : {}),
+      ...(from ? { from: new Date(from) } : {}),
+      ...(to ? { to: new Date(to) } : {}),
+      ...(position ? { cursor: position } : {}),
+    });
+    const assets = await deps.repo.listAssetsFor(page.rows.map((r) => r.id));
+    res.json({
+      data: page.rows.map((row) => generationView(row, assets.get(row.id) ?? [], deps.baseUrl(req))),
+      nextCursor: page.next ?? null,
+    });
   });
 
   router.get('/v1/generations/:id', async (req, res) => {
