@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput } from '../domain/generation';
 import type { ModelKind } from '../domain/models';
 import { defaultPollingPolicy } from '../domain/polling';
 import { documentTokens } from '../domain/search-tokens';
+import { isTerminal, type GenerationStatus } from '../domain/status';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
@@ -147,6 +148,30 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         }
       }
       return { row, created };
+    },
+
+    /**
+     * Cancels a generation that has not finished: the workflow cancels the provider job and
+     * records `canceled`. Waits briefly for that so the answer usually shows the final state.
+     */
+    async cancel(row: GenerationRow): Promise<GenerationRow> {
+      if (isTerminal(row.status as GenerationStatus)) {
+        throw new GenflowError('CONFLICT', `generation is already ${row.status}`, { details: { status: row.status } });
+      }
+      const handle = temporal.workflow.getHandle(row.workflow_id);
+      try {
+        await handle.cancel();
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // Accepted but never started (Temporal was down): nothing runs, so record it here.
+        await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+      }
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const current = (await repo.findById(row.id)) ?? row;
+        if (isTerminal(current.status as GenerationStatus) || Date.now() > deadline) return current;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationService } from '../generation-service';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
+import { streamEvents } from './generation-events';
 
 const idempotencyKey = z.string().min(1).max(255).optional();
 
@@ -68,11 +69,26 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     });
   });
 
-  router.get('/v1/generations/:id', async (req, res) => {
-    const id = idParam.safeParse(req.params.id);
+  async function findOr404(rawId: string) {
+    const id = idParam.safeParse(rawId);
     const row = id.success ? await deps.repo.findById(id.data) : undefined;
-    if (!row) throw new GenflowError('NOT_FOUND', `no generation with id '${req.params.id}'`);
+    if (!row) throw new GenflowError('NOT_FOUND', `no generation with id '${rawId}'`);
+    return row;
+  }
+
+  router.get('/v1/generations/:id', async (req, res) => {
+    const row = await findOr404(req.params.id);
     res.json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
+  });
+
+  router.post('/v1/generations/:id/cancel', async (req, res) => {
+    const row = await deps.service.cancel(await findOr404(req.params.id));
+    res.status(202).json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
+  });
+
+  router.get('/v1/generations/:id/events', async (req, res) => {
+    const row = await findOr404(req.params.id);
+    streamEvents(req, res, row, deps);
   });
 
   return router;
