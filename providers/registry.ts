@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
+import { kieProvider } from './kie';
 import { localProvider } from './local';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
 export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
+  [kieProvider.id]: kieProvider,
 };
 
 export interface ModelEntry {
