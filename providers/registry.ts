@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
+import { googleProvider } from './google';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
 import type { ModelSpec, Provider } from './types';
@@ -8,6 +9,7 @@ import type { ModelSpec, Provider } from './types';
 export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
   [kieProvider.id]: kieProvider,
+  [googleProvider.id]: googleProvider,
 };
 
 export interface ModelEntry {
