@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
+import { elevenlabsProvider } from './elevenlabs';
 import { googleProvider } from './google';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
@@ -10,6 +11,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
   [kieProvider.id]: kieProvider,
   [googleProvider.id]: googleProvider,
+  [elevenlabsProvider.id]: elevenlabsProvider,
 };
 
 export interface ModelEntry {
