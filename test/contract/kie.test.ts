@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createKieAdapter, kieModels } from '../../providers/kie';
+import { createProviderRuntime } from '../../providers/runtime';
 import type { CallContext, PollResult, ProviderAdapter, SubmitResult } from '../../providers/types';
 import { KieFake } from '../fakes/kie';
 
@@ -291,5 +292,18 @@ describe('Kie.ai adapter against the local fake', () => {
     expect([1, 2, 4].map((n) => gpt4o.price!({}, n))).toEqual([0.03, 0.035, 0.04]);
     const mj = kieModels.find((m) => m.id === 'kie/midjourney')!;
     expect(mj.price!({ speed: 'relaxed' }, 1)).toBeLessThan(mj.price!({ speed: 'turbo' }, 1));
+  });
+
+  it('feeds envelope errors to the key pool: a rejected key leaves the rotation, the next key is used', async () => {
+    fake.apiKeys = new Set([KEY]);
+    const runtime = createProviderRuntime({ dataDir: '/nonexistent', env: { GENFLOW_KIE_BASE_URL: fake.url, GENFLOW_KIE_API_KEYS: `kie-revoked-key,${KEY}` } });
+    const req = request('kie/nano-banana');
+    const first = await caught(runtime.call('kie', { generationId: 'g', attempt: 1 }, (a, c) => a.submit(req, c)));
+    expect([first.code, first.retryable]).toEqual(['AUTHENTICATION_FAILED', true]);
+    const second = await runtime.call('kie', { generationId: 'g', attempt: 2 }, (a, c) => a.submit(req, c));
+    expect(second.status).toBe('pending');
+    const kie = runtime.status().find((p) => p.id === 'kie')!;
+    expect(kie.keys.map((k) => k.status)).toEqual(['disabled', 'active']);
+    expect(JSON.stringify(kie)).not.toContain('kie-revoked-key');
   });
 });
