@@ -27,6 +27,8 @@ export interface KieModel extends ModelSpec {
   route: KieRoute;
   /** How many outputs one task may produce (numberOfOutputs above it is refused). */
   maxOutputs: number;
+  /** The model's own prompt limit, when it is below genflow's. */
+  maxPromptLength?: number;
 }
 
 /** Kie bills in credits; the seed's pricing rules price one credit at $0.005. */
@@ -79,6 +81,15 @@ export const klingParameters = z.strictObject({
   aspect_ratio: z.enum(['16:9', '9:16', '1:1']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
   negative_prompt: z.string().max(2500).optional(),
   cfg_scale: z.number().min(0).max(1).default(0.5),
+});
+
+export const wanParameters = z.strictObject({
+  duration: z.enum(['5', '10']).default('5').describe('Clip length in seconds'),
+  resolution: z.enum(['720p', '1080p']).default('1080p'),
+  aspect_ratio: z.enum(['16:9', '9:16', '1:1']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  negative_prompt: z.string().max(500).optional(),
+  enable_prompt_expansion: z.boolean().default(true),
+  seed: z.int().optional(),
 });
 
 export const veoParameters = z.strictObject({
@@ -195,6 +206,21 @@ export const kieModels: KieModel[] = [
       imageField: 'image_url',
     },
     maxOutputs: 1,
+  },
+  {
+    id: 'kie/wan-2.5',
+    kinds: ['text-to-video', 'image-to-video'],
+    description: 'Alibaba Wan 2.5 through Kie.ai: 5 or 10 second clips with native audio; prompts up to 800 characters',
+    parameters: wanParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 120,
+    maxDurationSeconds: 1800,
+    // $0.06 a second at 720p, $0.10 at 1080p.
+    price: priced(wanParameters, (p) => credits((p.resolution === '1080p' ? 20 : 12) * Number(p.duration))),
+    route: { api: 'jobs', textModel: 'wan/2-5-text-to-video', imageModel: 'wan/2-5-image-to-video', imageField: 'image_url' },
+    maxOutputs: 1,
+    maxPromptLength: 800,
   },
   ...([
     ['kie/veo3', 'veo3', 'Veo 3.1 Quality', 250],

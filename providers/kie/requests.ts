@@ -32,6 +32,9 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
   const n = request.numberOfOutputs;
   const callback = callBackUrl ? { callBackUrl } : {};
   const route = model.route;
+  if (model.maxPromptLength !== undefined && request.prompt.length > model.maxPromptLength) {
+    throw invalid(`${model.id} takes prompts of at most ${model.maxPromptLength} characters`);
+  }
   if (route.api !== 'midjourney' && n > model.maxOutputs) throw invalid(`${model.id} makes at most ${model.maxOutputs} output(s) per request`);
 
   switch (route.api) {

@@ -135,6 +135,18 @@ describe('Kie.ai adapter against the local fake', () => {
       });
     });
 
+    it('Wan 2.5 text-to-video: duration, resolution and prompt expansion as the API names them', async () => {
+      const { body } = await submitted(request('kie/wan-2.5', { parameters: { duration: '10', resolution: '720p', seed: 3 } }));
+      expect(body).toEqual({
+        model: 'wan/2-5-text-to-video',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', duration: '10', resolution: '720p', aspect_ratio: '16:9', enable_prompt_expansion: true, seed: 3 },
+      });
+      const wan = kieModels.find((m) => m.id === 'kie/wan-2.5')!;
+      expect(wan.price!({ duration: '10', resolution: '720p' }, 1)).toBe(0.6);
+      expect((await caught(adapter.submit(request('kie/wan-2.5', { prompt: 'x'.repeat(801) }), ctx))).code).toBe('INVALID_PARAMETERS');
+    });
+
     it('Veo 3.1 fast: first and last frame', async () => {
       const { body } = await submitted(request('kie/veo3-fast', { inputImages: ['https://img.example/a.png', 'https://img.example/b.png'], parameters: { aspectRatio: '9:16' } }));
       expect(body).toEqual({
@@ -178,6 +190,7 @@ describe('Kie.ai adapter against the local fake', () => {
       ['kie/flux-kontext-pro', {}, 1, 'image/jpeg'],
       ['kie/seedream-v4', { numberOfOutputs: 2 }, 2, 'image/png'],
       ['kie/sora-2', {}, 1, 'video/mp4'],
+      ['kie/wan-2.5', { inputImages: ['https://img.example/first.png'] }, 1, 'video/mp4'],
       ['kie/veo3', {}, 1, 'video/mp4'],
       ['kie/midjourney', {}, 4, 'image/png'],
     ];

@@ -24,7 +24,7 @@ export interface KieFailure {
 }
 
 const IMAGE_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'];
-const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: boolean }> = {
+const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: boolean; maxPrompt?: number }> = {
   'google/nano-banana': {},
   'google/nano-banana-edit': { images: 'image_urls' },
   'bytedance/seedream-v4-text-to-image': {},
@@ -33,6 +33,8 @@ const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: 
   'sora-2-image-to-video': { images: 'image_urls', video: true },
   'kling/v2-5-turbo-text-to-video-pro': { video: true },
   'kling/v2-5-turbo-image-to-video-pro': { images: 'image_url', video: true },
+  'wan/2-5-text-to-video': { video: true, maxPrompt: 800 },
+  'wan/2-5-image-to-video': { images: 'image_url', video: true, maxPrompt: 800 },
 };
 
 const envelope = (code: number, msg: string, data: unknown = null): FakeResponse => ({ json: { code, msg, data } });
@@ -127,7 +129,8 @@ export class KieFake {
         if (!spec) return `model ${String(body.model)} is not supported`;
         const input = body.input as Record<string, unknown> | undefined;
         if (!input || typeof input.prompt !== 'string' || !input.prompt) return 'input.prompt is required';
-        if (input.prompt.length > 5000 && !spec.video) return 'input.prompt exceeds 5000 characters';
+        const maxPrompt = spec.maxPrompt ?? (spec.video ? 10_000 : 5000);
+        if (input.prompt.length > maxPrompt) return `input.prompt exceeds ${maxPrompt} characters`;
         if (input.aspect_ratio !== undefined && !spec.video && !IMAGE_RATIOS.includes(input.aspect_ratio as string)) return 'input.aspect_ratio is invalid';
         if (spec.images === 'image_urls') {
           const urls = input.image_urls as unknown[] | undefined;
