@@ -21,6 +21,7 @@ export type KieRoute =
       countField?: 'max_images';
     }
   | { api: 'veo'; model: 'veo3' | 'veo3_fast' }
+  | { api: 'runway' }
   | { api: 'midjourney' };
 
 export interface KieModel extends ModelSpec {
@@ -96,6 +97,13 @@ export const veoParameters = z.strictObject({
   aspectRatio: z.enum(['16:9', '9:16', 'Auto']).default('16:9'),
   enableTranslation: z.boolean().default(true),
   watermark: z.string().max(100).optional(),
+});
+
+export const runwayParameters = z.strictObject({
+  duration: z.union([z.literal(5), z.literal(10)]).default(5).describe('Seconds; 10 s clips are 720p only'),
+  quality: z.enum(['720p', '1080p']).default('720p'),
+  aspectRatio: z.enum(['16:9', '4:3', '1:1', '3:4', '9:16']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  waterMark: z.string().max(100).default('').describe('Watermark text; empty for none'),
 });
 
 export const midjourneyParameters = z.strictObject({
@@ -240,6 +248,20 @@ export const kieModels: KieModel[] = [
       maxOutputs: 1,
     }),
   ),
+  {
+    id: 'kie/runway',
+    kinds: ['text-to-video', 'image-to-video'],
+    description: 'Runway through Kie.ai: 5 or 10 second clips from text or an image',
+    parameters: runwayParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 90,
+    maxDurationSeconds: 1800,
+    price: priced(runwayParameters, (p) => credits(p.duration === 10 || p.quality === '1080p' ? 30 : 12)),
+    route: { api: 'runway' },
+    maxOutputs: 1,
+    maxPromptLength: 1800,
+  },
   {
     id: 'kie/midjourney',
     kinds: ['text-to-image', 'image-to-image'],

@@ -51,7 +51,16 @@ export interface MidjourneyRecord {
   errorMessage?: string | null;
 }
 
-export type KieRecord = Gpt4oRecord | FluxKontextRecord | JobsRecord | VeoRecord | MidjourneyRecord;
+/** `record-detail` of Runway: states wait, queueing, generating, success, fail. */
+export interface RunwayRecord {
+  taskId: string;
+  state: 'wait' | 'queueing' | 'generating' | 'success' | 'fail';
+  videoInfo?: { videoId?: string; videoUrl?: string; imageUrl?: string } | null;
+  failCode?: string | number | null;
+  failMsg?: string | null;
+}
+
+export type KieRecord = Gpt4oRecord | FluxKontextRecord | JobsRecord | VeoRecord | RunwayRecord | MidjourneyRecord;
 
 function succeeded(urls: Array<string | undefined | null> | undefined | null): PollResult {
   const list = (urls ?? []).filter((u): u is string => typeof u === 'string' && /^https?:\/\//i.test(u));
@@ -108,6 +117,14 @@ export function readRecord(api: KieApi, record: KieRecord): PollResult {
     case 'midjourney': {
       const r = record as MidjourneyRecord;
       return byFlag(r.successFlag, () => r.resultInfoJson?.resultUrls?.map((u) => u.resultUrl), r.errorCode, r.errorMessage);
+    }
+    case 'runway': {
+      const r = record as RunwayRecord;
+      if (r.state === 'wait' || r.state === 'queueing') return { status: 'pending' };
+      if (r.state === 'generating') return running();
+      if (r.state === 'success') return succeeded([r.videoInfo?.videoUrl]);
+      if (r.state === 'fail') throw taskFailure(r.failCode, r.failMsg);
+      throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: unknown task state ${JSON.stringify(r.state)}`, { retryable: false });
     }
     case 'jobs': {
       const r = record as JobsRecord;

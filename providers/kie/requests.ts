@@ -77,6 +77,15 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
           ...callback,
         },
       };
+    case 'runway': {
+      if (params.duration === 10 && params.quality === '1080p') throw invalid('Runway makes 10 second clips in 720p only');
+      const { aspectRatio, ...rest } = params;
+      return {
+        api: route.api,
+        // With an image the clip follows the image's ratio; aspectRatio is for text-to-video.
+        body: { prompt: request.prompt, ...rest, ...(images[0] ? { imageUrl: images[0] } : { aspectRatio }), ...callback },
+      };
+    }
     case 'midjourney':
       return {
         api: route.api,

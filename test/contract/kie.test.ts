@@ -160,6 +160,26 @@ describe('Kie.ai adapter against the local fake', () => {
       });
     });
 
+    it('Runway: aspectRatio for text-to-video, imageUrl instead for image-to-video', async () => {
+      expect((await submitted(request('kie/runway', { parameters: { duration: 10, aspectRatio: '9:16' } }))).body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        duration: 10,
+        quality: '720p',
+        waterMark: '',
+        aspectRatio: '9:16',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+      expect((await submitted(request('kie/runway', { inputImages: ['https://img.example/still.png'], parameters: { quality: '1080p' } }))).body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        duration: 5,
+        quality: '1080p',
+        waterMark: '',
+        imageUrl: 'https://img.example/still.png',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+      expect((await caught(adapter.submit(request('kie/runway', { parameters: { duration: 10, quality: '1080p' } }), ctx))).message).toContain('720p');
+    });
+
     it('Midjourney: text-to-image task type and its options', async () => {
       const { body } = await submitted(request('kie/midjourney', { parameters: { speed: 'turbo', aspectRatio: '16:9', version: 'niji6', variety: 20 } }));
       expect(body).toEqual({
@@ -192,6 +212,7 @@ describe('Kie.ai adapter against the local fake', () => {
       ['kie/sora-2', {}, 1, 'video/mp4'],
       ['kie/wan-2.5', { inputImages: ['https://img.example/first.png'] }, 1, 'video/mp4'],
       ['kie/veo3', {}, 1, 'video/mp4'],
+      ['kie/runway', {}, 1, 'video/mp4'],
       ['kie/midjourney', {}, 4, 'image/png'],
     ];
     it.each(cases)('%s: generating → succeeded with the result URLs, whose bytes are the fake files', async (model, overrides, count, type) => {
@@ -235,6 +256,7 @@ describe('Kie.ai adapter against the local fake', () => {
       ['kie/nano-banana', 500, 'Internal error, please try again later', 'PROVIDER_ERROR'],
       ['kie/veo3-fast', 400, 'Your prompt was flagged by Website as violating content policies', 'CONTENT_REJECTED'],
       ['kie/midjourney', 400, 'Invalid image format', 'INVALID_PARAMETERS'],
+      ['kie/runway', 400, 'Your prompt was caught by our AI moderator', 'CONTENT_REJECTED'],
     ];
     it.each(failures)('%s: task error %i → %s (%s)', async (model, code, message, expected) => {
       fake.failTasksWith = { code, message };

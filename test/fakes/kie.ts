@@ -7,7 +7,7 @@ import { jpegImage, mp4Video, pngImage } from './media';
  * HTTP 200 (errors in `code`), bearer auth, create endpoints per API family validating their
  * bodies, record endpoints whose state advances on each poll, and result files served here.
  */
-type Api = 'gpt4o-image' | 'flux-kontext' | 'jobs' | 'veo' | 'midjourney';
+type Api = 'gpt4o-image' | 'flux-kontext' | 'jobs' | 'veo' | 'runway' | 'midjourney';
 
 interface Task {
   id: string;
@@ -66,6 +66,7 @@ export class KieFake {
       ['flux-kontext', '/api/v1/flux/kontext/generate', '/api/v1/flux/kontext/record-info'],
       ['jobs', '/api/v1/jobs/createTask', '/api/v1/jobs/recordInfo'],
       ['veo', '/api/v1/veo/generate', '/api/v1/veo/record-info'],
+      ['runway', '/api/v1/runway/generate', '/api/v1/runway/record-detail'],
       ['midjourney', '/api/v1/mj/generate', '/api/v1/mj/record-info'],
     ];
     for (const [api, create, record] of families) {
@@ -151,6 +152,15 @@ export class KieFake {
         if (urls && (urls.length > 3 || !urls.every(isUrl))) return 'imageUrls supports 1 to 3 URLs';
         return undefined;
       }
+      case 'runway': {
+        if (typeof prompt !== 'string' || !prompt || prompt.length > 1800) return 'prompt is required (at most 1800 characters)';
+        if (![5, 10].includes(body.duration as number)) return 'duration must be 5 or 10';
+        if (!['720p', '1080p'].includes(body.quality as string)) return 'quality must be 720p or 1080p';
+        if (body.duration === 10 && body.quality === '1080p') return '10 second videos cannot be 1080p';
+        if (body.imageUrl === undefined && !['16:9', '4:3', '1:1', '3:4', '9:16'].includes(body.aspectRatio as string)) return 'aspectRatio is required for text-to-video';
+        if (body.imageUrl !== undefined && !isUrl(body.imageUrl)) return 'imageUrl must be a URL';
+        return undefined;
+      }
       case 'midjourney': {
         if (!['mj_txt2img', 'mj_img2img', 'mj_video'].includes(body.taskType as string)) return 'taskType is invalid';
         if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
@@ -173,7 +183,7 @@ export class KieFake {
 
   /** Real files for the task's results, served from this fake. */
   private async makeResults(api: Api, id: string, body: Record<string, unknown>): Promise<string[]> {
-    const video = api === 'veo' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
+    const video = api === 'veo' || api === 'runway' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
     const input = (body.input ?? {}) as Record<string, unknown>;
     const count = api === 'midjourney' ? 4 : api === 'gpt4o-image' ? ((body.nVariants as number | undefined) ?? 1) : api === 'jobs' ? ((input.max_images as number | undefined) ?? 1) : 1;
     const urls: string[] = [];
@@ -231,6 +241,19 @@ export class KieFake {
           errorCode: failure?.code ?? null,
           errorMessage: failure?.message ?? null,
         });
+      case 'runway': {
+        const state = task.polls === 1 && !done ? 'wait' : !done ? 'generating' : failure ? 'fail' : 'success';
+        return envelope(200, 'success', {
+          taskId: task.id,
+          state,
+          generateParam: { prompt: task.body.prompt, imageUrl: task.body.imageUrl ?? '' },
+          videoInfo: state === 'success' ? { videoId: `${task.id}_v`, videoUrl: task.urls[0], imageUrl: '' } : null,
+          failCode: failure ? String(failure.code) : null,
+          failMsg: failure?.message ?? null,
+          generateTime: new Date().toISOString(),
+          expireFlag: 0,
+        });
+      }
       case 'jobs': {
         const state = task.polls === 1 && !done ? 'waiting' : !done ? 'generating' : failure ? 'fail' : 'success';
         return envelope(200, 'success', {
