@@ -1,11 +1,17 @@
 import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
+import { elevenlabsProvider } from './elevenlabs';
+import { googleProvider } from './google';
+import { kieProvider } from './kie';
 import { localProvider } from './local';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
 export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
+  [kieProvider.id]: kieProvider,
+  [googleProvider.id]: googleProvider,
+  [elevenlabsProvider.id]: elevenlabsProvider,
 };
 
 export interface ModelEntry {

@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ProviderError } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import { providerFetch } from '../http';
+import type { ProviderAdapter, ProviderEnv } from '../types';
+import { ELEVENLABS_KEY_HEADER, ELEVENLABS_PROVIDER_ID, elevenlabsError, ttsPath } from './api';
+import { contentTypeOf, findElevenLabsModel, ttsParametersWithLanguage, type ElevenLabsModel, type OutputFormat } from './models';
+
+type Parameters = ReturnType<typeof ttsParametersWithLanguage.parse>;
+
+function invalid(message: string): ProviderError {
+  return new ProviderError('INVALID_PARAMETERS', `${ELEVENLABS_PROVIDER_ID}: ${message}`);
+}
+
+/** The JSON body of text-to-speech: wire names, and voice_settings only when one was given. */
+export function ttsBody(request: GenerationRequest, model: ElevenLabsModel): Record<string, unknown> {
+  const p = request.parameters as Parameters;
+  const settings = {
+    ...(p.stability !== undefined ? { stability: p.stability } : {}),
+    ...(p.similarityBoost !== undefined ? { similarity_boost: p.similarityBoost } : {}),
+    ...(p.style !== undefined ? { style: p.style } : {}),
+    ...(p.useSpeakerBoost !== undefined ? { use_speaker_boost: p.useSpeakerBoost } : {}),
+    ...(p.speed !== undefined ? { speed: p.speed } : {}),
+  };
+  return {
+    text: request.prompt,
+    model_id: model.wireModel,
+    ...(Object.keys(settings).length ? { voice_settings: settings } : {}),
+    ...(p.languageCode !== undefined ? { language_code: p.languageCode } : {}),
+    ...(p.seed !== undefined ? { seed: p.seed } : {}),
+  };
+}
+
+/**
+ * ElevenLabs text-to-speech is synchronous: the answer is the audio itself, streamed into
+ * storage as it arrives.
+ */
+export function createElevenLabsAdapter(env: ProviderEnv): ProviderAdapter {
+  return {
+    async submit(request, ctx) {
+      const model = findElevenLabsModel(request.model);
+      if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${ELEVENLABS_PROVIDER_ID}: no model ${JSON.stringify(request.model)}`);
+      if (request.numberOfOutputs !== 1) throw invalid('text-to-speech makes one audio file per request');
+      if (request.inputImages.length) throw invalid('text-to-speech takes no input images');
+      if (request.prompt.length > model.maxCharacters) throw invalid(`${model.id} takes at most ${model.maxCharacters} characters`);
+      if (!ctx.apiKey) throw new ProviderError('AUTHENTICATION_FAILED', `${ELEVENLABS_PROVIDER_ID}: no API key`, { retryable: false });
+      const p = request.parameters as Parameters;
+      const format: OutputFormat = p.outputFormat;
+      const res = await providerFetch(env, ELEVENLABS_PROVIDER_ID, {
+        method: 'POST',
+        path: ttsPath(p.voiceId, format),
+        headers: { [ELEVENLABS_KEY_HEADER]: ctx.apiKey, accept: contentTypeOf(format) },
+        json: ttsBody(request, model),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        timeoutMs: 300_000,
+      });
+      if (!res.ok) throw await elevenlabsError(res);
+      if (!res.body) throw new ProviderError('PROVIDER_ERROR', `${ELEVENLABS_PROVIDER_ID}: empty audio response`);
+      return {
+        status: 'succeeded',
+        outputs: [{ type: 'stream', stream: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), contentType: res.headers.get('content-type') ?? contentTypeOf(format) }],
+      };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { ProviderError } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import type { ProviderAdapter, ProviderEnv } from '../types';
+import { KIE_ENDPOINTS, KIE_PROVIDER_ID, kieCall } from './api';
+import { findKieModel, type KieModel } from './models';
+import { readRecord, type KieRecord } from './records';
+import { buildCreateRequest } from './requests';
+
+export interface KieAdapterOptions {
+  /** Sent as `callBackUrl` so Kie pushes completion; polling stays the source of truth. */
+  callbackUrl?: string;
+}
+
+function modelOf(request: GenerationRequest): KieModel {
+  const model = findKieModel(request.model);
+  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${KIE_PROVIDER_ID}: no model ${JSON.stringify(request.model)}`);
+  return model;
+}
+
+/**
+ * Kie.ai: every model is an async task. Submit creates it on the family's endpoint, poll reads
+ * its record. Kie has no cancel endpoint, so a canceled generation simply stops polling.
+ */
+export function createKieAdapter(env: ProviderEnv, options: KieAdapterOptions = {}): ProviderAdapter {
+  return {
+    async submit(request, ctx) {
+      const model = modelOf(request);
+      const { api, body } = buildCreateRequest(request, model, options.callbackUrl);
+      const data = await kieCall<{ taskId?: string }>(env, ctx, { method: 'POST', path: KIE_ENDPOINTS[api].create, json: body });
+      if (typeof data.taskId !== 'string' || !data.taskId) throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: no taskId in the answer`);
+      return { status: 'pending', taskId: data.taskId };
+    },
+
+    async poll(taskId, request, ctx) {
+      const api = modelOf(request).route.api;
+      const record = await kieCall<KieRecord>(env, ctx, {
+        method: 'GET',
+        path: `${KIE_ENDPOINTS[api].record}?taskId=${encodeURIComponent(taskId)}`,
+      });
+      return readRecord(api, record);
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Provider } from '../types';
+import { createKieAdapter } from './adapter';
+import { KIE_BASE_URL, KIE_PROVIDER_ID } from './api';
+import { kieModels } from './models';
+
+/** Kie.ai: one key for GPT-4o image, Flux Kontext, Nano Banana, Seedream, Sora 2, Kling, Veo and Midjourney. */
+export const kieProvider: Provider = {
+  id: KIE_PROVIDER_ID,
+  displayName: 'Kie.ai',
+  models: kieModels,
+  requiresApiKey: true,
+  defaultBaseUrl: KIE_BASE_URL,
+  // Optional: where Kie should push task completion. The workflow polls either way.
+  createAdapter: (env) => {
+    const callbackUrl = process.env.GENFLOW_KIE_CALLBACK_URL?.trim();
+    return createKieAdapter(env, callbackUrl ? { callbackUrl } : {});
+  },
+};
+
+export { createKieAdapter, type KieAdapterOptions } from './adapter';
+export { kieModels, type KieModel } from './models';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Parameter schemas of the Kie models. Keys are Kie's wire names, defaults are Kie's. */
+const IMAGE_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'] as const;
+
+export const gpt4oImageParameters = z.strictObject({
+  size: z.enum(['1:1', '3:2', '2:3']).default('1:1').describe('Aspect ratio of the image'),
+  isEnhance: z.boolean().default(false).describe('Let the provider refine the prompt'),
+  enableFallback: z.boolean().default(false).describe('Fall back to another model when GPT-4o is unavailable'),
+});
+
+export const fluxKontextParameters = z.strictObject({
+  aspectRatio: z.enum(['21:9', '16:9', '4:3', '1:1', '3:4', '9:16']).default('16:9'),
+  outputFormat: z.enum(['jpeg', 'png']).default('jpeg'),
+  promptUpsampling: z.boolean().default(false),
+  // 0..6 for generation; editing accepts 0..2 only (checked when an input image is given).
+  safetyTolerance: z.int().min(0).max(6).default(2),
+  enableTranslation: z.boolean().default(true).describe('Translate a non-English prompt to English'),
+});
+
+export const nanoBananaParameters = z.strictObject({
+  aspect_ratio: z.enum(IMAGE_RATIOS).default('1:1'),
+  output_format: z.enum(['png', 'jpeg']).default('png'),
+});
+
+export const seedreamParameters = z.strictObject({
+  image_size: z
+    .enum(['square', 'square_hd', 'portrait_4_3', 'portrait_3_2', 'portrait_16_9', 'landscape_4_3', 'landscape_3_2', 'landscape_16_9', 'landscape_21_9'])
+    .default('square_hd'),
+  image_resolution: z.enum(['1K', '2K', '4K']).default('1K'),
+  seed: z.int().optional(),
+});
+
+export const sora2Parameters = z.strictObject({
+  aspect_ratio: z.enum(['landscape', 'portrait']).default('landscape'),
+  n_frames: z.enum(['10', '15']).default('10').describe('Clip length in seconds'),
+  remove_watermark: z.boolean().default(true),
+});
+
+export const klingParameters = z.strictObject({
+  duration: z.enum(['5', '10']).default('5').describe('Clip length in seconds'),
+  aspect_ratio: z.enum(['16:9', '9:16', '1:1']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  negative_prompt: z.string().max(2500).optional(),
+  cfg_scale: z.number().min(0).max(1).default(0.5),
+});
+
+export const wanParameters = z.strictObject({
+  duration: z.enum(['5', '10']).default('5').describe('Clip length in seconds'),
+  resolution: z.enum(['720p', '1080p']).default('1080p'),
+  aspect_ratio: z.enum(['16:9', '9:16', '1:1']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  negative_prompt: z.string().max(500).optional(),
+  enable_prompt_expansion: z.boolean().default(true),
+  seed: z.int().optional(),
+});
+
+export const veoParameters = z.strictObject({
+  aspectRatio: z.enum(['16:9', '9:16', 'Auto']).default('16:9'),
+  enableTranslation: z.boolean().default(true),
+  watermark: z.string().max(100).optional(),
+});
+
+export const runwayParameters = z.strictObject({
+  duration: z.union([z.literal(5), z.literal(10)]).default(5).describe('Seconds; 10 s clips are 720p only'),
+  quality: z.enum(['720p', '1080p']).default('720p'),
+  aspectRatio: z.enum(['16:9', '4:3', '1:1', '3:4', '9:16']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  waterMark: z.string().max(100).default('').describe('Watermark text; empty for none'),
+});
+
+export const midjourneyParameters = z.strictObject({
+  speed: z.enum(['relaxed', 'fast', 'turbo']).default('fast'),
+  aspectRatio: z.enum(['1:2', '9:16', '2:3', '3:4', '5:6', '6:5', '4:3', '3:2', '1:1', '16:9', '2:1']).default('1:1'),
+  version: z.enum(['7', '6.1', '6', '5.2', '5.1', 'niji6']).default('7'),
+  stylization: z.int().min(0).max(1000).default(100),
+  weirdness: z.int().min(0).max(3000).default(0),
+  variety: z.int().min(0).max(100).optional(),
+});

@@ -1,0 +1,101 @@
+import { ProviderError } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import type { KieApi } from './api';
+import type { KieModel } from './models';
+
+export interface KieCreateRequest {
+  api: KieApi;
+  body: Record<string, unknown>;
+}
+
+function invalid(message: string): ProviderError {
+  return new ProviderError('INVALID_PARAMETERS', `kie: ${message}`);
+}
+
+/** Kie fetches input images itself, so each must be a public http(s) URL. */
+function imageUrls(request: GenerationRequest, model: KieModel): string[] {
+  const images = request.inputImages;
+  if (images.length > model.inputImages.max) throw invalid(`${model.id} accepts at most ${model.inputImages.max} input image(s)`);
+  for (const url of images) {
+    if (!/^https?:\/\//i.test(url)) throw invalid(`${model.id} needs input images as http(s) URLs that Kie can download`);
+  }
+  return images;
+}
+
+/**
+ * Maps a genflow request onto the create body of the model's API family. Parameter names in
+ * the model schemas are the wire names, so `parameters` is spread in as it is.
+ */
+export function buildCreateRequest(request: GenerationRequest, model: KieModel, callBackUrl?: string): KieCreateRequest {
+  const params = request.parameters;
+  const images = imageUrls(request, model);
+  const n = request.numberOfOutputs;
+  const callback = callBackUrl ? { callBackUrl } : {};
+  const route = model.route;
+  if (model.maxPromptLength !== undefined && request.prompt.length > model.maxPromptLength) {
+    throw invalid(`${model.id} takes prompts of at most ${model.maxPromptLength} characters`);
+  }
+  if (route.api !== 'midjourney' && n > model.maxOutputs) throw invalid(`${model.id} makes at most ${model.maxOutputs} output(s) per request`);
+
+  switch (route.api) {
+    case 'gpt4o-image':
+      if (n === 3) throw invalid('4o image makes 1, 2 or 4 variants');
+      return {
+        api: route.api,
+        body: { prompt: request.prompt, ...params, nVariants: n, ...(images.length ? { filesUrl: images } : {}), ...callback },
+      };
+    case 'flux-kontext': {
+      const safety = params.safetyTolerance;
+      if (images.length && typeof safety === 'number' && safety > 2) throw invalid('safetyTolerance must be 0 to 2 when editing an image');
+      return {
+        api: route.api,
+        body: { prompt: request.prompt, ...params, model: route.model, ...(images[0] ? { inputImage: images[0] } : {}), ...callback },
+      };
+    }
+    case 'jobs': {
+      const market = images.length ? route.imageModel : route.textModel;
+      if (!market) throw invalid(images.length ? `${model.id} takes no input images` : `${model.id} needs at least one input image`);
+      const input: Record<string, unknown> = { prompt: request.prompt, ...params };
+      if (route.countField) input[route.countField] = n;
+      if (images.length && route.imageField === 'image_url') {
+        // Single-image models (image-to-video) follow the image's ratio and take no aspect_ratio.
+        input.image_url = images[0];
+        delete input.aspect_ratio;
+      } else if (images.length) {
+        input.image_urls = images;
+      }
+      return { api: route.api, body: { model: market, ...callback, input } };
+    }
+    case 'veo':
+      return {
+        api: route.api,
+        body: {
+          prompt: request.prompt,
+          model: route.model,
+          ...params,
+          ...(images.length ? { imageUrls: images, generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' } : { generationType: 'TEXT_2_VIDEO' }),
+          ...callback,
+        },
+      };
+    case 'runway': {
+      if (params.duration === 10 && params.quality === '1080p') throw invalid('Runway makes 10 second clips in 720p only');
+      const { aspectRatio, ...rest } = params;
+      return {
+        api: route.api,
+        // With an image the clip follows the image's ratio; aspectRatio is for text-to-video.
+        body: { prompt: request.prompt, ...rest, ...(images[0] ? { imageUrl: images[0] } : { aspectRatio }), ...callback },
+      };
+    }
+    case 'midjourney':
+      return {
+        api: route.api,
+        body: {
+          taskType: images.length ? 'mj_img2img' : 'mj_txt2img',
+          prompt: request.prompt,
+          ...params,
+          ...(images.length ? { fileUrls: images } : {}),
+          ...callback,
+        },
+      };
+  }
+}

@@ -1,0 +1,344 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import { createKieAdapter, kieModels } from '../../providers/kie';
+import { createProviderRuntime } from '../../providers/runtime';
+import type { CallContext, PollResult, ProviderAdapter, SubmitResult } from '../../providers/types';
+import { KieFake } from '../fakes/kie';
+
+const KEY = 'kie-test-key';
+
+function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+  const spec = kieModels.find((m) => m.id === model)!;
+  return {
+    model,
+    kind: spec.kinds[0]!,
+    prompt: 'a lighthouse at dawn',
+    parameters: spec.parameters.parse(overrides.parameters ?? {}),
+    inputImages: [],
+    numberOfOutputs: 1,
+    ...overrides,
+    ...(overrides.parameters ? { parameters: spec.parameters.parse(overrides.parameters) } : {}),
+  };
+}
+
+async function caught(promise: Promise<unknown>): Promise<ProviderError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  return err as ProviderError;
+}
+
+describe('Kie.ai adapter against the local fake', () => {
+  const fake = new KieFake();
+  let adapter: ProviderAdapter;
+  const ctx: CallContext = { generationId: 'g1', attempt: 1, apiKey: KEY };
+
+  beforeAll(async () => {
+    await fake.start();
+    adapter = createKieAdapter({ dataDir: '/nonexistent', baseUrl: fake.url, fetch }, { callbackUrl: 'https://genflow.example/hooks/kie' });
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.pollsUntilDone = 2;
+    fake.failTasksWith = undefined;
+    fake.outageCode = undefined;
+    fake.server.requests.length = 0;
+  });
+
+  async function submitted(req: GenerationRequest): Promise<{ taskId: string; body: Record<string, unknown> }> {
+    const result: SubmitResult = await adapter.submit(req, ctx);
+    expect(result.status).toBe('pending');
+    const body = fake.createBodies().at(-1)!;
+    return { taskId: (result as { taskId: string }).taskId, body };
+  }
+
+  async function pollToEnd(taskId: string, req: GenerationRequest): Promise<PollResult[]> {
+    const seen: PollResult[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await adapter.poll!(taskId, req, ctx);
+      seen.push(r);
+      if (r.status === 'succeeded' || r.status === 'canceled') return seen;
+    }
+    throw new Error('never finished');
+  }
+
+  describe('maps a request to exactly the body Kie expects', () => {
+    it('4o image: variants, reference images, callback', async () => {
+      const req = request('kie/4o-image', {
+        parameters: { size: '3:2', isEnhance: true },
+        inputImages: ['https://img.example/a.png', 'https://img.example/b.jpg'],
+        numberOfOutputs: 2,
+        kind: 'image-to-image',
+      });
+      const { body } = await submitted(req);
+      expect(body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        size: '3:2',
+        isEnhance: true,
+        enableFallback: false,
+        nVariants: 2,
+        filesUrl: ['https://img.example/a.png', 'https://img.example/b.jpg'],
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+      expect(fake.server.requests.at(-1)?.path).toBe('/api/v1/gpt4o-image/generate');
+      expect(fake.server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
+    });
+
+    it('Flux Kontext max: an edit of one image', async () => {
+      const { body } = await submitted(
+        request('kie/flux-kontext-max', { parameters: { aspectRatio: '1:1', outputFormat: 'png' }, inputImages: ['https://img.example/in.jpg'] }),
+      );
+      expect(body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        aspectRatio: '1:1',
+        outputFormat: 'png',
+        promptUpsampling: false,
+        safetyTolerance: 2,
+        enableTranslation: true,
+        model: 'flux-kontext-max',
+        inputImage: 'https://img.example/in.jpg',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+    });
+
+    it('Nano Banana: the text model without images, the edit model with them', async () => {
+      expect((await submitted(request('kie/nano-banana', { parameters: { aspect_ratio: '16:9' } }))).body).toEqual({
+        model: 'google/nano-banana',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', aspect_ratio: '16:9', output_format: 'png' },
+      });
+      expect((await submitted(request('kie/nano-banana', { inputImages: ['https://img.example/1.png'] }))).body).toEqual({
+        model: 'google/nano-banana-edit',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', aspect_ratio: '1:1', output_format: 'png', image_urls: ['https://img.example/1.png'] },
+      });
+    });
+
+    it('Seedream: numberOfOutputs becomes max_images', async () => {
+      const { body } = await submitted(request('kie/seedream-v4', { numberOfOutputs: 3, parameters: { image_resolution: '2K', seed: 7 } }));
+      expect(body).toEqual({
+        model: 'bytedance/seedream-v4-text-to-image',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', image_size: 'square_hd', image_resolution: '2K', seed: 7, max_images: 3 },
+      });
+    });
+
+    it('Kling image-to-video: one image_url and no aspect_ratio', async () => {
+      const { body } = await submitted(request('kie/kling-v2.5-turbo-pro', { inputImages: ['https://img.example/first.png'], parameters: { duration: '10' } }));
+      expect(body).toEqual({
+        model: 'kling/v2-5-turbo-image-to-video-pro',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', duration: '10', cfg_scale: 0.5, image_url: 'https://img.example/first.png' },
+      });
+    });
+
+    it('Wan 2.5 text-to-video: duration, resolution and prompt expansion as the API names them', async () => {
+      const { body } = await submitted(request('kie/wan-2.5', { parameters: { duration: '10', resolution: '720p', seed: 3 } }));
+      expect(body).toEqual({
+        model: 'wan/2-5-text-to-video',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', duration: '10', resolution: '720p', aspect_ratio: '16:9', enable_prompt_expansion: true, seed: 3 },
+      });
+      const wan = kieModels.find((m) => m.id === 'kie/wan-2.5')!;
+      expect(wan.price!({ duration: '10', resolution: '720p' }, 1)).toBe(0.6);
+      expect((await caught(adapter.submit(request('kie/wan-2.5', { prompt: 'x'.repeat(801) }), ctx))).code).toBe('INVALID_PARAMETERS');
+    });
+
+    it('Veo 3.1 fast: first and last frame', async () => {
+      const { body } = await submitted(request('kie/veo3-fast', { inputImages: ['https://img.example/a.png', 'https://img.example/b.png'], parameters: { aspectRatio: '9:16' } }));
+      expect(body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        model: 'veo3_fast',
+        aspectRatio: '9:16',
+        enableTranslation: true,
+        imageUrls: ['https://img.example/a.png', 'https://img.example/b.png'],
+        generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+    });
+
+    it('Runway: aspectRatio for text-to-video, imageUrl instead for image-to-video', async () => {
+      expect((await submitted(request('kie/runway', { parameters: { duration: 10, aspectRatio: '9:16' } }))).body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        duration: 10,
+        quality: '720p',
+        waterMark: '',
+        aspectRatio: '9:16',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+      expect((await submitted(request('kie/runway', { inputImages: ['https://img.example/still.png'], parameters: { quality: '1080p' } }))).body).toEqual({
+        prompt: 'a lighthouse at dawn',
+        duration: 5,
+        quality: '1080p',
+        waterMark: '',
+        imageUrl: 'https://img.example/still.png',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+      expect((await caught(adapter.submit(request('kie/runway', { parameters: { duration: 10, quality: '1080p' } }), ctx))).message).toContain('720p');
+    });
+
+    it('Midjourney: text-to-image task type and its options', async () => {
+      const { body } = await submitted(request('kie/midjourney', { parameters: { speed: 'turbo', aspectRatio: '16:9', version: 'niji6', variety: 20 } }));
+      expect(body).toEqual({
+        taskType: 'mj_txt2img',
+        prompt: 'a lighthouse at dawn',
+        speed: 'turbo',
+        aspectRatio: '16:9',
+        version: 'niji6',
+        stylization: 100,
+        weirdness: 0,
+        variety: 20,
+        callBackUrl: 'https://genflow.example/hooks/kie',
+      });
+    });
+
+    it('refuses inline images and impossible counts before calling Kie', async () => {
+      const before = fake.server.requests.length;
+      expect((await caught(adapter.submit(request('kie/nano-banana', { inputImages: ['data:image/png;base64,iVBORw0KGgo='] }), ctx))).code).toBe('INVALID_PARAMETERS');
+      expect((await caught(adapter.submit(request('kie/4o-image', { numberOfOutputs: 3 }), ctx))).code).toBe('INVALID_PARAMETERS');
+      expect((await caught(adapter.submit(request('kie/flux-kontext-pro', { inputImages: ['https://img.example/x.png'], parameters: { safetyTolerance: 5 } }), ctx))).message).toContain('safetyTolerance');
+      expect(fake.server.requests.length).toBe(before);
+    });
+  });
+
+  describe('maps every status of every family', () => {
+    const cases: Array<[string, Partial<GenerationRequest>, number, string]> = [
+      ['kie/4o-image', { numberOfOutputs: 2 }, 2, 'image/png'],
+      ['kie/flux-kontext-pro', {}, 1, 'image/jpeg'],
+      ['kie/seedream-v4', { numberOfOutputs: 2 }, 2, 'image/png'],
+      ['kie/sora-2', {}, 1, 'video/mp4'],
+      ['kie/wan-2.5', { inputImages: ['https://img.example/first.png'] }, 1, 'video/mp4'],
+      ['kie/veo3', {}, 1, 'video/mp4'],
+      ['kie/runway', {}, 1, 'video/mp4'],
+      ['kie/midjourney', {}, 4, 'image/png'],
+    ];
+    it.each(cases)('%s: generating → succeeded with the result URLs, whose bytes are the fake files', async (model, overrides, count, type) => {
+      const req = request(model, overrides);
+      const { taskId } = await submitted(req);
+      const seen = await pollToEnd(taskId, req);
+      expect(seen.slice(0, -1).every((r) => r.status === 'running' || r.status === 'pending')).toBe(true);
+      expect(seen).toHaveLength(3);
+      const last = seen.at(-1)!;
+      if (last.status !== 'succeeded') throw new Error('not succeeded');
+      expect(last.outputs).toHaveLength(count);
+      for (const output of last.outputs) {
+        if (output.type !== 'url') throw new Error('expected a url output');
+        const res = await fetch(output.url);
+        expect(res.headers.get('content-type')).toBe(type);
+        expect(Buffer.from(await res.arrayBuffer()).equals(fake.files.get(output.url.split('/').pop()!)!.data)).toBe(true);
+      }
+    });
+
+    it('jobs API: waiting is pending, generating is running with progress', async () => {
+      const req = request('kie/nano-banana');
+      const { taskId } = await submitted(req);
+      fake.pollsUntilDone = 3;
+      expect(await adapter.poll!(taskId, req, ctx)).toEqual({ status: 'pending' });
+      expect((await adapter.poll!(taskId, req, ctx)).status).toBe('running');
+    });
+
+    it('4o image reports progress between 0 and 1', async () => {
+      const req = request('kie/4o-image');
+      const { taskId } = await submitted(req);
+      const first = await adapter.poll!(taskId, req, ctx);
+      expect(first).toEqual({ status: 'running', progress: 0.33 });
+    });
+  });
+
+  describe('maps failed tasks onto the taxonomy', () => {
+    const failures: Array<[string, number, string, string]> = [
+      ['kie/4o-image', 400, 'Your content was flagged by OpenAI as violating content policies', 'CONTENT_REJECTED'],
+      ['kie/4o-image', 451, 'Failed to download the image from filesUrl', 'INPUT_FETCH_FAILED'],
+      ['kie/flux-kontext-pro', 501, 'Image generation task failed', 'PROVIDER_ERROR'],
+      ['kie/nano-banana', 500, 'Internal error, please try again later', 'PROVIDER_ERROR'],
+      ['kie/veo3-fast', 400, 'Your prompt was flagged by Website as violating content policies', 'CONTENT_REJECTED'],
+      ['kie/midjourney', 400, 'Invalid image format', 'INVALID_PARAMETERS'],
+      ['kie/runway', 400, 'Your prompt was caught by our AI moderator', 'CONTENT_REJECTED'],
+    ];
+    it.each(failures)('%s: task error %i → %s (%s)', async (model, code, message, expected) => {
+      fake.failTasksWith = { code, message };
+      fake.pollsUntilDone = 0;
+      const req = request(model);
+      const { taskId } = await submitted(req);
+      const err = await caught(adapter.poll!(taskId, req, ctx));
+      expect(err.code).toBe(expected);
+      expect(err.retryable).toBe(false);
+      expect(err.message).toContain(message);
+    });
+  });
+
+  describe('maps request errors onto the taxonomy', () => {
+    it('a wrong key → AUTHENTICATION_FAILED, without the key in the message', async () => {
+      const err = await caught(adapter.submit(request('kie/4o-image'), { ...ctx, apiKey: 'kie-wrong-secret' }));
+      expect(err.code).toBe('AUTHENTICATION_FAILED');
+      expect(err.message).not.toContain('kie-wrong-secret');
+    });
+
+    it('a body the API rejects → INVALID_PARAMETERS with its message', async () => {
+      // A jobs model that needs images, called straight with none: the fake validates like Kie.
+      fake.server.inject({ json: { code: 422, msg: 'image_urls is required (1 to 10 URLs)', data: null } });
+      const err = await caught(adapter.submit(request('kie/nano-banana'), ctx));
+      expect(err.code).toBe('INVALID_PARAMETERS');
+      expect(err.message).toContain('image_urls');
+    });
+
+    const envelopes: Array<[number, string, string, boolean]> = [
+      [402, 'Credits insufficient', 'QUOTA_EXCEEDED', false],
+      [433, 'Sub-key usage exceeds the limit', 'QUOTA_EXCEEDED', false],
+      [429, 'Rate limited', 'RATE_LIMITED', true],
+      [455, 'Service unavailable: maintenance', 'PROVIDER_UNAVAILABLE', true],
+      [500, 'Server error', 'PROVIDER_UNAVAILABLE', true],
+      [501, 'Generation failed', 'PROVIDER_ERROR', false],
+      [505, 'The feature is disabled', 'UNSUPPORTED_CAPABILITY', false],
+      [550, 'The queue is full', 'PROVIDER_UNAVAILABLE', true],
+    ];
+    it.each(envelopes)('envelope code %i (%s) → %s', async (code, msg, expected, retryable) => {
+      fake.server.inject({ json: { code, msg, data: null } });
+      const err = await caught(adapter.submit(request('kie/veo3'), ctx));
+      expect([err.code, err.retryable]).toEqual([expected, retryable]);
+      expect(err.message).toContain(msg);
+    });
+
+    it('HTTP 429 with Retry-After → RATE_LIMITED with the delay', async () => {
+      fake.rateLimit(1, 2);
+      const err = await caught(adapter.submit(request('kie/midjourney'), ctx));
+      expect(err.code).toBe('RATE_LIMITED');
+      expect(err.retryAfterMs).toBe(2000);
+    });
+
+    it('the outage switch makes polls fail as retryable', async () => {
+      const req = request('kie/seedream-v4');
+      const { taskId } = await submitted(req);
+      fake.outageCode = 455;
+      const err = await caught(adapter.poll!(taskId, req, ctx));
+      expect([err.code, err.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
+    });
+
+    it('an unknown task → PROVIDER_ERROR', async () => {
+      expect((await caught(adapter.poll!('task_nope', request('kie/sora-2'), ctx))).code).toBe('PROVIDER_ERROR');
+    });
+  });
+
+  it('prices 4o image by the seed rule and Midjourney by speed', () => {
+    const gpt4o = kieModels.find((m) => m.id === 'kie/4o-image')!;
+    expect([1, 2, 4].map((n) => gpt4o.price!({}, n))).toEqual([0.03, 0.035, 0.04]);
+    const mj = kieModels.find((m) => m.id === 'kie/midjourney')!;
+    expect(mj.price!({ speed: 'relaxed' }, 1)).toBeLessThan(mj.price!({ speed: 'turbo' }, 1));
+  });
+
+  it('feeds envelope errors to the key pool: a rejected key leaves the rotation, the next key is used', async () => {
+    fake.apiKeys = new Set([KEY]);
+    const runtime = createProviderRuntime({ dataDir: '/nonexistent', env: { GENFLOW_KIE_BASE_URL: fake.url, GENFLOW_KIE_API_KEYS: `kie-revoked-key,${KEY}` } });
+    const req = request('kie/nano-banana');
+    const first = await caught(runtime.call('kie', { generationId: 'g', attempt: 1 }, (a, c) => a.submit(req, c)));
+    expect([first.code, first.retryable]).toEqual(['AUTHENTICATION_FAILED', true]);
+    const second = await runtime.call('kie', { generationId: 'g', attempt: 2 }, (a, c) => a.submit(req, c));
+    expect(second.status).toBe('pending');
+    const kie = runtime.status().find((p) => p.id === 'kie')!;
+    expect(kie.keys.map((k) => k.status)).toEqual(['disabled', 'active']);
+    expect(JSON.stringify(kie)).not.toContain('kie-revoked-key');
+  });
+});

@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { jpegImage, mp4Video, pngImage } from './media';
+
+/**
+ * A local Kie.ai speaking its documented wire format: `{ code, msg, data }` envelopes with
+ * HTTP 200 (errors in `code`), bearer auth, create endpoints per API family validating their
+ * bodies, record endpoints whose state advances on each poll, and result files served here.
+ */
+type Api = 'gpt4o-image' | 'flux-kontext' | 'jobs' | 'veo' | 'runway' | 'midjourney';
+
+interface Task {
+  id: string;
+  api: Api;
+  body: Record<string, unknown>;
+  polls: number;
+  urls: string[];
+}
+
+export interface KieFailure {
+  /** The task's errorCode / failCode. */
+  code: number;
+  message: string;
+}
+
+const IMAGE_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'];
+const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: boolean; maxPrompt?: number }> = {
+  'google/nano-banana': {},
+  'google/nano-banana-edit': { images: 'image_urls' },
+  'bytedance/seedream-v4-text-to-image': {},
+  'bytedance/seedream-v4-edit': { images: 'image_urls' },
+  'sora-2-text-to-video': { video: true },
+  'sora-2-image-to-video': { images: 'image_urls', video: true },
+  'kling/v2-5-turbo-text-to-video-pro': { video: true },
+  'kling/v2-5-turbo-image-to-video-pro': { images: 'image_url', video: true },
+  'wan/2-5-text-to-video': { video: true, maxPrompt: 800 },
+  'wan/2-5-image-to-video': { images: 'image_url', video: true, maxPrompt: 800 },
+};
+
+const envelope = (code: number, msg: string, data: unknown = null): FakeResponse => ({ json: { code, msg, data } });
+
+function isUrl(v: unknown): boolean {
+  return typeof v === 'string' && /^https?:\/\/\S+$/.test(v);
+}
+
+export class KieFake {
+  readonly server = new FakeServer();
+  readonly tasks = new Map<string, Task>();
+  readonly files = new Map<string, { data: Buffer; contentType: string }>();
+  /** Keys the fake accepts. */
+  apiKeys = new Set<string>(['kie-test-key']);
+  /** Record polls that report "still generating" before the result is there. */
+  pollsUntilDone = 2;
+  /** The switch: tasks end failed with this code and message. */
+  failTasksWith: KieFailure | undefined;
+  /** The switch for outages: every call answers this envelope code (e.g. 455 maintenance). */
+  outageCode: number | undefined;
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async start(): Promise<this> {
+    const families: Array<[Api, string, string]> = [
+      ['gpt4o-image', '/api/v1/gpt4o-image/generate', '/api/v1/gpt4o-image/record-info'],
+      ['flux-kontext', '/api/v1/flux/kontext/generate', '/api/v1/flux/kontext/record-info'],
+      ['jobs', '/api/v1/jobs/createTask', '/api/v1/jobs/recordInfo'],
+      ['veo', '/api/v1/veo/generate', '/api/v1/veo/record-info'],
+      ['runway', '/api/v1/runway/generate', '/api/v1/runway/record-detail'],
+      ['midjourney', '/api/v1/mj/generate', '/api/v1/mj/record-info'],
+    ];
+    for (const [api, create, record] of families) {
+      this.server.route('POST', create, (req) => this.guard(req, () => this.create(api, req)));
+      this.server.route('GET', record, (req) => this.guard(req, () => this.record(api, req)));
+    }
+    this.server.route('GET', '/files/:name', (req) => {
+      const file = this.files.get(req.params.name ?? '');
+      return file ? { body: file.data, headers: { 'content-type': file.contentType } } : { status: 404, body: 'not found' };
+    });
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** The next `times` calls get HTTP 429 with Retry-After, as a gateway in front of Kie would answer. */
+  rateLimit(times = 1, retryAfterSeconds = 1): void {
+    this.server.inject({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, json: { code: 429, msg: 'Rate limit exceeded' } }, times);
+  }
+
+  /** Creates calls seen, newest last. */
+  createBodies(): Array<Record<string, unknown>> {
+    return this.server.requests.filter((r) => r.method === 'POST').map((r) => r.json as Record<string, unknown>);
+  }
+
+  private guard(req: FakeRequest, handle: () => FakeResponse | Promise<FakeResponse>): FakeResponse | Promise<FakeResponse> {
+    const auth = req.headers.authorization ?? '';
+    const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!this.apiKeys.has(key)) return envelope(401, 'You do not have access permissions');
+    if (this.outageCode !== undefined) return envelope(this.outageCode, 'The system is currently undergoing maintenance');
+    return handle();
+  }
+
+  private validate(api: Api, body: Record<string, unknown>): string | undefined {
+    if (body.callBackUrl !== undefined && !isUrl(body.callBackUrl)) return 'callBackUrl is not a valid URL';
+    const prompt = body.prompt;
+    switch (api) {
+      case 'gpt4o-image': {
+        if (!['1:1', '3:2', '2:3'].includes(body.size as string)) return 'size is required and must be one of 1:1, 3:2, 2:3';
+        const files = body.filesUrl as unknown[] | undefined;
+        if (!prompt && !files?.length) return 'prompt or filesUrl is required';
+        if (files && (files.length > 5 || !files.every(isUrl))) return 'filesUrl supports at most 5 image URLs';
+        if (body.nVariants !== undefined && ![1, 2, 4].includes(body.nVariants as number)) return 'nVariants must be 1, 2 or 4';
+        return undefined;
+      }
+      case 'flux-kontext': {
+        if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
+        if (!['flux-kontext-pro', 'flux-kontext-max'].includes((body.model as string) ?? 'flux-kontext-pro')) return 'model is invalid';
+        if (body.aspectRatio !== undefined && !['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'].includes(body.aspectRatio as string)) return 'aspectRatio is invalid';
+        const max = body.inputImage ? 2 : 6;
+        const tolerance = (body.safetyTolerance as number | undefined) ?? 2;
+        if (tolerance < 0 || tolerance > max) return `Safety tolerance out of range, should be 0-${max}`;
+        if (body.inputImage !== undefined && !isUrl(body.inputImage)) return 'inputImage must be a URL';
+        return undefined;
+      }
+      case 'jobs': {
+        const spec = JOB_MODELS[body.model as string];
+        if (!spec) return `model ${String(body.model)} is not supported`;
+        const input = body.input as Record<string, unknown> | undefined;
+        if (!input || typeof input.prompt !== 'string' || !input.prompt) return 'input.prompt is required';
+        const maxPrompt = spec.maxPrompt ?? (spec.video ? 10_000 : 5000);
+        if (input.prompt.length > maxPrompt) return `input.prompt exceeds ${maxPrompt} characters`;
+        if (input.aspect_ratio !== undefined && !spec.video && !IMAGE_RATIOS.includes(input.aspect_ratio as string)) return 'input.aspect_ratio is invalid';
+        if (spec.images === 'image_urls') {
+          const urls = input.image_urls as unknown[] | undefined;
+          if (!urls?.length || urls.length > 10 || !urls.every(isUrl)) return 'image_urls is required (1 to 10 URLs)';
+        } else if (spec.images === 'image_url' && !isUrl(input.image_url)) {
+          return 'image_url is required';
+        } else if (!spec.images && (input.image_urls !== undefined || input.image_url !== undefined)) {
+          return `model ${String(body.model)} takes no input images`;
+        }
+        if (input.max_images !== undefined && (typeof input.max_images !== 'number' || input.max_images < 1 || input.max_images > 6)) return 'max_images must be 1 to 6';
+        return undefined;
+      }
+      case 'veo': {
+        if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
+        if (!['veo3', 'veo3_fast', 'veo3_lite'].includes((body.model as string) ?? 'veo3_fast')) return 'model is invalid';
+        if (body.aspectRatio !== undefined && !['16:9', '9:16', 'Auto'].includes(body.aspectRatio as string)) return 'aspectRatio is invalid';
+        const urls = body.imageUrls as unknown[] | undefined;
+        if (urls && (urls.length > 3 || !urls.every(isUrl))) return 'imageUrls supports 1 to 3 URLs';
+        return undefined;
+      }
+      case 'runway': {
+        if (typeof prompt !== 'string' || !prompt || prompt.length > 1800) return 'prompt is required (at most 1800 characters)';
+        if (![5, 10].includes(body.duration as number)) return 'duration must be 5 or 10';
+        if (!['720p', '1080p'].includes(body.quality as string)) return 'quality must be 720p or 1080p';
+        if (body.duration === 10 && body.quality === '1080p') return '10 second videos cannot be 1080p';
+        if (body.imageUrl === undefined && !['16:9', '4:3', '1:1', '3:4', '9:16'].includes(body.aspectRatio as string)) return 'aspectRatio is required for text-to-video';
+        if (body.imageUrl !== undefined && !isUrl(body.imageUrl)) return 'imageUrl must be a URL';
+        return undefined;
+      }
+      case 'midjourney': {
+        if (!['mj_txt2img', 'mj_img2img', 'mj_video'].includes(body.taskType as string)) return 'taskType is invalid';
+        if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
+        if (body.taskType !== 'mj_txt2img' && !(body.fileUrls as unknown[] | undefined)?.length) return 'fileUrls is required for this taskType';
+        if (body.speed !== undefined && !['relaxed', 'fast', 'turbo'].includes(body.speed as string)) return 'speed is invalid';
+        return undefined;
+      }
+    }
+  }
+
+  private async create(api: Api, req: FakeRequest): Promise<FakeResponse> {
+    const body = req.json as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') return envelope(400, 'The request body is not valid JSON');
+    const problem = this.validate(api, body);
+    if (problem) return envelope(422, problem);
+    const id = `${api === 'jobs' ? 'task' : api}_${randomUUID().replace(/-/g, '')}`;
+    this.tasks.set(id, { id, api, body, polls: 0, urls: await this.makeResults(api, id, body) });
+    return envelope(200, 'success', { taskId: id });
+  }
+
+  /** Real files for the task's results, served from this fake. */
+  private async makeResults(api: Api, id: string, body: Record<string, unknown>): Promise<string[]> {
+    const video = api === 'veo' || api === 'runway' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
+    const input = (body.input ?? {}) as Record<string, unknown>;
+    const count = api === 'midjourney' ? 4 : api === 'gpt4o-image' ? ((body.nVariants as number | undefined) ?? 1) : api === 'jobs' ? ((input.max_images as number | undefined) ?? 1) : 1;
+    const urls: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = `${id}_${i}.${video ? 'mp4' : api === 'flux-kontext' ? 'jpg' : 'png'}`;
+      const data = video ? mp4Video(8, 320 + 16 * i, 180) : api === 'flux-kontext' ? await jpegImage(96, 64) : await pngImage(64 + 8 * i, 48);
+      this.files.set(name, { data, contentType: video ? 'video/mp4' : api === 'flux-kontext' ? 'image/jpeg' : 'image/png' });
+      urls.push(`${this.url}/files/${name}`);
+    }
+    return urls;
+  }
+
+  private record(api: Api, req: FakeRequest): FakeResponse {
+    const task = this.tasks.get(req.query.get('taskId') ?? '');
+    if (!task || task.api !== api) return envelope(404, 'The task does not exist');
+    task.polls += 1;
+    const done = task.polls > this.pollsUntilDone;
+    const failure = done ? this.failTasksWith : undefined;
+    const progress = Math.min(0.99, task.polls / (this.pollsUntilDone + 1));
+    const flag = !done ? 0 : failure ? 3 : 1;
+    const common = { taskId: task.id, paramJson: JSON.stringify(task.body), createTime: Date.now() };
+    switch (api) {
+      case 'gpt4o-image':
+        return envelope(200, 'success', {
+          ...common,
+          status: !done ? 'GENERATING' : failure ? 'GENERATE_FAILED' : 'SUCCESS',
+          successFlag: !done ? 0 : failure ? 2 : 1,
+          progress: done && !failure ? '1.00' : progress.toFixed(2),
+          response: done && !failure ? { resultUrls: task.urls } : null,
+          errorCode: failure?.code ?? null,
+          errorMessage: failure?.message ?? '',
+        });
+      case 'flux-kontext':
+        return envelope(200, 'success', {
+          ...common,
+          successFlag: flag,
+          response: flag === 1 ? { originImageUrl: task.urls[0], resultImageUrl: task.urls[0] } : null,
+          errorCode: failure?.code ?? null,
+          errorMessage: failure?.message ?? '',
+        });
+      case 'veo':
+        return envelope(200, 'success', {
+          ...common,
+          successFlag: flag,
+          response: flag === 1 ? { taskId: task.id, resultUrls: task.urls, originUrls: [], resolution: '720p' } : null,
+          errorCode: failure?.code ?? null,
+          errorMessage: failure?.message ?? null,
+        });
+      case 'midjourney':
+        return envelope(200, 'success', {
+          ...common,
+          taskType: task.body.taskType,
+          successFlag: flag,
+          resultInfoJson: flag === 1 ? { resultUrls: task.urls.map((resultUrl) => ({ resultUrl })) } : null,
+          errorCode: failure?.code ?? null,
+          errorMessage: failure?.message ?? null,
+        });
+      case 'runway': {
+        const state = task.polls === 1 && !done ? 'wait' : !done ? 'generating' : failure ? 'fail' : 'success';
+        return envelope(200, 'success', {
+          taskId: task.id,
+          state,
+          generateParam: { prompt: task.body.prompt, imageUrl: task.body.imageUrl ?? '' },
+          videoInfo: state === 'success' ? { videoId: `${task.id}_v`, videoUrl: task.urls[0], imageUrl: '' } : null,
+          failCode: failure ? String(failure.code) : null,
+          failMsg: failure?.message ?? null,
+          generateTime: new Date().toISOString(),
+          expireFlag: 0,
+        });
+      }
+      case 'jobs': {
+        const state = task.polls === 1 && !done ? 'waiting' : !done ? 'generating' : failure ? 'fail' : 'success';
+        return envelope(200, 'success', {
+          taskId: task.id,
+          model: task.body.model,
+          state,
+          param: JSON.stringify(task.body),
+          resultJson: state === 'success' ? JSON.stringify({ resultUrls: task.urls }) : '',
+          failCode: failure ? String(failure.code) : '',
+          failMsg: failure?.message ?? '',
+          costTime: done ? 12_000 : null,
+          completeTime: done ? Date.now() : null,
+          createTime: Date.now(),
+        });
+      }
+    }
+  }
+}
