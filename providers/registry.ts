@@ -1,11 +1,17 @@
 import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
+import { bflProvider } from './bfl';
 import { localProvider } from './local';
+import { openaiProvider } from './openai';
+import { replicateProvider } from './replicate';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
 export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
+  [openaiProvider.id]: openaiProvider,
+  [replicateProvider.id]: replicateProvider,
+  [bflProvider.id]: bflProvider,
 };
 
 export interface ModelEntry {
