@@ -71,7 +71,8 @@ export async function editForm(model: OpenAIModel, request: GenerationRequest, e
   const images = await Promise.all(request.inputImages.map((input) => loadInputImage(input, env)));
   let mask: string | undefined;
   if (model.wireModel === 'gpt-image-1') {
-    const { mask: m, ...wire } = parseModelParameters(gptImage1Parameters, model.id, request.parameters);
+    // The edits endpoint has no `moderation` field (moderation applies to generations only).
+    const { mask: m, moderation: _moderation, ...wire } = parseModelParameters(gptImage1Parameters, model.id, request.parameters);
     mask = m;
     for (const [key, value] of Object.entries(wire)) if (value !== undefined) form.append(key, String(value));
     images.forEach((image, i) => appendImage(form, 'image[]', image, `image-${i}`));
