@@ -187,7 +187,7 @@ function validate(body: Record<string, unknown>, rules: Record<string, FieldRule
       issues.push({ type: 'string_type', loc, msg: 'Input should be a valid string', input: value });
     } else if (rule.type === 'boolean' && typeof value !== 'boolean') {
       issues.push({ type: 'bool_type', loc, msg: 'Input should be a valid boolean', input: value });
-    } else if (rule.type === 'enum' && !rule.values.includes(String(value))) {
+    } else if (rule.type === 'enum' && !(typeof value === 'string' && rule.values.includes(value))) {
       issues.push({ type: 'enum', loc, msg: `Input should be ${rule.values.map((v) => `'${v}'`).join(' or ')}`, input: value });
     } else if (rule.type === 'ratio' && !validRatio(value)) {
       issues.push({ type: 'value_error', loc, msg: 'Value error, Aspect ratio must be between 21:9 and 9:21', input: value });
