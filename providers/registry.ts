@@ -1,14 +1,20 @@
 import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
+import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
 import { googleProvider } from './google';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
+import { openaiProvider } from './openai';
+import { replicateProvider } from './replicate';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
 export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
+  [openaiProvider.id]: openaiProvider,
+  [replicateProvider.id]: replicateProvider,
+  [bflProvider.id]: bflProvider,
   [kieProvider.id]: kieProvider,
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,

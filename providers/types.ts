@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
+import type { ErrorBody } from '../domain/errors';
 import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
 
@@ -52,6 +53,23 @@ export interface ProviderAdapter {
   submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult>;
   poll?(taskId: string, request: GenerationRequest, ctx: CallContext): Promise<PollResult>;
   cancel?(taskId: string, ctx: CallContext): Promise<void>;
+  /**
+   * Verifies a provider's webhook delivery with the shared secret and reads the task it is
+   * about; throws ProviderError('AUTHENTICATION_FAILED') when it is forged or stale.
+   */
+  parseWebhook?(req: WebhookRequest, secret: string): WebhookEvent;
+}
+
+/** A webhook delivery as received: header names in lower case, the raw body (signatures cover its bytes). */
+export interface WebhookRequest {
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/** What a verified webhook says about a task: a poll result, or the failure a poll would have thrown. */
+export interface WebhookEvent {
+  taskId: string;
+  result: PollResult | { status: 'failed'; error: ErrorBody };
 }
 
 export interface Provider {

@@ -1,0 +1,139 @@
+import { ProviderError, type ErrorCode } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import { parseModelParameters, requireOutputCount } from '../define-model';
+import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult, WebhookEvent, WebhookRequest } from '../types';
+import { ReplicatePath, replicateCall, type CreatePredictionBody, type Prediction, type WebhookEventType } from './api';
+import { replicateModels, type ReplicateModel } from './models';
+import { verifyReplicateWebhook } from './webhook';
+
+export interface ReplicateAdapterOptions {
+  /** Where Replicate should POST prediction updates; without it genflow only polls. */
+  webhookUrl?: string;
+  /** Events to be told about; `start` and `completed` are enough to wake a waiting workflow. */
+  webhookEvents?: WebhookEventType[];
+  /** Send `Prefer: wait=N` so a fast model answers in the create call itself (1-60 s). */
+  preferWaitSeconds?: number;
+}
+
+function modelOf(id: string): ReplicateModel {
+  const model = replicateModels.find((m) => m.id === id);
+  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `replicate: unknown model ${id}`);
+  return model;
+}
+
+/** The `input` object for a prediction: the model's parameters plus prompt, count and image. */
+export function predictionInput(model: ReplicateModel, request: GenerationRequest): Record<string, unknown> {
+  const params = parseModelParameters(model.parameters, model.id, request.parameters);
+  const input: Record<string, unknown> = { prompt: request.prompt, ...params };
+  if (model.countInput) input[model.countInput] = request.numberOfOutputs;
+  else requireOutputCount(model.id, request.numberOfOutputs, 1);
+  const [image] = request.inputImages;
+  if (image !== undefined) {
+    if (!model.imageInput) throw new ProviderError('INVALID_PARAMETERS', `inputImages: ${model.id} takes no input image`);
+    // Replicate takes file inputs as http(s) URLs or data URLs alike.
+    input[model.imageInput] = image;
+  }
+  return input;
+}
+
+/** tqdm progress bars in the logs (` 45%|████▌     | 9/20`): the last one is the freshest. */
+export function progressFromLogs(logs: string | null | undefined): number | undefined {
+  if (!logs) return undefined;
+  const matches = [...logs.matchAll(/(\d{1,3})%\|/g)];
+  const last = matches.at(-1)?.[1];
+  if (last === undefined) return undefined;
+  return Math.min(1, Number(last) / 100);
+}
+
+/** Output is a URL or a list of URLs, depending on the model. */
+function outputsOf(prediction: Prediction): ProviderOutput[] {
+  const list = Array.isArray(prediction.output) ? (prediction.output as unknown[]) : [prediction.output];
+  const urls = list.filter((u): u is string => typeof u === 'string' && /^(https?:|data:)/.test(u));
+  if (urls.length === 0) throw new ProviderError('PROVIDER_ERROR', `replicate: prediction ${prediction.id} succeeded without output files`);
+  return urls.map((url) => ({ type: 'url', url }));
+}
+
+/** Why a prediction failed, in taxonomy terms: the safety checker is the one case users can act on. */
+export function failureCode(error: string): ErrorCode {
+  if (/nsfw|flagged as sensitive|\(E005\)|safety/i.test(error)) return 'CONTENT_REJECTED';
+  return 'PROVIDER_ERROR';
+}
+
+/** A prediction's state as genflow sees it; a failed one throws, as a failed poll does. */
+export function predictionResult(prediction: Prediction): PollResult {
+  switch (prediction.status) {
+    case 'starting':
+      return { status: 'pending' };
+    case 'processing': {
+      const progress = progressFromLogs(prediction.logs);
+      return progress === undefined ? { status: 'running' } : { status: 'running', progress };
+    }
+    case 'succeeded':
+      return { status: 'succeeded', outputs: outputsOf(prediction) };
+    case 'canceled':
+      return { status: 'canceled' };
+    case 'aborted':
+      throw new ProviderError('TASK_TIMEOUT', `replicate: prediction ${prediction.id} was aborted before it started (deadline)`);
+    case 'failed': {
+      const message = prediction.error || 'the prediction failed';
+      throw new ProviderError(failureCode(message), `replicate: ${message}`, { details: { predictionId: prediction.id } });
+    }
+    default:
+      throw new ProviderError('PROVIDER_ERROR', `replicate: unknown prediction status '${String(prediction.status)}'`);
+  }
+}
+
+export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapterOptions = {}): ProviderAdapter {
+  return {
+    async submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult> {
+      const model = modelOf(request.model);
+      const [owner, name] = model.replicateModel.split('/') as [string, string];
+      const body: CreatePredictionBody = { input: predictionInput(model, request) };
+      if (options.webhookUrl) {
+        body.webhook = options.webhookUrl;
+        body.webhook_events_filter = options.webhookEvents ?? ['start', 'completed'];
+      }
+      const wait = options.preferWaitSeconds;
+      const prediction = await replicateCall<Prediction>(env, ctx.apiKey, {
+        method: 'POST',
+        path: ReplicatePath.createPrediction(owner, name),
+        json: body,
+        signal: ctx.signal,
+        ...(wait ? { headers: { prefer: `wait=${Math.min(60, Math.max(1, Math.round(wait)))}` }, timeoutMs: (wait + 30) * 1000 } : {}),
+      });
+      if (!prediction?.id) throw new ProviderError('PROVIDER_ERROR', 'replicate: the create response has no prediction id');
+      // With `Prefer: wait` a fast model may already be done (or failed) in this answer.
+      if (prediction.status === 'succeeded' || prediction.status === 'failed') {
+        const result = predictionResult(prediction);
+        if (result.status === 'succeeded') return result;
+      }
+      return { status: 'pending', taskId: prediction.id };
+    },
+
+    async poll(taskId: string, _request: GenerationRequest, ctx: CallContext): Promise<PollResult> {
+      const prediction = await replicateCall<Prediction>(env, ctx.apiKey, { path: ReplicatePath.prediction(taskId), signal: ctx.signal, timeoutMs: 30_000 });
+      return predictionResult(prediction);
+    },
+
+    async cancel(taskId: string, ctx: CallContext): Promise<void> {
+      await replicateCall<Prediction>(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.cancel(taskId), signal: ctx.signal, timeoutMs: 30_000 });
+    },
+
+    parseWebhook(req: WebhookRequest, secret: string): WebhookEvent {
+      verifyReplicateWebhook(req, secret);
+      let prediction: Prediction;
+      try {
+        prediction = JSON.parse(req.body.toString('utf8')) as Prediction;
+      } catch (err) {
+        throw new ProviderError('INVALID_REQUEST', 'replicate webhook: the body is not JSON', { cause: err });
+      }
+      if (!prediction || typeof prediction.id !== 'string') throw new ProviderError('INVALID_REQUEST', 'replicate webhook: no prediction id');
+      try {
+        return { taskId: prediction.id, result: predictionResult(prediction) };
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        return { taskId: prediction.id, result: { status: 'failed', error: { code: err.code, message: err.message } } };
+      }
+    },
+  };
+}

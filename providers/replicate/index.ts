@@ -1,0 +1,18 @@
+import type { Provider } from '../types';
+import { createReplicateAdapter } from './adapter';
+import { REPLICATE_BASE_URL, REPLICATE_PROVIDER_ID } from './api';
+import { replicateModels } from './models';
+
+/** Replicate: predictions on official models, polled or reported by signed webhooks. */
+export const replicateProvider: Provider = {
+  id: REPLICATE_PROVIDER_ID,
+  displayName: 'Replicate',
+  models: replicateModels,
+  requiresApiKey: true,
+  defaultBaseUrl: REPLICATE_BASE_URL,
+  createAdapter: (env) => createReplicateAdapter(env),
+};
+
+export { createReplicateAdapter, type ReplicateAdapterOptions } from './adapter';
+export { replicateModels } from './models';
+export { verifyReplicateWebhook, signWebhookContent } from './webhook';

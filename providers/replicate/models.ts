@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { defineModel } from '../define-model';
+import type { ModelSpec } from '../types';
+
+/** Replicate-specific data: which official model runs, and how its output comes back. */
+export interface ReplicateModelExtra {
+  /** `owner/name` of an official model (no version hash needed). */
+  replicateModel: string;
+  /** Input field that receives the first input image, if the model takes one. */
+  imageInput?: string;
+  /** Input field that receives numberOfOutputs, if the model renders several per prediction. */
+  countInput?: string;
+}
+export type ReplicateModel = ModelSpec & ReplicateModelExtra;
+
+const ASPECT_RATIOS = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21'] as const;
+const outputFormat = z.enum(['webp', 'jpg', 'png']).default('webp');
+const outputQuality = z.int().min(0).max(100).default(80).describe('Ignored for png');
+const seed = z.int().min(0).optional();
+
+export const fluxSchnellParameters = z.strictObject({
+  aspect_ratio: z.enum(ASPECT_RATIOS).default('1:1'),
+  output_format: outputFormat,
+  output_quality: outputQuality,
+  num_inference_steps: z.int().min(1).max(4).default(4),
+  go_fast: z.boolean().default(true),
+  megapixels: z.enum(['1', '0.25']).default('1'),
+  disable_safety_checker: z.boolean().default(false),
+  seed,
+});
+
+const dimension = z
+  .int()
+  .min(256)
+  .max(1440)
+  .refine((v) => v % 32 === 0, 'must be a multiple of 32');
+
+export const flux11ProParameters = z
+  .strictObject({
+    aspect_ratio: z.enum([...ASPECT_RATIOS, 'custom']).default('1:1'),
+    width: dimension.optional().describe('Only with aspect_ratio custom'),
+    height: dimension.optional().describe('Only with aspect_ratio custom'),
+    output_format: outputFormat,
+    output_quality: outputQuality,
+    safety_tolerance: z.int().min(1).max(6).default(2),
+    prompt_upsampling: z.boolean().default(false),
+    seed,
+  })
+  .refine((p) => (p.aspect_ratio === 'custom') === (p.width !== undefined && p.height !== undefined), {
+    message: 'width and height are given together with aspect_ratio custom, and only then',
+    path: ['aspect_ratio'],
+  });
+
+export const minimaxVideo01Parameters = z.strictObject({
+  prompt_optimizer: z.boolean().default(true),
+});
+
+// Prices (USD) from replicate.com's model pages: per output image, per video.
+export const replicateModels: ReplicateModel[] = [
+  defineModel<typeof fluxSchnellParameters, ReplicateModelExtra>({
+    id: 'replicate/black-forest-labs/flux-schnell',
+    replicateModel: 'black-forest-labs/flux-schnell',
+    countInput: 'num_outputs',
+    kinds: ['text-to-image'],
+    description: 'FLUX.1 [schnell] on Replicate: fast 1-4 step text-to-image, up to 4 images per prediction',
+    parameters: fluxSchnellParameters,
+    inputImages: { mode: 'either', max: 0 },
+    async: true,
+    expectedDurationSeconds: 2,
+    maxDurationSeconds: 300,
+    price: (_p, n) => 0.003 * n,
+  }),
+  defineModel<typeof flux11ProParameters, ReplicateModelExtra>({
+    id: 'replicate/black-forest-labs/flux-1.1-pro',
+    replicateModel: 'black-forest-labs/flux-1.1-pro',
+    imageInput: 'image_prompt',
+    kinds: ['text-to-image', 'image-to-image'],
+    description: 'FLUX1.1 [pro] on Replicate: one image per prediction; an input image guides composition (image_prompt)',
+    parameters: flux11ProParameters,
+    inputImages: { mode: 'either', max: 1 },
+    async: true,
+    expectedDurationSeconds: 8,
+    maxDurationSeconds: 600,
+    price: () => 0.04,
+  }),
+  defineModel<typeof minimaxVideo01Parameters, ReplicateModelExtra>({
+    id: 'replicate/minimax/video-01',
+    replicateModel: 'minimax/video-01',
+    imageInput: 'first_frame_image',
+    kinds: ['text-to-video', 'image-to-video'],
+    description: 'MiniMax Video-01 (Hailuo) on Replicate: 6 s 720p MP4, optionally from a first frame',
+    parameters: minimaxVideo01Parameters,
+    inputImages: { mode: 'either', max: 1 },
+    async: true,
+    expectedDurationSeconds: 240,
+    maxDurationSeconds: 1800,
+    price: () => 0.5,
+  }),
+];

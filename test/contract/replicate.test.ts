@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
+import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, WebhookRequest } from '../../providers/types';
+import { FakeServer } from '../fakes/fake-server';
+import { ReplicateFake } from '../fakes/replicate';
+
+const KEY = 'r8_contract_key_0001';
+
+function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+  const spec = replicateModels.find((m) => m.id === model)!;
+  const parameters = spec.parameters.parse(overrides.parameters ?? {});
+  return { model, kind: spec.kinds[0]!, prompt: 'a koi pond in the rain', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  return err as ProviderError;
+}
+
+async function download(result: PollResult): Promise<Buffer[]> {
+  if (result.status !== 'succeeded') throw new Error(`expected succeeded, got ${result.status}`);
+  return Promise.all(
+    result.outputs.map(async (o) => {
+      if (o.type !== 'url') throw new Error('expected url outputs');
+      return Buffer.from(await (await fetch(o.url)).arrayBuffer());
+    }),
+  );
+}
+
+describe('Replicate adapter against the Replicate fake', () => {
+  const fake = new ReplicateFake({ apiKeys: [KEY, 'r8_limited', 'r8_broke'] });
+  const receiver = new FakeServer();
+  let env: ProviderEnv;
+  let adapter: ProviderAdapter;
+  const ctx: CallContext = { generationId: 'g1', attempt: 1, apiKey: KEY };
+
+  beforeAll(async () => {
+    await Promise.all([fake.start(), receiver.start()]);
+    receiver.route('POST', '/hooks/replicate', () => ({ status: 204 }));
+    env = { baseUrl: fake.url, fetch, dataDir: '/nonexistent' };
+    adapter = createReplicateAdapter(env);
+  });
+  afterAll(() => Promise.all([fake.stop(), receiver.stop()]));
+  beforeEach(() => {
+    fake.server.requests.length = 0;
+    fake.failing = false;
+    fake.outcome = 'succeeded';
+    fake.pollsToFinish = 2;
+  });
+
+  it('creates a flux-schnell prediction with exactly the documented body and polls it to several output URLs', async () => {
+    const req = request('replicate/black-forest-labs/flux-schnell', { parameters: { aspect_ratio: '16:9', output_format: 'png', seed: 7 }, numberOfOutputs: 2 });
+    const submitted = await adapter.submit(req, ctx);
+    const sent = fake.server.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/models/black-forest-labs/flux-schnell/predictions');
+    expect(sent.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(sent.headers.prefer).toBeUndefined();
+    expect(sent.json).toEqual({
+      input: {
+        prompt: 'a koi pond in the rain',
+        aspect_ratio: '16:9',
+        output_format: 'png',
+        output_quality: 80,
+        num_inference_steps: 4,
+        go_fast: true,
+        megapixels: '1',
+        disable_safety_checker: false,
+        seed: 7,
+        num_outputs: 2,
+      },
+    });
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+
+    const first = await adapter.poll!(submitted.taskId, req, ctx);
+    expect(first).toEqual({ status: 'running', progress: 0.5 });
+    const done = await adapter.poll!(submitted.taskId, req, ctx);
+    const bytes = await download(done);
+    expect(bytes).toHaveLength(2);
+    expect(bytes).toEqual(fake.servedFiles.slice(-2));
+  });
+
+  it('passes an input image to flux-1.1-pro as image_prompt and reads a single URL output', async () => {
+    const req = request('replicate/black-forest-labs/flux-1.1-pro', {
+      kind: 'image-to-image',
+      inputImages: ['https://example.com/ref.png'],
+      parameters: { aspect_ratio: 'custom', width: 1024, height: 512 },
+    });
+    const submitted = await adapter.submit(req, ctx);
+    expect((fake.server.requests.at(-1)!.json as { input: unknown }).input).toEqual({
+      prompt: 'a koi pond in the rain',
+      aspect_ratio: 'custom',
+      width: 1024,
+      height: 512,
+      output_format: 'webp',
+      output_quality: 80,
+      safety_tolerance: 2,
+      prompt_upsampling: false,
+      image_prompt: 'https://example.com/ref.png',
+    });
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    fake.pollsToFinish = 1;
+    expect(await download(await adapter.poll!(submitted.taskId, req, ctx))).toEqual([fake.servedFiles.at(-1)]);
+  });
+
+  it('maps every prediction status: starting, processing, succeeded, failed, canceled', async () => {
+    const req = request('replicate/minimax/video-01');
+    fake.pollsToFinish = 3;
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    expect(fake.predictions.get(submitted.taskId)?.status).toBe('starting');
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'running', progress: 0.33 });
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'running', progress: 0.67 });
+    const video = await download(await adapter.poll!(submitted.taskId, req, ctx));
+    expect(video[0]!.subarray(4, 8).toString('latin1')).toBe('ftyp');
+
+    fake.outcome = 'failed';
+    const failed = await adapter.submit(req, ctx);
+    if (failed.status !== 'pending') throw new Error('expected a task');
+    await fake.finish(failed.taskId);
+    const err = await failure(adapter.poll!(failed.taskId, req, ctx));
+    expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+    expect(err.message).toContain('CUDA error');
+
+    fake.outcome = 'nsfw';
+    const nsfw = await adapter.submit(req, ctx);
+    if (nsfw.status !== 'pending') throw new Error('expected a task');
+    await fake.finish(nsfw.taskId);
+    expect((await failure(adapter.poll!(nsfw.taskId, req, ctx))).code).toBe('CONTENT_REJECTED');
+  });
+
+  it('cancel calls the prediction cancel endpoint, and the next poll says canceled', async () => {
+    const req = request('replicate/minimax/video-01');
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    await adapter.cancel!(submitted.taskId, ctx);
+    expect(fake.cancelRequests).toContain(submitted.taskId);
+    expect(fake.server.requests.at(-1)).toMatchObject({ method: 'POST', path: `/v1/predictions/${submitted.taskId}/cancel` });
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'canceled' });
+  });
+
+  it('with Prefer: wait a fast prediction comes back finished from the create call', async () => {
+    const waiting = createReplicateAdapter(env, { preferWaitSeconds: 30 });
+    const result = await waiting.submit(request('replicate/black-forest-labs/flux-schnell'), ctx);
+    expect(fake.server.requests.at(-1)!.headers.prefer).toBe('wait=30');
+    expect(await download(result as PollResult)).toEqual([fake.servedFiles.at(-1)]);
+  });
+
+  describe('errors map onto the taxonomy', () => {
+    it('401 is AUTHENTICATION_FAILED; the legacy Token scheme is accepted too', async () => {
+      const err = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_wrong' }));
+      expect([err.code, err.retryable]).toEqual(['AUTHENTICATION_FAILED', false]);
+      const res = await fetch(`${fake.url}/v1/predictions/none`, { headers: { authorization: `Token ${KEY}` } });
+      expect(res.status).toBe(404);
+    });
+
+    it('402 insufficient credit is QUOTA_EXCEEDED; 429 is RATE_LIMITED with its Retry-After', async () => {
+      fake.keysWithoutCredit.add('r8_broke');
+      fake.rateLimitedKeys.set('r8_limited', 3);
+      const broke = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_broke' }));
+      expect([broke.code, broke.retryable]).toEqual(['QUOTA_EXCEEDED', false]);
+      expect(broke.message).toContain('insufficient credit');
+      const limited = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_limited' }));
+      expect([limited.code, limited.retryable, limited.retryAfterMs]).toEqual(['RATE_LIMITED', true, 3000]);
+    });
+
+    it('bad parameters are refused before any call; a 422 from Replicate is INVALID_PARAMETERS naming the field', async () => {
+      const req = { ...request('replicate/black-forest-labs/flux-schnell'), parameters: { aspect_ratio: '7:1' } };
+      expect((await failure(adapter.submit(req, ctx))).code).toBe('INVALID_PARAMETERS');
+      expect(fake.server.requests).toHaveLength(0);
+
+      const res = await fetch(`${fake.url}/v1/models/black-forest-labs/flux-schnell/predictions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ input: { prompt: 'x', aspect_ratio: '7:1', steps: 3 } }),
+      });
+      const body = (await res.json()) as { invalid_fields: Array<{ field: string }> };
+      expect(res.status).toBe(422);
+      expect(body.invalid_fields.map((f) => f.field)).toEqual(['input.aspect_ratio', 'input']);
+
+      fake.server.inject({ status: 422, json: { title: 'Input validation failed', detail: '- input.aspect_ratio: aspect_ratio must be one of the following: "1:1"', status: 422 } });
+      const raw = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), ctx));
+      expect(raw.code).toBe('INVALID_PARAMETERS');
+      expect(raw.message).toContain('input.aspect_ratio');
+    });
+
+    it('5xx is a retryable PROVIDER_UNAVAILABLE, 504 a PROVIDER_TIMEOUT, an unknown prediction a PROVIDER_ERROR', async () => {
+      fake.failing = true;
+      expect((await failure(adapter.poll!('abc', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_UNAVAILABLE');
+      fake.failing = false;
+      fake.server.inject({ status: 504, body: 'Gateway Timeout' });
+      expect((await failure(adapter.poll!('abc', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_TIMEOUT');
+      expect((await failure(adapter.poll!('does-not-exist', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_ERROR');
+    });
+  });
+
+  describe('webhooks', () => {
+    it('asks for start and completed webhooks and accepts the signed delivery as the prediction result', async () => {
+      const hooked = createReplicateAdapter(env, { webhookUrl: `${receiver.url}/hooks/replicate` });
+      const req = request('replicate/black-forest-labs/flux-schnell');
+      const submitted = await hooked.submit(req, ctx);
+      expect(fake.server.requests.at(-1)!.json).toMatchObject({ webhook: `${receiver.url}/hooks/replicate`, webhook_events_filter: ['start', 'completed'] });
+      if (submitted.status !== 'pending') throw new Error('expected a task');
+      await fake.finish(submitted.taskId);
+
+      const deliveries = receiver.requests.filter((r) => r.path === '/hooks/replicate');
+      expect(deliveries.length).toBeGreaterThanOrEqual(2);
+      const toWebhook = (r: (typeof deliveries)[number]): WebhookRequest => ({
+        headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+        body: r.body,
+      });
+      const started = hooked.parseWebhook!(toWebhook(deliveries[0]!), fake.webhookSecret);
+      expect(started).toEqual({ taskId: submitted.taskId, result: { status: 'pending' } });
+      const completed = hooked.parseWebhook!(toWebhook(deliveries.at(-1)!), fake.webhookSecret);
+      expect(completed.taskId).toBe(submitted.taskId);
+      expect(await download(completed.result as PollResult)).toEqual([fake.servedFiles.at(-1)]);
+    });
+
+    function delivery(body: string, timestamp: number, signature?: string): WebhookRequest {
+      const id = 'msg_2Lh9KRb0pzN4hHd8bQk6Q9pRRJk';
+      return {
+        headers: { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature ?? fake.sign(id, timestamp, body) },
+        body: Buffer.from(body),
+      };
+    }
+    const now = () => Math.floor(Date.now() / 1000);
+    const failedBody = JSON.stringify({ id: 'p1', status: 'failed', error: 'NSFW content detected. Try a different prompt.', output: null });
+
+    it('reports a failed prediction as a failure with its code, and accepts any of several signatures', async () => {
+      const ts = now();
+      const good = delivery(failedBody, ts);
+      good.headers['webhook-signature'] = `v1,${Buffer.alloc(32).toString('base64')} ${good.headers['webhook-signature']}`;
+      const event = adapter.parseWebhook!(good, fake.webhookSecret);
+      expect(event).toMatchObject({ taskId: 'p1', result: { status: 'failed', error: { code: 'CONTENT_REJECTED' } } });
+      expect(event.result.status === 'failed' && event.result.error.message).toContain('NSFW');
+    });
+
+    it('rejects a forged body, a wrong secret, a stale or future timestamp and missing headers', () => {
+      const ts = now();
+      const cases: Array<[string, WebhookRequest, string]> = [
+        ['tampered body', { ...delivery(failedBody, ts), body: Buffer.from(failedBody.replace('failed', 'succeeded')) }, fake.webhookSecret],
+        ['wrong secret', delivery(failedBody, ts), `whsec_${Buffer.from('another secret of 24 bytes!').toString('base64')}`],
+        ['stale', delivery(failedBody, ts - 6 * 60), fake.webhookSecret],
+        ['future', delivery(failedBody, ts + 6 * 60), fake.webhookSecret],
+        ['unknown version', delivery(failedBody, ts, fake.sign('msg_2Lh9KRb0pzN4hHd8bQk6Q9pRRJk', ts, failedBody).replace('v1,', 'v2,')), fake.webhookSecret],
+        ['no headers', { headers: {}, body: Buffer.from(failedBody) }, fake.webhookSecret],
+      ];
+      for (const [name, req, secret] of cases) {
+        let err: unknown;
+        try {
+          adapter.parseWebhook!(req, secret);
+        } catch (e) {
+          err = e;
+        }
+        expect([name, err instanceof ProviderError ? err.code : err]).toEqual([name, 'AUTHENTICATION_FAILED']);
+      }
+      // Within the tolerance a delivery still counts.
+      expect(adapter.parseWebhook!(delivery(failedBody, ts - 4 * 60), fake.webhookSecret).taskId).toBe('p1');
+    });
+  });
+});

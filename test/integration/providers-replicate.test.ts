@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generationWorkflowId } from '../../domain/task-queues';
+import { ReplicateFake } from '../fakes/replicate';
+import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe.skipIf(!temporalAddress)('Replicate end to end: API → workflow → predictions on the Replicate fake → storage', () => {
+  const fake = new ReplicateFake({ apiKeys: ['r8_e2e_0001'] });
+  let stack: Stack;
+
+  beforeAll(async () => {
+    await fake.start();
+    stack = await startStack({ env: { GENFLOW_REPLICATE_BASE_URL: fake.url, GENFLOW_REPLICATE_API_KEYS: 'r8_e2e_0001' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await fake.stop();
+  });
+
+  it('flux-schnell: polled through starting → processing → succeeded, both images stored with matching sha256', async () => {
+    const before = fake.servedFiles.length;
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'replicate/black-forest-labs/flux-schnell',
+      prompt: 'a red bicycle against a blue wall',
+      parameters: { output_format: 'png' },
+      numberOfOutputs: 2,
+    });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect(done.outputs.map((o) => o.sha256)).toEqual(fake.servedFiles.slice(before).map(sha256));
+    expect(done.outputs[0]).toMatchObject({ contentType: 'image/png', width: 64, height: 64 });
+    const row = await stack.repo.findById(done.id);
+    const prediction = fake.predictions.get(row!.provider_task_id!);
+    expect(prediction?.status).toBe('succeeded');
+    expect(prediction?.polls).toBe(2);
+  });
+
+  it('a canceled generation cancels its prediction on Replicate', async () => {
+    fake.pollsToFinish = 1_000;
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'replicate/minimax/video-01', prompt: 'waves at night' });
+    const id = submit.body.id as string;
+    let taskId: string | null | undefined;
+    for (let i = 0; i < 100 && !taskId; i++) {
+      taskId = (await stack.repo.findById(id))?.provider_task_id;
+      if (!taskId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(taskId).toBeTruthy();
+    await stack.client.workflow.getHandle(generationWorkflowId(id)).cancel();
+    const done = await waitForGeneration(stack.baseUrl, id);
+    expect(done.status).toBe('canceled');
+    expect(fake.cancelRequests).toContain(taskId);
+    expect(fake.predictions.get(taskId!)?.status).toBe('canceled');
+  });
+});
