@@ -7,6 +7,7 @@ import type { GenerationsRepo } from '../db/generations-repo';
 import { storeOutputs } from '../media/store-outputs';
 import type { Storage } from '../media/storage/types';
 import type { ProviderRuntime } from '../providers/runtime';
+import { withHeartbeat } from './heartbeat';
 import { withFailureMapping } from './to-failure';
 
 export interface ActivityDeps {
@@ -41,7 +42,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** One provider call; a sync result is stored before returning, so no bytes cross Temporal. */
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
-      return withFailureMapping(async () => {
+      return withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, request, model } = input;
         const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) =>
           adapter.submit(request, ctx),
@@ -55,11 +56,11 @@ export function createActivities(deps: ActivityDeps) {
         const assets = await storeOutputs(storage, generationId, result.outputs);
         await persistAssets(generationId, assets);
         return { status: 'succeeded', assets };
-      });
+      }));
     },
 
     async pollProvider(input: GenerationWorkflowInput, taskId: string): Promise<PollOutcome> {
-      return withFailureMapping(async () => {
+      return withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, request, model } = input;
         const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) => {
           if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
@@ -74,7 +75,7 @@ export function createActivities(deps: ActivityDeps) {
           await repo.recordProgress(generationId, result.progress);
         }
         return result;
-      });
+      }));
     },
 
     async cancelProviderTask(input: GenerationWorkflowInput, taskId: string): Promise<void> {

@@ -21,10 +21,19 @@ const bookkeeping = proxyActivities<GenerationActivities>({
 
 /** Provider calls: bounded retries; non-retryable codes fail at once (set by the activity). */
 const providerRetry = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 };
-// A sync provider may take minutes to render; a status check or a cancel is one quick request,
-// and a short timeout lets a poll lost with a crashed worker be retried soon.
-const submitter = proxyActivities<GenerationActivities>({ startToCloseTimeout: '5 minutes', retry: providerRetry });
-const poller = proxyActivities<GenerationActivities>({ startToCloseTimeout: '30 seconds', retry: providerRetry });
+// A sync render or the download of a finished video may take minutes, so start-to-close is long;
+// the activities heartbeat, and the short heartbeat timeout retries a call lost with a crashed
+// worker within seconds. A cancel is one quick request.
+const submitter = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: providerRetry,
+});
+const poller = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: providerRetry,
+});
 
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
