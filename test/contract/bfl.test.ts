@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { bflModels, createBflAdapter } from '../../providers/bfl';
 import type { CallContext, PollResult, ProviderAdapter } from '../../providers/types';
 import { BflFake, type BflOutcome } from '../fakes/bfl';
 import { sampleImage } from '../fakes/sample-image';
+import { providerFailure } from '../support/provider-failure';
 
 const KEY = 'bfl-contract-key-0001';
 
@@ -12,15 +12,6 @@ function request(model: string, overrides: Partial<GenerationRequest> = {}): Gen
   const spec = bflModels.find((m) => m.id === model)!;
   const parameters = spec.parameters.parse(overrides.parameters ?? {});
   return { model, kind: spec.kinds[0]!, prompt: 'a fox in a snowy forest', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('BFL adapter against the BFL fake', () => {
@@ -100,10 +91,10 @@ describe('BFL adapter against the BFL fake', () => {
     for (const [outcome, code] of cases) {
       fake.outcome = outcome;
       const req = request('bfl/flux-dev');
-      const err = await failure(adapter.poll!(await submitTask(req), req, ctx));
+      const err = await providerFailure(adapter.poll!(await submitTask(req), req, ctx));
       expect([outcome, err.code, err.retryable]).toEqual([outcome, code, false]);
     }
-    const lost = await failure(adapter.poll!(`${fake.url}/v1/get_result?id=gone`, request('bfl/flux-dev'), ctx));
+    const lost = await providerFailure(adapter.poll!(`${fake.url}/v1/get_result?id=gone`, request('bfl/flux-dev'), ctx));
     expect([lost.code, lost.message]).toEqual(['PROVIDER_ERROR', expect.stringContaining('not found')]);
     // A bare task id (no polling URL) is polled at the base URL's get_result.
     fake.outcome = 'Ready';
@@ -115,32 +106,32 @@ describe('BFL adapter against the BFL fake', () => {
 
   it('refuses to send the key to a polling URL on a foreign host', async () => {
     fake.pollingBase = 'https://evil.example.com';
-    const err = await failure(adapter.submit(request('bfl/flux-pro-1.1'), ctx));
+    const err = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), ctx));
     expect(err.code).toBe('PROVIDER_ERROR');
-    const poll = await failure(adapter.poll!('http://10.0.0.1/v1/get_result?id=x', request('bfl/flux-pro-1.1'), ctx));
+    const poll = await providerFailure(adapter.poll!('http://10.0.0.1/v1/get_result?id=x', request('bfl/flux-pro-1.1'), ctx));
     expect(poll.message).toContain('unexpected host');
     expect(fake.server.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
   });
 
   it('refuses more than one output before calling BFL (one image per task)', async () => {
-    const err = await failure(adapter.submit(request('bfl/flux-pro-1.1', { numberOfOutputs: 2 }), ctx));
+    const err = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1', { numberOfOutputs: 2 }), ctx));
     expect(err.code).toBe('INVALID_PARAMETERS');
     expect(fake.server.requests).toHaveLength(0);
   });
 
   describe('errors map onto the taxonomy', () => {
     it('403 Not authenticated / invalid key is AUTHENTICATION_FAILED', async () => {
-      const err = await failure(adapter.submit(request('bfl/flux-pro-1.1'), { ...ctx, apiKey: 'bfl-wrong' }));
+      const err = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), { ...ctx, apiKey: 'bfl-wrong' }));
       expect([err.code, err.retryable]).toEqual(['AUTHENTICATION_FAILED', false]);
-      const missing = await failure(adapter.submit(request('bfl/flux-pro-1.1'), { generationId: 'g', attempt: 1 }));
+      const missing = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), { generationId: 'g', attempt: 1 }));
       expect(missing.code).toBe('AUTHENTICATION_FAILED');
     });
 
     it('402 is QUOTA_EXCEEDED; 429 is RATE_LIMITED with Retry-After', async () => {
       fake.keysWithoutCredits.add('bfl-broke');
       fake.rateLimitedKeys.set('bfl-limited', 12);
-      expect((await failure(adapter.submit(request('bfl/flux-pro-1.1'), { ...ctx, apiKey: 'bfl-broke' }))).code).toBe('QUOTA_EXCEEDED');
-      const limited = await failure(adapter.submit(request('bfl/flux-pro-1.1'), { ...ctx, apiKey: 'bfl-limited' }));
+      expect((await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), { ...ctx, apiKey: 'bfl-broke' }))).code).toBe('QUOTA_EXCEEDED');
+      const limited = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), { ...ctx, apiKey: 'bfl-limited' }));
       expect([limited.code, limited.retryAfterMs]).toEqual(['RATE_LIMITED', 12_000]);
     });
 
@@ -158,17 +149,17 @@ describe('BFL adapter against the BFL fake', () => {
         ['guidance', 'extra_forbidden'],
       ]);
       fake.server.inject({ status: 422, json: body });
-      const err = await failure(adapter.submit(request('bfl/flux-pro-1.1'), ctx));
+      const err = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), ctx));
       expect(err.code).toBe('INVALID_PARAMETERS');
     });
 
     it('500 is a retryable PROVIDER_UNAVAILABLE, 504 PROVIDER_TIMEOUT', async () => {
       fake.failing = true;
-      const down = await failure(adapter.submit(request('bfl/flux-pro-1.1'), ctx));
+      const down = await providerFailure(adapter.submit(request('bfl/flux-pro-1.1'), ctx));
       expect([down.code, down.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
       fake.failing = false;
       fake.server.inject({ status: 504, body: 'gateway timeout' });
-      const slow = await failure(adapter.poll!(`${fake.url}/v1/get_result?id=x`, request('bfl/flux-pro-1.1'), ctx));
+      const slow = await providerFailure(adapter.poll!(`${fake.url}/v1/get_result?id=x`, request('bfl/flux-pro-1.1'), ctx));
       expect([slow.code, slow.retryable]).toEqual(['PROVIDER_TIMEOUT', true]);
     });
   });

@@ -1,12 +1,12 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { openaiModels } from '../../providers/openai';
 import { createOpenAIAdapter } from '../../providers/openai/adapter';
 import type { CallContext, ProviderAdapter, ProviderOutput } from '../../providers/types';
 import { OpenAIFake } from '../fakes/openai';
 import { sampleImage } from '../fakes/sample-image';
+import { providerFailure } from '../support/provider-failure';
 
 const KEY = 'sk-test-contract-0001';
 
@@ -20,15 +20,6 @@ async function bytesOf(output: ProviderOutput | undefined): Promise<Buffer> {
   if (output?.type === 'bytes') return output.data;
   if (output?.type === 'url') return Buffer.from(await (await fetch(output.url)).arrayBuffer());
   throw new Error(`unexpected output ${JSON.stringify(output)}`);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('OpenAI adapter against the OpenAI fake', () => {
@@ -92,7 +83,7 @@ describe('OpenAI adapter against the OpenAI fake', () => {
   });
 
   it('refuses dall-e-3 with more than one output before calling OpenAI', async () => {
-    const err = await failure(adapter.submit(request('openai/dall-e-3', { numberOfOutputs: 2 }), ctx));
+    const err = await providerFailure(adapter.submit(request('openai/dall-e-3', { numberOfOutputs: 2 }), ctx));
     expect(err.code).toBe('INVALID_PARAMETERS');
     expect(fake.server.requests).toHaveLength(0);
   });
@@ -144,7 +135,7 @@ describe('OpenAI adapter against the OpenAI fake', () => {
     expect(ok.status).toBe('succeeded');
 
     const wide = await sampleImage('png', 128, 64, 3);
-    const err = await failure(
+    const err = await providerFailure(
       adapter.submit(request('openai/dall-e-2', { kind: 'image-to-image', inputImages: [`data:image/png;base64,${wide.toString('base64')}`] }), ctx),
     );
     expect(err.code).toBe('INVALID_PARAMETERS');
@@ -172,7 +163,7 @@ describe('OpenAI adapter against the OpenAI fake', () => {
 
   describe('errors map onto the taxonomy', () => {
     it('a wrong key is AUTHENTICATION_FAILED', async () => {
-      const err = await failure(adapter.submit(request('openai/dall-e-2'), { ...ctx, apiKey: 'sk-wrong-9999' }));
+      const err = await providerFailure(adapter.submit(request('openai/dall-e-2'), { ...ctx, apiKey: 'sk-wrong-9999' }));
       expect([err.code, err.retryable]).toEqual(['AUTHENTICATION_FAILED', false]);
       expect(err.message).not.toContain('sk-wrong-9999');
     });
@@ -180,34 +171,34 @@ describe('OpenAI adapter against the OpenAI fake', () => {
     it('a rate limit is RATE_LIMITED with Retry-After, a spent quota is QUOTA_EXCEEDED (both 429)', async () => {
       fake.rateLimitedKeys.set('sk-test-limited', 7);
       fake.keysWithoutQuota.add('sk-test-broke');
-      const limited = await failure(adapter.submit(request('openai/dall-e-2'), { ...ctx, apiKey: 'sk-test-limited' }));
+      const limited = await providerFailure(adapter.submit(request('openai/dall-e-2'), { ...ctx, apiKey: 'sk-test-limited' }));
       expect([limited.code, limited.retryable, limited.retryAfterMs]).toEqual(['RATE_LIMITED', true, 7000]);
-      const broke = await failure(adapter.submit(request('openai/dall-e-2'), { ...ctx, apiKey: 'sk-test-broke' }));
+      const broke = await providerFailure(adapter.submit(request('openai/dall-e-2'), { ...ctx, apiKey: 'sk-test-broke' }));
       expect([broke.code, broke.retryable]).toEqual(['QUOTA_EXCEEDED', false]);
     });
 
     it('the safety system is CONTENT_REJECTED for dall-e (content_policy_violation) and gpt-image-1 (moderation_blocked)', async () => {
       for (const model of ['openai/dall-e-3', 'openai/gpt-image-1']) {
-        const err = await failure(adapter.submit(request(model, { prompt: 'something forbidden' }), ctx));
+        const err = await providerFailure(adapter.submit(request(model, { prompt: 'something forbidden' }), ctx));
         expect([model, err.code, err.retryable]).toEqual([model, 'CONTENT_REJECTED', false]);
       }
-      const chat = await failure(adapter.submit(request('openai/gpt-4o-mini', { kind: 'text-to-text', prompt: 'forbidden words' }), ctx));
+      const chat = await providerFailure(adapter.submit(request('openai/gpt-4o-mini', { kind: 'text-to-text', prompt: 'forbidden words' }), ctx));
       expect(chat.code).toBe('CONTENT_REJECTED');
     });
 
     it('an outage is a retryable PROVIDER_UNAVAILABLE; a gateway time-out is PROVIDER_TIMEOUT', async () => {
       fake.failing = true;
-      const down = await failure(adapter.submit(request('openai/dall-e-2'), ctx));
+      const down = await providerFailure(adapter.submit(request('openai/dall-e-2'), ctx));
       expect([down.code, down.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
       fake.failing = false;
       fake.server.inject({ status: 504, body: 'upstream timed out' });
-      const slow = await failure(adapter.submit(request('openai/dall-e-2'), ctx));
+      const slow = await providerFailure(adapter.submit(request('openai/dall-e-2'), ctx));
       expect([slow.code, slow.retryable]).toEqual(['PROVIDER_TIMEOUT', true]);
     });
 
     it('an unreachable API is PROVIDER_UNAVAILABLE', async () => {
       const offline = createOpenAIAdapter({ baseUrl: 'http://127.0.0.1:9', fetch, dataDir: '/nonexistent' });
-      const err = await failure(offline.submit(request('openai/dall-e-2'), ctx));
+      const err = await providerFailure(offline.submit(request('openai/dall-e-2'), ctx));
       expect([err.code, err.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
     });
   });

@@ -5,6 +5,7 @@ import { createReplicateAdapter, replicateModels } from '../../providers/replica
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, WebhookRequest } from '../../providers/types';
 import { FakeServer } from '../fakes/fake-server';
 import { ReplicateFake } from '../fakes/replicate';
+import { providerFailure } from '../support/provider-failure';
 
 const KEY = 'r8_contract_key_0001';
 
@@ -12,15 +13,6 @@ function request(model: string, overrides: Partial<GenerationRequest> = {}): Gen
   const spec = replicateModels.find((m) => m.id === model)!;
   const parameters = spec.parameters.parse(overrides.parameters ?? {});
   return { model, kind: spec.kinds[0]!, prompt: 'a koi pond in the rain', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 async function download(result: PollResult): Promise<Buffer[]> {
@@ -123,7 +115,7 @@ describe('Replicate adapter against the Replicate fake', () => {
     const failed = await adapter.submit(req, ctx);
     if (failed.status !== 'pending') throw new Error('expected a task');
     await fake.finish(failed.taskId);
-    const err = await failure(adapter.poll!(failed.taskId, req, ctx));
+    const err = await providerFailure(adapter.poll!(failed.taskId, req, ctx));
     expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
     expect(err.message).toContain('CUDA error');
 
@@ -131,7 +123,7 @@ describe('Replicate adapter against the Replicate fake', () => {
     const nsfw = await adapter.submit(req, ctx);
     if (nsfw.status !== 'pending') throw new Error('expected a task');
     await fake.finish(nsfw.taskId);
-    expect((await failure(adapter.poll!(nsfw.taskId, req, ctx))).code).toBe('CONTENT_REJECTED');
+    expect((await providerFailure(adapter.poll!(nsfw.taskId, req, ctx))).code).toBe('CONTENT_REJECTED');
   });
 
   it('cancel calls the prediction cancel endpoint, and the next poll says canceled', async () => {
@@ -153,7 +145,7 @@ describe('Replicate adapter against the Replicate fake', () => {
 
   describe('errors map onto the taxonomy', () => {
     it('401 is AUTHENTICATION_FAILED; the legacy Token scheme is accepted too', async () => {
-      const err = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_wrong' }));
+      const err = await providerFailure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_wrong' }));
       expect([err.code, err.retryable]).toEqual(['AUTHENTICATION_FAILED', false]);
       const res = await fetch(`${fake.url}/v1/predictions/none`, { headers: { authorization: `Token ${KEY}` } });
       expect(res.status).toBe(404);
@@ -162,16 +154,16 @@ describe('Replicate adapter against the Replicate fake', () => {
     it('402 insufficient credit is QUOTA_EXCEEDED; 429 is RATE_LIMITED with its Retry-After', async () => {
       fake.keysWithoutCredit.add('r8_broke');
       fake.rateLimitedKeys.set('r8_limited', 3);
-      const broke = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_broke' }));
+      const broke = await providerFailure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_broke' }));
       expect([broke.code, broke.retryable]).toEqual(['QUOTA_EXCEEDED', false]);
       expect(broke.message).toContain('insufficient credit');
-      const limited = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_limited' }));
+      const limited = await providerFailure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), { ...ctx, apiKey: 'r8_limited' }));
       expect([limited.code, limited.retryable, limited.retryAfterMs]).toEqual(['RATE_LIMITED', true, 3000]);
     });
 
     it('bad parameters are refused before any call; a 422 from Replicate is INVALID_PARAMETERS naming the field', async () => {
       const req = { ...request('replicate/black-forest-labs/flux-schnell'), parameters: { aspect_ratio: '7:1' } };
-      expect((await failure(adapter.submit(req, ctx))).code).toBe('INVALID_PARAMETERS');
+      expect((await providerFailure(adapter.submit(req, ctx))).code).toBe('INVALID_PARAMETERS');
       expect(fake.server.requests).toHaveLength(0);
 
       const res = await fetch(`${fake.url}/v1/models/black-forest-labs/flux-schnell/predictions`, {
@@ -184,18 +176,18 @@ describe('Replicate adapter against the Replicate fake', () => {
       expect(body.invalid_fields.map((f) => f.field)).toEqual(['input.aspect_ratio', 'input']);
 
       fake.server.inject({ status: 422, json: { title: 'Input validation failed', detail: '- input.aspect_ratio: aspect_ratio must be one of the following: "1:1"', status: 422 } });
-      const raw = await failure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), ctx));
+      const raw = await providerFailure(adapter.submit(request('replicate/black-forest-labs/flux-schnell'), ctx));
       expect(raw.code).toBe('INVALID_PARAMETERS');
       expect(raw.message).toContain('input.aspect_ratio');
     });
 
     it('5xx is a retryable PROVIDER_UNAVAILABLE, 504 a PROVIDER_TIMEOUT, an unknown prediction a PROVIDER_ERROR', async () => {
       fake.failing = true;
-      expect((await failure(adapter.poll!('abc', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_UNAVAILABLE');
+      expect((await providerFailure(adapter.poll!('abc', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_UNAVAILABLE');
       fake.failing = false;
       fake.server.inject({ status: 504, body: 'Gateway Timeout' });
-      expect((await failure(adapter.poll!('abc', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_TIMEOUT');
-      expect((await failure(adapter.poll!('does-not-exist', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_ERROR');
+      expect((await providerFailure(adapter.poll!('abc', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_TIMEOUT');
+      expect((await providerFailure(adapter.poll!('does-not-exist', request('replicate/minimax/video-01'), ctx))).code).toBe('PROVIDER_ERROR');
     });
   });
 

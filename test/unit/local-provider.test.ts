@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ERROR_SPECS, ProviderError } from '../../domain/errors';
+import { ERROR_SPECS } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import type { ModelKind } from '../../domain/models';
 import { createLocalAdapter, localProvider } from '../../providers/local';
 import { INJECTABLE_FAILURES } from '../../providers/local/models';
 import type { CallContext, PollResult, ProviderAdapter, ProviderOutput, SubmitResult } from '../../providers/types';
+import { providerFailure } from '../support/provider-failure';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -41,12 +42,6 @@ function bytesOf(result: SubmitResult | PollResult): Buffer[] {
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const jobFiles = async (): Promise<string[]> => (await readdir(join(dataDir, 'local-jobs')).catch(() => [])).filter((f) => f.endsWith('.json'));
 
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
-
 describe('local provider registration', () => {
   it('needs no key and lists image, speech and video models whose schemas apply defaults', () => {
     expect(localProvider).toMatchObject({ id: 'local', displayName: 'Local (built-in)', requiresApiKey: false });
@@ -69,7 +64,7 @@ describe('local provider registration', () => {
 
   it('refuses a model it does not have', async () => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
-    const err = await rejection(adapter.submit({ ...request('local/image', 'x'), model: 'local/nope' }, ctx()));
+    const err = await providerFailure(adapter.submit({ ...request('local/image', 'x'), model: 'local/nope' }, ctx()));
     expect(err.code).toBe('UNSUPPORTED_CAPABILITY');
   });
 });
@@ -284,7 +279,7 @@ describe('local/video', () => {
   it('rejects an undecodable input image at submit without creating a job', async () => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'x', {}, { kind: 'image-to-video', inputImages: ['data:image/png;base64,bm90IGFuIGltYWdl'] });
-    expect((await rejection(adapter.submit(req, ctx()))).code).toBe('INVALID_REQUEST');
+    expect((await providerFailure(adapter.submit(req, ctx()))).code).toBe('INVALID_REQUEST');
     expect(await jobFiles()).toHaveLength(0);
   });
 
@@ -292,9 +287,9 @@ describe('local/video', () => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'x');
     for (const taskId of ['local-00000000-0000-0000-0000-000000000000', '../../etc/passwd', '']) {
-      const err = await rejection(poll(adapter, taskId, req));
+      const err = await providerFailure(poll(adapter, taskId, req));
       expect(err).toMatchObject({ code: 'PROVIDER_ERROR', retryable: false });
-      expect((await rejection(adapter.cancel?.(taskId, ctx()) ?? Promise.resolve())).code).toBe('PROVIDER_ERROR');
+      expect((await providerFailure(adapter.cancel?.(taskId, ctx()) ?? Promise.resolve())).code).toBe('PROVIDER_ERROR');
     }
   });
 });
@@ -302,7 +297,7 @@ describe('local/video', () => {
 describe('failure injection', () => {
   it.each(INJECTABLE_FAILURES)('fails with %s, retryable as the taxonomy says', async (code) => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
-    const err = await rejection(adapter.submit(request('local/image', 'x', { width: 64, height: 64, failWith: code }), ctx(1)));
+    const err = await providerFailure(adapter.submit(request('local/image', 'x', { width: 64, height: 64, failWith: code }), ctx(1)));
     expect(err.code).toBe(code);
     expect(err.retryable).toBe(ERROR_SPECS[code].retryable);
     expect(err.message).toContain('attempt 1');
@@ -312,21 +307,21 @@ describe('failure injection', () => {
   it('fails the first failTimes attempts, then succeeds', async () => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/speech', 'hello', { failWith: 'PROVIDER_UNAVAILABLE', failTimes: 2 });
-    expect((await rejection(adapter.submit(req, ctx(1)))).code).toBe('PROVIDER_UNAVAILABLE');
-    expect((await rejection(adapter.submit(req, ctx(2)))).code).toBe('PROVIDER_UNAVAILABLE');
+    expect((await providerFailure(adapter.submit(req, ctx(1)))).code).toBe('PROVIDER_UNAVAILABLE');
+    expect((await providerFailure(adapter.submit(req, ctx(2)))).code).toBe('PROVIDER_UNAVAILABLE');
     expect((await adapter.submit(req, ctx(3))).status).toBe('succeeded');
   });
 
   it('fails every attempt when failTimes is absent', async () => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/image', 'x', { failWith: 'PROVIDER_TIMEOUT' });
-    expect((await rejection(adapter.submit(req, ctx(50)))).code).toBe('PROVIDER_TIMEOUT');
+    expect((await providerFailure(adapter.submit(req, ctx(50)))).code).toBe('PROVIDER_TIMEOUT');
   });
 
   it('creates a video job only on the attempt that succeeds', async () => {
     const adapter = localProvider.createAdapter({ dataDir, baseUrl: '', fetch });
     const req = request('local/video', 'x', { durationSeconds: 1, failWith: 'RATE_LIMITED', failTimes: 1 });
-    await rejection(adapter.submit(req, ctx(1)));
+    await providerFailure(adapter.submit(req, ctx(1)));
     expect(await jobFiles()).toHaveLength(0);
     expect((await adapter.submit(req, ctx(2))).status).toBe('pending');
     expect(await jobFiles()).toHaveLength(1);
