@@ -27,6 +27,10 @@ export interface GenerationsTable {
   updated_at: GeneratedTimestamp;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** The prompt the provider got after prompt enhancement; `prompt` keeps the caller's. */
+  enhanced_prompt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'request' (the caller named the model) or 'default' (the configured default for the kind). */
+  model_selected_by: ColumnType<string, string | undefined, string>;
 }
 
 export interface AssetsTable {
@@ -44,9 +48,22 @@ export interface AssetsTable {
   created_at: GeneratedTimestamp;
 }
 
+export interface ProviderKeyStateTable {
+  provider: string;
+  key_id: string;
+  masked: string;
+  disabled: boolean;
+  cooling_down_until: Timestamp | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: Timestamp | null;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
+  provider_key_state: ProviderKeyStateTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

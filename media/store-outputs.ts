@@ -4,6 +4,7 @@ import { ProviderError } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { ProviderOutput } from '../providers/types';
 import { inspectMedia } from './inspect';
+import { textInfo } from './text-output';
 import type { Storage } from './storage/types';
 
 /** Enough of a file's head to sniff its type and, for most formats, its dimensions. */
@@ -48,7 +49,8 @@ export async function storeOutputs(storage: Storage, generationId: string, outpu
   for (const [index, output] of outputs.entries()) {
     const body = await openOutput(output);
     const { head, rest } = Buffer.isBuffer(body) ? { head: body, rest: body } : await readHead(body);
-    const info = await inspectMedia(head);
+    const sniffed = await inspectMedia(head);
+    const info = textInfo(output, head, sniffed) ?? sniffed;
     const storageKey = `generations/${generationId}/${index}.${info.extension}`;
     const put = await storage.put(storageKey, rest, info.contentType);
     assets.push({
