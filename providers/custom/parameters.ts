@@ -26,10 +26,8 @@ export const parameterDeclaration = z
 export type ParameterDeclaration = z.infer<typeof parameterDeclaration>;
 
 function base(p: ParameterDeclaration): z.ZodType {
-  if (p.enum) {
-    const values = p.enum.map((v) => z.literal(v));
-    return values.length === 1 ? values[0]! : z.union(values as [z.ZodLiteral, z.ZodLiteral, ...z.ZodLiteral[]]);
-  }
+  // One literal of many values: JSON Schema shows it as a plain `enum`.
+  if (p.enum) return z.literal(p.enum);
   switch (p.type) {
     case 'boolean':
       return z.boolean();
