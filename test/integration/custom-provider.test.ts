@@ -23,8 +23,11 @@ async function providersList(stack: Stack): Promise<ProviderStatus[]> {
   return ((await res.json()) as { data: ProviderStatus[] }).data;
 }
 
-/** Every line the API and the worker log during the suite, at the most verbose level. */
-function capturingLogger() {
+/**
+ * Every line logged during the suite: genflow's pino logger at the most verbose level, and
+ * whatever reaches stdout/stderr (the Temporal worker logs activity failures there).
+ */
+function capturingLogs() {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -32,18 +35,36 @@ function capturingLogger() {
       done();
     },
   });
-  return { logger: pino({ level: 'trace' }, stream), text: () => lines.join('') };
+  const originals = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const tap = (original: typeof process.stdout.write): typeof process.stdout.write =>
+    ((chunk: string | Uint8Array, ...rest: never[]) => {
+      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return original(chunk, ...rest);
+    });
+  return {
+    logger: pino({ level: 'trace' }, stream),
+    text: () => lines.join(''),
+    start() {
+      process.stdout.write = tap(originals.out);
+      process.stderr.write = tap(originals.err);
+    },
+    stop() {
+      process.stdout.write = originals.out;
+      process.stderr.write = originals.err;
+    },
+  };
 }
 
 describe.skipIf(!temporalAddress)('a custom HTTP provider declared only in YAML, end to end', () => {
   // Random keys: a shared Postgres keeps key state between runs, keyed by a hash of the key.
   const [rejected, limited, good, lone] = ['rejected', 'limited', 'good', 'lone'].map((name) => `sk-${name}-${randomUUID()}`) as [string, string, string, string];
   const fake = new AcmeFake({ keys: [good, limited] });
-  const logs = capturingLogger();
+  const logs = capturingLogs();
   let dir: string;
   let stack: Stack;
 
   beforeAll(async () => {
+    logs.start();
     await fake.start();
     fake.rateLimited.set(limited, 30);
     fake.pollsToComplete = 1;
@@ -58,11 +79,15 @@ describe.skipIf(!temporalAddress)('a custom HTTP provider declared only in YAML,
         GENFLOW_ACME_API_KEYS: `${rejected},${limited},${good}`,
         GENFLOW_ACME_REVOKED_API_KEY: lone,
         GENFLOW_DEFAULT_MODELS: 'text-to-image=acme/image',
+        // Any registered text-to-text model can enhance prompts, a declared one too.
+        GENFLOW_PROMPT_ENHANCER_MODEL: 'acme/writer',
+        GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT: 'Rewrite for a photographer.',
       },
     });
   });
   afterAll(async () => {
     await stack?.stop();
+    logs.stop();
     await fake.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -148,18 +173,17 @@ describe.skipIf(!temporalAddress)('a custom HTTP provider declared only in YAML,
     expect(wrongKind.body.error).toMatchObject({ code: 'UNSUPPORTED_CAPABILITY' });
   });
 
-  it('enhances the prompt with the built-in text model first and records both prompts', async () => {
-    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
-      model: 'local/image',
-      prompt: 'a lighthouse at night',
-      enhancePrompt: true,
-      parameters: { width: 64, height: 64 },
-    });
+  it('enhances the prompt with the configured text model first, then generates with it', async () => {
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'acme/render', prompt: 'a lighthouse at night', enhancePrompt: true });
     const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
     expect(done.status).toBe('succeeded');
     expect(done.prompt).toBe('a lighthouse at night');
-    expect(done.enhancedPrompt?.startsWith('a lighthouse at night, ')).toBe(true);
-    expect(done.enhancedPrompt!.length).toBeGreaterThan(done.prompt.length + 10);
+    expect(done.enhancedPrompt).toBe('a lighthouse at night, golden hour light, ultra detailed (as instructed)');
+    const chat = fake.server.requests.filter((r) => r.path === '/v1/chat/completions').at(-1);
+    expect(chat?.json).toMatchObject({ messages: [{ role: 'system', content: 'Rewrite for a photographer.' }, { role: 'user', content: 'a lighthouse at night' }] });
+    // The provider got the enhanced prompt, not the original.
+    const task = fake.server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/tasks').at(-1);
+    expect((task?.json as { prompt: string }).prompt).toBe(done.enhancedPrompt);
   });
 
   it('returns a text-to-text generation as a stored text/plain asset', async () => {
@@ -195,7 +219,9 @@ describe.skipIf(!temporalAddress)('a custom HTTP provider declared only in YAML,
     const decode = (key: string, value: unknown) =>
       key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value;
     const logText = logs.text();
-    expect(logText.length).toBeGreaterThan(0);
+    expect(logText).toContain('generation finished');
+    // The worker logged the failed attempts with the provider's message: the capture sees them.
+    expect(logText).toContain('Incorrect API key provided: sk-…');
     const responses = JSON.stringify(await providersList(stack));
     const histories: string[] = [];
     for await (const wf of stack.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
