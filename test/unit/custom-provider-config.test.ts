@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadCustomProviders, parseCustomProviders, toProvider } from '../../providers/custom/load';
 import { parseDefaultModels, resolveModelSelection } from '../../providers/model-selection';
@@ -94,6 +95,18 @@ describe('custom provider declarations', () => {
     const message = errorOf(mutate);
     expect(message).toContain('test.yaml');
     expect(message).toContain(expected);
+  });
+
+  it("accepts the README's example as written", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /### Custom HTTP providers[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const providers = parseCustomProviders(parse(example!), 'README.md').map(toProvider);
+    expect(providers[0]?.models.map((m) => [m.id, m.kinds[0], m.async])).toEqual([
+      ['acme/image', 'text-to-image', false],
+      ['acme/render', 'text-to-video', true],
+      ['acme/writer', 'text-to-text', false],
+    ]);
   });
 
   describe('files', () => {
