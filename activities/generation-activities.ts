@@ -2,9 +2,10 @@ import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { ErrorBody } from '../domain/errors';
 import { ProviderError } from '../domain/errors';
-import type { GenerationWorkflowInput, StoredAsset } from '../domain/generation';
+import { MAX_PROMPT_LENGTH, type GenerationWorkflowInput, type StoredAsset } from '../domain/generation';
 import type { GenerationsRepo } from '../db/generations-repo';
 import { storeOutputs } from '../media/store-outputs';
+import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
 import type { ProviderRuntime } from '../providers/runtime';
 import { withHeartbeat } from './heartbeat';
@@ -38,6 +39,29 @@ export function createActivities(deps: ActivityDeps) {
   return {
     async recordRunning(generationId: string): Promise<void> {
       await withFailureMapping(() => repo.markRunning(generationId));
+    },
+
+    /**
+     * Runs the text-to-text model of `input.enhance` on the prompt and records its answer as the
+     * enhanced prompt, which the workflow then generates with.
+     */
+    async enhancePrompt(input: GenerationWorkflowInput): Promise<string> {
+      return withFailureMapping(async () => {
+        const { generationId, enhance } = input;
+        if (!enhance) throw new ProviderError('INTERNAL_ERROR', 'enhancePrompt called without an enhancement request');
+        const result = await deps.providers.call(enhance.model.provider, callContext(generationId), (adapter, ctx) =>
+          adapter.submit(enhance.request, ctx),
+        );
+        if (result.status !== 'succeeded') {
+          throw new ProviderError('UNSUPPORTED_CAPABILITY', `prompt enhancer ${enhance.model.id} answered with an async task`, { retryable: false });
+        }
+        const [first] = result.outputs;
+        const text = first ? (await readText(first)).trim().slice(0, MAX_PROMPT_LENGTH) : '';
+        if (!text) throw new ProviderError('PROVIDER_ERROR', `prompt enhancer ${enhance.model.id} returned no text`);
+        await repo.recordEnhancedPrompt(generationId, text);
+        logger.info({ generationId, model: enhance.model.id }, 'prompt enhanced');
+        return text;
+      });
     },
 
     /** One provider call; a sync result is stored before returning, so no bytes cross Temporal. */

@@ -3,12 +3,15 @@ import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { Storage } from '../media/storage/types';
+import type { ModelSelection } from '../providers/model-selection';
+import type { ProviderRuntime } from '../providers/runtime';
 import { errorHandler, notFoundHandler } from './errors';
 import { createGenerationService } from './generation-service';
 import { assetRoutes } from './routes/assets';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
+import { providerRoutes } from './routes/providers';
 
 export interface AppDeps {
   repo: GenerationsRepo;
@@ -19,6 +22,9 @@ export interface AppDeps {
   /** Base of the URLs handed to clients; without it, derived from the request's Host. */
   publicUrl?: string;
   taskQueue?: string;
+  /** For `GET /v1/providers`; the route is absent without it. */
+  providers?: ProviderRuntime;
+  modelSelection?: ModelSelection;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -33,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     logger: deps.logger,
     ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
+    ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
   });
 
   app.use(
@@ -45,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(modelRoutes());
+  if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl }));
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());

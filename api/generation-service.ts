@@ -2,14 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
-import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput } from '../domain/generation';
-import type { ModelKind } from '../domain/models';
+import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
+import type { ModelKind, ModelRuntime } from '../domain/models';
 import { defaultPollingPolicy } from '../domain/polling';
 import { documentTokens } from '../domain/search-tokens';
 import { isTerminal, type GenerationStatus } from '../domain/status';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
+import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { findModel, type ModelEntry } from '../providers/registry';
 import { parseOrThrow } from './validate';
 
@@ -18,7 +19,14 @@ export interface GenerationServiceDeps {
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
+  /** Default models per kind and the prompt enhancer; built-in defaults without it. */
+  modelSelection?: ModelSelection;
 }
+
+const BUILT_IN_SELECTION: ModelSelection = {
+  defaults: BUILT_IN_DEFAULT_MODELS,
+  promptEnhancer: { model: 'local/text', systemPrompt: DEFAULT_ENHANCER_SYSTEM_PROMPT },
+};
 
 function chooseKind(entry: ModelEntry, hasImages: boolean): ModelKind {
   const kinds = entry.model.kinds;
@@ -33,14 +41,73 @@ function chooseKind(entry: ModelEntry, hasImages: boolean): ModelKind {
   return kind;
 }
 
-/** Validates a request against its model and applies the model's defaults. */
-export function normalizeRequest(body: CreateGenerationBody): { request: GenerationRequest; entry: ModelEntry } {
+/** The model the request named, or the configured default for the kind it asked for. */
+function selectModel(body: CreateGenerationBody, selection: ModelSelection): { entry: ModelEntry; selectedBy: ModelSelectedBy } {
+  if (body.model === undefined) {
+    const kind = body.kind!;
+    const id = selection.defaults[kind];
+    const entry = id ? findModel(id) : undefined;
+    if (!entry) {
+      throw new GenflowError('UNSUPPORTED_CAPABILITY', `kind: no default model is configured for ${kind} (set GENFLOW_DEFAULT_MODELS, or give a model)`, {
+        details: { issues: [{ field: 'kind', message: 'no default model for this kind' }] },
+      });
+    }
+    return { entry, selectedBy: 'default' };
+  }
   const entry = findModel(body.model);
   if (!entry) {
     throw new GenflowError('INVALID_REQUEST', `model: unknown model '${body.model}' (GET /v1/models lists them)`, {
       details: { issues: [{ field: 'model', message: 'unknown model' }] },
     });
   }
+  if (body.kind !== undefined && !entry.model.kinds.includes(body.kind)) {
+    throw new GenflowError('UNSUPPORTED_CAPABILITY', `kind: model ${entry.model.id} does not do ${body.kind} (it does ${entry.model.kinds.join(', ')})`, {
+      details: { issues: [{ field: 'kind', message: 'not a kind of this model' }] },
+    });
+  }
+  return { entry, selectedBy: 'request' };
+}
+
+export function modelRuntime(entry: ModelEntry): ModelRuntime {
+  return {
+    id: entry.model.id,
+    provider: entry.provider.id,
+    async: entry.model.async,
+    polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds),
+  };
+}
+
+/**
+ * The text-to-text request that rewrites `prompt`. The system prompt goes in the model's
+ * `systemPrompt` parameter when its schema has one, else in front of the prompt, so any
+ * registered text model can serve as the enhancer.
+ */
+export function enhancementRequest(prompt: string, selection: ModelSelection): { request: GenerationRequest; model: ModelRuntime } {
+  const entry = findModel(selection.promptEnhancer.model);
+  if (!entry) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${selection.promptEnhancer.model} is not registered`);
+  const { systemPrompt } = selection.promptEnhancer;
+  const withSystem = entry.model.parameters.safeParse({ systemPrompt });
+  const parameters = withSystem.success ? withSystem.data : entry.model.parameters.safeParse({}).data;
+  if (!parameters) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${entry.model.id} needs parameters genflow cannot choose`);
+  return {
+    request: {
+      model: entry.model.id,
+      kind: 'text-to-text',
+      prompt: withSystem.success ? prompt : `${systemPrompt}\n\nPrompt: ${prompt}`,
+      parameters,
+      inputImages: [],
+      numberOfOutputs: 1,
+    },
+    model: modelRuntime(entry),
+  };
+}
+
+/** Validates a request against its model and applies the model's defaults. */
+export function normalizeRequest(
+  body: CreateGenerationBody,
+  selection: ModelSelection = BUILT_IN_SELECTION,
+): { request: GenerationRequest; entry: ModelEntry; selectedBy: ModelSelectedBy } {
+  const { entry, selectedBy } = selectModel(body, selection);
   const parameters = parseOrThrow(entry.model.parameters, body.parameters ?? {}, 'INVALID_PARAMETERS', 'parameters');
   const inputImages = body.inputImages ?? [];
   if (inputImages.length > entry.model.inputImages.max) {
@@ -52,22 +119,23 @@ export function normalizeRequest(body: CreateGenerationBody): { request: Generat
   }
   const request: GenerationRequest = {
     model: entry.model.id,
-    kind: chooseKind(entry, inputImages.length > 0),
+    kind: body.kind ?? chooseKind(entry, inputImages.length > 0),
     prompt: body.prompt,
     parameters,
     inputImages,
     numberOfOutputs: body.numberOfOutputs ?? 1,
   };
-  return { request, entry };
+  return { request, entry, selectedBy };
 }
 
-function requestHash(request: GenerationRequest, metadata: unknown): string {
+function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, metadata: unknown): string {
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
 export function createGenerationService(deps: GenerationServiceDeps) {
   const { repo, temporal, logger } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
+  const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
 
   async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput): Promise<void> {
     try {
@@ -90,9 +158,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
      * Idempotency-Key after a failed start gets the same generation and a second start attempt.
      */
     async create(body: CreateGenerationBody, idempotencyKey?: string): Promise<{ row: GenerationRow; created: boolean }> {
-      const { request, entry } = normalizeRequest(body);
+      const { request, entry, selectedBy } = normalizeRequest(body, selection);
       const id = randomUUID();
-      const hash = requestHash(request, body.metadata);
+      const hash = requestHash({ ...request, ...(body.enhancePrompt ? { enhancePrompt: true } : {}) }, body.metadata);
       const { row, created } = await repo.insert({
         id,
         workflow_id: generationWorkflowId(id),
@@ -114,6 +182,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         request_hash: hash,
         started_at: null,
         completed_at: null,
+        model_selected_by: selectedBy,
       });
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
@@ -124,12 +193,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         const input: GenerationWorkflowInput = {
           generationId: row.id,
           request,
-          model: {
-            id: entry.model.id,
-            provider: entry.provider.id,
-            async: entry.model.async,
-            polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds),
-          },
+          model: modelRuntime(entry),
+          ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection) } : {}),
         };
         try {
           await startWorkflow(row, input);

@@ -20,6 +20,8 @@ const app = createApp({
   logger,
   bodyLimit: config.GENFLOW_BODY_LIMIT,
   taskQueue: config.GENFLOW_TASK_QUEUE,
+  providers: services.providers,
+  modelSelection: services.modelSelection,
   ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
 });
 const server = await listen(app, config.PORT, config.HOST);

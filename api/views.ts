@@ -1,4 +1,4 @@
-import type { GenerationView } from '../domain/generation';
+import type { GenerationView, ModelSelectedBy } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
 import type { AssetRow, GenerationRow } from '../db/schema';
 
@@ -18,6 +18,8 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
     status: row.status as GenerationStatus,
     progress: Number(row.progress),
     prompt: row.prompt,
+    ...(row.enhanced_prompt !== null ? { enhancedPrompt: row.enhanced_prompt } : {}),
+    modelSelectedBy: row.model_selected_by as ModelSelectedBy,
     parameters: row.parameters,
     metadata: row.metadata,
     outputs: assets.map((a) => ({

@@ -49,6 +49,8 @@ export async function runDev(): Promise<void> {
     logger,
     bodyLimit: config.GENFLOW_BODY_LIMIT,
     taskQueue: config.GENFLOW_TASK_QUEUE,
+    providers: services.providers,
+    modelSelection: services.modelSelection,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
   const server = await listen(app, config.PORT, config.HOST);

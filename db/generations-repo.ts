@@ -62,6 +62,14 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    async recordEnhancedPrompt(id: string, enhancedPrompt: string): Promise<void> {
+      await db
+        .updateTable('generations')
+        .set({ enhanced_prompt: enhancedPrompt, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
+    },
+
     async recordProgress(id: string, progress: number): Promise<void> {
       await db
         .updateTable('generations')

@@ -30,6 +30,10 @@ export interface GenerationsTable {
   /** domain/search-tokens.ts documentTokens(prompt) */
   search_tokens: ColumnType<string[], string[] | undefined, string[]>;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The prompt the provider got after prompt enhancement; `prompt` keeps the caller's. */
+  enhanced_prompt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'request' (the caller named the model) or 'default' (the configured default for the kind). */
+  model_selected_by: ColumnType<string, string | undefined, string>;
 }
 
 export interface AssetsTable {
@@ -47,9 +51,22 @@ export interface AssetsTable {
   created_at: GeneratedTimestamp;
 }
 
+export interface ProviderKeyStateTable {
+  provider: string;
+  key_id: string;
+  masked: string;
+  disabled: boolean;
+  cooling_down_until: Timestamp | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: Timestamp | null;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
+  provider_key_state: ProviderKeyStateTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

@@ -32,6 +32,13 @@ export const configSchema = z.object({
   GENFLOW_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 10mb').default('10mb'),
   GENFLOW_TASK_QUEUE: z.string().min(1).default('genflow-generations'),
   GENFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** A JSON or YAML file declaring custom HTTP providers. */
+  GENFLOW_CUSTOM_PROVIDERS: optionalString,
+  /** `kind=model,...`: the model used when a request gives a kind and no model. */
+  GENFLOW_DEFAULT_MODELS: optionalString,
+  /** The text-to-text model that runs for `enhancePrompt: true`. */
+  GENFLOW_PROMPT_ENHANCER_MODEL: optionalString,
+  GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

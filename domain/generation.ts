@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
-import type { ModelKind, ModelRuntime } from './models';
+import { MODEL_KINDS, type ModelKind, type ModelRuntime } from './models';
 import type { GenerationStatus } from './status';
 
 export const MAX_PROMPT_LENGTH = 10_000;
@@ -17,14 +17,22 @@ export const metadataSchema = z
 /** The body of `POST /v1/generations`. Unknown keys are rejected so typos surface at once. */
 export const createGenerationBody = z
   .object({
-    model: z.string().min(1).max(200),
+    /** The model; or give `kind` and the configured default model for that kind is used. */
+    model: z.string().min(1).max(200).optional(),
+    kind: z.enum(MODEL_KINDS).optional(),
     prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_LENGTH),
     parameters: z.record(z.string(), z.unknown()).optional(),
     inputImages: z.array(z.string().min(1).max(10_000_000)).max(MAX_INPUT_IMAGES).optional(),
     numberOfOutputs: z.number().int().min(1).max(4).optional(),
     metadata: metadataSchema.optional(),
+    /** Rewrite the prompt with the configured text-to-text model before generating. */
+    enhancePrompt: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.model !== undefined || b.kind !== undefined, {
+    path: ['model'],
+    message: 'give `model`, or `kind` to use the default model for that kind',
+  });
 export type CreateGenerationBody = z.infer<typeof createGenerationBody>;
 
 /** A validated request, with the model's defaults applied. Crosses into workflow code. */
@@ -41,7 +49,12 @@ export interface GenerationWorkflowInput {
   generationId: string;
   request: GenerationRequest;
   model: ModelRuntime;
+  /** When set, this text-to-text request runs first and its text replaces the prompt. */
+  enhance?: { request: GenerationRequest; model: ModelRuntime };
 }
+
+/** Who chose the model: the caller, or the configured default for the requested kind. */
+export type ModelSelectedBy = 'request' | 'default';
 
 /** One stored output, as recorded in the `assets` table. */
 export interface StoredAsset {
@@ -61,6 +74,7 @@ export interface GenerationProgress {
   progress: number;
   providerTaskId?: string;
   polls: number;
+  enhancedPrompt?: string;
 }
 
 export interface GenerationResult {
@@ -78,6 +92,9 @@ export interface GenerationView {
   status: GenerationStatus;
   progress: number;
   prompt: string;
+  /** The prompt the model got, when the request asked for `enhancePrompt`. */
+  enhancedPrompt?: string;
+  modelSelectedBy: ModelSelectedBy;
   parameters: Record<string, unknown>;
   metadata: Record<string, unknown>;
   outputs: Array<{

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { ProviderError } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { ProviderOutput } from '../providers/types';
-import { inspectMedia, type MediaInfo } from './inspect';
+import { inspectMedia } from './inspect';
+import { textInfo } from './text-output';
 import type { Storage } from './storage/types';
 
 /** Enough of a file's head to sniff its type and, for most formats, its dimensions. */
@@ -39,10 +40,6 @@ async function openOutput(output: ProviderOutput): Promise<Readable | Buffer> {
 }
 
 /** Text (a text-to-text reply) has no magic bytes; the provider's declared type is all there is. */
-function textOutput(output: ProviderOutput): MediaInfo | undefined {
-  return output.type === 'bytes' && /^text\/plain\b/.test(output.contentType) ? { contentType: 'text/plain; charset=utf-8', extension: 'txt' } : undefined;
-}
-
 /**
  * Streams each provider output into storage under `generations/<id>/<index>.<ext>`. Keys are
  * fixed per output slot, so storing again after a retried activity overwrites instead of
@@ -53,7 +50,8 @@ export async function storeOutputs(storage: Storage, generationId: string, outpu
   for (const [index, output] of outputs.entries()) {
     const body = await openOutput(output);
     const { head, rest } = Buffer.isBuffer(body) ? { head: body, rest: body } : await readHead(body);
-    const info = textOutput(output) ?? (await inspectMedia(head));
+    const sniffed = await inspectMedia(head);
+    const info = textInfo(output, head, sniffed) ?? sniffed;
     const storageKey = `generations/${generationId}/${index}.${info.extension}`;
     const put = await storage.put(storageKey, rest, info.contentType);
     assets.push({

@@ -10,6 +10,24 @@ export interface KeyState {
   status: KeyStatus;
   coolingDownUntil?: string;
   lastError?: ErrorCode;
+  lastErrorMessage?: string;
+  lastErrorAt?: string;
+}
+
+/**
+ * A key's state as shared between processes (the `provider_key_state` table): the API shows
+ * what the workers learned. Never holds the key itself, only its id and mask.
+ */
+export interface PersistedKeyState {
+  keyId: string;
+  masked: string;
+  disabled: boolean;
+  /** Epoch ms; 0 when not cooling down. */
+  coolUntil: number;
+  lastError?: ErrorCode;
+  lastErrorMessage?: string;
+  /** Epoch ms of the last error. */
+  lastErrorAt?: number;
 }
 
 interface Entry {
@@ -18,6 +36,8 @@ interface Entry {
   disabled: boolean;
   coolUntil: number;
   lastError?: ErrorCode;
+  lastErrorMessage?: string;
+  lastErrorAt?: number;
 }
 
 /** `sk-live-abcdef1234` → `sk-…1234`: enough to tell keys apart, too little to use one. */
@@ -76,17 +96,66 @@ export class KeyPool {
     });
   }
 
-  /** Records how a call with `key` failed; other codes do not affect the key. */
-  report(key: string, code: ErrorCode, retryAfterMs?: number): void {
+  /**
+   * Records how a call with `key` failed; other codes do not affect the key. Returns the new
+   * state to persist, or undefined when nothing changed. `message` is stored with keys redacted.
+   */
+  report(key: string, code: ErrorCode, retryAfterMs?: number, message?: string): PersistedKeyState | undefined {
     const entry = this.entries.find((e) => e.key === key);
-    if (!entry) return;
+    if (!entry) return undefined;
     if (code === 'AUTHENTICATION_FAILED') {
       entry.disabled = true;
-      entry.lastError = code;
     } else if (code === 'RATE_LIMITED' || code === 'QUOTA_EXCEEDED') {
       entry.coolUntil = this.now() + (retryAfterMs ?? (code === 'QUOTA_EXCEEDED' ? 3_600_000 : 30_000));
-      entry.lastError = code;
+    } else {
+      return undefined;
     }
+    entry.lastError = code;
+    entry.lastErrorAt = this.now();
+    if (message !== undefined) entry.lastErrorMessage = this.redact(message).slice(0, 500);
+    return this.persisted(entry);
+  }
+
+  private persisted(e: Entry): PersistedKeyState {
+    return {
+      keyId: e.id,
+      masked: maskKey(e.key),
+      disabled: e.disabled,
+      coolUntil: e.coolUntil,
+      ...(e.lastError ? { lastError: e.lastError } : {}),
+      ...(e.lastErrorMessage ? { lastErrorMessage: e.lastErrorMessage } : {}),
+      ...(e.lastErrorAt ? { lastErrorAt: e.lastErrorAt } : {}),
+    };
+  }
+
+  /**
+   * Takes in what other processes recorded. The shared store is the truth for `disabled` (so
+   * clearing a row re-enables a key everywhere); a cool-down lasts until the later of the two.
+   */
+  merge(states: readonly PersistedKeyState[]): void {
+    const byId = new Map(states.map((s) => [s.keyId, s]));
+    for (const entry of this.entries) {
+      const state = byId.get(entry.id);
+      entry.disabled = state?.disabled ?? false;
+      entry.coolUntil = Math.max(entry.coolUntil, state?.coolUntil ?? 0);
+      if (state?.lastError) {
+        entry.lastError = state.lastError;
+        if (state.lastErrorMessage !== undefined) entry.lastErrorMessage = state.lastErrorMessage;
+        if (state.lastErrorAt !== undefined) entry.lastErrorAt = state.lastErrorAt;
+      }
+    }
+  }
+
+  /** `text` with every key of this pool replaced by its mask: for messages from providers that echo keys. */
+  redact(text: string): string {
+    let out = text;
+    for (const e of this.entries) if (e.key.length >= 4) out = out.split(e.key).join(maskKey(e.key));
+    return out;
+  }
+
+  /** Whether `text` contains any key of this pool. */
+  leaks(text: string): boolean {
+    return this.entries.some((e) => e.key.length >= 4 && text.includes(e.key));
   }
 
   states(): KeyState[] {
@@ -97,6 +166,8 @@ export class KeyPool {
       status: e.disabled ? 'disabled' : e.coolUntil > now ? 'cooling_down' : 'active',
       ...(e.coolUntil > now ? { coolingDownUntil: new Date(e.coolUntil).toISOString() } : {}),
       ...(e.lastError ? { lastError: e.lastError } : {}),
+      ...(e.lastErrorMessage ? { lastErrorMessage: e.lastErrorMessage } : {}),
+      ...(e.lastErrorAt ? { lastErrorAt: new Date(e.lastErrorAt).toISOString() } : {}),
     }));
   }
 }

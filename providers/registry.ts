@@ -25,9 +25,25 @@ export interface ModelEntry {
   model: ModelSpec;
 }
 
-const modelIndex = new Map<string, ModelEntry>(
-  Object.values(providers).flatMap((provider) => provider.models.map((model) => [model.id, { provider, model }] as const)),
-);
+function indexModels(): Map<string, ModelEntry> {
+  return new Map(Object.values(providers).flatMap((provider) => provider.models.map((model) => [model.id, { provider, model }] as const)));
+}
+let modelIndex = indexModels();
+
+/**
+ * Adds the providers a user declared in the GENFLOW_CUSTOM_PROVIDERS file (loaded once at
+ * start) to the same map, so every lookup sees them like built-in ones. Declaring a provider
+ * again replaces the earlier declaration; a built-in provider cannot be shadowed.
+ */
+export function registerCustomProviders(custom: readonly Provider[]): void {
+  const map = providers as Record<string, Provider>;
+  for (const provider of custom) {
+    const existing = map[provider.id];
+    if (existing && !existing.custom) throw new Error(`custom provider '${provider.id}' would replace the built-in provider of that id`);
+    map[provider.id] = provider;
+  }
+  modelIndex = indexModels();
+}
 
 export function findModel(id: string): ModelEntry | undefined {
   return modelIndex.get(id);

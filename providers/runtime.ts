@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { ProviderError } from '../domain/errors';
+import { GenflowError, ProviderError } from '../domain/errors';
 import { KeyPool, type KeyState } from './key-pool';
+import type { KeyStateStore } from './key-state-store';
 import { providers } from './registry';
 import { providerSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
@@ -10,6 +11,12 @@ export interface ProviderRuntimeOptions {
   dataDir: string;
   env: Record<string, string | undefined>;
   fetch?: typeof fetch;
+  /** Shares key state across processes; without it each process keeps its own. */
+  keyStates?: KeyStateStore;
+  /** How stale this process's view of the shared key state may get before a call re-reads it. */
+  keyStateRefreshMs?: number;
+  /** Told when the shared key state cannot be read or written (calls go on regardless). */
+  onKeyStateError?: (err: unknown) => void;
 }
 
 export interface ProviderStatus {
@@ -18,17 +25,35 @@ export interface ProviderStatus {
   baseUrl: string;
   requiresApiKey: boolean;
   configured: boolean;
+  custom: boolean;
   keys: KeyState[];
-  models: string[];
+  models: Array<{ id: string; kinds: readonly string[] }>;
+}
+
+/** A base URL may carry credentials (`https://user:pass@host`): never show them. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
 }
 
 /**
  * Adapters and key pools, built once per process from the environment. Every provider call
- * goes through `call`, which picks a key and feeds the outcome back to the pool.
+ * goes through `call`, which picks a key and feeds the outcome back to the pool and to the
+ * shared store, and makes sure no key text leaves in an error.
  */
 export function createProviderRuntime(options: ProviderRuntimeOptions) {
   const adapters = new Map<string, ProviderAdapter>();
   const pools = new Map<string, KeyPool>();
+  const refreshedAt = new Map<string, number>();
+  const refreshMs = options.keyStateRefreshMs ?? 1_000;
+  const store = options.keyStates;
 
   function providerOf(id: string): Provider {
     const provider = providers[id];
@@ -59,18 +84,62 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     return a;
   }
 
+  async function refresh(providerId: string | undefined, force = false): Promise<void> {
+    if (!store) return;
+    const key = providerId ?? '*';
+    if (!force && Date.now() - (refreshedAt.get(key) ?? 0) < refreshMs) return;
+    try {
+      const rows = await store.load(providerId);
+      const ids = providerId ? [providerId] : Object.values(providers).filter((p) => p.requiresApiKey).map((p) => p.id);
+      for (const id of ids) pool(id).merge(rows.filter((r) => r.providerId === id));
+      refreshedAt.set(key, Date.now());
+    } catch (err) {
+      options.onKeyStateError?.(err);
+    }
+  }
+
+  /** Every key of every pool in the process: what must never appear in an error. */
+  function allPools(): KeyPool[] {
+    return Object.values(providers).filter((p) => p.requiresApiKey).map((p) => pool(p.id));
+  }
+
+  /**
+   * An error whose text contains a key (some providers echo the key back in a 401 body) is
+   * rebuilt with the key masked and without its cause, which may hold the same text.
+   */
+  function scrub(err: unknown): unknown {
+    const pools = allPools();
+    const text = err instanceof Error ? `${err.message}\n${String(err.stack)}\n${JSON.stringify((err as GenflowError).details ?? null)}` : String(err);
+    if (!pools.some((p) => p.leaks(text))) return err;
+    const redact = (s: string) => pools.reduce((acc, p) => p.redact(acc), s);
+    if (err instanceof GenflowError) {
+      return new ProviderError(err.code, redact(err.message), {
+        retryable: err.retryable,
+        ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+        ...(err.details !== undefined ? { details: JSON.parse(redact(JSON.stringify(err.details))) as unknown } : {}),
+      });
+    }
+    return new ProviderError('INTERNAL_ERROR', redact(err instanceof Error ? err.message : String(err)));
+  }
+
   return {
     adapter,
 
     async call<T>(providerId: string, ctx: Omit<CallContext, 'apiKey'>, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>): Promise<T> {
       const provider = providerOf(providerId);
+      if (provider.requiresApiKey) await refresh(providerId);
       const keys = provider.requiresApiKey ? pool(providerId) : undefined;
       const apiKey = keys?.acquire();
       try {
         return await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
-      } catch (err) {
+      } catch (raw) {
+        const err = scrub(raw);
         if (!(keys && apiKey && err instanceof ProviderError)) throw err;
-        keys.report(apiKey, err.code, err.retryAfterMs);
+        const changed = keys.report(apiKey, err.code, err.retryAfterMs, err.message);
+        if (changed && store) {
+          // Written before the retry, so another worker picking up the retry skips this key too.
+          await store.save(providerId, changed).catch((e: unknown) => options.onKeyStateError?.(e));
+        }
         const keyProblem = err.code === 'AUTHENTICATION_FAILED' || err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED';
         if (keyProblem && keys.states().some((k) => k.status === 'active')) {
           // The request itself was fine; another key can take it right away.
@@ -80,17 +149,20 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       }
     },
 
-    status(): ProviderStatus[] {
+    /** Providers, their models and each key's state as all processes recorded it. */
+    async status(): Promise<ProviderStatus[]> {
+      await refresh(undefined, true);
       return Object.values(providers).map((p) => {
         const keys = p.requiresApiKey ? pool(p.id).states() : [];
         return {
           id: p.id,
           displayName: p.displayName,
-          baseUrl: providerSettings(p, options.env).baseUrl,
+          baseUrl: displayUrl(providerSettings(p, options.env).baseUrl),
           requiresApiKey: p.requiresApiKey,
           configured: !p.requiresApiKey || keys.length > 0,
+          custom: p.custom ?? false,
           keys,
-          models: p.models.map((m) => m.id),
+          models: p.models.map((m) => ({ id: m.id, kinds: m.kinds })),
         };
       });
     },

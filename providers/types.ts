@@ -80,6 +80,8 @@ export interface Provider {
   requiresApiKey: boolean;
   /** The real service's base URL; `GENFLOW_<PROVIDER>_BASE_URL` overrides it (e.g. a local fake). */
   defaultBaseUrl?: string;
+  /** Declared in the GENFLOW_CUSTOM_PROVIDERS file rather than written as code. */
+  custom?: boolean;
   createAdapter(env: ProviderEnv): ProviderAdapter;
 }
 

@@ -2,8 +2,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
 import { openAndMigrate, mediaDirFor, type DbHandle } from '../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
+import { createKeyStateRepo } from '../db/provider-key-state-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import type { Storage } from '../media/storage/types';
+import { loadCustomProviders } from '../providers/custom/load';
+import { resolveModelSelection, type ModelSelection } from '../providers/model-selection';
+import { registerCustomProviders } from '../providers/registry';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
@@ -12,10 +16,26 @@ export interface Services {
   repo: GenerationsRepo;
   storage: Storage;
   providers: ProviderRuntime;
+  modelSelection: ModelSelection;
   close(): Promise<void>;
 }
 
+/**
+ * Custom providers join the registry, then default models and the prompt enhancer are checked
+ * against it. Both are settings: a mistake stops the process with a message naming the field.
+ */
+function configureProviders(config: Config): ModelSelection {
+  try {
+    registerCustomProviders(loadCustomProviders(config));
+    return resolveModelSelection(config);
+  } catch (err) {
+    process.stderr.write(`genflow: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+}
+
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
+  const modelSelection = configureProviders(config);
   const db = await openAndMigrate({
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
     home: config.GENFLOW_HOME,
@@ -27,7 +47,13 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     db,
     repo: createGenerationsRepo(db.db),
     storage,
-    providers: createProviderRuntime({ dataDir: config.GENFLOW_HOME, env: process.env }),
+    providers: createProviderRuntime({
+      dataDir: config.GENFLOW_HOME,
+      env: process.env,
+      keyStates: createKeyStateRepo(db.db),
+      onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
+    }),
+    modelSelection,
     close: () => db.close(),
   };
 }

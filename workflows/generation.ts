@@ -45,6 +45,13 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
   state.status = 'running';
 
   try {
+    // Only requests that asked for it take this step, so histories recorded before it existed
+    // replay unchanged.
+    if (input.enhance) {
+      const prompt = await submitter.enhancePrompt(input);
+      state.enhancedPrompt = prompt;
+      input = { ...input, request: { ...input.request, prompt } };
+    }
     const submitted = await submitter.submitToProvider(input);
     let assets: StoredAsset[];
     if (submitted.status === 'succeeded') {

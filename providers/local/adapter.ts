@@ -6,7 +6,8 @@ import type { GenerationRequest } from '../../domain/generation';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, SubmitResult } from '../types';
 import { injectFailure } from './failures';
 import { JobStore, newTaskId, type LocalJob } from './jobs';
-import { LocalModelId, imageParameters, speechParameters, videoParameters } from './models';
+import { LocalModelId, imageParameters, speechParameters, textParameters, videoParameters } from './models';
+import { rewritePrompt } from './rewrite-prompt';
 import { IMAGE_CONTENT_TYPES, renderImage } from './render-image';
 import { renderSpeech } from './render-speech';
 import { VIDEO_CONTENT_TYPES, renderVideo } from './render-video';
@@ -82,6 +83,26 @@ export function createLocalAdapter(env: Pick<ProviderEnv, 'dataDir'>, options: L
     return { status: 'succeeded', outputs: [{ type: 'bytes', data: renderSpeech(request.prompt, params), contentType: 'audio/wav' }] };
   }
 
+  function submitText(request: GenerationRequest, ctx: CallContext): SubmitResult {
+    const params = parseParameters(textParameters, request);
+    injectFailure(params, ctx.attempt);
+    // Each further output is a variant: the seed moves on, so it picks other descriptors.
+    const outputs = Array.from({ length: outputCount(request) }, (_, index) => ({
+      type: 'bytes' as const,
+      data: Buffer.from(
+        rewritePrompt(request.prompt, {
+          style: params.style,
+          seed: params.seed + index,
+          descriptors: params.descriptors,
+          ...(params.systemPrompt !== undefined ? { systemPrompt: params.systemPrompt } : {}),
+        }),
+        'utf8',
+      ),
+      contentType: 'text/plain; charset=utf-8',
+    }));
+    return { status: 'succeeded', outputs };
+  }
+
   async function submitVideo(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult> {
     const params = parseParameters(videoParameters, request);
     injectFailure(params, ctx.attempt);
@@ -109,6 +130,8 @@ export function createLocalAdapter(env: Pick<ProviderEnv, 'dataDir'>, options: L
           return submitSpeech(request, ctx);
         case LocalModelId.video:
           return submitVideo(request, ctx);
+        case LocalModelId.text:
+          return submitText(request, ctx);
         default:
           throw new ProviderError('UNSUPPORTED_CAPABILITY', `the local provider has no model ${JSON.stringify(request.model)}`);
       }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { ModelSpec } from '../types';
+import { PROMPT_STYLES } from './rewrite-prompt';
 
 export const LocalModelId = {
   image: 'local/image',
   speech: 'local/speech',
   video: 'local/video',
+  text: 'local/text',
 } as const;
 export type LocalModelId = (typeof LocalModelId)[keyof typeof LocalModelId];
 
@@ -63,6 +65,15 @@ export const videoParameters = z.strictObject({
 });
 export type VideoParameters = z.infer<typeof videoParameters>;
 
+export const textParameters = z.strictObject({
+  systemPrompt: z.string().max(10_000).optional().describe('Instructions; a style named here (e.g. "cinematic") is followed'),
+  style: z.enum(PROMPT_STYLES).default('photographic'),
+  descriptors: z.int().min(0).max(7).default(3).describe('How many descriptors to add'),
+  seed,
+  ...failureParameters,
+});
+export type TextParameters = z.infer<typeof textParameters>;
+
 const free = (): number => 0;
 
 export const localModels: ModelSpec[] = [
@@ -97,6 +108,17 @@ export const localModels: ModelSpec[] = [
     async: true,
     expectedDurationSeconds: 3,
     maxDurationSeconds: 600,
+    price: free,
+  },
+  {
+    id: LocalModelId.text,
+    kinds: ['text-to-text'],
+    description: 'Built-in prompt rewriter: adds style and quality descriptors, deterministic for prompt and seed',
+    parameters: textParameters,
+    inputImages: { mode: 'either', max: 0 },
+    async: false,
+    expectedDurationSeconds: 1,
+    maxDurationSeconds: 60,
     price: free,
   },
 ];

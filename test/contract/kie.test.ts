@@ -337,7 +337,7 @@ describe('Kie.ai adapter against the local fake', () => {
     expect([first.code, first.retryable]).toEqual(['AUTHENTICATION_FAILED', true]);
     const second = await runtime.call('kie', { generationId: 'g', attempt: 2 }, (a, c) => a.submit(req, c));
     expect(second.status).toBe('pending');
-    const kie = runtime.status().find((p) => p.id === 'kie')!;
+    const kie = (await runtime.status()).find((p) => p.id === 'kie')!;
     expect(kie.keys.map((k) => k.status)).toEqual(['disabled', 'active']);
     expect(JSON.stringify(kie)).not.toContain('kie-revoked-key');
   });

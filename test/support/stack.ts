@@ -6,14 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
+import { createKeyStateRepo } from '../../db/provider-key-state-repo';
 import type { GenerationView } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
+import { loadCustomProviders } from '../../providers/custom/load';
+import { resolveModelSelection } from '../../providers/model-selection';
+import { registerCustomProviders } from '../../providers/registry';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
 import { createGenflowWorker } from '../../workers/create-worker';
 
@@ -40,8 +44,13 @@ export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }
 
 /** API + worker in this process against the run's Temporal dev server, on a task queue of its own. */
 export interface StackOptions {
-  /** Provider settings (`GENFLOW_<P>_BASE_URL`, `GENFLOW_<P>_API_KEYS`) on top of process.env. */
+  /**
+   * Provider settings on top of process.env: `GENFLOW_<P>_BASE_URL`, `GENFLOW_<P>_API_KEYS`,
+   * `GENFLOW_CUSTOM_PROVIDERS` (a declarations file), `GENFLOW_DEFAULT_MODELS`, ...
+   */
   env?: Record<string, string>;
+  /** Where API and worker log; silent unless TEST_LOG_LEVEL is set. Tests pass one to read the logs. */
+  logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -51,7 +60,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await openTestDatabase(home);
   const repo = createGenerationsRepo(db.db);
   const storage = new LocalDiskStorage(join(home, 'media'));
-  const providers = createProviderRuntime({ dataDir: home, env: { ...process.env, ...options.env } });
+  const env = { ...process.env, ...options.env };
+  const logger = options.logger ?? testLogger;
+  // As at a process start: custom providers join the registry, then defaults are checked.
+  registerCustomProviders(loadCustomProviders(env));
+  const modelSelection = resolveModelSelection(env);
+  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db) });
 
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
@@ -59,13 +73,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger: testLogger },
+    deps: { repo, storage, providers, logger },
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
+  const app = createApp({ repo, storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -43,9 +43,9 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const jobFiles = async (): Promise<string[]> => (await readdir(join(dataDir, 'local-jobs')).catch(() => [])).filter((f) => f.endsWith('.json'));
 
 describe('local provider registration', () => {
-  it('needs no key and lists image, speech and video models whose schemas apply defaults', () => {
+  it('needs no key and lists image, speech, video and text models whose schemas apply defaults', () => {
     expect(localProvider).toMatchObject({ id: 'local', displayName: 'Local (built-in)', requiresApiKey: false });
-    expect(localProvider.models.map((m) => m.id)).toEqual(['local/image', 'local/speech', 'local/video']);
+    expect(localProvider.models.map((m) => m.id)).toEqual(['local/image', 'local/speech', 'local/video', 'local/text']);
     expect(request('local/image', 'x').parameters).toEqual({ width: 512, height: 512, format: 'png', seed: 0 });
     expect(request('local/speech', 'x').parameters).toEqual({ voice: 'alto', speed: 1, sampleRate: 22050 });
     expect(request('local/video', 'x').parameters).toMatchObject({ durationSeconds: 3, width: 256, height: 256, fps: 8, format: 'webp' });

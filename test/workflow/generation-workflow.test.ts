@@ -43,6 +43,7 @@ function mockActivities(overrides: Partial<GenerationActivities>) {
   const calls = { finished: [] as Array<{ status: string; error?: ErrorBody }>, submits: 0, polls: 0, cancels: 0 };
   const activities: GenerationActivities = {
     recordRunning: async () => undefined,
+    enhancePrompt: async (i) => `${i.request.prompt}, enhanced`,
     submitToProvider: async (): Promise<SubmitOutcome> => ({ status: 'succeeded', assets: [asset] }),
     pollProvider: async (): Promise<PollOutcome> => ({ status: 'succeeded', assets: [asset] }),
     cancelProviderTask: async () => {
@@ -119,6 +120,42 @@ describe('generationWorkflow on the time-skipping server', () => {
     expect(calls.submits).toBe(1);
     expect(calls.polls).toBe(0);
     expect(calls.finished).toEqual([{ status: 'succeeded' }]);
+  });
+
+  it('enhances the prompt first when asked, and generates with the enhanced prompt', async () => {
+    const prompts: string[] = [];
+    const { activities, calls } = mockActivities({
+      submitToProvider: async (i) => {
+        prompts.push(i.request.prompt);
+        return { status: 'succeeded', assets: [asset] };
+      },
+    });
+    const wfInput = input(false);
+    wfInput.request.prompt = 'a fox';
+    wfInput.enhance = {
+      request: { model: 'local/text', kind: 'text-to-text', prompt: 'a fox', parameters: {}, inputImages: [], numberOfOutputs: 1 },
+      model: { id: 'local/text', provider: 'local', async: false, polling: wfInput.model.polling },
+    };
+    const result = await run(activities, wfInput, (h) => h.result(), 'enhance-prompt');
+    expect(result.status).toBe('succeeded');
+    expect(prompts).toEqual(['a fox, enhanced']);
+    expect(calls.finished).toEqual([{ status: 'succeeded' }]);
+  });
+
+  it('fails the generation with the enhancer error code when enhancement fails', async () => {
+    const { activities, calls } = mockActivities({
+      enhancePrompt: async () => {
+        throw ApplicationFailure.create({ type: 'CONTENT_REJECTED', message: 'no', nonRetryable: true });
+      },
+    });
+    const wfInput = input(false);
+    wfInput.enhance = {
+      request: { model: 'local/text', kind: 'text-to-text', prompt: 'p', parameters: {}, inputImages: [], numberOfOutputs: 1 },
+      model: { id: 'local/text', provider: 'local', async: false, polling: wfInput.model.polling },
+    };
+    await run(activities, wfInput, (h) => h.result().catch(() => undefined));
+    expect(calls.submits).toBe(0);
+    expect(calls.finished[0]?.error?.code).toBe('CONTENT_REJECTED');
   });
 
   it('waits for an async job over many polls: minutes of workflow time in seconds of wall time', async () => {
