@@ -9,6 +9,7 @@ import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
 import { findModel, type ModelEntry } from '../providers/registry';
+import type { ExperimentAssignment } from './experiment-service';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -87,7 +88,11 @@ export function createGenerationService(deps: GenerationServiceDeps) {
      * answered to the client always has a row behind it; a client retrying with the same
      * Idempotency-Key after a failed start gets the same generation and a second start attempt.
      */
-    async create(body: CreateGenerationBody, idempotencyKey?: string): Promise<{ row: GenerationRow; created: boolean }> {
+    async create(
+      body: CreateGenerationBody,
+      idempotencyKey?: string,
+      experiment?: ExperimentAssignment,
+    ): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry } = normalizeRequest(body);
       const id = randomUUID();
       const hash = requestHash(request);
@@ -110,6 +115,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         request_hash: hash,
         started_at: null,
         completed_at: null,
+        ...(experiment
+          ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
+          : {}),
       });
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
@@ -126,6 +134,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
             async: entry.model.async,
             polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds),
           },
+          ...(experiment
+            ? { experiment: { ...experiment, costUsd: entry.model.price?.(request.parameters, request.numberOfOutputs) ?? 0 } }
+            : {}),
         };
         try {
           await startWorkflow(row, input);

@@ -1,4 +1,4 @@
-import type { ExperimentDefinition, VariantDefinition } from './experiment';
+import type { ExperimentDefinition, VariantDefinition } from './experiment-types';
 import { pickWeighted, stableHash } from './random';
 
 /**

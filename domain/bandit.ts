@@ -1,4 +1,4 @@
-import type { MetricDefinition } from './experiment';
+import type { MetricDefinition } from './experiment-types';
 import { toMoments, type VariantAggregate } from './experiment-aggregates';
 import { createRng, sampleBeta, sampleNormal, type Rng } from './random';
 

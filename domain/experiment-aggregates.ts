@@ -1,4 +1,4 @@
-import type { ExperimentDefinition, ExperimentOutcome, ExperimentRating } from './experiment';
+import type { ExperimentDefinition, ExperimentOutcome, ExperimentRating } from './experiment-types';
 import type { SampleMoments } from './stats';
 
 /**

@@ -1,4 +1,4 @@
-import type { ExperimentDefinition, MetricDefinition } from './experiment';
+import type { ExperimentDefinition, MetricDefinition } from './experiment-types';
 import { ALL_SEGMENTS, toMoments, type SegmentedAggregates, type VariantAggregate } from './experiment-aggregates';
 import { twoProportionZTest, welchTTest } from './stats';
 

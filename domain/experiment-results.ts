@@ -1,4 +1,4 @@
-import type { ExperimentDefinition, MetricDefinition } from './experiment';
+import type { ExperimentDefinition, MetricDefinition } from './experiment-types';
 import { ALL_SEGMENTS, emptyAggregate, histogramQuantile, LATENCY_EDGES_MS, toMoments, type VariantAggregate } from './experiment-aggregates';
 import { compareWithControl, lookThreshold, type Comparison } from './experiment-decision';
 import { bestProbabilities, type AllocationPoint, type ExperimentState } from './experiment-state';

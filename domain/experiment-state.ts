@@ -1,5 +1,5 @@
 import { posteriorOf, probabilityToBeBest, thompsonWeights } from './bandit';
-import { initialWeights, type ExperimentDefinition, type ExperimentStatus } from './experiment';
+import { initialWeights, type ExperimentDefinition, type ExperimentStatus } from './experiment-types';
 import { ALL_SEGMENTS, emptyAggregates, type SegmentedAggregates } from './experiment-aggregates';
 import { takeLooks, type Decision } from './experiment-decision';
 import { fnv1a } from './random';

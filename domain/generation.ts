@@ -32,6 +32,8 @@ export interface GenerationWorkflowInput {
   generationId: string;
   request: GenerationRequest;
   model: ModelRuntime;
+  /** Set when an experiment allocated this generation: its outcome is signalled to the experiment. */
+  experiment?: { experimentId: string; variantId: string; segment?: string; costUsd: number };
 }
 
 /** One stored output, as recorded in the `assets` table. */
@@ -81,6 +83,8 @@ export interface GenerationView {
     durationSeconds?: number;
   }>;
   error?: { code: string; message: string; details?: unknown };
+  /** The experiment and variant that allocated this generation. */
+  experiment?: { id: string; variantId: string; segment?: string };
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
 import { openAndMigrate, mediaDirFor, type DbHandle } from '../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
+import { createExperimentsRepo, type ExperimentsRepo } from '../db/experiments-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import type { Storage } from '../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
@@ -10,6 +11,7 @@ import { createProviderRuntime, type ProviderRuntime } from '../providers/runtim
 export interface Services {
   db: DbHandle;
   repo: GenerationsRepo;
+  experiments: ExperimentsRepo;
   storage: Storage;
   providers: ProviderRuntime;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   return {
     db,
     repo: createGenerationsRepo(db.db),
+    experiments: createExperimentsRepo(db.db),
     storage,
     providers: createProviderRuntime({ dataDir: config.GENFLOW_HOME, env: process.env }),
     close: () => db.close(),

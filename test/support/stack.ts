@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
+import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationView } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
@@ -50,6 +51,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${randomUUID()}`;
   const db = await openTestDatabase(home);
   const repo = createGenerationsRepo(db.db);
+  const experiments = createExperimentsRepo(db.db);
   const storage = new LocalDiskStorage(join(home, 'media'));
   const providers = createProviderRuntime({ dataDir: home, env: { ...process.env, ...options.env } });
 
@@ -59,13 +61,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger: testLogger },
+    deps: { repo, storage, providers, logger: testLogger, experiments },
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
+  const app = createApp({ repo, experiments, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
