@@ -101,10 +101,11 @@ export async function experimentWorkflow(input: ExperimentWorkflowInput): Promis
       if (state.status === 'running' && state.allocationHistory.length === 0) {
         pushHistory(state, { at: Date.now(), weights: state.weights, samples: samplesByVariant(def, state.aggregates) });
       }
+      // Signals may land while this runs: loop again so the last status is the one persisted.
       await acts.persistExperimentState(def.id, state);
-      if (state.status === 'completed') break;
       continue;
     }
+    if (state.status === 'completed') break;
 
     if (state.status !== 'running') {
       // Draft or paused: wait for the administrator; late outcomes are persisted once per interval.
