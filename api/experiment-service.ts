@@ -111,13 +111,14 @@ export function createExperimentService(deps: ExperimentServiceDeps) {
     },
 
     /**
-     * Live results from the workflow when it runs, else from the last persisted state: the
-     * page keeps working while Temporal is briefly unreachable.
+     * Live results from the workflow (a completed one answers queries too, and its last
+     * snapshot may still be on its way to the database); the persisted state when Temporal
+     * cannot answer, so the page keeps working through a brief outage.
      */
     async results(row: ExperimentRow, segment?: string): Promise<ExperimentResults> {
       const def = row.definition;
       let state: ExperimentState | undefined;
-      if (row.status === 'running' || row.status === 'paused') {
+      if (row.status !== 'draft') {
         state = await temporal.workflow
           .getHandle(row.workflow_id)
           .query<ExperimentState>('state')

@@ -42,7 +42,7 @@ export function createExperimentsRepo(db: Kysely<Database>) {
     list(limit: number): Promise<Omit<ExperimentRow, 'state'>[]> {
       return db
         .selectFrom('experiments')
-        .select(['id', 'workflow_id', 'name', 'description', 'status', 'definition', 'weights', 'stop_reason', 'created_at', 'updated_at', 'started_at', 'completed_at'])
+        .select(['id', 'workflow_id', 'name', 'description', 'status', 'lifecycle_version', 'definition', 'weights', 'stop_reason', 'created_at', 'updated_at', 'started_at', 'completed_at'])
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)
@@ -58,6 +58,7 @@ export function createExperimentsRepo(db: Kysely<Database>) {
         .updateTable('experiments')
         .set({
           status: to,
+          lifecycle_version: sql<number>`lifecycle_version + 1`,
           updated_at: sql`now()`,
           ...(to === 'running' && from === 'draft' ? { started_at: sql`now()` } : {}),
           ...(to === 'completed' ? { completed_at: sql`coalesce(completed_at, now())` } : {}),
@@ -68,17 +69,22 @@ export function createExperimentsRepo(db: Kysely<Database>) {
       return Number(result.numUpdatedRows) > 0;
     },
 
-    /** The workflow's snapshot: it is the source of truth for status, weights and aggregates. */
+    /**
+     * The workflow's snapshot: the source of truth for weights and aggregates, and for the status
+     * unless the API has recorded a later lifecycle move the snapshot has not seen yet.
+     */
     async saveState(id: string, state: ExperimentState): Promise<void> {
+      const v = state.lifecycleVersion;
       await db
         .updateTable('experiments')
         .set({
-          status: state.status,
+          status: sql<string>`case when ${v} >= lifecycle_version then ${state.status} else status end`,
+          lifecycle_version: sql<number>`greatest(lifecycle_version, ${v})`,
           weights: JSON.stringify(state.weights),
           state: JSON.stringify(state),
           stop_reason: state.stopReason ?? null,
-          started_at: state.startedAt !== undefined ? new Date(state.startedAt) : null,
-          completed_at: state.completedAt !== undefined ? new Date(state.completedAt) : null,
+          ...(state.startedAt !== undefined ? { started_at: new Date(state.startedAt) } : {}),
+          ...(state.completedAt !== undefined ? { completed_at: new Date(state.completedAt) } : {}),
           updated_at: sql`now()`,
         })
         .where('id', '=', id)

@@ -56,6 +56,7 @@ export interface ExperimentsTable {
   name: string;
   description: string | null;
   status: string;
+  lifecycle_version: Generated<number>;
   definition: Json<ExperimentDefinition>;
   weights: Json<number[]>;
   state: Json<ExperimentState> | null;

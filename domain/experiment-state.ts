@@ -17,6 +17,8 @@ export interface AllocationPoint {
 /** The experiment workflow's state: what it persists, serves by query and carries over continue-as-new. */
 export interface ExperimentState {
   status: ExperimentStatus;
+  /** Lifecycle moves applied so far (the API counts the same moves; see experiments-repo). */
+  lifecycleVersion: number;
   startedAt?: number;
   completedAt?: number;
   stopReason?: StopReason;
@@ -42,6 +44,7 @@ export const RECENT_IDS_KEPT = 2_000;
 export function newExperimentState(def: ExperimentDefinition): ExperimentState {
   return {
     status: 'draft',
+    lifecycleVersion: 0,
     weights: initialWeights(def),
     aggregates: emptyAggregates(def),
     totalCostUsd: 0,

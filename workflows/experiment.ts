@@ -58,6 +58,7 @@ export async function experimentWorkflow(input: ExperimentWorkflowInput): Promis
     const next = nextStatus(state.status, action);
     if (!next) return; // the API checks transitions; a stale duplicate is ignored here
     state.status = next;
+    state.lifecycleVersion += 1;
     if (action === 'start') state.startedAt = Date.now();
     if (next === 'completed') {
       state.completedAt = Date.now();
@@ -91,6 +92,7 @@ export async function experimentWorkflow(input: ExperimentWorkflowInput): Promis
 
   const complete = (reason: ExperimentState['stopReason'], now: number) => {
     state.status = 'completed';
+    state.lifecycleVersion += 1;
     state.completedAt = now;
     state.stopReason = reason;
   };

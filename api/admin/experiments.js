@@ -54,13 +54,31 @@ function addVariantRow(name = '', model = '', weight = '1') {
     el('div', { class: 'variant-row' },
       el('input', { placeholder: 'name', value: name, 'aria-label': 'variant name', class: 'v-name', required: true }),
       el('select', { 'aria-label': 'variant model', class: 'v-model' }, options),
-      el('input', { type: 'number', min: '0', step: 'any', value: weight, 'aria-label': 'variant weight', class: 'v-weight' })),
+      el('input', { type: 'number', min: '0', step: 'any', value: weight, 'aria-label': 'variant weight', class: 'v-weight' }),
+      el('input', { placeholder: 'parameters as JSON, e.g. {"width": 768}', 'aria-label': 'variant parameters', class: 'v-params', style: 'grid-column: 1 / -1' })),
   );
 }
 
 async function onCreate(event) {
   event.preventDefault();
-  const f = event.target;
+  $('#create-error').textContent = '';
+  try {
+    await createFrom(event.target);
+  } catch (err) {
+    $('#create-error').textContent = err.message;
+  }
+}
+
+function parseParams(text, name) {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`parameters of variant ${name || '?'} are not valid JSON`);
+  }
+}
+
+async function createFrom(f) {
   const rows = [...document.querySelectorAll('.variant-row')];
   const [metric, goal] = f.metric.value.split(':');
   const stopRules = { minSamplesPerVariant: Number(f.minSamples.value), confidence: Number(f.confidence.value) };
@@ -69,7 +87,11 @@ async function onCreate(event) {
   const body = {
     name: f.name.value,
     ...(f.description.value ? { description: f.description.value } : {}),
-    variants: rows.map((r) => ({ name: r.querySelector('.v-name').value, model: r.querySelector('.v-model').value })),
+    variants: rows.map((r) => {
+      const name = r.querySelector('.v-name').value;
+      const parameters = parseParams(r.querySelector('.v-params').value, name);
+      return { name, model: r.querySelector('.v-model').value, ...(parameters ? { parameters } : {}) };
+    }),
     allocation: f.allocation.value === 'fixed' ? { type: 'fixed', weights: rows.map((r) => Number(r.querySelector('.v-weight').value)) } : { type: 'thompson' },
     metrics: [
       { name: metric, goal, primary: true },
@@ -79,18 +101,12 @@ async function onCreate(event) {
     stopRules,
     recomputeIntervalSeconds: Number(f.interval.value),
   };
-  $('#create-error').textContent = '';
-  try {
-    const created = await api('/v1/experiments', { method: 'POST', body: JSON.stringify(body) });
-    f.reset();
-    $('#variants').replaceChildren();
-    addVariantRow('A', state.models[0]?.id);
-    addVariantRow('B', state.models[0]?.id);
-    select(created.id);
-    await loadList();
-  } catch (err) {
-    $('#create-error').textContent = err.message;
-  }
+  const created = await api('/v1/experiments', { method: 'POST', body: JSON.stringify(body) });
+  f.reset();
+  $('#variants').replaceChildren();
+  addVariantRow('A', state.models[0]?.id);
+  addVariantRow('B', state.models[0]?.id);
+  select(created.id);
 }
 
 // ---------------------------------------------------------------- charts (inline SVG)

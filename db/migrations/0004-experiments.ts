@@ -8,6 +8,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
+    // Counts lifecycle moves: a workflow snapshot taken before the latest move must not undo it.
+    .addColumn('lifecycle_version', 'integer', (c) => c.notNull().defaultTo(0))
     // The validated definition (variants, allocation, metrics, stop rules) as the workflow got it.
     .addColumn('definition', 'jsonb', (c) => c.notNull())
     // Current traffic split in variant order: what the API allocates with, without asking Temporal.
