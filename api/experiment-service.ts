@@ -105,7 +105,10 @@ export function createExperimentService(deps: ExperimentServiceDeps) {
       }
       // The workflow persists its own state too; this makes the answer (and allocation) current at once.
       if (!(await experiments.transition(id, from, to))) {
-        throw new GenflowError('CONFLICT', `the experiment changed status meanwhile; reload it`);
+        // The workflow may have persisted the move first; only a different status is a conflict.
+        const now = await load(id);
+        if (now.status !== to) throw new GenflowError('CONFLICT', `the experiment changed status meanwhile (now ${now.status}); reload it`);
+        return now;
       }
       return load(id);
     },

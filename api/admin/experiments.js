@@ -129,8 +129,11 @@ function axisY(max, fmt, height = H) {
 }
 
 /** One bar (or dot) per variant with an optional interval whisker. */
-function barChart(variants, value, interval, fmt, { dots = false, max } = {}) {
+function barChart(variants, value, interval, fmt, { dots = false, max, empty = 'no data yet' } = {}) {
   const values = variants.map(value);
+  if (!values.some((v) => v !== undefined && v !== null && (max !== undefined || v > 0))) {
+    return svg(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">${esc(empty)}</text>`);
+  }
   const highs = variants.map((v, i) => interval(v)?.high ?? values[i] ?? 0);
   const top = max ?? Math.max(1e-9, ...highs) * 1.1;
   const plotH = H - PAD.t - PAD.b;
@@ -149,7 +152,10 @@ function barChart(variants, value, interval, fmt, { dots = false, max } = {}) {
         out += `<line x1="${x}" x2="${x}" y1="${y(ci.low)}" y2="${y(ci.high)}" stroke="#1d2433" stroke-width="1.5" class="whisker"/>`;
         out += `<line x1="${x - 6}" x2="${x + 6}" y1="${y(ci.low)}" y2="${y(ci.low)}" stroke="#1d2433"/><line x1="${x - 6}" x2="${x + 6}" y1="${y(ci.high)}" y2="${y(ci.high)}" stroke="#1d2433"/>`;
       }
-      out += `<text x="${x}" y="${y(val) - 4}" text-anchor="middle" style="fill:#1d2433">${esc(fmt(val))}</text>`;
+      // Beside a dot (its whisker runs through it), above a bar.
+      out += dots
+        ? `<text x="${x + 10}" y="${y(val) + 4}" style="fill:#1d2433">${esc(fmt(val))}</text>`
+        : `<text x="${x}" y="${y(val) - 4}" text-anchor="middle" style="fill:#1d2433">${esc(fmt(val))}</text>`;
     }
     out += `<text x="${x}" y="${H - 10}" text-anchor="middle">${esc(v.name)}</text>`;
   });
@@ -231,6 +237,8 @@ async function act(id, action) {
 
 async function refresh() {
   clearTimeout(state.timer);
+  // A slower, older refresh must not paint over a newer one (e.g. right after a button click).
+  const seq = (state.seq = (state.seq || 0) + 1);
   await loadList().catch(() => undefined);
   const id = state.selected;
   if (!id) return;
@@ -238,9 +246,11 @@ async function refresh() {
   try {
     const query = state.segment ? `?segment=${encodeURIComponent(state.segment)}` : '';
     const [exp, results] = await Promise.all([api(`/v1/experiments/${id}`), api(`/v1/experiments/${id}/results${query}`)]);
+    if (seq !== state.seq) return;
     renderDetail(detail, exp, results);
     if (exp.status === 'running' || exp.status === 'paused') state.timer = setTimeout(refresh, 2000);
   } catch (err) {
+    if (seq !== state.seq) return;
     detail.replaceChildren(el('p', { class: 'error' }, err.message));
   }
 }
@@ -279,7 +289,7 @@ function renderDetail(detail, exp, results) {
   const charts = el('div', { class: 'charts' },
     chart('Success rate (95% interval)', barChart(results.variants, (v) => v.successRate, (v) => v.successRateInterval, (x) => `${Math.round(x * 100)}%`, { dots: true, max: 1 }), 'chart-success'),
     chart('Latency distribution (successful generations)', latencyChart(results), 'chart-latency'),
-    chart('Mean cost per generation (USD)', barChart(results.variants, (v) => v.costUsd.mean, () => undefined, (x) => `$${x.toFixed(4)}`), 'chart-cost'),
+    chart('Mean cost per generation (USD)', barChart(results.variants, (v) => v.costUsd.mean, () => undefined, (x) => `$${x.toFixed(4)}`, { empty: 'every outcome so far cost $0 (free models)' }), 'chart-cost'),
     chart('Mean rating (95% interval)', barChart(results.variants, (v) => v.rating.mean, (v) => v.rating.interval, (x) => x.toFixed(1), { dots: true, max: 5 }), 'chart-rating'),
     chart('Allocation over time', allocationChart(results), 'chart-allocation'));
   detail.replaceChildren(
