@@ -36,4 +36,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The admin page's browser script (served as is, no build step).
+    files: ['api/admin/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { document: 'readonly', window: 'readonly', location: 'readonly', fetch: 'readonly', alert: 'readonly', confirm: 'readonly', Node: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', encodeURIComponent: 'readonly' },
+    },
+  },
 );

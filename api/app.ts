@@ -1,17 +1,23 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
+import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { Storage } from '../media/storage/types';
 import type { ModelSelection } from '../providers/model-selection';
 import type { ProviderRuntime } from '../providers/runtime';
 import { errorHandler, notFoundHandler } from './errors';
+import { createExperimentService } from './experiment-service';
 import { createGenerationService } from './generation-service';
+import { requireAdmin } from './require-admin';
+import { adminPageRoutes } from './routes/admin-page';
 import { assetRoutes } from './routes/assets';
+import { experimentRoutes } from './routes/experiments';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { providerRoutes } from './routes/providers';
+import { ratingRoutes } from './routes/ratings';
 
 export interface AppDeps {
   repo: GenerationsRepo;
@@ -25,6 +31,10 @@ export interface AppDeps {
   /** For `GET /v1/providers`; the route is absent without it. */
   providers?: ProviderRuntime;
   modelSelection?: ModelSelection;
+  /** Enables experiments (API, page, allocation of generations, ratings). */
+  experiments?: ExperimentsRepo;
+  /** Guards the admin API and page; defaults to GENFLOW_ADMIN_API_KEY (unset: open). */
+  adminApiKey?: string;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -53,7 +63,16 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(modelRoutes());
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
-  app.use(generationRoutes({ repo: deps.repo, service, baseUrl }));
+  const experiments = deps.experiments
+    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
+    : undefined;
+  if (deps.experiments && experiments) {
+    const admin = requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY);
+    app.use(experimentRoutes({ experiments: deps.experiments, service: experiments, admin }));
+    app.use(ratingRoutes({ repo: deps.repo, experiments: deps.experiments, service: experiments }));
+    app.use(adminPageRoutes(admin));
+  }
+  app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

@@ -12,6 +12,7 @@ import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { findModel, type ModelEntry } from '../providers/registry';
+import type { ExperimentAssignment } from './experiment-service';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -157,7 +158,11 @@ export function createGenerationService(deps: GenerationServiceDeps) {
      * answered to the client always has a row behind it; a client retrying with the same
      * Idempotency-Key after a failed start gets the same generation and a second start attempt.
      */
-    async create(body: CreateGenerationBody, idempotencyKey?: string): Promise<{ row: GenerationRow; created: boolean }> {
+    async create(
+      body: CreateGenerationBody,
+      idempotencyKey?: string,
+      experiment?: ExperimentAssignment,
+    ): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
       const id = randomUUID();
       const hash = requestHash({ ...request, ...(body.enhancePrompt ? { enhancePrompt: true } : {}) }, body.metadata);
@@ -183,6 +188,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         started_at: null,
         completed_at: null,
         model_selected_by: selectedBy,
+        ...(experiment
+          ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
+          : {}),
       });
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
@@ -195,6 +203,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           request,
           model: modelRuntime(entry),
           ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection) } : {}),
+          ...(experiment
+            ? { experiment: { ...experiment, costUsd: entry.model.price?.(request.parameters, request.numberOfOutputs) ?? 0 } }
+            : {}),
         };
         try {
           await startWorkflow(row, input);

@@ -15,6 +15,7 @@ const connection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:723
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const app = createApp({
   repo: services.repo,
+  experiments: services.experiments,
   storage: services.storage,
   temporal,
   logger,

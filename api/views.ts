@@ -41,6 +41,13 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
       ...(row.error_details !== null ? { details: row.error_details } : {}),
     };
   }
+  if (row.experiment_id) {
+    view.experiment = {
+      id: row.experiment_id,
+      variantId: row.experiment_variant ?? '',
+      ...(row.experiment_segment ? { segment: row.experiment_segment } : {}),
+    };
+  }
   const startedAt = iso(row.started_at);
   if (startedAt) view.startedAt = startedAt;
   const completedAt = iso(row.completed_at);

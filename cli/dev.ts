@@ -34,7 +34,7 @@ export async function runDev(): Promise<void> {
   const worker = await createGenflowWorker({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
+    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger, experiments: services.experiments },
     taskQueue: config.GENFLOW_TASK_QUEUE,
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
   });
@@ -44,6 +44,7 @@ export async function runDev(): Promise<void> {
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
     repo: services.repo,
+    experiments: services.experiments,
     storage: services.storage,
     temporal,
     logger,

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001-generations-and-assets';
 import * as m0006 from './migrations/0006-search-and-metadata';
 import * as m0002 from './migrations/0002-provider-keys-and-prompts';
+import * as m0004 from './migrations/0004-experiments';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0001-generations-and-assets': m0001,
   '0006-search-and-metadata': m0006,
   '0002-provider-keys-and-prompts': m0002,
+  '0004-experiments': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ExperimentDefinition } from '../domain/experiment-types';
+import type { ExperimentState } from '../domain/experiment-state';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -34,6 +36,10 @@ export interface GenerationsTable {
   enhanced_prompt: ColumnType<string | null, string | null | undefined, string | null>;
   /** 'request' (the caller named the model) or 'default' (the configured default for the kind). */
   model_selected_by: ColumnType<string, string | undefined, string>;
+  /** Set when the generation was allocated by an experiment (migration 0004). */
+  experiment_id?: string | null;
+  experiment_variant?: string | null;
+  experiment_segment?: string | null;
 }
 
 export interface AssetsTable {
@@ -63,13 +69,42 @@ export interface ProviderKeyStateTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface ExperimentsTable {
+  id: string;
+  workflow_id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  lifecycle_version: Generated<number>;
+  definition: Json<ExperimentDefinition>;
+  weights: Json<number[]>;
+  state: Json<ExperimentState> | null;
+  stop_reason: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface RatingsTable {
+  generation_id: string;
+  rating: number;
+  feedback: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
   provider_key_state: ProviderKeyStateTable;
+  experiments: ExperimentsTable;
+  ratings: RatingsTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
 export type NewGeneration = Insertable<GenerationsTable>;
 export type GenerationUpdate = Updateable<GenerationsTable>;
 export type AssetRow = Selectable<AssetsTable>;
+export type ExperimentRow = Selectable<ExperimentsTable>;
+export type RatingRow = Selectable<RatingsTable>;

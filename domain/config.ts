@@ -39,6 +39,8 @@ export const configSchema = z.object({
   /** The text-to-text model that runs for `enhancePrompt: true`. */
   GENFLOW_PROMPT_ENHANCER_MODEL: optionalString,
   GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT: optionalString,
+  /** When set, the experiments API and the admin page require this key. */
+  GENFLOW_ADMIN_API_KEY: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -15,7 +15,8 @@ export const metadataSchema = z
   .refine((m) => Object.keys(m).length <= 32, 'at most 32 keys');
 
 /** The body of `POST /v1/generations`. Unknown keys are rejected so typos surface at once. */
-export const createGenerationBody = z
+/** The fields of a generation request, before the rule that one of model/kind is given. */
+export const generationBodyFields = z
   .object({
     /** The model; or give `kind` and the configured default model for that kind is used. */
     model: z.string().min(1).max(200).optional(),
@@ -28,8 +29,9 @@ export const createGenerationBody = z
     /** Rewrite the prompt with the configured text-to-text model before generating. */
     enhancePrompt: z.boolean().optional(),
   })
-  .strict()
-  .refine((b) => b.model !== undefined || b.kind !== undefined, {
+  .strict();
+
+export const createGenerationBody = generationBodyFields.refine((b) => b.model !== undefined || b.kind !== undefined, {
     path: ['model'],
     message: 'give `model`, or `kind` to use the default model for that kind',
   });
@@ -51,6 +53,8 @@ export interface GenerationWorkflowInput {
   model: ModelRuntime;
   /** When set, this text-to-text request runs first and its text replaces the prompt. */
   enhance?: { request: GenerationRequest; model: ModelRuntime };
+  /** Set when an experiment allocated this generation: its outcome is signalled to the experiment. */
+  experiment?: { experimentId: string; variantId: string; segment?: string; costUsd: number };
 }
 
 /** Who chose the model: the caller, or the configured default for the requested kind. */
@@ -108,6 +112,8 @@ export interface GenerationView {
     durationSeconds?: number;
   }>;
   error?: { code: string; message: string; details?: unknown };
+  /** The experiment and variant that allocated this generation. */
+  experiment?: { id: string; variantId: string; segment?: string };
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

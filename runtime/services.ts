@@ -3,6 +3,7 @@ import type { Config } from '../domain/config';
 import { openAndMigrate, mediaDirFor, type DbHandle } from '../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { createKeyStateRepo } from '../db/provider-key-state-repo';
+import { createExperimentsRepo, type ExperimentsRepo } from '../db/experiments-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import type { Storage } from '../media/storage/types';
 import { loadCustomProviders } from '../providers/custom/load';
@@ -14,6 +15,7 @@ import { createProviderRuntime, type ProviderRuntime } from '../providers/runtim
 export interface Services {
   db: DbHandle;
   repo: GenerationsRepo;
+  experiments: ExperimentsRepo;
   storage: Storage;
   providers: ProviderRuntime;
   modelSelection: ModelSelection;
@@ -46,6 +48,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   return {
     db,
     repo: createGenerationsRepo(db.db),
+    experiments: createExperimentsRepo(db.db),
     storage,
     providers: createProviderRuntime({
       dataDir: config.GENFLOW_HOME,

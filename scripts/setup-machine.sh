@@ -110,6 +110,15 @@ for b in initdb pg_ctl postgres psql pg_isready; do
   [ -x "$PG_BIN/$b" ] || die "$PG_BIN/$b missing"
 done
 
+# ---------------------------------------------------------------- Chromium
+# The experiments page is tested in headless Chromium driven by playwright-core.
+if [ ! -x /usr/bin/chromium ]; then
+  log "no /usr/bin/chromium"
+  apt_install chromium
+else
+  log "chromium present at /usr/bin/chromium"
+fi
+
 # ---------------------------------------------------------------- node_modules
 if [ "${SETUP_SKIP_NPM:-0}" = "1" ]; then
   log "SETUP_SKIP_NPM=1: skipping npm ci"

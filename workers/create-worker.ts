@@ -2,13 +2,16 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../domain/task-queues';
 import { createActivities, type ActivityDeps } from '../activities/generation-activities';
+import { createExperimentActivities } from '../activities/experiment-activities';
+import type { ExperimentsRepo } from '../db/experiments-repo';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface GenflowWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  deps: ActivityDeps;
+  /** With `experiments`, the worker also runs experiment workflows' activities. */
+  deps: ActivityDeps & { experiments?: ExperimentsRepo };
   taskQueue?: string;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: TemporalWorkerOptions['workflowBundle'];
@@ -21,7 +24,10 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TaskQueue.generations,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.deps),
+    activities: {
+      ...createActivities(options.deps),
+      ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
+    },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
 }

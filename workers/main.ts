@@ -14,7 +14,7 @@ const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:723
 const worker = await createGenflowWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
-  deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
+  deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger, experiments: services.experiments },
   taskQueue: config.GENFLOW_TASK_QUEUE,
   maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
 });

@@ -11,6 +11,7 @@ import type { GenerationActivities } from '../activities/generation-activities';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationProgress, GenerationResult, GenerationWorkflowInput, StoredAsset } from '../domain/generation';
 import { pollDelayMs } from '../domain/polling';
+import { reportToExperiment } from './experiment-report';
 import { toErrorBody } from './failures';
 
 /** Bookkeeping against our own database: retried until it works, so an outage only delays. */
@@ -63,6 +64,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
     await bookkeeping.finishGeneration(input.generationId, 'succeeded');
     state.status = 'succeeded';
     state.progress = 1;
+    await reportToExperiment(input, true);
     return { status: 'succeeded', assets };
   } catch (err) {
     if (isCancellation(err)) {
@@ -78,6 +80,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
     const status = error.code === 'CANCELED' ? 'canceled' : 'failed';
     await bookkeeping.finishGeneration(input.generationId, status, error);
     state.status = status;
+    if (status === 'failed') await reportToExperiment(input, false);
     // Failing the workflow (not returning) keeps the Temporal UI's status filter truthful.
     throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true, details: [error] });
   }

@@ -4,6 +4,7 @@ import { GenflowError } from '../../domain/errors';
 import { createGenerationBody } from '../../domain/generation';
 import { decodeCursor } from '../../db/generation-search';
 import type { GenerationsRepo } from '../../db/generations-repo';
+import type { ExperimentService } from '../experiment-service';
 import type { GenerationService } from '../generation-service';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
@@ -29,6 +30,8 @@ export interface GenerationRoutesDeps {
   repo: GenerationsRepo;
   service: GenerationService;
   baseUrl(req: Request): string;
+  /** Allocates requests that name an `experimentId`; absent, such requests are rejected. */
+  experiments?: ExperimentService;
 }
 
 export function generationRoutes(deps: GenerationRoutesDeps): Router {
@@ -36,7 +39,15 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
 
   router.post('/v1/generations', async (req, res) => {
     const key = parseOrThrow(idempotencyKey, req.get('idempotency-key'), 'INVALID_REQUEST', 'Idempotency-Key');
-    const body = parseOrThrow(createGenerationBody, req.body ?? undefined);
+    const raw: unknown = req.body ?? undefined;
+    if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
+      const { body, assignment } = await deps.experiments.allocate(raw, key);
+      const { row, created } = await deps.service.create(body, key, assignment);
+      const assets = created ? [] : await deps.repo.listAssets(row.id);
+      res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
+      return;
+    }
+    const body = parseOrThrow(createGenerationBody, raw);
     const { row, created } = await deps.service.create(body, key);
     const assets = created ? [] : await deps.repo.listAssets(row.id);
     res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));

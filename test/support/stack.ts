@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
+import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import { createKeyStateRepo } from '../../db/provider-key-state-repo';
 import type { GenerationView } from '../../domain/generation';
@@ -59,6 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${randomUUID()}`;
   const db = await openTestDatabase(home);
   const repo = createGenerationsRepo(db.db);
+  const experiments = createExperimentsRepo(db.db);
   const storage = new LocalDiskStorage(join(home, 'media'));
   const env = { ...process.env, ...options.env };
   const logger = options.logger ?? testLogger;
@@ -73,13 +75,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger },
+    deps: { repo, storage, providers, logger, experiments },
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection });
+  const app = createApp({ repo, experiments, storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { requireAll } from '../support/require-all';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * The experiments page in headless Chromium against the real stack: an administrator creates an
+ * experiment in the form, starts it, generations run through the local provider, and the
+ * results and charts fill in. A screenshot is kept in test/artifacts/.
+ */
+describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiments page in headless Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`GENFLOW_REQUIRE_ALL=1 but ${CHROMIUM} is missing (scripts/setup-machine.sh installs it)`);
+    stack = await startStack();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('creates, starts and shows an experiment with results and charts', async () => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${stack.baseUrl}/admin/experiments`);
+    await page.locator('#list').getByText('No experiments yet.').waitFor();
+
+    // Create through the form.
+    await page.fill('#f-name', 'Small vs large landscapes');
+    await page.fill('#f-description', 'Does a larger render cost users time and please them more?');
+    const rows = page.locator('.variant-row');
+    await rows.nth(0).locator('.v-name').fill('small');
+    await rows.nth(0).locator('.v-params').fill('{"width": 64, "height": 64}');
+    await rows.nth(1).locator('.v-name').fill('large');
+    await rows.nth(1).locator('.v-params').fill('{"width": 1024, "height": 1024}');
+    await page.selectOption('#f-allocation', 'thompson');
+    await page.click('summary');
+    await page.fill('#f-interval', '1');
+    await page.click('#create button[type=submit]');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('draft');
+    const id = new URL(page.url()).hash.slice(1);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('#list tr.selected').textContent()).toContain('Small vs large landscapes');
+
+    await page.click('#btn-start');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('running');
+
+    // Traffic: users in two segments; some requests ask the provider to fail.
+    const total = 36;
+    for (let batch = 0; batch < 3; batch++) {
+      const posted = await Promise.all(
+        Array.from({ length: total / 3 }, (_, k) => {
+          const i = batch * (total / 3) + k;
+          const parameters = i % 6 === 5 ? { failWith: 'PROVIDER_ERROR' } : {};
+          return postJson(`${stack.baseUrl}/v1/generations`, { experimentId: id, userId: `user-${i}`, segment: i % 3 === 0 ? 'pro' : 'free', prompt: `valley ${i}`, parameters });
+        }),
+      );
+      expect(posted.map((p) => p.status)).toEqual(posted.map(() => 202));
+      const done = await Promise.all(posted.map((p) => waitForGeneration(stack.baseUrl, p.body.id as string)));
+      for (const g of done.filter((d) => d.status === 'succeeded')) {
+        const rating = g.experiment?.variantId === 'v2' ? 4 + (g.prompt.length % 2) : 2 + (g.prompt.length % 3);
+        expect((await postJson(`${stack.baseUrl}/v1/generations/${g.id}/rating`, { rating })).status).toBe(200);
+      }
+      await new Promise((r) => setTimeout(r, 1200)); // let a weight recomputation land between batches
+    }
+
+    // The page refreshes itself while the experiment runs.
+    await expect.poll(() => page.locator('#detail').textContent(), { timeout: 20_000 }).toContain(`${total} outcomes`);
+    const samples = await page.locator('#variants-table tbody tr td:nth-child(4)').allTextContents();
+    expect(samples.map(Number).reduce((s, n) => s + n, 0)).toBe(total);
+    expect(await page.locator('#recommendation').textContent()).toMatch(/^not enough data/);
+
+    // Every chart has drawn data for both variants.
+    expect(await page.locator('#chart-success circle.mark').count()).toBe(2);
+    expect(await page.locator('#chart-success line.whisker').count()).toBe(2);
+    expect(await page.locator('#chart-latency polyline.series').count()).toBe(2);
+    // The local provider is free: the cost chart says so rather than drawing zero-height bars.
+    expect(await page.locator('#chart-cost').textContent()).toContain('cost $0');
+    expect(await page.locator('#chart-rating circle.mark').count()).toBe(2);
+    expect(await page.locator('#chart-allocation polyline.series').count()).toBe(2);
+    const allocationPoints = await page.locator('#chart-allocation polyline.series').first().getAttribute('points');
+    expect(allocationPoints!.split(' ').length).toBeGreaterThan(2);
+
+    mkdirSync('test/artifacts', { recursive: true });
+    await page.screenshot({ path: 'test/artifacts/experiments-page.png', fullPage: true });
+
+    // Segment split.
+    await page.selectOption('#segment', 'pro');
+    await expect.poll(async () => (await page.locator('#variants-table tbody tr td:nth-child(4)').allTextContents()).map(Number).reduce((s, n) => s + n, 0)).toBe(total / 3);
+
+    // Pause and complete from the page.
+    await page.click('#btn-pause');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('paused');
+    await page.click('#btn-complete');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toBe('completed');
+    expect(await page.locator('#btn-start').isDisabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+    // Only the confirmation of "Complete": no error alerts.
+    expect(dialogs).toEqual(['Complete this experiment? It cannot be restarted.']);
+  });
+});
