@@ -53,7 +53,7 @@ function render(
     });
   }
   // sharp writes no metadata (EXIF, GPS, comments) unless asked to, so all of it is stripped.
-  if (format === 'jpeg') return image.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: true });
+  if (format === 'jpeg') return image.flatten({ background: '#ffffff' }).jpeg({ quality });
   if (format === 'webp') return image.webp({ quality });
   return image.png({ compressionLevel: 9 });
 }
