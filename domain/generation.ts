@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { PreparedInput } from './media';
 import type { ModelKind, ModelRuntime } from './models';
 import type { GenerationStatus } from './status';
 
@@ -32,6 +33,8 @@ export interface GenerationWorkflowInput {
   generationId: string;
   request: GenerationRequest;
   model: ModelRuntime;
+  /** Set by the workflow after prepareInputs; the submit activity hands these to the adapter. */
+  preparedInputs?: PreparedInput[];
 }
 
 /** One stored output, as recorded in the `assets` table. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GenflowError } from '../domain/errors';
+import type { PreparedInput } from '../domain/media';
 import type { InputImageMode } from '../domain/models';
 import { DEFAULT_IMAGE_LIMITS, ImageRejected, validateImage, type ImageLimits } from './image-validate';
 import { preprocessImage } from './preprocess';
@@ -10,15 +11,7 @@ import type { Storage } from './storage/types';
 /** How input URLs may be fetched. `allowLoopback` exists for tests only. */
 export type FetchPolicy = Pick<SafeFetchOptions, 'allowLoopback' | 'resolve' | 'headersTimeoutMs' | 'idleTimeoutMs'>;
 
-/** A preprocessed input image, kept in storage so only this small record crosses Temporal. */
-export interface PreparedInput {
-  storageKey: string;
-  contentType: string;
-  bytes: number;
-  sha256: string;
-  width: number;
-  height: number;
-}
+export type { PreparedInput };
 
 const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[^;,]*)*)(;base64)?,(.*)$/s;
 

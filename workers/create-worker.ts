@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../domain/task-queues';
 import { createActivities, type ActivityDeps } from '../activities/generation-activities';
+import { createMediaActivities } from '../activities/media-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -21,7 +22,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TaskQueue.generations,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.deps),
+    activities: { ...createActivities(options.deps), ...createMediaActivities(options.deps) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
 }

@@ -8,6 +8,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities/generation-activities';
+import type { MediaActivities } from '../activities/media-activities';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationProgress, GenerationResult, GenerationWorkflowInput, StoredAsset } from '../domain/generation';
 import { pollDelayMs } from '../domain/polling';
@@ -26,6 +27,12 @@ const providerRetry = { initialInterval: '2 seconds', backoffCoefficient: 2, max
 const submitter = proxyActivities<GenerationActivities>({ startToCloseTimeout: '5 minutes', retry: providerRetry });
 const poller = proxyActivities<GenerationActivities>({ startToCloseTimeout: '30 seconds', retry: providerRetry });
 
+/** Fetching and preprocessing input images: a refused or broken image fails at once (set by the activity). */
+const media = proxyActivities<MediaActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 export async function generationWorkflow(input: GenerationWorkflowInput): Promise<GenerationResult> {
@@ -36,7 +43,9 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
   state.status = 'running';
 
   try {
-    const submitted = await submitter.submitToProvider(input);
+    // Only with input images, so histories of requests without any replay unchanged.
+    const preparedInputs = input.request.inputImages.length > 0 ? await media.prepareInputs(input) : undefined;
+    const submitted = await submitter.submitToProvider(preparedInputs ? { ...input, preparedInputs } : input);
     let assets: StoredAsset[];
     if (submitted.status === 'succeeded') {
       assets = submitted.assets;
