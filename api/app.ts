@@ -6,6 +6,7 @@ import type { Storage } from '../media/storage/types';
 import { errorHandler, notFoundHandler } from './errors';
 import { createGenerationService } from './generation-service';
 import { assetRoutes } from './routes/assets';
+import { generationDeleteRoutes } from './routes/generation-delete';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** Base of the URLs handed to clients; without it, derived from the request's Host. */
   publicUrl?: string;
   taskQueue?: string;
+  /** TEST ONLY: lets loopback input URLs through the API's early check. */
+  allowLoopbackInputs?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -33,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     logger: deps.logger,
     ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
+    ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
   });
 
   app.use(
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelRoutes());
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl }));
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
+  app.use(generationDeleteRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;

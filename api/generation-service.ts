@@ -8,6 +8,7 @@ import { defaultPollingPolicy } from '../domain/polling';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
+import { precheckInputImages } from '../media/input-precheck';
 import { findModel, type ModelEntry } from '../providers/registry';
 import { parseOrThrow } from './validate';
 
@@ -16,6 +17,7 @@ export interface GenerationServiceDeps {
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
+  allowLoopbackInputs?: boolean;
 }
 
 function chooseKind(entry: ModelEntry, hasImages: boolean): ModelKind {
@@ -89,6 +91,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
      */
     async create(body: CreateGenerationBody, idempotencyKey?: string): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry } = normalizeRequest(body);
+      await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
       const id = randomUUID();
       const hash = requestHash(request);
       const { row, created } = await repo.insert({

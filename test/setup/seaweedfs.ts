@@ -133,7 +133,7 @@ export async function startSeaweedFs(weed: string): Promise<{ server: S3TestServ
         if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') break;
         if (Date.now() > deadline) {
           await stop();
-          throw new Error(`SeaweedFS: creating the test bucket failed: ${String(err)}`);
+          throw new Error(`SeaweedFS: creating the test bucket failed: ${String(err)}`, { cause: err });
         }
         await new Promise((r) => setTimeout(r, 250));
       }

@@ -13,9 +13,12 @@ import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationView } from '../../domain/generation';
+import type { ResolvedAddress } from '../../media/safe-fetch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
+import type { Storage } from '../../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
 import { createGenflowWorker } from '../../workers/create-worker';
+import { testS3Storage } from './s3';
 
 export interface Stack {
   baseUrl: string;
@@ -25,6 +28,7 @@ export interface Stack {
   repo: GenerationsRepo;
   client: Client;
   providers: ProviderRuntime;
+  storage: Storage;
   stop(): Promise<void>;
 }
 
@@ -42,6 +46,12 @@ export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }
 export interface StackOptions {
   /** Provider settings (`GENFLOW_<P>_BASE_URL`, `GENFLOW_<P>_API_KEYS`) on top of process.env. */
   env?: Record<string, string>;
+  /** 's3': the run's SeaweedFS under a prefix of its own; default: local disk under the stack's home. */
+  storage?: 'local' | 's3';
+  /** Loopback URLs (the test's fakes) may be fetched; default true. Other private ranges stay refused. */
+  allowLoopbackFetch?: boolean;
+  /** Name resolution for the safe fetcher, to point test host names at chosen addresses. */
+  resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -50,7 +60,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `test-${randomUUID()}`;
   const db = await openTestDatabase(home);
   const repo = createGenerationsRepo(db.db);
-  const storage = new LocalDiskStorage(join(home, 'media'));
+  const storage = options.storage === 's3' ? testS3Storage() : new LocalDiskStorage(join(home, 'media'));
+  const allowLoopback = options.allowLoopbackFetch ?? true;
+  const fetchPolicy = { allowLoopback, ...(options.resolve ? { resolve: options.resolve } : {}) };
   const providers = createProviderRuntime({ dataDir: home, env: { ...process.env, ...options.env } });
 
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -59,13 +71,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger: testLogger },
+    deps: { repo, storage, providers, logger: testLogger, fetchPolicy },
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
+  const app = createApp({ repo, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue, allowLoopbackInputs: allowLoopback });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -77,6 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     repo,
     client,
     providers,
+    storage,
     async stop() {
       await closeServer(server);
       worker.shutdown();
