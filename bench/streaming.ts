@@ -134,7 +134,7 @@ async function s3Target(partSize: number, queueSize: number): Promise<{ storage:
         ...(process.env.GENFLOW_S3_ENDPOINT ? { endpoint: process.env.GENFLOW_S3_ENDPOINT } : {}),
         ...(keyId && secret ? { credentials: { accessKeyId: keyId, secretAccessKey: secret } } : {}),
       }),
-      stop: async () => undefined,
+      stop: () => Promise.resolve(),
       where: process.env.GENFLOW_S3_ENDPOINT ?? 'AWS S3',
     };
   }
@@ -144,7 +144,7 @@ async function s3Target(partSize: number, queueSize: number): Promise<{ storage:
   const s = seaweed.server;
   return {
     storage: new S3Storage({ ...common, bucket: s.bucket, region: s.region, endpoint: s.endpoint, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } }),
-    stop: seaweed.stop,
+    stop: () => seaweed.stop(),
     where: `SeaweedFS ${s.endpoint}`,
   };
 }
