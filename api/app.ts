@@ -5,6 +5,7 @@ import type { GenerationsRepo } from '../db/generations-repo';
 import type { Storage } from '../media/storage/types';
 import { errorHandler, notFoundHandler } from './errors';
 import { createGenerationService } from './generation-service';
+import { multipartGenerationBody } from './multipart';
 import { assetRoutes } from './routes/assets';
 import { generationDeleteRoutes } from './routes/generation-delete';
 import { generationRoutes } from './routes/generations';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: deps.bodyLimit }));
+  app.use(multipartGenerationBody(deps.bodyLimit));
 
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   const service = createGenerationService({

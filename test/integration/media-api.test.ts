@@ -149,6 +149,39 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`)).status).toBe(404);
   });
 
+  it('accepts a multipart upload: form fields plus an image file, run through the same pipeline', async () => {
+    const green = await sharp({ create: { width: 200, height: 150, channels: 3, background: '#00ff00' } }).jpeg().toBuffer();
+    const form = new FormData();
+    form.append('model', 'local/video');
+    form.append('prompt', 'a green field');
+    form.append('parameters', JSON.stringify({ durationSeconds: 1, width: 64, height: 64, fps: 2 }));
+    form.append('inputImages', new Blob([green], { type: 'image/jpeg' }), 'field.jpg');
+    const res = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: form });
+    expect(res.status).toBe(202);
+    const id = ((await res.json()) as { id: string }).id;
+    const done = await waitForGeneration(stack.baseUrl, id);
+    expect(done.status).toBe('succeeded');
+    expect(existsSync(join(stack.home, 'media', 'inputs', id, '0.jpg'))).toBe(true); // standard keeps JPEG
+    const clip = Buffer.from(await (await fetch(done.outputs[0]!.url)).arrayBuffer());
+    const { data } = await sharp(clip, { page: 0 }).raw().toBuffer({ resolveWithObject: true });
+    expect([data[0]! < 60, data[1]! > 200, data[2]! < 60]).toEqual([true, true, true]);
+
+    const text = new FormData();
+    text.append('model', 'local/video');
+    text.append('prompt', 'p');
+    text.append('inputImages', new Blob(['just some text'], { type: 'image/png' }), 'fake.png');
+    const refused = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: text });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error.message).toMatch(/inputImages\[0\]: the data URL's bytes are not a recognised image/);
+
+    const big = new FormData();
+    big.append('model', 'local/video');
+    big.append('prompt', 'p');
+    big.append('inputImages', new Blob([Buffer.alloc(2 * 1024 * 1024)]), 'huge.png');
+    const tooLarge = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: big });
+    expect(tooLarge.status).toBe(413); // the stack's body limit is 1 MB
+  });
+
   it('deletes a finished generation with its outputs on disk', async () => {
     const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'local/image', prompt: 'p', parameters: { width: 64, height: 64 } });
     const id = submit.body.id as string;
