@@ -43,14 +43,17 @@ export function createMediaActivities(deps: MediaActivityDeps) {
 
     /**
      * One batch of the retention sweep: deletes up to `limit` assets stored before `cutoff`
-     * (their objects, then their rows) and the prepared inputs of their generations.
+     * (their objects, then their rows) and the uploaded and prepared inputs of their generations.
      */
     async sweepExpiredAssets(cutoffIso: string, limit: number): Promise<RetentionSweep> {
       return withFailureMapping(async () => {
         const assets = await repo.listAssetsCreatedBefore(new Date(cutoffIso), limit);
         const generations = [...new Set(assets.map((a) => a.generation_id))];
         for (const asset of assets) await storage.delete(asset.storage_key);
-        for (const id of generations) await storage.deletePrefix(`inputs/${id}/`);
+        for (const id of generations) {
+          await storage.deletePrefix(`inputs/${id}/`);
+          await storage.deletePrefix(`uploads/${id}/`);
+        }
         await repo.deleteAssets(assets.map((a) => a.id));
         return { assets: assets.length, generations: generations.length, files: 0 };
       });

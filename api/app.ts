@@ -39,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
+    storage: deps.storage,
   });
 
   app.use(

@@ -9,6 +9,8 @@ import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
 import { precheckInputImages } from '../media/input-precheck';
+import type { Storage } from '../media/storage/types';
+import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
 import { parseOrThrow } from './validate';
 
@@ -18,6 +20,8 @@ export interface GenerationServiceDeps {
   logger: Logger;
   taskQueue?: string;
   allowLoopbackInputs?: boolean;
+  /** Where inline images are put so the row and the workflow input only carry references. */
+  storage?: Storage;
 }
 
 function chooseKind(entry: ModelEntry, hasImages: boolean): ModelKind {
@@ -93,7 +97,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const { request, entry } = normalizeRequest(body);
       await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
       const id = randomUUID();
+      // Hashed before inline images become references, so a retried body hashes the same.
       const hash = requestHash(request);
+      const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
       const { row, created } = await repo.insert({
         id,
         workflow_id: generationWorkflowId(id),
@@ -103,7 +109,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         status: 'queued',
         prompt: request.prompt,
         parameters: JSON.stringify(request.parameters),
-        input_images: JSON.stringify(request.inputImages),
+        input_images: JSON.stringify(inputImages),
         number_of_outputs: request.numberOfOutputs,
         provider_task_id: null,
         error_code: null,
@@ -114,6 +120,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         started_at: null,
         completed_at: null,
       });
+      // A duplicate (same Idempotency-Key) keeps the first request's uploads; this one's are spare.
+      if (!created && deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
           details: { generationId: row.id },
@@ -122,7 +130,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       if (created || row.status === 'queued') {
         const input: GenerationWorkflowInput = {
           generationId: row.id,
-          request,
+          request: { ...request, inputImages: created ? inputImages : row.input_images },
           model: {
             id: entry.model.id,
             provider: entry.provider.id,

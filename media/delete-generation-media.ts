@@ -1,8 +1,8 @@
 import type { Storage } from './storage/types';
 
-/** Every folder a generation's objects live under: its outputs and its prepared inputs. */
+/** Every folder a generation's objects live under: outputs, prepared inputs, uploaded inputs. */
 export function generationPrefixes(generationId: string): string[] {
-  return [`generations/${generationId}/`, `inputs/${generationId}/`];
+  return [`generations/${generationId}/`, `inputs/${generationId}/`, `uploads/${generationId}/`];
 }
 
 /** Deletes all of a generation's stored objects; answers how many there were. */

@@ -7,6 +7,7 @@ import { preprocessImage } from './preprocess';
 import type { PreprocessPreset } from './preprocess-presets';
 import { readBody, safeFetch, SafeFetchError, type SafeFetchOptions } from './safe-fetch';
 import type { Storage } from './storage/types';
+import { UPLOAD_REF, uploadKey } from './uploads';
 
 /** How input URLs may be fetched. `allowLoopback` exists for tests only. */
 export type FetchPolicy = Pick<SafeFetchOptions, 'allowLoopback' | 'resolve' | 'headersTimeoutMs' | 'idleTimeoutMs'>;
@@ -29,7 +30,16 @@ export async function loadInputBytes(
   index: number,
   policy: FetchPolicy,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+  uploads?: { storage: Storage; generationId: string },
 ): Promise<{ data: Buffer; declaredType?: string }> {
+  if (input.startsWith(UPLOAD_REF)) {
+    const key = uploads ? uploadKey(input, uploads.generationId) : undefined;
+    if (!key || !uploads) throw inputError(index, 'refused: not an upload of this generation');
+    const object = await uploads.storage.get(key);
+    if (!object) throw inputError(index, 'the uploaded image is missing from storage');
+    if (object.bytes > limits.maxBytes) throw inputError(index, `the upload has ${object.bytes} bytes, more than the ${limits.maxBytes} allowed`);
+    return { data: await readBody(object.stream) };
+  }
   const match = DATA_URL.exec(input);
   if (input.startsWith('data:')) {
     if (!match) throw inputError(index, 'malformed data URL');
@@ -62,7 +72,7 @@ export async function prepareInputImages(options: {
   const limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
   const prepared: PreparedInput[] = [];
   for (const [index, input] of options.inputs.entries()) {
-    const { data, declaredType } = await loadInputBytes(input, index, options.policy, limits);
+    const { data, declaredType } = await loadInputBytes(input, index, options.policy, limits, { storage: options.storage, generationId: options.generationId });
     let image;
     try {
       const source = await validateImage(data, limits, declaredType);

@@ -105,6 +105,7 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is a link-local address/],
     ['a private address in hex', 'http://0x0a000001/a.png', /10\.0\.0\.1 is a private address/],
     ['an ftp URL', 'ftp://example.com/a.png', /ftp:\/\/ URLs are not fetched/],
+    ['a forged upload reference', 'genflow-upload:uploads/00000000-0000-4000-8000-000000000000/0', /genflow-upload:\/\/ URLs are not fetched/],
     ['a data URL that is not an image', `data:image/png;base64,${Buffer.from('%PDF-1.7 not an image').toString('base64')}`, /not a recognised image/],
   ])('answers 422 INPUT_FETCH_FAILED at once for %s', async (_name, url, reason) => {
     const res = await postJson(`${stack.baseUrl}/v1/generations`, video([url]));
@@ -162,6 +163,9 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     const done = await waitForGeneration(stack.baseUrl, id);
     expect(done.status).toBe('succeeded');
     expect(existsSync(join(stack.home, 'media', 'inputs', id, '0.jpg'))).toBe(true); // standard keeps JPEG
+    // The upload is kept in storage; the row (and the workflow input) carry only a reference.
+    expect((await stack.repo.findById(id))?.input_images).toEqual([`genflow-upload:uploads/${id}/0`]);
+    expect(existsSync(join(stack.home, 'media', 'uploads', id, '0'))).toBe(true);
     const clip = Buffer.from(await (await fetch(done.outputs[0]!.url)).arrayBuffer());
     const { data } = await sharp(clip, { page: 0 }).raw().toBuffer({ resolveWithObject: true });
     expect([data[0]! < 60, data[1]! > 200, data[2]! < 60]).toEqual([true, true, true]);
@@ -180,6 +184,9 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     big.append('inputImages', new Blob([Buffer.alloc(2 * 1024 * 1024)]), 'huge.png');
     const tooLarge = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: big });
     expect(tooLarge.status).toBe(413); // the stack's body limit is 1 MB
+
+    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(existsSync(join(stack.home, 'media', 'uploads', id))).toBe(false);
   });
 
   it('deletes a finished generation with its outputs on disk', async () => {

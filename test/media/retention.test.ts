@@ -36,6 +36,7 @@ describe('media retention sweep', () => {
     const key = `generations/${id}/0.png`;
     const put = await storage.put(key, Buffer.from(`png of ${id}`), 'image/png');
     await storage.put(`inputs/${id}/0.jpg`, Buffer.from('input'), 'image/jpeg');
+    await storage.put(`uploads/${id}/0`, Buffer.from('upload'), 'image/jpeg');
     await repo.upsertAsset(id, { id: randomUUID(), index: 0, storageKey: key, contentType: 'image/png', ...put });
     const created = new Date(Date.now() - ageDays * DAY);
     await db.db.updateTable('assets').set({ created_at: created }).where('generation_id', '=', id).execute();
@@ -56,8 +57,10 @@ describe('media retention sweep', () => {
     for (const g of old) {
       expect(existsSync(join(media, g.key))).toBe(false);
       expect(existsSync(join(media, 'inputs', g.id))).toBe(false);
+      expect(existsSync(join(media, 'uploads', g.id))).toBe(false);
     }
     expect(existsSync(join(media, recent.key))).toBe(true);
+    expect(existsSync(join(media, 'uploads', recent.id, '0'))).toBe(true);
     const rows = await sql<{ n: number }>`select count(*)::int as n from assets where generation_id in (${sql.join([...old.map((g) => g.id), recent.id])})`.execute(db.db);
     expect(rows.rows[0]?.n).toBe(1);
   });
