@@ -4,9 +4,11 @@ import type { ErrorBody } from '../domain/errors';
 import { ProviderError } from '../domain/errors';
 import { MAX_PROMPT_LENGTH, type GenerationWorkflowInput, type StoredAsset } from '../domain/generation';
 import type { GenerationsRepo } from '../db/generations-repo';
+import { inputsForAdapter, type FetchPolicy } from '../media/prepare-inputs';
 import { storeOutputs } from '../media/store-outputs';
 import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
+import { findModel } from '../providers/registry';
 import type { ProviderRuntime } from '../providers/runtime';
 import { withHeartbeat } from './heartbeat';
 import { withFailureMapping } from './to-failure';
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   storage: Storage;
   providers: ProviderRuntime;
   logger: Logger;
+  /** How user and provider URLs may be fetched; loopback is allowed only by tests. */
+  fetchPolicy?: FetchPolicy;
 }
 
 export type SubmitOutcome = { status: 'succeeded'; assets: StoredAsset[] } | { status: 'pending'; taskId: string };
@@ -67,7 +71,13 @@ export function createActivities(deps: ActivityDeps) {
     /** One provider call; a sync result is stored before returning, so no bytes cross Temporal. */
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
       return withFailureMapping(() => withHeartbeat(async () => {
-        const { generationId, request, model } = input;
+        const { generationId, model } = input;
+        let request = input.request;
+        if (input.preparedInputs) {
+          // The adapter sees the preprocessed images, as data URLs or presigned URLs per its model.
+          const mode = findModel(model.id)?.model.inputImages.mode ?? 'either';
+          request = { ...request, inputImages: await inputsForAdapter(storage, input.preparedInputs, mode, request.inputImages) };
+        }
         const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) =>
           adapter.submit(request, ctx),
         );
@@ -77,7 +87,7 @@ export function createActivities(deps: ActivityDeps) {
           logger.info({ generationId, taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
-        const assets = await storeOutputs(storage, generationId, result.outputs);
+        const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
         await persistAssets(generationId, assets);
         return { status: 'succeeded', assets };
       }));
@@ -91,7 +101,7 @@ export function createActivities(deps: ActivityDeps) {
           return adapter.poll(taskId, request, ctx);
         });
         if (result.status === 'succeeded') {
-          const assets = await storeOutputs(storage, generationId, result.outputs);
+          const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
           await persistAssets(generationId, assets);
           return { status: 'succeeded', assets };
         }

@@ -11,8 +11,10 @@ import { createExperimentService } from './experiment-service';
 import { createGenerationService } from './generation-service';
 import { requireAdmin } from './require-admin';
 import { adminPageRoutes } from './routes/admin-page';
-import { assetRoutes } from './routes/assets';
 import { experimentRoutes } from './routes/experiments';
+import { multipartGenerationBody } from './multipart';
+import { assetRoutes } from './routes/assets';
+import { generationDeleteRoutes } from './routes/generation-delete';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
@@ -35,6 +37,8 @@ export interface AppDeps {
   experiments?: ExperimentsRepo;
   /** Guards the admin API and page; defaults to GENFLOW_ADMIN_API_KEY (unset: open). */
   adminApiKey?: string;
+  /** TEST ONLY: lets loopback input URLs through the API's early check. */
+  allowLoopbackInputs?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -42,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: deps.bodyLimit }));
+  app.use(multipartGenerationBody(deps.bodyLimit));
 
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   const service = createGenerationService({
@@ -50,6 +55,8 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
+    ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
+    storage: deps.storage,
   });
 
   app.use(
@@ -74,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
+  app.use(generationDeleteRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;

@@ -11,6 +11,9 @@ import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
+import { precheckInputImages } from '../media/input-precheck';
+import type { Storage } from '../media/storage/types';
+import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
 import { parseOrThrow } from './validate';
@@ -22,6 +25,9 @@ export interface GenerationServiceDeps {
   taskQueue?: string;
   /** Default models per kind and the prompt enhancer; built-in defaults without it. */
   modelSelection?: ModelSelection;
+  allowLoopbackInputs?: boolean;
+  /** Where inline images are put so the row and the workflow input only carry references. */
+  storage?: Storage;
 }
 
 const BUILT_IN_SELECTION: ModelSelection = {
@@ -164,8 +170,11 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       experiment?: ExperimentAssignment,
     ): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
+      await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
       const id = randomUUID();
+      // Hashed before inline images become references, so a retried body hashes the same.
       const hash = requestHash({ ...request, ...(body.enhancePrompt ? { enhancePrompt: true } : {}) }, body.metadata);
+      const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
       const { row, created } = await repo.insert({
         id,
         workflow_id: generationWorkflowId(id),
@@ -177,7 +186,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         search_tokens: documentTokens(request.prompt),
         metadata: JSON.stringify(body.metadata ?? {}),
         parameters: JSON.stringify(request.parameters),
-        input_images: JSON.stringify(request.inputImages),
+        input_images: JSON.stringify(inputImages),
         number_of_outputs: request.numberOfOutputs,
         provider_task_id: null,
         error_code: null,
@@ -192,6 +201,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
           : {}),
       });
+      // A duplicate (same Idempotency-Key) keeps the first request's uploads; this one's are spare.
+      if (!created && deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
           details: { generationId: row.id },
@@ -200,7 +211,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       if (created || row.status === 'queued') {
         const input: GenerationWorkflowInput = {
           generationId: row.id,
-          request,
+          request: { ...request, inputImages: created ? inputImages : row.input_images },
           model: modelRuntime(entry),
           ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection) } : {}),
           ...(experiment

@@ -9,6 +9,7 @@ import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown } from '../runtime/process';
 import { openServices } from '../runtime/services';
+import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { createGenflowWorker } from '../workers/create-worker';
 
@@ -42,6 +43,8 @@ export async function runDev(): Promise<void> {
 
   const clientConnection = await connectClient(address, config);
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const retention = await ensureRetentionSchedule(temporal, { taskQueue: config.GENFLOW_TASK_QUEUE, retentionDays: config.GENFLOW_RETENTION_DAYS });
+  logger.info({ retention, retentionDays: config.GENFLOW_RETENTION_DAYS }, 'media retention schedule');
   const app = createApp({
     repo: services.repo,
     experiments: services.experiments,

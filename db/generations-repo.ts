@@ -133,6 +133,24 @@ export function createGenerationsRepo(db: Kysely<Database>) {
       return db.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** Assets stored before `cutoff`, oldest first, for the retention sweep. */
+    listAssetsCreatedBefore(cutoff: Date, limit: number): Promise<AssetRow[]> {
+      return db.selectFrom('assets').selectAll().where('created_at', '<', cutoff).orderBy('created_at').limit(limit).execute();
+    },
+
+    async deleteAssets(ids: string[]): Promise<void> {
+      if (ids.length > 0) await db.deleteFrom('assets').where('id', 'in', ids).execute();
+    },
+
+    /** Removes a finished generation and its asset rows; answers false when there was none. */
+    async deleteGeneration(id: string): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('assets').where('generation_id', '=', id).execute();
+        const result = await tx.deleteFrom('generations').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      });
+    },
+
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { PreparedInput } from './media';
 import { MODEL_KINDS, type ModelKind, type ModelRuntime } from './models';
 import type { GenerationStatus } from './status';
 
@@ -55,6 +56,8 @@ export interface GenerationWorkflowInput {
   enhance?: { request: GenerationRequest; model: ModelRuntime };
   /** Set when an experiment allocated this generation: its outcome is signalled to the experiment. */
   experiment?: { experimentId: string; variantId: string; segment?: string; costUsd: number };
+  /** Set by the workflow after prepareInputs; the submit activity hands these to the adapter. */
+  preparedInputs?: PreparedInput[];
 }
 
 /** Who chose the model: the caller, or the configured default for the requested kind. */

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ProviderError } from '../domain/errors';
+import { GenflowError, ProviderError } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { ProviderOutput } from '../providers/types';
 import { inspectMedia } from './inspect';
 import { textInfo } from './text-output';
+import type { FetchPolicy } from './prepare-inputs';
+import { safeFetch, SafeFetchError } from './safe-fetch';
 import type { Storage } from './storage/types';
 
 /** Enough of a file's head to sniff its type and, for most formats, its dimensions. */
@@ -28,15 +30,43 @@ async function readHead(stream: Readable): Promise<{ head: Buffer; rest: Readabl
   return { head, rest: Readable.from(replay()) };
 }
 
-async function openOutput(output: ProviderOutput): Promise<Readable | Buffer> {
+export interface StoreOutputsOptions {
+  /** How provider output URLs may be fetched (loopback only in tests). */
+  policy?: FetchPolicy;
+  /** Largest output accepted, in bytes. */
+  maxBytes?: number;
+}
+
+/** Generous: a long 4K video is a few GiB; past this a provider's URL is not trusted. */
+export const MAX_OUTPUT_BYTES = 8 * 1024 ** 3;
+
+/** A provider-side failure to hand over the output, classified for Temporal's retry policy. */
+function outputFetchError(err: SafeFetchError): ProviderError {
+  if (err.kind === 'refused') return new ProviderError('PROVIDER_ERROR', `the provider's output URL was refused: ${err.message}`, { retryable: false, cause: err });
+  if (err.kind === 'too-large') return new ProviderError('PROVIDER_ERROR', `the provider's output is too large: ${err.message}`, { retryable: false, cause: err });
+  if (err.kind === 'timeout') return new ProviderError('PROVIDER_TIMEOUT', `fetching the provider's output: ${err.message}`, { cause: err });
+  if (err.kind === 'http' && !err.retryable) return new ProviderError('PROVIDER_ERROR', `fetching the provider's output: ${err.message}`, { retryable: false, cause: err });
+  return new ProviderError('PROVIDER_UNAVAILABLE', `fetching the provider's output: ${err.message}`, { cause: err });
+}
+
+async function openOutput(output: ProviderOutput, options: StoreOutputsOptions): Promise<Readable | Buffer> {
   if (output.type === 'bytes') return output.data;
   if (output.type === 'stream') return output.stream;
-  // TODO(media pipeline): route through the SSRF-safe fetcher once it exists.
-  const response = await fetch(output.url);
-  if (!response.ok || !response.body) {
-    throw new ProviderError('PROVIDER_UNAVAILABLE', `fetching the provider's output failed with HTTP ${response.status}`);
-  }
-  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  // Provider URLs are untrusted too (and may expire, e.g. Replicate's after an hour): copied
+  // at once, through the same SSRF-safe fetcher as user inputs, streamed and never buffered.
+  const res = await safeFetch(output.url, {
+    ...options.policy,
+    maxBytes: options.maxBytes ?? MAX_OUTPUT_BYTES,
+    headersTimeoutMs: options.policy?.headersTimeoutMs ?? 60_000,
+    idleTimeoutMs: options.policy?.idleTimeoutMs ?? 60_000,
+  });
+  return res.body;
+}
+
+function classify(err: unknown): unknown {
+  if (err instanceof SafeFetchError) return outputFetchError(err);
+  if (err instanceof GenflowError) return err;
+  return new GenflowError('STORAGE_FAILED', `storing an output failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
 /** Text (a text-to-text reply) has no magic bytes; the provider's declared type is all there is. */
@@ -45,15 +75,27 @@ async function openOutput(output: ProviderOutput): Promise<Readable | Buffer> {
  * fixed per output slot, so storing again after a retried activity overwrites instead of
  * leaving a second copy.
  */
-export async function storeOutputs(storage: Storage, generationId: string, outputs: ProviderOutput[]): Promise<StoredAsset[]> {
+export async function storeOutputs(
+  storage: Storage,
+  generationId: string,
+  outputs: ProviderOutput[],
+  options: StoreOutputsOptions = {},
+): Promise<StoredAsset[]> {
   const assets: StoredAsset[] = [];
   for (const [index, output] of outputs.entries()) {
-    const body = await openOutput(output);
-    const { head, rest } = Buffer.isBuffer(body) ? { head: body, rest: body } : await readHead(body);
-    const sniffed = await inspectMedia(head);
-    const info = textInfo(output, head, sniffed) ?? sniffed;
-    const storageKey = `generations/${generationId}/${index}.${info.extension}`;
-    const put = await storage.put(storageKey, rest, info.contentType);
+    let info: Awaited<ReturnType<typeof inspectMedia>>;
+    let storageKey: string;
+    let put: Awaited<ReturnType<Storage['put']>>;
+    try {
+      const body = await openOutput(output, options);
+      const { head, rest } = Buffer.isBuffer(body) ? { head: body, rest: body } : await readHead(body);
+      const sniffed = await inspectMedia(head);
+      info = textInfo(output, head, sniffed) ?? sniffed;
+      storageKey = `generations/${generationId}/${index}.${info.extension}`;
+      put = await storage.put(storageKey, rest, info.contentType);
+    } catch (err) {
+      throw classify(err);
+    }
     assets.push({
       id: randomUUID(),
       index,

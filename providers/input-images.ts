@@ -1,4 +1,6 @@
 import { ProviderError } from '../domain/errors';
+import { DEFAULT_IMAGE_LIMITS, ImageRejected, validateImage } from '../media/image-validate';
+import { loadInputBytes } from '../media/prepare-inputs';
 import type { ProviderEnv } from './types';
 
 export interface InputImage {
@@ -7,41 +9,36 @@ export interface InputImage {
 }
 
 /** Input images larger than this are refused before any provider sees them. */
-export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
-
-const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)?(;[\w-]+=[^;,]*)*;base64,(.*)$/s;
+export const MAX_INPUT_IMAGE_BYTES = DEFAULT_IMAGE_LIMITS.maxBytes;
 
 /**
- * Reads an input image given as a data URL or an http(s) URL into memory (images are small;
- * the byte cap bounds them). Adapters call this when a provider wants bytes or base64.
- * TODO(media pipeline, issue 6): fetch through the SSRF-safe fetcher and preprocess per preset.
+ * Reads an input image given as a data URL or an http(s) URL into memory, for adapters that
+ * need the bytes. By the time an adapter runs, the workflow's prepareInputs step has already
+ * fetched, validated and preprocessed the user's images (and handed data URLs to base64
+ * models), so this is mostly a decode; a URL is fetched through the SSRF-safe fetcher, never
+ * with a plain fetch, and the type comes from the bytes.
  */
-export async function loadInputImage(input: string, env: Pick<ProviderEnv, 'fetch'>): Promise<InputImage> {
-  const match = DATA_URL.exec(input);
-  if (match) {
-    const data = Buffer.from(match[3] ?? '', 'base64');
-    if (data.length === 0) throw new ProviderError('INPUT_FETCH_FAILED', 'input image: empty data URL');
-    if (data.length > MAX_INPUT_IMAGE_BYTES) throw new ProviderError('INPUT_FETCH_FAILED', 'input image: larger than 20 MiB');
-    return { data, contentType: match[1] ?? 'application/octet-stream' };
-  }
-  if (!/^https?:\/\//i.test(input)) {
-    throw new ProviderError('INPUT_FETCH_FAILED', 'input image: expected an http(s) URL or a data: URL');
-  }
-  let res: Response;
+// `_env` is kept so existing adapters compile unchanged; its fetch is deliberately not used.
+export async function loadInputImage(input: string, _env?: Pick<ProviderEnv, 'fetch'>): Promise<InputImage> {
+  let data: Buffer;
   try {
-    res = await env.fetch(input, { signal: AbortSignal.timeout(30_000) });
+    ({ data } = await loadInputBytes(input, 0, {}));
   } catch (err) {
-    throw new ProviderError('INPUT_FETCH_FAILED', `input image: fetch failed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    const message = err instanceof Error ? err.message.replace(/^input image 1: /, '') : String(err);
+    throw new ProviderError('INPUT_FETCH_FAILED', `input image: ${message}`, { cause: err });
   }
-  if (!res.ok) throw new ProviderError('INPUT_FETCH_FAILED', `input image: HTTP ${res.status}`);
-  const data = Buffer.from(await res.arrayBuffer());
-  if (data.length > MAX_INPUT_IMAGE_BYTES) throw new ProviderError('INPUT_FETCH_FAILED', 'input image: larger than 20 MiB');
-  return { data, contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  try {
+    const image = await validateImage(data);
+    return { data, contentType: image.contentType };
+  } catch (err) {
+    if (err instanceof ImageRejected) throw new ProviderError('INPUT_FETCH_FAILED', `input image: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 /** An input image as a data URL (for providers that take inline base64 in JSON). */
-export async function inputImageAsDataUrl(input: string, env: Pick<ProviderEnv, 'fetch'>): Promise<string> {
+export async function inputImageAsDataUrl(input: string, _env?: Pick<ProviderEnv, 'fetch'>): Promise<string> {
   if (input.startsWith('data:')) return input;
-  const image = await loadInputImage(input, env);
+  const image = await loadInputImage(input);
   return `data:${image.contentType};base64,${image.data.toString('base64')}`;
 }

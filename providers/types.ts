@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
+import type { PreprocessPresetName } from '../media/preprocess-presets';
 
 /**
  * One row of a provider's declarative model table. `P` is the zod schema of the model's
@@ -15,6 +16,8 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
   description: string;
   parameters: P;
   inputImages: { mode: InputImageMode; max: number };
+  /** How input images are resized/converted before the provider sees them; `standard` when absent. */
+  preprocess?: PreprocessPresetName;
   async: boolean;
   /** Typical job length; the first poll of an async job waits about this long. */
   expectedDurationSeconds: number;

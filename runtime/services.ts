@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
-import { openAndMigrate, mediaDirFor, type DbHandle } from '../db/connect';
+import { openAndMigrate, type DbHandle } from '../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { createKeyStateRepo } from '../db/provider-key-state-repo';
 import { createExperimentsRepo, type ExperimentsRepo } from '../db/experiments-repo';
-import { LocalDiskStorage } from '../media/storage/local-disk';
+import { storageFromConfig } from '../media/storage/from-config';
 import type { Storage } from '../media/storage/types';
 import { loadCustomProviders } from '../providers/custom/load';
 import { resolveModelSelection, type ModelSelection } from '../providers/model-selection';
@@ -38,13 +38,14 @@ function configureProviders(config: Config): ModelSelection {
 
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
   const modelSelection = configureProviders(config);
+  // Before the database: a bad storage setting fails without leaving a connection open.
+  const storage = storageFromConfig(config);
   const db = await openAndMigrate({
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
     home: config.GENFLOW_HOME,
     poolSize: config.DATABASE_POOL_SIZE,
   });
   logger.info({ database: db.kind }, 'database ready');
-  const storage = new LocalDiskStorage(mediaDirFor(config.GENFLOW_HOME, config.GENFLOW_MEDIA_DIR));
   return {
     db,
     repo: createGenerationsRepo(db.db),

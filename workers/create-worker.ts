@@ -4,6 +4,7 @@ import { TaskQueue } from '../domain/task-queues';
 import { createActivities, type ActivityDeps } from '../activities/generation-activities';
 import { createExperimentActivities } from '../activities/experiment-activities';
 import type { ExperimentsRepo } from '../db/experiments-repo';
+import { createMediaActivities } from '../activities/media-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -26,6 +27,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: {
       ...createActivities(options.deps),
+      ...createMediaActivities(options.deps),
       ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,

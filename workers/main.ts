@@ -2,7 +2,9 @@ import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
 import { openServices } from '../runtime/services';
-import { connectWorker } from '../runtime/temporal';
+import { Client } from '@temporalio/client';
+import { ensureRetentionSchedule } from '../runtime/retention-schedule';
+import { connectClient, connectWorker } from '../runtime/temporal';
 import { createGenflowWorker } from './create-worker';
 
 /** The worker as its own process (production): Temporal and Postgres are external. */
@@ -19,10 +21,17 @@ const worker = await createGenflowWorker({
   maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
 });
 const running = worker.run();
+const clientConnection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
+const retention = await ensureRetentionSchedule(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
+  taskQueue: worker.options.taskQueue,
+  retentionDays: config.GENFLOW_RETENTION_DAYS,
+});
+logger.info({ retention, retentionDays: config.GENFLOW_RETENTION_DAYS }, 'media retention schedule');
 onShutdown(logger, async () => {
   // shutdown() stops polling and lets in-flight activities finish before run() resolves.
   worker.shutdown();
   await running;
+  await clientConnection.close();
   await connection.close();
   await services.close();
 });

@@ -8,6 +8,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities/generation-activities';
+import type { MediaActivities } from '../activities/media-activities';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationProgress, GenerationResult, GenerationWorkflowInput, StoredAsset } from '../domain/generation';
 import { pollDelayMs } from '../domain/polling';
@@ -36,6 +37,12 @@ const poller = proxyActivities<GenerationActivities>({
   retry: providerRetry,
 });
 
+/** Fetching and preprocessing input images: a refused or broken image fails at once (set by the activity). */
+const media = proxyActivities<MediaActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 export async function generationWorkflow(input: GenerationWorkflowInput): Promise<GenerationResult> {
@@ -46,14 +53,15 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
   state.status = 'running';
 
   try {
-    // Only requests that asked for it take this step, so histories recorded before it existed
-    // replay unchanged.
+    // Optional steps run only when the request asks for them, so histories recorded before
+    // they existed replay unchanged.
     if (input.enhance) {
       const prompt = await submitter.enhancePrompt(input);
       state.enhancedPrompt = prompt;
       input = { ...input, request: { ...input.request, prompt } };
     }
-    const submitted = await submitter.submitToProvider(input);
+    const preparedInputs = input.request.inputImages.length > 0 ? await media.prepareInputs(input) : undefined;
+    const submitted = await submitter.submitToProvider(preparedInputs ? { ...input, preparedInputs } : input);
     let assets: StoredAsset[];
     if (submitted.status === 'succeeded') {
       assets = submitted.assets;

@@ -1,2 +1,3 @@
 export { generationWorkflow, progressQuery } from './generation';
 export { experimentWorkflow } from './experiment';
+export { mediaRetentionWorkflow } from './media-retention';

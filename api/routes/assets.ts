@@ -11,6 +11,13 @@ export function assetRoutes(deps: { repo: GenerationsRepo; storage: Storage }): 
     const id = z.uuid().safeParse(req.params.id);
     const asset = id.success ? await deps.repo.findAsset(id.data) : undefined;
     if (!asset) throw new GenflowError('NOT_FOUND', `no asset with id '${req.params.id}'`);
+    if (deps.storage.presignGet) {
+      // S3: the bytes come straight from the bucket through a short-lived presigned URL; the
+      // asset URL handed to clients stays stable while the presigned one expires.
+      res.setHeader('Cache-Control', 'private, no-store');
+      res.redirect(302, await deps.storage.presignGet(asset.storage_key, { contentType: asset.content_type }));
+      return;
+    }
     const object = await deps.storage.get(asset.storage_key);
     if (!object) throw new GenflowError('STORAGE_FAILED', 'the asset is recorded but its bytes are missing from storage');
     res.setHeader('Content-Type', asset.content_type);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -61,8 +61,46 @@ export class LocalDiskStorage implements Storage {
     await rm(this.pathFor(key), { force: true });
   }
 
+  async deletePrefix(prefix: string): Promise<number> {
+    // Prefixes are folders (`generations/<id>/`): count the files, then remove the folder.
+    const folder = this.pathFor(prefix.replace(/\/+$/, ''));
+    const files = await listFiles(folder);
+    await rm(folder, { recursive: true, force: true });
+    return files.length;
+  }
+
+  async removeOlderThan(cutoff: Date): Promise<number> {
+    let removed = 0;
+    for (const file of await listFiles(this.root)) {
+      const info = await stat(file).catch(() => undefined);
+      if (info && info.mtime < cutoff) {
+        await rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    await removeEmptyFolders(this.root, this.root);
+    return removed;
+  }
+
   async ping(): Promise<void> {
     await mkdir(this.root, { recursive: true });
     await stat(this.root);
   }
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  try {
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => resolve(e.parentPath, e.name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Deepest first, so a folder emptied by its children goes too; the root stays. */
+async function removeEmptyFolders(folder: string, root: string): Promise<void> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) if (entry.isDirectory()) await removeEmptyFolders(resolve(folder, entry.name), root);
+  if (folder !== root) await rmdir(folder).catch(() => undefined);
 }

@@ -17,5 +17,14 @@ export interface Storage {
   put(key: string, body: Readable | Buffer, contentType: string): Promise<PutResult>;
   get(key: string): Promise<StoredObject | undefined>;
   delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix` (a folder like `generations/<id>/`); answers how many. */
+  deletePrefix(prefix: string): Promise<number>;
+  /**
+   * A time-limited URL anyone can GET the object from, for stores reachable by clients and
+   * providers (S3). Absent for local disk, whose objects are served by the API.
+   */
+  presignGet?(key: string, options?: { contentType?: string }): Promise<string>;
+  /** Removes objects last written before `cutoff` (retention); answers how many. */
+  removeOlderThan?(cutoff: Date): Promise<number>;
   ping(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { resolveBinary } from '../../runtime/binaries';
 import { workflowsPath } from '../../workers/create-worker';
 import { requireAll } from '../support/require-all';
+import { startSeaweedFs, type S3TestServer } from './seaweedfs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module 'vitest' {
     temporalAddress: string | null;
     /** Path of the workflow bundle built once for the run. */
     workflowBundlePath: string;
+    /** The run's S3-compatible server (SeaweedFS), or null when `weed` is missing. */
+    s3Server: S3TestServer | null;
   }
 }
 
@@ -32,11 +35,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
 
+  const weed = resolveBinary('weed', 'WEED_PATH');
+  if (!weed && requireAll()) throw new Error('GENFLOW_REQUIRE_ALL=1 but no `weed` (SeaweedFS) was found (scripts/setup-machine.sh installs it)');
+  const seaweed = weed ? await startSeaweedFs(weed) : undefined;
+  project.provide('s3Server', seaweed?.server ?? null);
+
   const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
   if (!cli) {
     if (requireAll()) throw new Error('GENFLOW_REQUIRE_ALL=1 but no `temporal` CLI was found (scripts/setup-machine.sh installs it)');
     project.provide('temporalAddress', null);
-    return async () => undefined;
+    return async () => {
+      await seaweed?.stop();
+    };
   }
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -46,5 +56,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
   });
   project.provide('temporalAddress', env.address);
-  return () => env.teardown();
+  return async () => {
+    await env.teardown();
+    await seaweed?.stop();
+  };
 }

@@ -15,12 +15,15 @@ import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import { createKeyStateRepo } from '../../db/provider-key-state-repo';
 import type { GenerationView } from '../../domain/generation';
+import type { ResolvedAddress } from '../../media/safe-fetch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
 import { loadCustomProviders } from '../../providers/custom/load';
 import { resolveModelSelection } from '../../providers/model-selection';
 import { registerCustomProviders } from '../../providers/registry';
+import type { Storage } from '../../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
 import { createGenflowWorker } from '../../workers/create-worker';
+import { testS3Storage } from './s3';
 
 export interface Stack {
   baseUrl: string;
@@ -30,6 +33,7 @@ export interface Stack {
   repo: GenerationsRepo;
   client: Client;
   providers: ProviderRuntime;
+  storage: Storage;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,12 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Where API and worker log; silent unless TEST_LOG_LEVEL is set. Tests pass one to read the logs. */
   logger?: Logger;
+  /** 's3': the run's SeaweedFS under a prefix of its own; default: local disk under the stack's home. */
+  storage?: 'local' | 's3';
+  /** Loopback URLs (the test's fakes) may be fetched; default true. Other private ranges stay refused. */
+  allowLoopbackFetch?: boolean;
+  /** Name resolution for the safe fetcher, to point test host names at chosen addresses. */
+  resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -61,7 +71,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await openTestDatabase(home);
   const repo = createGenerationsRepo(db.db);
   const experiments = createExperimentsRepo(db.db);
-  const storage = new LocalDiskStorage(join(home, 'media'));
+  const storage = options.storage === 's3' ? testS3Storage() : new LocalDiskStorage(join(home, 'media'));
+  const allowLoopback = options.allowLoopbackFetch ?? true;
+  const fetchPolicy = { allowLoopback, ...(options.resolve ? { resolve: options.resolve } : {}) };
   const env = { ...process.env, ...options.env };
   const logger = options.logger ?? testLogger;
   // As at a process start: custom providers join the registry, then defaults are checked.
@@ -75,13 +87,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger, experiments },
+    deps: { repo, storage, providers, logger, experiments, fetchPolicy },
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection });
+  const app = createApp({ repo, experiments, storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -93,6 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     repo,
     client,
     providers,
+    storage,
     async stop() {
       await closeServer(server);
       worker.shutdown();

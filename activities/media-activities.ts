@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import { GenflowError } from '../domain/errors';
+import type { GenerationWorkflowInput } from '../domain/generation';
+import type { PreparedInput, RetentionSweep } from '../domain/media';
+import type { GenerationsRepo } from '../db/generations-repo';
+import { prepareInputImages, type FetchPolicy } from '../media/prepare-inputs';
+import { DEFAULT_PRESET, PREPROCESS_PRESETS } from '../media/preprocess-presets';
+import type { Storage } from '../media/storage/types';
+import { findModel } from '../providers/registry';
+import { withFailureMapping } from './to-failure';
+
+export interface MediaActivityDeps {
+  repo: GenerationsRepo;
+  storage: Storage;
+  logger: Logger;
+  /** How user and provider URLs may be fetched; loopback is allowed only by tests. */
+  fetchPolicy?: FetchPolicy;
+}
+
+export function createMediaActivities(deps: MediaActivityDeps) {
+  const { repo, storage, logger } = deps;
+  return {
+    /**
+     * Fetches (safely), validates and preprocesses the request's input images per the model's
+     * preset and stores them; the submit activity turns them into what the adapter takes.
+     */
+    async prepareInputs(input: GenerationWorkflowInput): Promise<PreparedInput[]> {
+      return withFailureMapping(async () => {
+        const entry = findModel(input.model.id);
+        if (!entry) throw new GenflowError('INTERNAL_ERROR', `unknown model ${input.model.id}`, { retryable: false });
+        const presetName = entry.model.preprocess ?? DEFAULT_PRESET;
+        const prepared = await prepareInputImages({
+          storage,
+          generationId: input.generationId,
+          inputs: input.request.inputImages,
+          preset: PREPROCESS_PRESETS[presetName],
+          policy: deps.fetchPolicy ?? {},
+        });
+        logger.info({ generationId: input.generationId, preset: presetName, images: prepared.length }, 'input images prepared');
+        return prepared;
+      });
+    },
+
+    /**
+     * One batch of the retention sweep: deletes up to `limit` assets stored before `cutoff`
+     * (their objects, then their rows) and the uploaded and prepared inputs of their generations.
+     */
+    async sweepExpiredAssets(cutoffIso: string, limit: number): Promise<RetentionSweep> {
+      return withFailureMapping(async () => {
+        const assets = await repo.listAssetsCreatedBefore(new Date(cutoffIso), limit);
+        const generations = [...new Set(assets.map((a) => a.generation_id))];
+        for (const asset of assets) await storage.delete(asset.storage_key);
+        for (const id of generations) {
+          await storage.deletePrefix(`inputs/${id}/`);
+          await storage.deletePrefix(`uploads/${id}/`);
+        }
+        await repo.deleteAssets(assets.map((a) => a.id));
+        return { assets: assets.length, generations: generations.length, files: 0 };
+      });
+    },
+
+    /** Removes whatever else in local storage is older than the cutoff (orphans, half-written parts). */
+    async sweepOldFiles(cutoffIso: string): Promise<number> {
+      return withFailureMapping(async () => (storage.removeOlderThan ? storage.removeOlderThan(new Date(cutoffIso)) : 0));
+    },
+  };
+}
+
+export type MediaActivities = ReturnType<typeof createMediaActivities>;

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { PutResult, Storage, StoredObject } from './types';
+
+export interface S3StorageOptions {
+  bucket: string;
+  /** Prepended to every key, e.g. `genflow/`; empty for the bucket's root. */
+  prefix?: string;
+  region: string;
+  /** For S3-compatible servers (SeaweedFS, MinIO, R2); absent for AWS. */
+  endpoint?: string;
+  /** `http://host/bucket/key` instead of `http://bucket.host/key`; most S3-compatible servers need it. */
+  forcePathStyle?: boolean;
+  /** Absent: the SDK's default chain (AWS_ACCESS_KEY_ID, profiles, instance roles). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Lifetime of presigned GET URLs. */
+  presignSeconds?: number;
+  /** Multipart part size in bytes (S3's minimum is 5 MiB); memory use is about partSize × queueSize. */
+  partSize?: number;
+  /** Parts uploaded in parallel. */
+  queueSize?: number;
+}
+
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_QUEUE_SIZE = 4;
+
+/**
+ * S3 (or S3-compatible) storage. Uploads stream through lib-storage's multipart Upload, so a
+ * multi-GiB video never sits in memory: at most `queueSize` parts of `partSize` bytes do.
+ * The SDK's own retries are off (maxAttempts 1): Temporal retries the whole activity.
+ */
+export class S3Storage implements Storage {
+  readonly kind = 's3';
+  readonly client: S3Client;
+  readonly partSize: number;
+  readonly queueSize: number;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly presignSeconds: number;
+
+  constructor(options: S3StorageOptions) {
+    this.bucket = options.bucket;
+    this.prefix = options.prefix ? options.prefix.replace(/^\/+/, '').replace(/\/*$/, '/') : '';
+    this.presignSeconds = options.presignSeconds ?? 3600;
+    this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
+    this.queueSize = options.queueSize ?? DEFAULT_QUEUE_SIZE;
+    this.client = new S3Client({
+      region: options.region,
+      maxAttempts: 1,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    });
+  }
+
+  private objectKey(key: string): string {
+    if (key.startsWith('/') || key.split('/').includes('..')) throw new Error(`invalid storage key: ${key}`);
+    return this.prefix + key;
+  }
+
+  async put(key: string, body: Readable | Buffer, contentType: string): Promise<PutResult> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    source.once('error', (err) => meter.destroy(err));
+    source.pipe(meter);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: meter, ContentType: contentType },
+      partSize: this.partSize,
+      queueSize: this.queueSize,
+      // A failed multipart upload is aborted, so no half object or orphaned parts are left.
+      leavePartsOnError: false,
+    });
+    await upload.done();
+    return { bytes, sha256: hash.digest('hex') };
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      if (!(res.Body instanceof Readable)) throw new Error('S3 GetObject returned no stream');
+      return { stream: res.Body, bytes: res.ContentLength ?? 0 };
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let deleted = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.objectKey(prefix), ContinuationToken: token }),
+      );
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+      if (keys.length > 0) {
+        await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
+        deleted += keys.length;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return deleted;
+  }
+
+  async presignGet(key: string, options: { contentType?: string } = {}): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+    });
+    return getSignedUrl(this.client, command, { expiresIn: this.presignSeconds });
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+}
