@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput } from '../domain/generation';
 import type { ModelKind } from '../domain/models';
-import { defaultPollingPolicy } from '../domain/polling';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
+import { estimateCost, modelRuntime } from '../providers/model-runtime';
 import { findModel, type ModelEntry } from '../providers/registry';
 import { parseOrThrow } from './validate';
 
@@ -16,6 +16,8 @@ export interface GenerationServiceDeps {
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
+  /** Provider settings (rate limits route provider calls); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 function chooseKind(entry: ModelEntry, hasImages: boolean): ModelKind {
@@ -110,6 +112,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         request_hash: hash,
         started_at: null,
         completed_at: null,
+        estimated_cost: estimateCost(entry, request),
       });
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
@@ -120,12 +123,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         const input: GenerationWorkflowInput = {
           generationId: row.id,
           request,
-          model: {
-            id: entry.model.id,
-            provider: entry.provider.id,
-            async: entry.model.async,
-            polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds),
-          },
+          model: modelRuntime(entry, deps.env ?? process.env),
         };
         try {
           await startWorkflow(row, input);

@@ -15,10 +15,12 @@ const connection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:723
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const app = createApp({
   repo: services.repo,
+  batches: services.batches,
   storage: services.storage,
   temporal,
   logger,
   bodyLimit: config.GENFLOW_BODY_LIMIT,
+  batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
   taskQueue: config.GENFLOW_TASK_QUEUE,
   ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
 });

@@ -10,6 +10,7 @@ import { loadConfigOrExit, onShutdown } from '../runtime/process';
 import { openServices } from '../runtime/services';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { createGenflowWorker } from '../workers/create-worker';
+import { createProviderWorkers } from '../workers/provider-workers';
 
 /**
  * The embedded stack in one process: a Temporal dev server (unless TEMPORAL_ADDRESS is set),
@@ -33,19 +34,28 @@ export async function runDev(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
+    batches: services.batches,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
   });
-  const running = worker.run();
+  const providerWorkers = await createProviderWorkers({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
+    env: process.env,
+  });
+  const running = Promise.all([worker.run(), ...providerWorkers.map((w) => w.run())]);
 
   const clientConnection = await connectClient(address, config);
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
     repo: services.repo,
+    batches: services.batches,
     storage: services.storage,
     temporal,
     logger,
     bodyLimit: config.GENFLOW_BODY_LIMIT,
+    batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
@@ -55,6 +65,7 @@ export async function runDev(): Promise<void> {
   onShutdown(logger, async () => {
     await closeServer(server);
     worker.shutdown();
+    for (const w of providerWorkers) w.shutdown();
     await running;
     await clientConnection.close();
     await workerConnection.close();

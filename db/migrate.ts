@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-generations-and-assets';
+import * as m0003 from './migrations/0003-batches';
 
 /**
  * Migrations are imported statically (not read from a folder) so they work the same under
@@ -7,6 +8,7 @@ import * as m0001 from './migrations/0001-generations-and-assets';
  */
 const migrations: Record<string, Migration> = {
   '0001-generations-and-assets': m0001,
+  '0003-batches': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

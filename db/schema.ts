@@ -27,6 +27,12 @@ export interface GenerationsTable {
   updated_at: GeneratedTimestamp;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** Set for items of a batch (migration 0003). */
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
+  batch_index: ColumnType<number | null, number | null | undefined, number | null>;
+  /** USD; `cost` is settled when the generation finishes. */
+  estimated_cost: ColumnType<number | null, number | null | undefined, number | null>;
+  cost: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface AssetsTable {
@@ -44,12 +50,30 @@ export interface AssetsTable {
   created_at: GeneratedTimestamp;
 }
 
+export interface BatchesTable {
+  id: string;
+  workflow_id: string;
+  status: string;
+  total: number;
+  max_concurrency: number;
+  stop_on_error: boolean;
+  webhook_url: string | null;
+  estimated_cost: number;
+  actual_cost: number | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
+  batches: BatchesTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
 export type NewGeneration = Insertable<GenerationsTable>;
 export type GenerationUpdate = Updateable<GenerationsTable>;
 export type AssetRow = Selectable<AssetsTable>;
+export type BatchRow = Selectable<BatchesTable>;
+export type NewBatch = Insertable<BatchesTable>;

@@ -62,7 +62,14 @@ export interface Provider {
   requiresApiKey: boolean;
   /** The real service's base URL; `GENFLOW_<PROVIDER>_BASE_URL` overrides it (e.g. a local fake). */
   defaultBaseUrl?: string;
+  /** Limits that hold across all workers; `GENFLOW_<P>_RPS` / `_MAX_CONCURRENT` override them. */
+  rateLimit?: ProviderRateLimit;
   createAdapter(env: ProviderEnv): ProviderAdapter;
+}
+
+export interface ProviderRateLimit {
+  requestsPerSecond?: number;
+  maxConcurrent?: number;
 }
 
 /** What an adapter is built with: where to send requests and where it may keep state. */

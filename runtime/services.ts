@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
 import { openAndMigrate, mediaDirFor, type DbHandle } from '../db/connect';
+import { createBatchesRepo, type BatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import type { Storage } from '../media/storage/types';
@@ -10,6 +11,7 @@ import { createProviderRuntime, type ProviderRuntime } from '../providers/runtim
 export interface Services {
   db: DbHandle;
   repo: GenerationsRepo;
+  batches: BatchesRepo;
   storage: Storage;
   providers: ProviderRuntime;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   return {
     db,
     repo: createGenerationsRepo(db.db),
+    batches: createBatchesRepo(db.db),
     storage,
     providers: createProviderRuntime({ dataDir: config.GENFLOW_HOME, env: process.env }),
     close: () => db.close(),

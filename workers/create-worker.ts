@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../domain/task-queues';
 import { createActivities, type ActivityDeps } from '../activities/generation-activities';
+import { createBatchActivities } from '../activities/batch-activities';
+import type { BatchesRepo } from '../db/batches-repo';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -9,6 +11,9 @@ export interface GenflowWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   deps: ActivityDeps;
+  batches: BatchesRepo;
+  /** Provider settings: rate limits route provider calls to their own queues. */
+  env?: Record<string, string | undefined>;
   taskQueue?: string;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: TemporalWorkerOptions['workflowBundle'];
@@ -21,7 +26,10 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TaskQueue.generations,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.deps),
+    activities: {
+      ...createActivities(options.deps),
+      ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
+    },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
 }

@@ -1,1 +1,2 @@
 export { generationWorkflow, progressQuery } from './generation';
+export { batchWorkflow, batchProgressQuery } from './batch';

@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
+import { createBatchesRepo } from '../../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationView } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
@@ -60,12 +61,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     deps: { repo, storage, providers, logger: testLogger },
+    batches: createBatchesRepo(db.db),
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
+  const app = createApp({ repo, batches: createBatchesRepo(db.db), storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
