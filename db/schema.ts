@@ -65,10 +65,24 @@ export interface BatchesTable {
   completed_at: Timestamp | null;
 }
 
+export interface ProviderCallsTable {
+  id: Generated<string>;
+  provider: string;
+  at: Timestamp;
+}
+
+export interface ProviderLeasesTable {
+  id: string;
+  provider: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
   batches: BatchesTable;
+  provider_calls: ProviderCallsTable;
+  provider_leases: ProviderLeasesTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;

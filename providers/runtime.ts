@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ProviderError } from '../domain/errors';
 import { KeyPool, type KeyState } from './key-pool';
+import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
 import { providerSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
@@ -10,6 +11,8 @@ export interface ProviderRuntimeOptions {
   dataDir: string;
   env: Record<string, string | undefined>;
   fetch?: typeof fetch;
+  /** Global rate and concurrency limits (providers/limiter.ts); without it, calls are not limited. */
+  limiter?: ProviderLimiter;
 }
 
 export interface ProviderStatus {
@@ -65,6 +68,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     async call<T>(providerId: string, ctx: Omit<CallContext, 'apiKey'>, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>): Promise<T> {
       const provider = providerOf(providerId);
       const keys = provider.requiresApiKey ? pool(providerId) : undefined;
+      const release = await options.limiter?.acquire(providerId, ctx.signal);
       const apiKey = keys?.acquire();
       try {
         return await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
@@ -77,6 +81,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
           throw new ProviderError(err.code, `${err.message} (trying the next key)`, { retryable: true, retryAfterMs: 100, cause: err });
         }
         throw err;
+      } finally {
+        await release?.();
       }
     },
 

@@ -5,6 +5,8 @@ import { createBatchesRepo, type BatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import type { Storage } from '../media/storage/types';
+import { createProviderLimitsRepo } from '../db/provider-limits-repo';
+import { createProviderLimiter } from '../providers/limiter';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
@@ -30,7 +32,11 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     repo: createGenerationsRepo(db.db),
     batches: createBatchesRepo(db.db),
     storage,
-    providers: createProviderRuntime({ dataDir: config.GENFLOW_HOME, env: process.env }),
+    providers: createProviderRuntime({
+      dataDir: config.GENFLOW_HOME,
+      env: process.env,
+      limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
+    }),
     close: () => db.close(),
   };
 }

@@ -32,9 +32,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('batch_id'), 'is not', null)
     .execute();
+
+  // Global provider limits (providers/limiter.ts): recent call times for the requests-per-second
+  // window, and leases for concurrent calls. Shared by every worker through the database.
+  await db.schema
+    .createTable('provider_calls')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('provider', 'text', (c) => c.notNull())
+    .addColumn('at', 'timestamptz', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('provider_calls_provider_at_idx').on('provider_calls').columns(['provider', 'at']).execute();
+  await db.schema
+    .createTable('provider_leases')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('provider', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('provider_leases_provider_idx').on('provider_leases').columns(['provider', 'expires_at']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('provider_leases').execute();
+  await db.schema.dropTable('provider_calls').execute();
   await db.schema.dropIndex('generations_batch_idx').execute();
   await db.schema
     .alterTable('generations')

@@ -12,6 +12,8 @@ import { closeServer, listen } from '../../api/server';
 import type { DbHandle } from '../../db/connect';
 import { createBatchesRepo, type BatchesRepo } from '../../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
+import { createProviderLimitsRepo } from '../../db/provider-limits-repo';
+import { createProviderLimiter } from '../../providers/limiter';
 import type { BatchView } from '../../domain/batch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
 import { createProviderRuntime } from '../../providers/runtime';
@@ -56,7 +58,9 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
   const batches = createBatchesRepo(db.db);
   const storage = new LocalDiskStorage(join(home, 'media'));
   const observer = new ProviderObserver();
-  const runtime = createProviderRuntime({ dataDir: home, env });
+  const limits = createProviderLimitsRepo(db.db);
+  // One runtime per worker, as in separate processes; only the database is shared.
+  const runtimeFor = () => createProviderRuntime({ dataDir: home, env, limiter: createProviderLimiter(limits, env) });
 
   const connections: NativeConnection[] = [await NativeConnection.connect({ address: temporalAddress })];
   const workers: Worker[] = [
@@ -65,7 +69,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
       namespace: 'default',
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      deps: { repo, storage, providers: observer.wrap(runtime, 'main'), logger: testLogger },
+      deps: { repo, storage, providers: observer.wrap(runtimeFor(), 'main'), logger: testLogger },
       batches,
       env,
       ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
@@ -74,7 +78,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
   for (let i = 0; i < (options.providerWorkers ?? 0); i++) {
     const connection = await NativeConnection.connect({ address: temporalAddress });
     connections.push(connection);
-    const deps = { repo, storage, providers: observer.wrap(runtime, `provider-worker-${i}`), logger: testLogger };
+    const deps = { repo, storage, providers: observer.wrap(runtimeFor(), `provider-worker-${i}`), logger: testLogger };
     workers.push(...(await createProviderWorkers({ connection, namespace: 'default', deps, env })));
   }
   const running = Promise.all(workers.map((w) => w.run()));

@@ -21,19 +21,22 @@ export class ProviderObserver {
   wrap(runtime: ProviderRuntime, worker: string): ProviderRuntime {
     return {
       ...runtime,
-      call: async (providerId, ctx, body) => {
-        const call: ProviderCall = { worker, generationId: ctx.generationId, start: Date.now() };
-        this.calls.push(call);
-        this.inFlight += 1;
-        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-        try {
-          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-          return await runtime.call(providerId, ctx, body);
-        } finally {
-          this.inFlight -= 1;
-          call.end = Date.now();
-        }
-      },
+      // Wraps the body, not the call: the runtime's limiter runs first, as it does before a
+      // real provider sees the request.
+      call: (providerId, ctx, body) =>
+        runtime.call(providerId, ctx, async (adapter, callCtx) => {
+          const call: ProviderCall = { worker, generationId: ctx.generationId, start: Date.now() };
+          this.calls.push(call);
+          this.inFlight += 1;
+          this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+          try {
+            if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+            return await body(adapter, callCtx);
+          } finally {
+            this.inFlight -= 1;
+            call.end = Date.now();
+          }
+        }),
     };
   }
 
