@@ -48,7 +48,8 @@ interface State extends BatchCursor {
  * page and the running children. Bounded history: after `childrenPerRun` children (or when
  * Temporal suggests it) the run waits for its children to finish and continues as new with the
  * cursor and counters. Waiting first matters: a child must finish under the run that started
- * it, or its result would be lost to the next run.
+ * it, or its result would be lost to the next run. Temporal's `continueAsNewSuggested` (set
+ * by history size as well as length) also ends a run early, e.g. for items with large inputs.
  */
 export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchResult> {
   const cursor: BatchCursor = input.cursor ?? { nextIndex: 0, succeeded: 0, failed: 0, canceled: 0, stopped: false, runs: 0 };
@@ -80,8 +81,8 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
 
   function start(item: BatchPageItem): void {
     state.running += 1;
-    // The generation ends up in its own state; the parent only counts the outcome.
-    executeChild(generationWorkflow, {
+    // The generation records its own state; the parent only counts the outcome.
+    void executeChild(generationWorkflow, {
       workflowId: generationWorkflowId(item.input.generationId),
       args: [item.input],
       taskQueue: workflowInfo().taskQueue,
