@@ -177,6 +177,12 @@ describe('batchWorkflow on the time-skipping server', () => {
         await env.sleep('2 minutes');
         const progress = await handle.query<BatchProgress>('batchProgress');
         await handle.cancel();
+        // Waiting on result() would let the server skip time, racing the children's poll timers
+        // ahead of the cancellation; polling describe() keeps the clock where it is.
+        const deadline = Date.now() + 45_000;
+        while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
         const err = await handle.result().then(() => undefined, (e: unknown) => e);
         return { progress, err };
       },
