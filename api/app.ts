@@ -22,6 +22,8 @@ export interface AppDeps {
   bodyLimit: string;
   /** Body limit of `POST /v1/batches` (up to 10,000 requests); default 32mb. */
   batchBodyLimit?: string;
+  /** Children per batch workflow run (tests lower it to cross continue-as-new quickly). */
+  batchChildrenPerRun?: number;
   /** Base of the URLs handed to clients; without it, derived from the request's Host. */
   publicUrl?: string;
   taskQueue?: string;
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
         temporal: deps.temporal,
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
+        ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
       }),
     }),
   );

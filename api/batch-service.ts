@@ -16,6 +16,8 @@ export interface BatchServiceDeps {
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
+  /** Children per workflow run before continue-as-new; default BatchLimits.childrenPerRun. */
+  childrenPerRun?: number;
 }
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
@@ -122,7 +124,13 @@ export function createBatchService(deps: BatchServiceDeps) {
         items,
         BatchLimits.insertChunk,
       );
-      const input: BatchWorkflowInput = { batchId: id, total: items.length, maxConcurrency, stopOnError };
+      const input: BatchWorkflowInput = {
+        batchId: id,
+        total: items.length,
+        maxConcurrency,
+        stopOnError,
+        ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
+      };
       try {
         await temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input] });
       } catch (err) {

@@ -39,6 +39,8 @@ export interface BatchStackOptions {
   /** Worker processes polling the provider queues (each with its own connection). */
   providerWorkers?: number;
   maxConcurrentActivities?: number;
+  /** Children per batch workflow run; default BatchLimits.childrenPerRun. */
+  childrenPerRun?: number;
 }
 
 /**
@@ -85,7 +87,8 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, batches, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue });
+  const app = createApp({ repo, batches, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue,
+    ...(options.childrenPerRun ? { batchChildrenPerRun: options.childrenPerRun } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
