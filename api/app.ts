@@ -2,12 +2,14 @@ import type { Client } from '@temporalio/client';
 import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { ExperimentsRepo } from '../db/experiments-repo';
+import type { BatchesRepo } from '../db/batches-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { Storage } from '../media/storage/types';
 import type { ModelSelection } from '../providers/model-selection';
 import type { ProviderRuntime } from '../providers/runtime';
 import { errorHandler, notFoundHandler } from './errors';
 import { createExperimentService } from './experiment-service';
+import { createBatchService } from './batch-service';
 import { createGenerationService } from './generation-service';
 import { requireAdmin } from './require-admin';
 import { adminPageRoutes } from './routes/admin-page';
@@ -15,6 +17,7 @@ import { experimentRoutes } from './routes/experiments';
 import { multipartGenerationBody } from './multipart';
 import { assetRoutes } from './routes/assets';
 import { generationDeleteRoutes } from './routes/generation-delete';
+import { batchRoutes } from './routes/batches';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
@@ -23,10 +26,15 @@ import { ratingRoutes } from './routes/ratings';
 
 export interface AppDeps {
   repo: GenerationsRepo;
+  batches: BatchesRepo;
   storage: Storage;
   temporal: Client;
   logger: Logger;
   bodyLimit: string;
+  /** Body limit of `POST /v1/batches` (up to 10,000 requests); default 32mb. */
+  batchBodyLimit?: string;
+  /** Children per batch workflow run (tests lower it to cross continue-as-new quickly). */
+  batchChildrenPerRun?: number;
   /** Base of the URLs handed to clients; without it, derived from the request's Host. */
   publicUrl?: string;
   taskQueue?: string;
@@ -45,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Registered first: the general parser skips a body that is already parsed.
+  app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
 
@@ -80,6 +90,17 @@ export function createApp(deps: AppDeps): Express {
     app.use(adminPageRoutes(admin));
   }
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
+  app.use(
+    batchRoutes({
+      service: createBatchService({
+        batches: deps.batches,
+        temporal: deps.temporal,
+        logger: deps.logger,
+        ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
+        ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
+      }),
+    }),
+  );
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(generationDeleteRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());

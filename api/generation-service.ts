@@ -4,13 +4,13 @@ import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
 import type { ModelKind, ModelRuntime } from '../domain/models';
-import { defaultPollingPolicy } from '../domain/polling';
 import { documentTokens } from '../domain/search-tokens';
 import { isTerminal, type GenerationStatus } from '../domain/status';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
+import { estimateCost, modelRuntime } from '../providers/model-runtime';
 import { precheckInputImages } from '../media/input-precheck';
 import type { Storage } from '../media/storage/types';
 import { stashInlineImages } from '../media/uploads';
@@ -28,6 +28,8 @@ export interface GenerationServiceDeps {
   allowLoopbackInputs?: boolean;
   /** Where inline images are put so the row and the workflow input only carry references. */
   storage?: Storage;
+  /** Provider settings (rate limits route provider calls); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 const BUILT_IN_SELECTION: ModelSelection = {
@@ -75,21 +77,16 @@ function selectModel(body: CreateGenerationBody, selection: ModelSelection): { e
   return { entry, selectedBy: 'request' };
 }
 
-export function modelRuntime(entry: ModelEntry): ModelRuntime {
-  return {
-    id: entry.model.id,
-    provider: entry.provider.id,
-    async: entry.model.async,
-    polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds),
-  };
-}
-
 /**
  * The text-to-text request that rewrites `prompt`. The system prompt goes in the model's
  * `systemPrompt` parameter when its schema has one, else in front of the prompt, so any
  * registered text model can serve as the enhancer.
  */
-export function enhancementRequest(prompt: string, selection: ModelSelection): { request: GenerationRequest; model: ModelRuntime } {
+export function enhancementRequest(
+  prompt: string,
+  selection: ModelSelection,
+  env: Record<string, string | undefined>,
+): { request: GenerationRequest; model: ModelRuntime } {
   const entry = findModel(selection.promptEnhancer.model);
   if (!entry) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${selection.promptEnhancer.model} is not registered`);
   const { systemPrompt } = selection.promptEnhancer;
@@ -105,7 +102,7 @@ export function enhancementRequest(prompt: string, selection: ModelSelection): {
       inputImages: [],
       numberOfOutputs: 1,
     },
-    model: modelRuntime(entry),
+    model: modelRuntime(entry, env),
   };
 }
 
@@ -143,6 +140,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
   const { repo, temporal, logger } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
   const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
+  const env = deps.env ?? process.env;
 
   async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput): Promise<void> {
     try {
@@ -200,6 +198,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         ...(experiment
           ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
           : {}),
+        estimated_cost: estimateCost(entry, request),
       });
       // A duplicate (same Idempotency-Key) keeps the first request's uploads; this one's are spare.
       if (!created && deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
@@ -212,10 +211,10 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         const input: GenerationWorkflowInput = {
           generationId: row.id,
           request: { ...request, inputImages: created ? inputImages : row.input_images },
-          model: modelRuntime(entry),
-          ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection) } : {}),
+          model: modelRuntime(entry, env),
+          ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection, env) } : {}),
           ...(experiment
-            ? { experiment: { ...experiment, costUsd: entry.model.price?.(request.parameters, request.numberOfOutputs) ?? 0 } }
+            ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } }
             : {}),
         };
         try {

@@ -16,10 +16,12 @@ const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }
 const app = createApp({
   repo: services.repo,
   experiments: services.experiments,
+  batches: services.batches,
   storage: services.storage,
   temporal,
   logger,
   bodyLimit: config.GENFLOW_BODY_LIMIT,
+  batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
   taskQueue: config.GENFLOW_TASK_QUEUE,
   providers: services.providers,
   modelSelection: services.modelSelection,

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
 import { openAndMigrate, type DbHandle } from '../db/connect';
+import { createBatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo } from '../db/generations-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
 import { createProviderRuntime } from '../providers/runtime';
@@ -50,6 +51,7 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
   const home = mkdtempSync(join(tmpdir(), 'genflow-bench-'));
   const db = await openAndMigrate({ ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), home });
   const repo = createGenerationsRepo(db.db);
+  const batches = createBatchesRepo(db.db);
   const storage = new LocalDiskStorage(join(home, 'media'));
   const logger = pino({ level: 'silent' });
 
@@ -58,6 +60,7 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
     namespace: 'default',
     taskQueue: 'bench-genflow',
     deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger },
+    batches,
     maxConcurrentActivities: options.maxConcurrentActivities ?? 100,
   });
   const noopQueue = 'bench-noop';
@@ -74,7 +77,7 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
   });
   const running = [genflowWorker.run(), noopWorker.run()];
 
-  const app = createApp({ repo, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow' });
+  const app = createApp({ repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow' });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -12,6 +12,7 @@ import { openServices } from '../runtime/services';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { createGenflowWorker } from '../workers/create-worker';
+import { createProviderWorkers } from '../workers/provider-workers';
 
 /**
  * The embedded stack in one process: a Temporal dev server (unless TEMPORAL_ADDRESS is set),
@@ -36,10 +37,17 @@ export async function runDev(): Promise<void> {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger, experiments: services.experiments },
+    batches: services.batches,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
   });
-  const running = worker.run();
+  const providerWorkers = await createProviderWorkers({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
+    env: process.env,
+  });
+  const running = Promise.all([worker.run(), ...providerWorkers.map((w) => w.run())]);
 
   const clientConnection = await connectClient(address, config);
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -48,10 +56,12 @@ export async function runDev(): Promise<void> {
   const app = createApp({
     repo: services.repo,
     experiments: services.experiments,
+    batches: services.batches,
     storage: services.storage,
     temporal,
     logger,
     bodyLimit: config.GENFLOW_BODY_LIMIT,
+    batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     providers: services.providers,
     modelSelection: services.modelSelection,
@@ -64,6 +74,7 @@ export async function runDev(): Promise<void> {
     try {
       await closeServer(server);
       worker.shutdown();
+      for (const w of providerWorkers) w.shutdown();
       await running;
       await clientConnection.close();
       await workerConnection.close();

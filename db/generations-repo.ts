@@ -85,6 +85,8 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         .set({
           status,
           progress: status === 'succeeded' ? 1 : sql<number>`progress`,
+          // Settled from the estimate until providers report what they charged.
+          cost: status === 'succeeded' ? sql<number>`coalesce(estimated_cost, 0)` : 0,
           error_code: error?.code ?? null,
           error_message: error?.message ?? null,
           error_details: error?.details === undefined ? null : JSON.stringify(error.details),

@@ -40,6 +40,12 @@ export interface GenerationsTable {
   experiment_id?: string | null;
   experiment_variant?: string | null;
   experiment_segment?: string | null;
+  /** Set for items of a batch (migration 0003). */
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
+  batch_index: ColumnType<number | null, number | null | undefined, number | null>;
+  /** USD; `cost` is settled when the generation finishes. */
+  estimated_cost: ColumnType<number | null, number | null | undefined, number | null>;
+  cost: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface AssetsTable {
@@ -94,12 +100,42 @@ export interface RatingsTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface BatchesTable {
+  id: string;
+  workflow_id: string;
+  status: string;
+  total: number;
+  max_concurrency: number;
+  stop_on_error: boolean;
+  webhook_url: string | null;
+  estimated_cost: number;
+  actual_cost: number | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface ProviderCallsTable {
+  id: Generated<string>;
+  provider: string;
+  at: Timestamp;
+}
+
+export interface ProviderLeasesTable {
+  id: string;
+  provider: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
   provider_key_state: ProviderKeyStateTable;
   experiments: ExperimentsTable;
   ratings: RatingsTable;
+  batches: BatchesTable;
+  provider_calls: ProviderCallsTable;
+  provider_leases: ProviderLeasesTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
@@ -108,3 +144,5 @@ export type GenerationUpdate = Updateable<GenerationsTable>;
 export type AssetRow = Selectable<AssetsTable>;
 export type ExperimentRow = Selectable<ExperimentsTable>;
 export type RatingRow = Selectable<RatingsTable>;
+export type BatchRow = Selectable<BatchesTable>;
+export type NewBatch = Insertable<BatchesTable>;

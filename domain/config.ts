@@ -42,6 +42,7 @@ export const configSchema = z.object({
   // Local files older than this are removed by the retention schedule; 0 keeps them forever.
   GENFLOW_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
   GENFLOW_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 10mb').default('10mb'),
+  GENFLOW_BATCH_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 32mb').default('32mb'),
   GENFLOW_TASK_QUEUE: z.string().min(1).default('genflow-generations'),
   GENFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
   /** A JSON or YAML file declaring custom HTTP providers. */

@@ -29,4 +29,9 @@ export interface ModelRuntime {
   provider: string;
   async: boolean;
   polling: PollingPolicy;
+  /**
+   * Activity task queue of the provider calls when the provider is rate-limited; absent → the
+   * workflow's own queue. Fixed at start, so a workflow replays the same whatever the config now.
+   */
+  taskQueue?: string;
 }

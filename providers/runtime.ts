@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { GenflowError, ProviderError } from '../domain/errors';
 import { KeyPool, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
+import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
 import { providerSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
@@ -17,6 +18,8 @@ export interface ProviderRuntimeOptions {
   keyStateRefreshMs?: number;
   /** Told when the shared key state cannot be read or written (calls go on regardless). */
   onKeyStateError?: (err: unknown) => void;
+  /** Global rate and concurrency limits (providers/limiter.ts); without it, calls are not limited. */
+  limiter?: ProviderLimiter;
 }
 
 export interface ProviderStatus {
@@ -129,6 +132,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       const provider = providerOf(providerId);
       if (provider.requiresApiKey) await refresh(providerId);
       const keys = provider.requiresApiKey ? pool(providerId) : undefined;
+      const release = await options.limiter?.acquire(providerId, ctx.signal);
       const apiKey = keys?.acquire();
       try {
         return await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
@@ -146,6 +150,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
           throw new ProviderError(err.code, `${err.message} (trying the next key)`, { retryable: true, retryAfterMs: 100, cause: err });
         }
         throw err;
+      } finally {
+        await release?.();
       }
     },
 

@@ -85,7 +85,14 @@ export interface Provider {
   defaultBaseUrl?: string;
   /** Declared in the GENFLOW_CUSTOM_PROVIDERS file rather than written as code. */
   custom?: boolean;
+  /** Limits that hold across all workers; `GENFLOW_<P>_RPS` / `_MAX_CONCURRENT` override them. */
+  rateLimit?: ProviderRateLimit;
   createAdapter(env: ProviderEnv): ProviderAdapter;
+}
+
+export interface ProviderRateLimit {
+  requestsPerSecond?: number;
+  maxConcurrent?: number;
 }
 
 /** What an adapter is built with: where to send requests and where it may keep state. */

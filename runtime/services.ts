@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
 import { openAndMigrate, type DbHandle } from '../db/connect';
+import { createBatchesRepo, type BatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { createKeyStateRepo } from '../db/provider-key-state-repo';
 import { createExperimentsRepo, type ExperimentsRepo } from '../db/experiments-repo';
@@ -9,6 +10,8 @@ import type { Storage } from '../media/storage/types';
 import { loadCustomProviders } from '../providers/custom/load';
 import { resolveModelSelection, type ModelSelection } from '../providers/model-selection';
 import { registerCustomProviders } from '../providers/registry';
+import { createProviderLimitsRepo } from '../db/provider-limits-repo';
+import { createProviderLimiter } from '../providers/limiter';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
@@ -16,6 +19,7 @@ export interface Services {
   db: DbHandle;
   repo: GenerationsRepo;
   experiments: ExperimentsRepo;
+  batches: BatchesRepo;
   storage: Storage;
   providers: ProviderRuntime;
   modelSelection: ModelSelection;
@@ -50,12 +54,14 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     db,
     repo: createGenerationsRepo(db.db),
     experiments: createExperimentsRepo(db.db),
+    batches: createBatchesRepo(db.db),
     storage,
     providers: createProviderRuntime({
       dataDir: config.GENFLOW_HOME,
       env: process.env,
       keyStates: createKeyStateRepo(db.db),
       onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
+      limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
     }),
     modelSelection,
     close: () => db.close(),

@@ -5,6 +5,8 @@ import { createActivities, type ActivityDeps } from '../activities/generation-ac
 import { createExperimentActivities } from '../activities/experiment-activities';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import { createMediaActivities } from '../activities/media-activities';
+import { createBatchActivities } from '../activities/batch-activities';
+import type { BatchesRepo } from '../db/batches-repo';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -13,6 +15,9 @@ export interface GenflowWorkerOptions {
   namespace: string;
   /** With `experiments`, the worker also runs experiment workflows' activities. */
   deps: ActivityDeps & { experiments?: ExperimentsRepo };
+  batches: BatchesRepo;
+  /** Provider settings: rate limits route provider calls to their own queues. */
+  env?: Record<string, string | undefined>;
   taskQueue?: string;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: TemporalWorkerOptions['workflowBundle'];
@@ -29,6 +34,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
       ...createActivities(options.deps),
       ...createMediaActivities(options.deps),
       ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
+      ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });

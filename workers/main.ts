@@ -6,6 +6,7 @@ import { Client } from '@temporalio/client';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { createGenflowWorker } from './create-worker';
+import { createProviderWorkers } from './provider-workers';
 
 /** The worker as its own process (production): Temporal and Postgres are external. */
 const config = loadConfigOrExit(requireSharedDatabase);
@@ -17,10 +18,17 @@ const worker = await createGenflowWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger, experiments: services.experiments },
+  batches: services.batches,
   taskQueue: config.GENFLOW_TASK_QUEUE,
   maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
 });
-const running = worker.run();
+const providerWorkers = await createProviderWorkers({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
+  env: process.env,
+});
+const running = Promise.all([worker.run(), ...providerWorkers.map((w) => w.run())]);
 const clientConnection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const retention = await ensureRetentionSchedule(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
   taskQueue: worker.options.taskQueue,
@@ -30,6 +38,7 @@ logger.info({ retention, retentionDays: config.GENFLOW_RETENTION_DAYS }, 'media 
 onShutdown(logger, async () => {
   // shutdown() stops polling and lets in-flight activities finish before run() resolves.
   worker.shutdown();
+  for (const w of providerWorkers) w.shutdown();
   await running;
   await clientConnection.close();
   await connection.close();

@@ -43,10 +43,24 @@ const media = proxyActivities<MediaActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
 });
 
+/**
+ * A rate-limited provider's calls go to its own activity queue, where Temporal enforces the
+ * limit for all workers together. Without one, activities stay on the workflow's queue, so the
+ * commands of workflows without a limit (and of recorded histories) are unchanged.
+ */
+function providerCalls(taskQueue: string | undefined): { submitter: typeof submitter; poller: typeof poller } {
+  if (!taskQueue) return { submitter, poller };
+  return {
+    submitter: proxyActivities<GenerationActivities>({ startToCloseTimeout: '5 minutes', retry: providerRetry, taskQueue }),
+    poller: proxyActivities<GenerationActivities>({ startToCloseTimeout: '30 seconds', retry: providerRetry, taskQueue }),
+  };
+}
+
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 export async function generationWorkflow(input: GenerationWorkflowInput): Promise<GenerationResult> {
   const state: GenerationProgress = { status: 'queued', progress: 0, polls: 0 };
+  const { submitter, poller } = providerCalls(input.model.taskQueue);
   setHandler(progressQuery, () => state);
 
   await bookkeeping.recordRunning(input.generationId);
@@ -96,6 +110,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
 
 async function waitForTask(input: GenerationWorkflowInput, taskId: string, state: GenerationProgress): Promise<StoredAsset[]> {
   const policy = input.model.polling;
+  const { poller } = providerCalls(input.model.taskQueue);
   const started = Date.now();
   for (let poll = 0; ; poll++) {
     const elapsed = Date.now() - started;

@@ -17,6 +17,11 @@ describe('replay of recorded workflow histories', () => {
     expect(files.filter((f) => f.startsWith('generation-')).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('has recorded histories for batchWorkflow, including a continue-as-new hand-over', () => {
+    const batch = files.filter((f) => f.startsWith('batch-'));
+    expect(batch).toEqual(expect.arrayContaining(['batch-continue-as-new.json', 'batch-canceled.json', 'batch-stop-on-error.json']));
+  });
+
   it.each(files)('%s replays deterministically', async (file) => {
     const history: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     await expect(

@@ -12,6 +12,7 @@ import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createExperimentsRepo } from '../../db/experiments-repo';
+import { createBatchesRepo } from '../../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import { createKeyStateRepo } from '../../db/provider-key-state-repo';
 import type { GenerationView } from '../../domain/generation';
@@ -88,12 +89,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     deps: { repo, storage, providers, logger, experiments, fetchPolicy },
+    batches: createBatchesRepo(db.db),
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback });
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -1,0 +1,164 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { BatchLimits, batchProgress, type BatchView, type BatchWorkflowInput, type CreateBatchBody } from '../domain/batch';
+import { GenflowError } from '../domain/errors';
+import { createGenerationBody } from '../domain/generation';
+import { batchWorkflowId, generationWorkflowId, TaskQueue } from '../domain/task-queues';
+import type { BatchesRepo } from '../db/batches-repo';
+import type { BatchRow, NewGeneration } from '../db/schema';
+import { estimateCost } from '../providers/model-runtime';
+import { normalizeRequest } from './generation-service';
+import { parseOrThrow } from './validate';
+
+export interface BatchServiceDeps {
+  batches: BatchesRepo;
+  temporal: Client;
+  logger: Logger;
+  taskQueue?: string;
+  /** Children per workflow run before continue-as-new; default BatchLimits.childrenPerRun. */
+  childrenPerRun?: number;
+}
+
+const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
+
+/** Validates one item like a single generation; an error names the item's index. */
+function normalizeItem(item: unknown, index: number) {
+  try {
+    return normalizeRequest(parseOrThrow(createGenerationBody, item));
+  } catch (err) {
+    if (!(err instanceof GenflowError)) throw err;
+    throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
+  }
+}
+
+export function createBatchService(deps: BatchServiceDeps) {
+  const { batches, temporal, logger } = deps;
+  const taskQueue = deps.taskQueue ?? TaskQueue.generations;
+
+  async function view(row: BatchRow, fromIndex: number, limit: number): Promise<BatchView> {
+    const [counts, items] = await Promise.all([batches.counts(row.id, row.total), batches.listItems(row.id, fromIndex, limit)]);
+    const last = items.at(-1)?.batch_index;
+    const result: BatchView = {
+      id: row.id,
+      status: row.status as BatchView['status'],
+      totalTasks: row.total,
+      counts,
+      progress: batchProgress(counts),
+      options: { maxConcurrency: row.max_concurrency, stopOnError: row.stop_on_error, ...(row.webhook_url ? { webhookUrl: row.webhook_url } : {}) },
+      estimatedCost: Number(row.estimated_cost),
+      createdAt: iso(row.created_at) ?? '',
+      items: items.map((i) => ({
+        index: i.batch_index ?? 0,
+        generationId: i.id,
+        model: i.model,
+        status: i.status,
+        ...(i.error_code ? { error: { code: i.error_code, message: i.error_message ?? '' } } : {}),
+      })),
+    };
+    if (row.actual_cost !== null) result.actualCost = Number(row.actual_cost);
+    const completedAt = iso(row.completed_at);
+    if (completedAt) result.completedAt = completedAt;
+    if (items.length === limit && last !== null && last !== undefined && last + 1 < row.total) result.nextCursor = String(last + 1);
+    return result;
+  }
+
+  async function find(id: string): Promise<BatchRow> {
+    const row = await batches.findById(id);
+    if (!row) throw new GenflowError('NOT_FOUND', `no batch with id '${id}'`);
+    return row;
+  }
+
+  return {
+    /**
+     * Validates every item first (one bad item rejects the whole batch), records the batch and
+     * its items in one transaction, then starts the batch workflow.
+     */
+    async create(body: CreateBatchBody): Promise<{ id: string; status: string; totalTasks: number; estimatedCost: number }> {
+      const id = randomUUID();
+      const items: NewGeneration[] = [];
+      let estimatedCost = 0;
+      body.requests.forEach((raw, index) => {
+        const { request, entry } = normalizeItem(raw, index);
+        const cost = estimateCost(entry, request);
+        estimatedCost += cost;
+        const generationId = randomUUID();
+        items.push({
+          id: generationId,
+          workflow_id: generationWorkflowId(generationId),
+          model: entry.model.id,
+          provider: entry.provider.id,
+          kind: request.kind,
+          status: 'queued',
+          prompt: request.prompt,
+          parameters: JSON.stringify(request.parameters),
+          input_images: JSON.stringify(request.inputImages),
+          number_of_outputs: request.numberOfOutputs,
+          provider_task_id: null,
+          error_code: null,
+          error_message: null,
+          error_details: null,
+          idempotency_key: null,
+          request_hash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
+          started_at: null,
+          completed_at: null,
+          batch_id: id,
+          batch_index: index,
+          estimated_cost: cost,
+        });
+      });
+      const { maxConcurrency, stopOnError, webhookUrl } = body.options;
+      const row = await batches.insert(
+        {
+          id,
+          workflow_id: batchWorkflowId(id),
+          status: 'running',
+          total: items.length,
+          max_concurrency: maxConcurrency,
+          stop_on_error: stopOnError,
+          webhook_url: webhookUrl ?? null,
+          estimated_cost: estimatedCost,
+          actual_cost: null,
+          completed_at: null,
+        },
+        items,
+        BatchLimits.insertChunk,
+      );
+      const input: BatchWorkflowInput = {
+        batchId: id,
+        total: items.length,
+        maxConcurrency,
+        stopOnError,
+        ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
+      };
+      try {
+        await temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input] });
+      } catch (err) {
+        logger.error({ err, batchId: id }, 'starting the batch workflow failed');
+        await batches.cancelUnstarted(id, 0, { code: 'UNAVAILABLE', message: 'the workflow service was unavailable' }).catch(() => 0);
+        await batches.finish(id, 'failed').catch(() => undefined);
+        throw new GenflowError('UNAVAILABLE', 'the workflow service is unavailable; submit the batch again', { details: { batchId: id }, cause: err });
+      }
+      logger.info({ batchId: id, total: items.length, maxConcurrency, stopOnError }, 'batch started');
+      return { id, status: row.status, totalTasks: row.total, estimatedCost };
+    },
+
+    async get(id: string, cursor: number, limit: number): Promise<BatchView> {
+      return view(await find(id), cursor, limit);
+    },
+
+    /** Cancels the batch workflow, which cancels its running children and the unstarted items. */
+    async cancel(id: string): Promise<BatchView> {
+      const row = await find(id);
+      if (row.status === 'running') {
+        try {
+          await temporal.workflow.getHandle(row.workflow_id).cancel();
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+      }
+      return view(await find(id), 0, BatchLimits.defaultListLimit);
+    },
+  };
+}
+export type BatchService = ReturnType<typeof createBatchService>;

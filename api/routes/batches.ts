@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { BatchLimits, createBatchBody } from '../../domain/batch';
+import { GenflowError } from '../../domain/errors';
+import type { BatchService } from '../batch-service';
+import { parseOrThrow } from '../validate';
+
+const idParam = z.uuid();
+const listQuery = z
+  .object({
+    cursor: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(BatchLimits.maxListLimit).default(BatchLimits.defaultListLimit),
+  })
+  .strict();
+
+function batchId(raw: string | string[] | undefined): string {
+  const id = idParam.safeParse(raw);
+  if (!id.success) throw new GenflowError('NOT_FOUND', `no batch with id '${String(raw)}'`);
+  return id.data;
+}
+
+export function batchRoutes(deps: { service: BatchService }): Router {
+  const router = Router();
+
+  router.post('/v1/batches', async (req, res) => {
+    const body = parseOrThrow(createBatchBody, req.body ?? undefined);
+    res.status(202).json(await deps.service.create(body));
+  });
+
+  router.get('/v1/batches/:id', async (req, res) => {
+    const id = batchId(req.params.id);
+    const { cursor, limit } = parseOrThrow(listQuery, req.query);
+    res.json(await deps.service.get(id, cursor, limit));
+  });
+
+  router.post('/v1/batches/:id/cancel', async (req, res) => {
+    res.status(202).json(await deps.service.cancel(batchId(req.params.id)));
+  });
+
+  return router;
+}

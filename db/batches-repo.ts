@@ -1,0 +1,96 @@
+import { sql, type Kysely } from 'kysely';
+import type { BatchCounts, BatchStatus } from '../domain/batch';
+import type { ErrorBody } from '../domain/errors';
+import type { BatchRow, Database, GenerationRow, NewBatch, NewGeneration } from './schema';
+
+export type BatchItemRow = Pick<
+  GenerationRow,
+  'id' | 'batch_index' | 'model' | 'kind' | 'status' | 'prompt' | 'parameters' | 'input_images' | 'number_of_outputs' | 'error_code' | 'error_message'
+>;
+
+export function createBatchesRepo(db: Kysely<Database>) {
+  return {
+    /**
+     * The batch and all its items in one transaction, items in chunks so that no statement
+     * carries more than a few hundred rows: a batch exists completely or not at all.
+     */
+    async insert(batch: NewBatch, items: NewGeneration[], chunk: number): Promise<BatchRow> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('batches').values(batch).returningAll().executeTakeFirstOrThrow();
+        for (let i = 0; i < items.length; i += chunk) {
+          await trx.insertInto('generations').values(items.slice(i, i + chunk)).execute();
+        }
+        return row;
+      });
+    },
+
+    findById(id: string): Promise<BatchRow | undefined> {
+      return db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async counts(batchId: string, total: number): Promise<BatchCounts> {
+      const rows = await db
+        .selectFrom('generations')
+        .select(['status', sql<number>`count(*)::int`.as('n')])
+        .where('batch_id', '=', batchId)
+        .groupBy('status')
+        .execute();
+      const counts: BatchCounts = { total, succeeded: 0, failed: 0, canceled: 0, running: 0, queued: 0 };
+      for (const r of rows) {
+        const key = r.status as keyof Omit<BatchCounts, 'total'>;
+        if (key in counts) counts[key] = Number(r.n);
+      }
+      return counts;
+    },
+
+    /** Items from `afterIndex` on (exclusive), in index order; keyset paging stays fast at any depth. */
+    listItems(batchId: string, fromIndex: number, limit: number): Promise<BatchItemRow[]> {
+      return db
+        .selectFrom('generations')
+        .select(['id', 'batch_index', 'model', 'kind', 'status', 'prompt', 'parameters', 'input_images', 'number_of_outputs', 'error_code', 'error_message'])
+        .where('batch_id', '=', batchId)
+        .where('batch_index', '>=', fromIndex)
+        .orderBy('batch_index')
+        .limit(limit)
+        .execute();
+    },
+
+    /** Marks items never started as canceled; returns how many. */
+    async cancelUnstarted(batchId: string, fromIndex: number, error: ErrorBody): Promise<number> {
+      const result = await db
+        .updateTable('generations')
+        .set({
+          status: 'canceled',
+          error_code: error.code,
+          error_message: error.message,
+          cost: 0,
+          completed_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
+        .where('batch_id', '=', batchId)
+        .where('batch_index', '>=', fromIndex)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /** Records the final status with the sum of what the items cost. */
+    async finish(batchId: string, status: BatchStatus): Promise<{ actualCost: number; counts: BatchCounts }> {
+      const sum = await db
+        .selectFrom('generations')
+        .select(sql<number>`coalesce(sum(cost), 0)`.as('cost'))
+        .where('batch_id', '=', batchId)
+        .executeTakeFirstOrThrow();
+      const actualCost = Number(sum.cost);
+      await db
+        .updateTable('batches')
+        .set({ status, actual_cost: actualCost, completed_at: sql`now()`, updated_at: sql`now()` })
+        .where('id', '=', batchId)
+        .where('status', '=', 'running')
+        .execute();
+      const batch = await this.findById(batchId);
+      return { actualCost, counts: await this.counts(batchId, batch?.total ?? 0) };
+    },
+  };
+}
+export type BatchesRepo = ReturnType<typeof createBatchesRepo>;

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { ErrorBody } from './errors';
+import { createGenerationBody, type GenerationWorkflowInput } from './generation';
+
+/** Limits of one batch, in one place: the API enforces them and the README quotes them. */
+export const BatchLimits = {
+  /** Most items in one batch. */
+  maxItems: 10_000,
+  /** Highest `maxConcurrency` a batch may ask for. */
+  maxConcurrency: 500,
+  /** Used when the request gives no `maxConcurrency`. */
+  defaultConcurrency: 10,
+  /** Rows inserted per statement when the API records a batch's items. */
+  insertChunk: 500,
+  /** Children one workflow run starts before it continues as new, keeping its history bounded. */
+  childrenPerRun: 500,
+  /** Items one `loadBatchPage` call hands to the workflow, by count and by payload size. */
+  pageItems: 100,
+  pageBytes: 256 * 1024,
+  /** Items per page of `GET /v1/batches/:id`. */
+  defaultListLimit: 100,
+  maxListLimit: 1_000,
+} as const;
+
+export const batchOptions = z
+  .object({
+    maxConcurrency: z.int().min(1).max(BatchLimits.maxConcurrency).default(BatchLimits.defaultConcurrency),
+    stopOnError: z.boolean().default(false),
+    webhookUrl: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+  })
+  .strict();
+
+/**
+ * The body of `POST /v1/batches`. Items are checked only for shape here; each one is then
+ * normalised against its model exactly like a single generation, so the error can name its index.
+ */
+export const createBatchBody = z
+  .object({
+    requests: z.array(z.unknown()).min(1, 'a batch needs at least one request').max(BatchLimits.maxItems),
+    options: batchOptions.default({ maxConcurrency: BatchLimits.defaultConcurrency, stopOnError: false }),
+  })
+  .strict();
+export type CreateBatchBody = z.infer<typeof createBatchBody>;
+export { createGenerationBody as batchItemBody };
+
+export const BatchStatus = {
+  running: 'running',
+  succeeded: 'succeeded',
+  partiallyFailed: 'partially_failed',
+  failed: 'failed',
+  canceled: 'canceled',
+} as const;
+export type BatchStatus = (typeof BatchStatus)[keyof typeof BatchStatus];
+
+export interface BatchCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  canceled: number;
+  running: number;
+  queued: number;
+}
+
+/** What a run of `batchWorkflow` hands to the next when it continues as new. */
+export interface BatchCursor {
+  /** `batch_index` of the next item to start. */
+  nextIndex: number;
+  succeeded: number;
+  failed: number;
+  canceled: number;
+  /** Set after the first failure of a `stopOnError` batch: nothing new is started. */
+  stopped: boolean;
+  /** Runs before this one. */
+  runs: number;
+}
+
+export interface BatchWorkflowInput {
+  batchId: string;
+  total: number;
+  maxConcurrency: number;
+  stopOnError: boolean;
+  /** Override of BatchLimits.childrenPerRun (tests use a small one to exercise continue-as-new). */
+  childrenPerRun?: number;
+  cursor?: BatchCursor;
+}
+
+/** One page of items as the workflow sees it: just what a child workflow needs. */
+export interface BatchPageItem {
+  index: number;
+  input: GenerationWorkflowInput;
+  /** Set when the item cannot run at all (its model is gone): counted failed, never started. */
+  rejected?: ErrorBody;
+}
+
+export interface BatchProgress {
+  status: BatchStatus;
+  counts: BatchCounts;
+  progress: number;
+  nextIndex: number;
+  runs: number;
+}
+
+export interface BatchResult {
+  status: BatchStatus;
+  counts: BatchCounts;
+  actualCost: number;
+}
+
+/**
+ * The final status from the counts: all succeeded → succeeded; some succeeded → partially
+ * failed; none succeeded → failed. A canceled batch is canceled whatever finished before.
+ */
+export function finalBatchStatus(counts: Pick<BatchCounts, 'succeeded' | 'failed' | 'canceled' | 'total'>, canceled: boolean): BatchStatus {
+  if (canceled) return 'canceled';
+  if (counts.succeeded === counts.total) return 'succeeded';
+  if (counts.succeeded > 0) return 'partially_failed';
+  return 'failed';
+}
+
+/** Share of items that reached a final state. */
+export function batchProgress(counts: Pick<BatchCounts, 'succeeded' | 'failed' | 'canceled' | 'total'>): number {
+  if (counts.total === 0) return 1;
+  return (counts.succeeded + counts.failed + counts.canceled) / counts.total;
+}
+
+/** What `GET /v1/batches/:id` answers. */
+export interface BatchView {
+  id: string;
+  status: BatchStatus;
+  totalTasks: number;
+  counts: BatchCounts;
+  progress: number;
+  options: { maxConcurrency: number; stopOnError: boolean; webhookUrl?: string };
+  estimatedCost: number;
+  actualCost?: number;
+  createdAt: string;
+  completedAt?: string;
+  items: Array<{ index: number; generationId: string; model: string; status: string; error?: { code: string; message: string } }>;
+  nextCursor?: string;
+}

@@ -1,0 +1,53 @@
+import type { ProviderRuntime } from '../../providers/runtime';
+
+export interface ProviderCall {
+  worker: string;
+  generationId: string;
+  start: number;
+  end?: number;
+}
+
+/**
+ * Wraps the provider runtime so every call is seen where it reaches the provider: when it
+ * starts, when it ends, which worker made it, and how many were in flight at once. `delayMs`
+ * turns the instant local provider into a slow one, so overlapping calls become visible.
+ */
+export class ProviderObserver {
+  readonly calls: ProviderCall[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  delayMs = 0;
+
+  wrap(runtime: ProviderRuntime, worker: string): ProviderRuntime {
+    return {
+      ...runtime,
+      // Wraps the body, not the call: the runtime's limiter runs first, as it does before a
+      // real provider sees the request.
+      call: (providerId, ctx, body) =>
+        runtime.call(providerId, ctx, async (adapter, callCtx) => {
+          const call: ProviderCall = { worker, generationId: ctx.generationId, start: Date.now() };
+          this.calls.push(call);
+          this.inFlight += 1;
+          this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+          try {
+            if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+            return await body(adapter, callCtx);
+          } finally {
+            this.inFlight -= 1;
+            call.end = Date.now();
+          }
+        }),
+    };
+  }
+
+  /** The most calls that started within any window of `windowMs`. */
+  maxStartsPerWindow(windowMs = 1_000): number {
+    const starts = this.calls.map((c) => c.start).sort((a, b) => a - b);
+    let max = 0;
+    for (let i = 0, j = 0; i < starts.length; i++) {
+      while (starts[i]! - starts[j]! >= windowMs) j++;
+      max = Math.max(max, i - j + 1);
+    }
+    return max;
+  }
+}
