@@ -14,6 +14,8 @@ const scripts: Array<[string, string]> = [
   ['throughput', 'bench/throughput.ts'],
   ['jobs-in-flight', 'bench/jobs-in-flight.ts'],
   ['search', 'bench/search.ts'],
+  ['streaming', 'bench/streaming.ts'],
+  ['preprocessing', 'bench/preprocessing.ts'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 const results: BenchResult[] = [];

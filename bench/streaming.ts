@@ -10,10 +10,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -23,38 +23,9 @@ import { S3Storage } from '../media/storage/s3';
 import type { Storage } from '../media/storage/types';
 import { resolveBinary } from '../runtime/binaries';
 import { startSeaweedFs } from '../test/setup/seaweedfs';
-
-export interface Figure {
-  name: string;
-  unit: string;
-  value: number;
-  baseline: number;
-  baselineName: string;
-  ratio: number;
-  target?: string;
-}
-export interface BenchResult {
-  bench: string;
-  machine: { cores: number; cpu: string; memoryGiB: number; node: string; platform: string };
-  parameters: Record<string, unknown>;
-  figures: Figure[];
-  notes?: string[];
-}
+import { envNumber, figure, machine, printResult, saveResult, type BenchResult, type Figure } from './lib';
 
 const MiB = 1024 * 1024;
-const envNumber = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
-const figure = (name: string, unit: string, value: number, baselineName: string, baseline: number, target?: string): Figure => ({
-  name,
-  unit,
-  value,
-  baseline,
-  baselineName,
-  ratio: baseline === 0 ? NaN : value / baseline,
-  ...(target ? { target } : {}),
-});
 
 function packageVersion(name: string): string {
   try {
@@ -201,13 +172,7 @@ export async function run(): Promise<BenchResult> {
   }
   return {
     bench: 'streaming',
-    machine: {
-      cores: cpus().length,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
+    machine: machine(),
     parameters: {
       bytes: size,
       s3PartSizeBytes: partSize,
@@ -224,21 +189,9 @@ export async function run(): Promise<BenchResult> {
   };
 }
 
-function print(result: BenchResult): void {
-  const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
-  const lines = [
-    `# ${result.bench}`,
-    `machine: ${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memoryGiB} GiB, node ${result.machine.node}, ${result.machine.platform}`,
-    `parameters: ${JSON.stringify(result.parameters)}`,
-    ...result.figures.map((f) => `  ${f.name}: ${fmt(f.value)} ${f.unit} | baseline (${f.baselineName}): ${fmt(f.baseline)} ${f.unit} | ratio ${fmt(f.ratio)}${f.target ? ` | target ${f.target}` : ''}`),
-    ...(result.notes ?? []).map((n) => `  note: ${n}`),
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const result = await run();
-  print(result);
-  mkdirSync(join('bench', 'results'), { recursive: true });
-  writeFileSync(join('bench', 'results', 'streaming.json'), JSON.stringify(result, null, 2));
+  printResult(result);
+  saveResult(result);
+  process.exit(0);
 }
