@@ -4,7 +4,7 @@ import { createLogger } from '../runtime/logger';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
 import { openServices } from '../runtime/services';
 import { connectClient } from '../runtime/temporal';
-import { createApp } from './app';
+import { createAppFor } from '../runtime/wiring';
 import { closeServer, listen } from './server';
 
 /** The API as its own process (production): Temporal and Postgres are external. */
@@ -13,20 +13,7 @@ const logger = createLogger(config.LOG_LEVEL, 'genflow-api');
 const services = await openServices(config, logger);
 const connection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const app = createApp({
-  repo: services.repo,
-  experiments: services.experiments,
-  batches: services.batches,
-  storage: services.storage,
-  temporal,
-  logger,
-  bodyLimit: config.GENFLOW_BODY_LIMIT,
-  batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
-  taskQueue: config.GENFLOW_TASK_QUEUE,
-  providers: services.providers,
-  modelSelection: services.modelSelection,
-  ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
-});
+const app = createAppFor(config, services, temporal, logger);
 const server = await listen(app, config.PORT, config.HOST);
 logger.info({ port: (server.address() as AddressInfo).port }, 'genflow API listening');
 onShutdown(logger, async () => {

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
-import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
 import { startDevTemporal, type DevTemporal } from '../runtime/dev-temporal';
 import { createLogger } from '../runtime/logger';
@@ -11,8 +10,7 @@ import { loadConfigOrExit, onShutdown } from '../runtime/process';
 import { openServices } from '../runtime/services';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { connectClient, connectWorker } from '../runtime/temporal';
-import { createGenflowWorker } from '../workers/create-worker';
-import { createProviderWorkers } from '../workers/provider-workers';
+import { createAppFor, startWorkers } from '../runtime/wiring';
 
 /**
  * The embedded stack in one process: a Temporal dev server (unless TEMPORAL_ADDRESS is set),
@@ -33,49 +31,21 @@ export async function runDev(): Promise<void> {
 
   const services = await openServices(config, logger);
   const workerConnection = await connectWorker(address, config);
-  const worker = await createGenflowWorker({
-    connection: workerConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger, experiments: services.experiments },
-    batches: services.batches,
-    taskQueue: config.GENFLOW_TASK_QUEUE,
-    maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
-  });
-  const providerWorkers = await createProviderWorkers({
-    connection: workerConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    deps: { repo: services.repo, storage: services.storage, providers: services.providers, logger },
-    env: process.env,
-  });
-  const running = Promise.all([worker.run(), ...providerWorkers.map((w) => w.run())]);
+  const workers = await startWorkers(config, services, workerConnection, logger);
 
   const clientConnection = await connectClient(address, config);
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const retention = await ensureRetentionSchedule(temporal, { taskQueue: config.GENFLOW_TASK_QUEUE, retentionDays: config.GENFLOW_RETENTION_DAYS });
   logger.info({ retention, retentionDays: config.GENFLOW_RETENTION_DAYS }, 'media retention schedule');
-  const app = createApp({
-    repo: services.repo,
-    experiments: services.experiments,
-    batches: services.batches,
-    storage: services.storage,
-    temporal,
-    logger,
-    bodyLimit: config.GENFLOW_BODY_LIMIT,
-    batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
-    taskQueue: config.GENFLOW_TASK_QUEUE,
-    providers: services.providers,
-    modelSelection: services.modelSelection,
-    ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
-  });
+  const app = createAppFor(config, services, temporal, logger);
   const server = await listen(app, config.PORT, config.HOST);
   const port = (server.address() as AddressInfo).port;
 
   onShutdown(logger, async () => {
     try {
       await closeServer(server);
-      worker.shutdown();
-      for (const w of providerWorkers) w.shutdown();
-      await running;
+      workers.shutdown();
+      await workers.running;
       await clientConnection.close();
       await workerConnection.close();
       await services.close();
@@ -95,5 +65,5 @@ export async function runDev(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
-  await running;
+  await workers.running;
 }

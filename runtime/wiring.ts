@@ -1,0 +1,55 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app';
+import type { Config } from '../domain/config';
+import { createGenflowWorker } from '../workers/create-worker';
+import { createProviderWorkers } from '../workers/provider-workers';
+import type { Services } from './services';
+
+/** The API over the process's services: one place, so the API process and `genflow dev` agree. */
+export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger): Express {
+  return createApp({
+    repo: services.repo,
+    experiments: services.experiments,
+    batches: services.batches,
+    storage: services.storage,
+    temporal,
+    logger,
+    bodyLimit: config.GENFLOW_BODY_LIMIT,
+    batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
+    taskQueue: config.GENFLOW_TASK_QUEUE,
+    providers: services.providers,
+    modelSelection: services.modelSelection,
+    ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+  });
+}
+
+export interface RunningWorkers {
+  taskQueue: string;
+  /** Resolves once every worker has drained after `shutdown()`. */
+  running: Promise<unknown>;
+  shutdown(): void;
+}
+
+/** The generation worker plus one activity worker per rate-limited provider queue. */
+export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
+  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger };
+  const worker = await createGenflowWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: { ...deps, experiments: services.experiments },
+    batches: services.batches,
+    taskQueue: config.GENFLOW_TASK_QUEUE,
+    maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
+  });
+  const providerWorkers = await createProviderWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, deps, env: process.env });
+  const all = [worker, ...providerWorkers];
+  return {
+    taskQueue: worker.options.taskQueue,
+    running: Promise.all(all.map((w) => w.run())),
+    // shutdown() stops polling and lets in-flight activities finish before run() resolves.
+    shutdown: () => all.forEach((w) => w.shutdown()),
+  };
+}
