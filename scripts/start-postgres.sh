@@ -53,6 +53,11 @@ server_answers() {
 
 ensure_db_and_print() {
   local exists
+  # PG_FRESH=1 (CI): start from an empty database, so no state from an earlier run leaks in.
+  if [ "${PG_FRESH:-0}" = "1" ]; then
+    log "dropping database $PG_DB for a fresh run"
+    psql_admin -c "drop database if exists \"$PG_DB\" with (force)" >/dev/null
+  fi
   exists="$(psql_admin -Atc "select 1 from pg_database where datname = '$PG_DB'")"
   if [ "$exists" != "1" ]; then
     log "creating database $PG_DB"

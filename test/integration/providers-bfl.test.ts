@@ -1,17 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BflFake } from '../fakes/bfl';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
+// A key of its own per run: key state (a cooled-down or disabled key) persists in the database.
+const KEY = `bfl-e2e-${randomUUID()}`;
+
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe.skipIf(!temporalAddress)('BFL end to end: API → workflow → BFL fake (submit, polling_url) → storage', () => {
-  const fake = new BflFake({ apiKeys: ['bfl-e2e-0001'] });
+  const fake = new BflFake({ apiKeys: [KEY] });
   let stack: Stack;
 
   beforeAll(async () => {
     await fake.start();
-    stack = await startStack({ env: { GENFLOW_BFL_BASE_URL: fake.url, GENFLOW_BFL_API_KEYS: 'bfl-e2e-0001' } });
+    stack = await startStack({ env: { GENFLOW_BFL_BASE_URL: fake.url, GENFLOW_BFL_API_KEYS: KEY } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElevenLabsFake } from '../fakes/elevenlabs';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+
+// A key of its own per run: key state (a cooled-down or disabled key) persists in the database.
+const KEY = `sk_e2e-${randomUUID()}`;
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -11,8 +14,8 @@ describe.skipIf(!temporalAddress)('ElevenLabs end to end: API → workflow → f
 
   beforeAll(async () => {
     await fake.start();
-    fake.apiKeys = new Set(['sk_e2e_elevenlabs']);
-    stack = await startStack({ env: { GENFLOW_ELEVENLABS_BASE_URL: fake.url, GENFLOW_ELEVENLABS_API_KEYS: 'sk_e2e_elevenlabs' } });
+    fake.apiKeys = new Set([KEY]);
+    stack = await startStack({ env: { GENFLOW_ELEVENLABS_BASE_URL: fake.url, GENFLOW_ELEVENLABS_API_KEYS: KEY } });
   });
   afterAll(async () => {
     await stack?.stop();

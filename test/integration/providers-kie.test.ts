@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KieFake } from '../fakes/kie';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+
+// A key of its own per run: key state (a cooled-down or disabled key) persists in the database.
+const KEY = `kie-e2e-${randomUUID()}`;
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -11,10 +14,10 @@ describe.skipIf(!temporalAddress)('Kie.ai end to end: API → workflow → fake 
 
   beforeAll(async () => {
     await fake.start();
-    fake.apiKeys = new Set(['kie-e2e-key']);
+    fake.apiKeys = new Set([KEY]);
     // One poll: the workflow's first poll comes a few seconds after submit.
     fake.pollsUntilDone = 0;
-    stack = await startStack({ env: { GENFLOW_KIE_BASE_URL: fake.url, GENFLOW_KIE_API_KEYS: 'kie-e2e-key' } });
+    stack = await startStack({ env: { GENFLOW_KIE_BASE_URL: fake.url, GENFLOW_KIE_API_KEYS: KEY } });
   });
   afterAll(async () => {
     await stack?.stop();

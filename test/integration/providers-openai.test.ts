@@ -1,17 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIFake } from '../fakes/openai';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
+// A key of its own per run: key state (a cooled-down or disabled key) persists in the database.
+const KEY = `sk-test-e2e-${randomUUID()}`;
+
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 describe.skipIf(!temporalAddress)('OpenAI end to end: API → workflow → adapter → OpenAI fake → storage', () => {
-  const fake = new OpenAIFake({ apiKeys: ['sk-test-e2e-0001'] });
+  const fake = new OpenAIFake({ apiKeys: [KEY] });
   let stack: Stack;
 
   beforeAll(async () => {
     await fake.start();
-    stack = await startStack({ env: { GENFLOW_OPENAI_BASE_URL: fake.url, GENFLOW_OPENAI_API_KEYS: 'sk-test-e2e-0001' } });
+    stack = await startStack({ env: { GENFLOW_OPENAI_BASE_URL: fake.url, GENFLOW_OPENAI_API_KEYS: KEY } });
   });
   afterAll(async () => {
     await stack?.stop();

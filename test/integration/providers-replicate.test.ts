@@ -1,18 +1,21 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationWorkflowId } from '../../domain/task-queues';
 import { ReplicateFake } from '../fakes/replicate';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
+// A key of its own per run: key state (a cooled-down or disabled key) persists in the database.
+const KEY = `r8_e2e-${randomUUID()}`;
+
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe.skipIf(!temporalAddress)('Replicate end to end: API → workflow → predictions on the Replicate fake → storage', () => {
-  const fake = new ReplicateFake({ apiKeys: ['r8_e2e_0001'] });
+  const fake = new ReplicateFake({ apiKeys: [KEY] });
   let stack: Stack;
 
   beforeAll(async () => {
     await fake.start();
-    stack = await startStack({ env: { GENFLOW_REPLICATE_BASE_URL: fake.url, GENFLOW_REPLICATE_API_KEYS: 'r8_e2e_0001' } });
+    stack = await startStack({ env: { GENFLOW_REPLICATE_BASE_URL: fake.url, GENFLOW_REPLICATE_API_KEYS: KEY } });
   });
   afterAll(async () => {
     await stack?.stop();
