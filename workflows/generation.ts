@@ -25,17 +25,9 @@ const bookkeeping = proxyActivities<GenerationActivities>({
 const providerRetry = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 };
 // A sync render or the download of a finished video may take minutes, so start-to-close is long;
 // the activities heartbeat, and the short heartbeat timeout retries a call lost with a crashed
-// worker within seconds. A cancel is one quick request.
-const submitter = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: providerRetry,
-});
-const poller = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: providerRetry,
-});
+// worker within seconds.
+const providerOptions = { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry: providerRetry } as const;
+const provider = proxyActivities<GenerationActivities>(providerOptions);
 
 /** Fetching and preprocessing input images: a refused or broken image fails at once (set by the activity). */
 const media = proxyActivities<MediaActivities>({
@@ -48,34 +40,30 @@ const media = proxyActivities<MediaActivities>({
  * limit for all workers together. Without one, activities stay on the workflow's queue, so the
  * commands of workflows without a limit (and of recorded histories) are unchanged.
  */
-function providerCalls(taskQueue: string | undefined): { submitter: typeof submitter; poller: typeof poller } {
-  if (!taskQueue) return { submitter, poller };
-  return {
-    submitter: proxyActivities<GenerationActivities>({ startToCloseTimeout: '5 minutes', retry: providerRetry, taskQueue }),
-    poller: proxyActivities<GenerationActivities>({ startToCloseTimeout: '30 seconds', retry: providerRetry, taskQueue }),
-  };
+function providerCalls(taskQueue: string | undefined): typeof provider {
+  return taskQueue ? proxyActivities<GenerationActivities>({ ...providerOptions, taskQueue }) : provider;
 }
 
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 export async function generationWorkflow(input: GenerationWorkflowInput): Promise<GenerationResult> {
   const state: GenerationProgress = { status: 'queued', progress: 0, polls: 0 };
-  const { submitter, poller } = providerCalls(input.model.taskQueue);
+  const calls = providerCalls(input.model.taskQueue);
   setHandler(progressQuery, () => state);
 
-  await bookkeeping.recordRunning(input.generationId);
-  state.status = 'running';
-
   try {
+    // Inside the try: a cancel that arrives while this runs still records `canceled`.
+    await bookkeeping.recordRunning(input.generationId);
+    state.status = 'running';
     // Optional steps run only when the request asks for them, so histories recorded before
     // they existed replay unchanged.
     if (input.enhance) {
-      const prompt = await submitter.enhancePrompt(input);
+      const prompt = await providerCalls(input.enhance.model.taskQueue).enhancePrompt(input);
       state.enhancedPrompt = prompt;
       input = { ...input, request: { ...input.request, prompt } };
     }
     const preparedInputs = input.request.inputImages.length > 0 ? await media.prepareInputs(input) : undefined;
-    const submitted = await submitter.submitToProvider(preparedInputs ? { ...input, preparedInputs } : input);
+    const submitted = await calls.submitToProvider(preparedInputs ? { ...input, preparedInputs } : input);
     let assets: StoredAsset[];
     if (submitted.status === 'succeeded') {
       assets = submitted.assets;
@@ -92,7 +80,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
     if (isCancellation(err)) {
       // The workflow's own scope is cancelled; cleanup must still run to completion.
       await CancellationScope.nonCancellable(async () => {
-        if (state.providerTaskId) await poller.cancelProviderTask(input, state.providerTaskId).catch(() => undefined);
+        if (state.providerTaskId) await calls.cancelProviderTask(input, state.providerTaskId).catch(() => undefined);
         await bookkeeping.finishGeneration(input.generationId, 'canceled', { code: 'CANCELED', message: 'canceled' });
       });
       state.status = 'canceled';
@@ -110,16 +98,16 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
 
 async function waitForTask(input: GenerationWorkflowInput, taskId: string, state: GenerationProgress): Promise<StoredAsset[]> {
   const policy = input.model.polling;
-  const { poller } = providerCalls(input.model.taskQueue);
+  const calls = providerCalls(input.model.taskQueue);
   const started = Date.now();
   for (let poll = 0; ; poll++) {
     const elapsed = Date.now() - started;
     if (elapsed >= policy.maxTotalMs) {
-      await poller.cancelProviderTask(input, taskId).catch(() => undefined);
+      await calls.cancelProviderTask(input, taskId).catch(() => undefined);
       throw timeoutFailure(policy.maxTotalMs);
     }
     await sleep(Math.min(pollDelayMs(policy, poll), policy.maxTotalMs - elapsed));
-    const result = await poller.pollProvider(input, taskId);
+    const result = await calls.pollProvider(input, taskId);
     state.polls += 1;
     if (result.status === 'succeeded') return result.assets;
     if (result.status === 'canceled') {
