@@ -60,7 +60,7 @@ export function createActivities(deps: ActivityDeps) {
           throw new ProviderError('UNSUPPORTED_CAPABILITY', `prompt enhancer ${enhance.model.id} answered with an async task`, { retryable: false });
         }
         const [first] = result.outputs;
-        const text = first ? (await readText(first)).trim().slice(0, MAX_PROMPT_LENGTH) : '';
+        const text = first ? (await readText(first, deps.fetchPolicy ?? {})).trim().slice(0, MAX_PROMPT_LENGTH) : '';
         if (!text) throw new ProviderError('PROVIDER_ERROR', `prompt enhancer ${enhance.model.id} returned no text`);
         await repo.recordEnhancedPrompt(generationId, text);
         logger.info({ generationId, model: enhance.model.id }, 'prompt enhanced');

@@ -1,5 +1,7 @@
 import type { ProviderOutput } from '../providers/types';
 import type { MediaInfo } from './inspect';
+import type { FetchPolicy } from './prepare-inputs';
+import { readBody, safeFetch } from './safe-fetch';
 
 const TEXT: MediaInfo = { contentType: 'text/plain; charset=utf-8', extension: 'txt' };
 
@@ -22,7 +24,7 @@ export function textInfo(output: ProviderOutput, head: Buffer, sniffed: MediaInf
 }
 
 /** The text of an output (a prompt enhancer's answer); capped so a runaway model cannot flood memory. */
-export async function readText(output: ProviderOutput, maxBytes = 1_000_000): Promise<string> {
+export async function readText(output: ProviderOutput, policy: FetchPolicy = {}, maxBytes = 1_000_000): Promise<string> {
   let data: Buffer;
   if (output.type === 'bytes') {
     data = output.data;
@@ -37,9 +39,9 @@ export async function readText(output: ProviderOutput, maxBytes = 1_000_000): Pr
     output.stream.destroy();
     data = Buffer.concat(chunks);
   } else {
-    const res = await fetch(output.url);
-    if (!res.ok) throw new Error(`fetching the text output failed with HTTP ${res.status}`);
-    data = Buffer.from(await res.arrayBuffer());
+    // A provider's URL is untrusted like any other: the same SSRF-safe fetcher as outputs.
+    const res = await safeFetch(output.url, { maxBytes, ...policy });
+    data = await readBody(res.body);
   }
   return data.subarray(0, maxBytes).toString('utf8');
 }
