@@ -132,8 +132,9 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       const provider = providerOf(providerId);
       if (provider.requiresApiKey) await refresh(providerId);
       const keys = provider.requiresApiKey ? pool(providerId) : undefined;
-      const release = await options.limiter?.acquire(providerId, ctx.signal);
+      // The key first: when none is usable it throws, and no limiter slot is taken for nothing.
       const apiKey = keys?.acquire();
+      const release = await options.limiter?.acquire(providerId, ctx.signal);
       try {
         return await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
       } catch (raw) {
