@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
 import { sampleImage } from './sample-image';
+import { ProviderFake } from './provider-fake';
 
 type FieldRule =
   | { type: 'string'; required?: boolean }
@@ -58,8 +59,7 @@ interface Task {
  * 422 validation bodies, `get_result` moving Pending (with progress) → an outcome over polls,
  * samples served here as real JPEG/PNG bytes, 402/429 bodies and an outage switch.
  */
-export class BflFake {
-  readonly server = new FakeServer();
+export class BflFake extends ProviderFake {
   readonly apiKeys: Set<string>;
   failing = false;
   readonly rateLimitedKeys = new Map<string, number>();
@@ -73,6 +73,7 @@ export class BflFake {
   private readonly files = new Map<string, { data: Buffer; type: string }>();
 
   constructor(options: { apiKeys?: string[] } = {}) {
+    super();
     this.apiKeys = new Set(options.apiKeys ?? ['bfl-test-key']);
     this.server
       .route('GET', '/v1/get_result', async (req) => this.guard(req) ?? (await this.result(req)))
@@ -81,19 +82,6 @@ export class BflFake {
         const file = this.files.get(req.params.name ?? '');
         return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
       });
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   private guard(req: FakeRequest): FakeResponse | undefined {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
+import { ProviderFake } from './provider-fake';
 
 /**
  * "Acme", the service behind the custom HTTP provider tests: an OpenAI-compatible surface
@@ -32,8 +33,7 @@ const openAiError = (status: number, message: string, type: string, code: string
   ...(headers ? { headers } : {}),
 });
 
-export class AcmeFake {
-  readonly server = new FakeServer();
+export class AcmeFake extends ProviderFake {
   /** Every file the fake served as an output, by name: tests compare stored bytes with these. */
   readonly files = new Map<string, Buffer>();
   readonly tasks = new Map<string, Task>();
@@ -48,6 +48,7 @@ export class AcmeFake {
   readonly acceptedKeys: Set<string>;
 
   constructor(options: AcmeOptions) {
+    super();
     this.acceptedKeys = new Set(options.keys);
     const guard = (handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) => (req: FakeRequest) => this.authorize(req) ?? handler(req);
     this.server
@@ -60,19 +61,6 @@ export class AcmeFake {
         const file = this.files.get(req.params.name!);
         return file ? { body: file, headers: { 'content-type': 'image/png' } } : openAiError(404, 'no such file', 'invalid_request_error', null);
       });
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** The key of each request that reached the fake, in order. */

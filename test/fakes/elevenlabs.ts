@@ -1,5 +1,6 @@
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
 import { mp3Audio } from './media';
+import { ProviderFake } from './provider-fake';
 
 /**
  * A local ElevenLabs text-to-speech API: `xi-api-key` auth, `POST /v1/text-to-speech/{voice_id}`
@@ -14,8 +15,7 @@ function detail(status: number, code: string, message: string, headers: Record<s
   return { status, headers, json: { detail: { status: code, message } } };
 }
 
-export class ElevenLabsFake {
-  readonly server = new FakeServer();
+export class ElevenLabsFake extends ProviderFake {
   apiKeys = new Set<string>(['sk_test_elevenlabs']);
   voices = new Set<string>(['JBFqnCBsd6RMkjVDRZzb', 'EXAVITQu4vr4xnSDxMaL']);
   /** Characters left on the account; a request over it is refused with quota_exceeded. */
@@ -25,18 +25,8 @@ export class ElevenLabsFake {
   /** Every audio answered, in order. */
   readonly served: Buffer[] = [];
 
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
+  protected override routes(): void {
     this.server.route('POST', '/v1/text-to-speech/:voice', (req) => this.tts(req));
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   rateLimit(times = 1, retryAfterSeconds = 2): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
 import { mp4Video, pngImage } from './media';
+import { ProviderFake } from './provider-fake';
 
 /**
  * A local Gemini API (generativelanguage.googleapis.com): `x-goog-api-key` auth, Gemini image
@@ -24,8 +25,7 @@ const GEMINI_IMAGE_MODELS = new Set(['gemini-2.5-flash-image', 'gemini-3-pro-ima
 const IMAGEN_MODELS: Record<string, number> = { 'imagen-4.0-generate-001': 4, 'imagen-4.0-ultra-generate-001': 1, 'imagen-4.0-fast-generate-001': 4 };
 const VEO_MODELS = new Set(['veo-3.0-generate-001', 'veo-3.0-fast-generate-001', 'veo-3.1-generate-preview']);
 
-export class GoogleFake {
-  readonly server = new FakeServer();
+export class GoogleFake extends ProviderFake {
   readonly operations = new Map<string, Operation>();
   readonly files = new Map<string, Buffer>();
   /** Every image this fake answered with, in order (base64 decoded). */
@@ -35,21 +35,11 @@ export class GoogleFake {
   /** The switch: the next answers report this failure instead of a result. */
   failWith: GoogleFakeFailure | undefined;
 
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
+  protected override routes(): void {
     // Paths with a colon verb (`models/x:generateContent`) are matched by hand below.
     this.server.route('POST', '/v1beta/models/:call', (req) => this.guard(req, () => this.modelCall(req)));
     this.server.route('GET', '/v1beta/models/:model/operations/:op', (req) => this.guard(req, () => this.operation(req)));
     this.server.route('GET', '/v1beta/files/:file', (req) => this.guard(req, () => this.download(req)));
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** Google answers quota errors with 429 RESOURCE_EXHAUSTED and a RetryInfo detail. */

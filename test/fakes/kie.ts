@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
 import { jpegImage, mp4Video, pngImage } from './media';
+import { ProviderFake } from './provider-fake';
 
 /**
  * A local Kie.ai speaking its documented wire format: `{ code, msg, data }` envelopes with
@@ -43,8 +44,7 @@ function isUrl(v: unknown): boolean {
   return typeof v === 'string' && /^https?:\/\/\S+$/.test(v);
 }
 
-export class KieFake {
-  readonly server = new FakeServer();
+export class KieFake extends ProviderFake {
   readonly tasks = new Map<string, Task>();
   readonly files = new Map<string, { data: Buffer; contentType: string }>();
   /** Keys the fake accepts. */
@@ -56,11 +56,7 @@ export class KieFake {
   /** The switch for outages: every call answers this envelope code (e.g. 455 maintenance). */
   outageCode: number | undefined;
 
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
+  protected override routes(): void {
     const families: Array<[Api, string, string]> = [
       ['gpt4o-image', '/api/v1/gpt4o-image/generate', '/api/v1/gpt4o-image/record-info'],
       ['flux-kontext', '/api/v1/flux/kontext/generate', '/api/v1/flux/kontext/record-info'],
@@ -77,12 +73,6 @@ export class KieFake {
       const file = this.files.get(req.params.name ?? '');
       return file ? { body: file.data, headers: { 'content-type': file.contentType } } : { status: 404, body: 'not found' };
     });
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** The next `times` calls get HTTP 429 with Retry-After, as a gateway in front of Kie would answer. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
 import { sampleImage, type SampleFormat } from './sample-image';
+import { ProviderFake } from './provider-fake';
 
 /**
  * A local OpenAI speaking the Images API (generations, edits) and chat completions as
@@ -9,8 +10,7 @@ import { sampleImage, type SampleFormat } from './sample-image';
  * (`{ error: { message, type, param, code } }`), `url` or `b64_json` outputs with real image
  * bytes, and switches for outages, rate limits, spent quota and the safety system.
  */
-export class OpenAIFake {
-  readonly server = new FakeServer();
+export class OpenAIFake extends ProviderFake {
   readonly apiKeys: Set<string>;
   /** Every call answers 500 `server_error` while set. */
   failing = false;
@@ -29,6 +29,7 @@ export class OpenAIFake {
   private readonly files = new Map<string, { data: Buffer; type: string }>();
 
   constructor(options: { apiKeys?: string[] } = {}) {
+    super();
     this.apiKeys = new Set(options.apiKeys ?? ['sk-test-openai']);
     this.server
       .route('POST', '/v1/images/generations', (req) => this.guard(req) ?? this.generations(req))
@@ -38,19 +39,6 @@ export class OpenAIFake {
         const file = this.files.get(req.params.name ?? '');
         return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
       });
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   private guard(req: FakeRequest): FakeResponse | undefined {

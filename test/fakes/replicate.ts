@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse } from './fake-server';
 import { tinyMp4 } from './mp4';
 import { sampleImage, type SampleFormat } from './sample-image';
+import { ProviderFake } from './provider-fake';
 
 type FieldRule = { type: 'string'; required?: boolean } | { type: 'boolean' } | { type: 'integer'; min: number; max: number } | { type: 'enum'; values: readonly string[] };
 
@@ -78,8 +79,7 @@ interface PredictionState {
  * starting → processing (tqdm logs) → an outcome over successive polls, output URLs served
  * here, webhooks signed the Standard Webhooks way, 402/429 bodies and an outage switch.
  */
-export class ReplicateFake {
-  readonly server = new FakeServer();
+export class ReplicateFake extends ProviderFake {
   readonly apiKeys: Set<string>;
   failing = false;
   readonly rateLimitedKeys = new Map<string, number>();
@@ -97,6 +97,7 @@ export class ReplicateFake {
   private readonly files = new Map<string, { data: Buffer; type: string }>();
 
   constructor(options: { apiKeys?: string[] } = {}) {
+    super();
     this.apiKeys = new Set(options.apiKeys ?? ['r8_test_replicate']);
     this.server
       .route('POST', '/v1/models/:owner/:name/predictions', async (req) => this.guard(req) ?? (await this.create(req)))
@@ -107,19 +108,6 @@ export class ReplicateFake {
         const file = this.files.get(req.params.name ?? '');
         return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
       });
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
   }
 
   /** Signs like Replicate: base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` keyed by the secret's base64 part. */

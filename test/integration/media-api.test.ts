@@ -162,7 +162,8 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     const id = ((await res.json()) as { id: string }).id;
     const done = await waitForGeneration(stack.baseUrl, id);
     expect(done.status).toBe('succeeded');
-    expect(existsSync(join(stack.home, 'media', 'inputs', id, '0.jpg'))).toBe(true); // standard keeps JPEG
+    // The standard preset keeps JPEG as JPEG.
+    expect(existsSync(join(stack.home, 'media', 'inputs', id, '0.jpg'))).toBe(true);
     // The upload is kept in storage; the row (and the workflow input) carry only a reference.
     expect((await stack.repo.findById(id))?.input_images).toEqual([`genflow-upload:uploads/${id}/0`]);
     expect(existsSync(join(stack.home, 'media', 'uploads', id, '0'))).toBe(true);
