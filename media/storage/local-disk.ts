@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { meteredSource } from './meter';
 import type { PutResult, Storage, StoredObject } from './types';
 
 /** Stores objects as files under `root`; writes go to a temp file renamed into place. */
@@ -26,16 +27,7 @@ export class LocalDiskStorage implements Storage {
     const target = this.pathFor(key);
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${randomUUID()}.part`;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    const { stream: meter, source, result } = meteredSource(body);
     try {
       await pipeline(source, meter, createWriteStream(temp));
       await rename(temp, target);
@@ -43,7 +35,7 @@ export class LocalDiskStorage implements Storage {
       await rm(temp, { force: true });
       throw err;
     }
-    return { bytes, sha256: hash.digest('hex') };
+    return result();
   }
 
   async get(key: string): Promise<StoredObject | undefined> {

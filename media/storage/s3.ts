@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -11,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { meteredSource } from './meter';
 import type { PutResult, Storage, StoredObject } from './types';
 
 export interface S3StorageOptions {
@@ -70,16 +70,7 @@ export class S3Storage implements Storage {
   }
 
   async put(key: string, body: Readable | Buffer, contentType: string): Promise<PutResult> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+    const { stream: meter, source, result } = meteredSource(body);
     source.once('error', (err) => meter.destroy(err));
     source.pipe(meter);
     const upload = new Upload({
@@ -91,7 +82,7 @@ export class S3Storage implements Storage {
       leavePartsOnError: false,
     });
     await upload.done();
-    return { bytes, sha256: hash.digest('hex') };
+    return result();
   }
 
   async get(key: string): Promise<StoredObject | undefined> {

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -9,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BatchActivities } from '../../activities/batch-activities';
 import type { GenerationActivities } from '../../activities/generation-activities';
 import type { BatchPageItem, BatchProgress, BatchStatus, BatchWorkflowInput } from '../../domain/batch';
-import { resolveBinary } from '../../runtime/binaries';
 import type { batchWorkflow } from '../../workflows/batch';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
 
 type Behaviour = 'ok' | 'fail' | 'slow';
 
@@ -87,7 +84,7 @@ function fakeBatch(behaviours: Behaviour[]) {
   return { activities: { ...batch, ...generation }, seen, status, ids };
 }
 
-const record = process.env.GENFLOW_RECORD_HISTORIES === '1';
+const record = recordHistories;
 
 describe('batchWorkflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -123,12 +120,8 @@ describe('batchWorkflow on the time-skipping server', () => {
       } finally {
         if (record && historyName) {
           await handle.result().catch(() => undefined);
-          mkdirSync('test/replay/histories', { recursive: true });
-          const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
           // The first run: with continue-as-new, the latest would miss the hand-over.
-          const first = handle.firstExecutionRunId;
-          const json = execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-r', first, '-o', 'json']);
-          writeFileSync(`test/replay/histories/batch-${historyName}.json`, json);
+          saveHistory(env, `batch-${historyName}`, handle.workflowId, handle.firstExecutionRunId);
         }
       }
     });

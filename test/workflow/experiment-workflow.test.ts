@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -10,11 +8,10 @@ import type { GenerationActivities } from '../../activities/generation-activitie
 import { createExperimentBody, experimentWorkflowId, toDefinition, type CreateExperimentBody, type ExperimentOutcome } from '../../domain/experiment';
 import type { ExperimentState } from '../../domain/experiment-state';
 import type { GenerationWorkflowInput } from '../../domain/generation';
-import { resolveBinary } from '../../runtime/binaries';
 import type { experimentWorkflow, ExperimentWorkflowInput } from '../../workflows/experiment';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
 
-const record = process.env.GENFLOW_RECORD_HISTORIES === '1';
+const record = recordHistories;
 
 function input(overrides: Partial<CreateExperimentBody> = {}, extra: Partial<ExperimentWorkflowInput> = {}): ExperimentWorkflowInput {
   const body = createExperimentBody.parse({
@@ -75,10 +72,7 @@ describe('experimentWorkflow on the time-skipping server', () => {
       } finally {
         await handle.terminate('test over').catch(() => undefined);
         if (record && historyName) {
-          mkdirSync('test/replay/histories', { recursive: true });
-          const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
-          const json = execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']);
-          writeFileSync(`test/replay/histories/experiment-${historyName}.json`, json);
+          saveHistory(env, `experiment-${historyName}`, handle.workflowId);
         }
       }
     });
@@ -163,9 +157,7 @@ describe('experimentWorkflow on the time-skipping server', () => {
       expect((await latest.describe()).runId).not.toBe(firstRun);
       if (record) {
         // The first run, which ends in ContinueAsNew, replays too.
-        const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
-        const json = execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-r', firstRun, '-o', 'json']);
-        writeFileSync('test/replay/histories/experiment-continue-as-new-first-run.json', json);
+        saveHistory(env, 'experiment-continue-as-new-first-run', handle.workflowId, firstRun);
       }
       // The bandit has moved traffic towards the variant that succeeds more.
       expect(state.weights[1]).toBeGreaterThan(0.8);
@@ -203,9 +195,7 @@ describe('experimentWorkflow on the time-skipping server', () => {
       });
       await genHandle.result();
       if (record) {
-        const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
-        const json = execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', genHandle.workflowId, '-o', 'json']);
-        writeFileSync('test/replay/histories/generation-with-experiment.json', json);
+        saveHistory(env, 'generation-with-experiment', genHandle.workflowId);
       }
       return handle.query<ExperimentState>('state');
     }, undefined, generationActivities);

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GenerationActivities } from '../../activities/generation-activities';
 import type { GenerationWorkflowInput } from '../../domain/generation';
-import { resolveBinary } from '../../runtime/binaries';
 import type { generationWorkflow } from '../../workflows/generation';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
 
 /** Activities that record which worker ran them. */
 function activitiesOf(worker: string, log: string[]): GenerationActivities {
@@ -63,11 +60,6 @@ describe('generationWorkflow with a rate-limited provider, time-skipping server'
     );
     expect(log).toEqual(['main:recordRunning', 'provider:submit', 'provider:poll', 'main:finish']);
 
-    if (process.env.GENFLOW_RECORD_HISTORIES === '1') {
-      mkdirSync('test/replay/histories', { recursive: true });
-      const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
-      const json = execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', workflowId, '-o', 'json']);
-      writeFileSync('test/replay/histories/generation-provider-queue.json', json);
-    }
+    if (recordHistories) saveHistory(env, 'generation-provider-queue', workflowId);
   });
 });

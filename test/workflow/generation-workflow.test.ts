@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -11,8 +9,7 @@ import type { GenerationActivities, PollOutcome, SubmitOutcome } from '../../act
 import type { ErrorBody } from '../../domain/errors';
 import type { GenerationProgress, GenerationWorkflowInput, StoredAsset } from '../../domain/generation';
 import type { generationWorkflow } from '../../workflows/generation';
-import { resolveBinary } from '../../runtime/binaries';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
 
 const asset: StoredAsset = {
   id: 'a1',
@@ -68,7 +65,7 @@ function mockActivities(overrides: Partial<GenerationActivities>) {
   return { activities: counted, calls };
 }
 
-const record = process.env.GENFLOW_RECORD_HISTORIES === '1';
+const record = recordHistories;
 
 describe('generationWorkflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -103,11 +100,7 @@ describe('generationWorkflow on the time-skipping server', () => {
       } finally {
         if (record && historyName) {
           await handle.result().catch(() => undefined);
-          mkdirSync('test/replay/histories', { recursive: true });
-          // The CLI writes the canonical JSON form that Worker.runReplayHistory reads back.
-          const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
-          const json = execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']);
-          writeFileSync(`test/replay/histories/generation-${historyName}.json`, json);
+          saveHistory(env, `generation-${historyName}`, handle.workflowId);
         }
       }
     });

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,11 +8,10 @@ import type { GenerationActivities } from '../../activities/generation-activitie
 import type { MediaActivities } from '../../activities/media-activities';
 import type { GenerationWorkflowInput, StoredAsset } from '../../domain/generation';
 import type { PreparedInput } from '../../domain/media';
-import { resolveBinary } from '../../runtime/binaries';
 import { ensureRetentionSchedule } from '../../runtime/retention-schedule';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
 
-const record = process.env.GENFLOW_RECORD_HISTORIES === '1';
+const record = recordHistories;
 const temporalAddress = inject('temporalAddress');
 
 const asset: StoredAsset = { id: 'a1', index: 0, storageKey: 'generations/x/0.webp', contentType: 'image/webp', bytes: 10, sha256: 'abc' };
@@ -74,9 +71,7 @@ describe('media steps of the workflows on the time-skipping server', () => {
       const handle = await env.client.workflow.start(type, { taskQueue, workflowId: `wf-${randomUUID()}`, args });
       const result: unknown = await handle.result().catch((e: unknown) => e);
       if (record && historyFile) {
-        mkdirSync('test/replay/histories', { recursive: true });
-        const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
-        writeFileSync(`test/replay/histories/${historyFile}`, execFileSync(cli, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']));
+        saveHistory(env, historyFile.replace(/\.json$/, ''), handle.workflowId);
       }
       return result;
     });
