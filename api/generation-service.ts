@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
+import { checkVideoOptions } from '../domain/video-options';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
 import type { ModelKind, ModelRuntime } from '../domain/models';
 import { documentTokens } from '../domain/search-tokens';
@@ -112,6 +113,7 @@ export function normalizeRequest(
   selection: ModelSelection = BUILT_IN_SELECTION,
 ): { request: GenerationRequest; entry: ModelEntry; selectedBy: ModelSelectedBy } {
   const { entry, selectedBy } = selectModel(body, selection);
+  checkVideoOptions(entry.model.id, entry.model.video, body.parameters);
   const parameters = parseOrThrow(entry.model.parameters, body.parameters ?? {}, 'INVALID_PARAMETERS', 'parameters');
   const inputImages = body.inputImages ?? [];
   if (inputImages.length > entry.model.inputImages.max) {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
+import type { VideoOptions } from '../domain/video-options';
 import type { PreprocessPresetName } from '../media/preprocess-presets';
 
 /**
@@ -23,6 +24,11 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
   expectedDurationSeconds: number;
   /** After this the job fails with TASK_TIMEOUT. */
   maxDurationSeconds: number;
+  /**
+   * Video models: the normalised `durationSeconds` / `aspectRatio` / `resolution` values they
+   * allow (see domain/video-options.ts); the API refuses others with UNSUPPORTED_CAPABILITY.
+   */
+  video?: VideoOptions;
   /** Estimated cost in USD of one request. */
   price?: (parameters: z.infer<P>, numberOfOutputs: number) => number;
 }

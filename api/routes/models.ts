@@ -13,6 +13,7 @@ function describeModels() {
     inputImages: model.inputImages,
     expectedDurationSeconds: model.expectedDurationSeconds,
     maxDurationSeconds: model.maxDurationSeconds,
+    ...(model.video ? { video: model.video } : {}),
     parameters: z.toJSONSchema(model.parameters, { io: 'input', unrepresentable: 'any' }),
   }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
 import type { ModelSpec } from '../types';
 
 /**
@@ -32,16 +33,16 @@ export const imagenParameters = z.strictObject({
 
 export const imagenFastParameters = imagenParameters.omit({ imageSize: true });
 
-export const veo3Parameters = z.strictObject({
-  aspectRatio: z.enum(['16:9', '9:16']).default('16:9'),
-  resolution: z.enum(['720p', '1080p']).default('720p'),
+const VEO_SHAPES = { aspectRatios: ['16:9', '9:16'], resolutions: ['720p', '1080p'] } as const;
+export const veo3Video: VideoOptions = { durationsSeconds: [8], ...VEO_SHAPES };
+export const veo31Video: VideoOptions = { durationsSeconds: [4, 6, 8], ...VEO_SHAPES };
+
+const veoOwn = {
   negativePrompt: z.string().max(2000).optional(),
   personGeneration: z.enum(['allow_all', 'allow_adult', 'dont_allow']).optional().describe('Text-to-video allows allow_all; image-to-video allow_adult'),
-});
-
-export const veo31Parameters = veo3Parameters.extend({
-  durationSeconds: z.union([z.literal(4), z.literal(6), z.literal(8)]).default(8),
-});
+};
+export const veo3Parameters = z.strictObject({ ...videoParameterFields(veo3Video, { durationSeconds: 8 }), ...veoOwn });
+export const veo31Parameters = z.strictObject({ ...videoParameterFields(veo31Video, { durationSeconds: 8 }), ...veoOwn });
 
 /** A price rule typed by its model's schema; the row stores it against plain parameters. */
 function priced<S extends z.ZodType<Record<string, unknown>>>(schema: S, rule: (p: z.infer<S>, outputs: number) => number) {
@@ -99,16 +100,17 @@ export const googleModels: GoogleModel[] = [
     }),
   ),
   ...([
-    ['google/veo-3', 'veo-3.0-generate-001', 'Veo 3', 0.4, veo3Parameters],
-    ['google/veo-3-fast', 'veo-3.0-fast-generate-001', 'Veo 3 Fast', 0.15, veo3Parameters],
-    ['google/veo-3.1', 'veo-3.1-generate-preview', 'Veo 3.1', 0.4, veo31Parameters],
+    ['google/veo-3', 'veo-3.0-generate-001', 'Veo 3', 0.4, veo3Parameters, veo3Video],
+    ['google/veo-3-fast', 'veo-3.0-fast-generate-001', 'Veo 3 Fast', 0.15, veo3Parameters, veo3Video],
+    ['google/veo-3.1', 'veo-3.1-generate-preview', 'Veo 3.1', 0.4, veo31Parameters, veo31Video],
   ] as const).map(
-    ([id, wireModel, name, perSecond, parameters]): GoogleModel => ({
+    ([id, wireModel, name, perSecond, parameters, video]): GoogleModel => ({
       id,
       kinds: ['text-to-video', 'image-to-video'],
       description: `${name}: video with audio from text or a first frame (long-running operation)`,
       parameters,
       inputImages: { mode: 'base64', max: 1 },
+      video,
       async: true,
       expectedDurationSeconds: 90,
       maxDurationSeconds: 900,

@@ -29,7 +29,10 @@ export async function veoBody(request: GenerationRequest, env: Pick<ProviderEnv,
     const image = await loadInputImage(first, env);
     instance.image = { bytesBase64Encoded: image.data.toString('base64'), mimeType: image.contentType };
   }
-  return { instances: [instance], parameters: { ...request.parameters } };
+  // Veo 3.0 makes 8 s clips only and its API refuses the field; 3.1 takes 4, 6 or 8.
+  const { durationSeconds, ...rest } = request.parameters;
+  const fixedLength = !request.model.startsWith('google/veo-3.1');
+  return { instances: [instance], parameters: fixedLength ? rest : { ...rest, durationSeconds } };
 }
 
 /**
