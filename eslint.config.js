@@ -46,4 +46,13 @@ export default tseslint.config(
       globals: { document: 'readonly', window: 'readonly', location: 'readonly', fetch: 'readonly', alert: 'readonly', confirm: 'readonly', Node: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', encodeURIComponent: 'readonly' },
     },
   },
+  {
+    // Plain-JS worker threads of the benches (run without a TypeScript loader).
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { performance: 'readonly', fetch: 'readonly' },
+    },
+  },
 );

@@ -20,6 +20,8 @@ import { createGenflowWorker } from '../workers/create-worker';
 
 export interface BenchStack {
   baseUrl: string;
+  /** What the stack's API was built with, to build a second one (e.g. on another task queue). */
+  appDeps: Parameters<typeof createApp>[0];
   client: Client;
   env: TestWorkflowEnvironment;
   db: DbHandle;
@@ -77,12 +79,14 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
   });
   const running = [genflowWorker.run(), noopWorker.run()];
 
-  const app = createApp({ repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow' });
+  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow' };
+  const app = createApp(appDeps);
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     baseUrl,
+    appDeps,
     client: env.client,
     env,
     db,
