@@ -22,6 +22,8 @@ import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { providerRoutes } from './routes/providers';
+import { providerConfigRoutes } from './routes/provider-config';
+import type { ProviderConfigStore } from '../providers/provider-config';
 import { ratingRoutes } from './routes/ratings';
 
 export interface AppDeps {
@@ -40,6 +42,8 @@ export interface AppDeps {
   taskQueue?: string;
   /** For `GET /v1/providers`; the route is absent without it. */
   providers?: ProviderRuntime;
+  /** With `providers`: admin routes `/v1/providers/:id/config`. */
+  providerConfigs?: ProviderConfigStore;
   modelSelection?: ModelSelection;
   /** Enables experiments (API, page, allocation of generations, ratings). */
   experiments?: ExperimentsRepo;
@@ -80,11 +84,14 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(modelRoutes());
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
+  const admin = requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY);
+  if (deps.providers && deps.providerConfigs) {
+    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin }));
+  }
   const experiments = deps.experiments
     ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
     : undefined;
   if (deps.experiments && experiments) {
-    const admin = requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY);
     app.use(experimentRoutes({ experiments: deps.experiments, service: experiments, admin }));
     app.use(ratingRoutes({ repo: deps.repo, experiments: deps.experiments, service: experiments }));
     app.use(adminPageRoutes(admin));

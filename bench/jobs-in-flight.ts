@@ -12,12 +12,18 @@ const BARE_WORKFLOW_EVENTS = 11;
  * frames so rendering is not what is measured): worker RSS while they wait, Temporal history
  * events per job, and detection lag — provider job done → genflow `succeeded`.
  */
-async function one(n: number, jobSeconds: number) {
-  const stack = await startBenchStack({ maxConcurrentActivities: 200 });
+async function one(n: number, jobSeconds: number, maxCachedWorkflows: number | undefined) {
+  const stack = await startBenchStack({ maxConcurrentActivities: 200, ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}) });
   try {
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
+    // Where the peak lives: the main JS heap, ArrayBuffers (PGlite's WASM memory, sharp buffers),
+    // or neither (native: Temporal core, the workflow threads' own heaps).
+    let atPeak = process.memoryUsage();
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      if (m.rss > rssPeak) [rssPeak, atPeak] = [m.rss, m];
+    }, 200);
     const body = { model: 'local/video', prompt: 'in flight', parameters: { durationSeconds: jobSeconds, width: 64, height: 64, fps: 1 } };
     const ids: string[] = [];
     let next = 0;
@@ -44,7 +50,9 @@ async function one(n: number, jobSeconds: number) {
     const sample = ids.slice(0, Math.min(20, ids.length));
     const events: number[] = [];
     for (const id of sample) events.push((await stack.client.workflow.getHandle(`gen_${id}`).fetchHistory()).events?.length ?? 0);
-    return { rssGrowthMiB: (rssPeak - rssBefore) / 2 ** 20, rssIdleMiB: rssBefore / 2 ** 20, lag: summary(lags), events: summary(events) };
+    const mib = (b: number) => Math.round(b / 2 ** 20);
+    const peak = { rss: mib(atPeak.rss), heapUsed: mib(atPeak.heapUsed), arrayBuffers: mib(atPeak.arrayBuffers), other: mib(atPeak.rss - atPeak.heapUsed - atPeak.arrayBuffers) };
+    return { rssGrowthMiB: (rssPeak - rssBefore) / 2 ** 20, rssIdleMiB: rssBefore / 2 ** 20, lag: summary(lags), events: summary(events), peak };
   } finally {
     await stack.stop();
   }
@@ -53,9 +61,13 @@ async function one(n: number, jobSeconds: number) {
 export async function run(): Promise<BenchResult> {
   const sizes = envList('BENCH_IN_FLIGHT', [100, 1000]);
   const jobSeconds = envNumber('BENCH_JOB_SECONDS', 60);
+  // Unset: the SDK's default, sized from the heap limit (thousands of workflows on this machine).
+  const maxCached = process.env.BENCH_MAX_CACHED_WORKFLOWS ? Number(process.env.BENCH_MAX_CACHED_WORKFLOWS) : undefined;
   const figures: Figure[] = [];
+  const peaks: string[] = [];
   for (const n of sizes) {
-    const r = await one(n, jobSeconds);
+    const r = await one(n, jobSeconds, maxCached);
+    peaks.push(`${n} in flight, at peak (MiB): ${JSON.stringify(r.peak)}`);
     figures.push(figure(`RSS growth with ${n} in flight`, 'MiB', r.rssGrowthMiB, 'RSS of the idle stack before', r.rssIdleMiB, n === 1000 ? '< 500 MB in all' : undefined));
     figures.push(figure(`history events per job (${n})`, 'events', r.events.mean, 'a bare workflow with one activity', BARE_WORKFLOW_EVENTS));
     figures.push(figure(`detection lag p50 (${n})`, 'ms', r.lag.p50, 'backoff cap', BACKOFF_CAP_MS));
@@ -65,9 +77,9 @@ export async function run(): Promise<BenchResult> {
   return {
     bench: 'jobs-in-flight',
     machine: machine(),
-    parameters: { inFlight: sizes, jobSeconds, model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
+    parameters: { inFlight: sizes, jobSeconds, maxCachedWorkflows: maxCached ?? 'SDK default', model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
     figures,
-    notes: ['API, worker, database and the local provider share one process here, so RSS covers all of them'],
+    notes: ['API, worker, database and the local provider share one process here, so RSS covers all of them', ...peaks],
   };
 }
 

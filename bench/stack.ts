@@ -39,7 +39,7 @@ const quiet = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() 
  * or a fresh PGlite), the genflow worker and API, and a baseline worker that runs a workflow
  * with one no-op activity on the same server.
  */
-export async function startBenchStack(options: { maxConcurrentActivities?: number } = {}): Promise<BenchStack> {
+export async function startBenchStack(options: { maxConcurrentActivities?: number; maxCachedWorkflows?: number } = {}): Promise<BenchStack> {
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   } catch {
@@ -64,6 +64,7 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
     deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger },
     batches,
     maxConcurrentActivities: options.maxConcurrentActivities ?? 100,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const noopQueue = 'bench-noop';
   const noopBundle = await bundleWorkflowCode({

@@ -127,10 +127,28 @@ export interface ProviderLeasesTable {
   expires_at: Timestamp;
 }
 
+export interface ProviderConfigsTable {
+  provider: string;
+  base_url: string | null;
+  /** providers/secret-box.ts seal(JSON of the key list); never the keys in clear. */
+  api_keys_sealed: string | null;
+  enabled: boolean;
+  timeout_ms: number | null;
+  rate_limit: ColumnType<ProviderRateLimitJson | null, string | null, string | null>;
+  version: Generated<number>;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ProviderRateLimitJson {
+  requestsPerSecond?: number;
+  maxConcurrent?: number;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
   provider_key_state: ProviderKeyStateTable;
+  provider_configs: ProviderConfigsTable;
   experiments: ExperimentsTable;
   ratings: RatingsTable;
   batches: BatchesTable;

@@ -54,6 +54,8 @@ export const configSchema = z.object({
   GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT: optionalString,
   /** When set, the experiments API and the admin page require this key. */
   GENFLOW_ADMIN_API_KEY: optionalString,
+  /** 32 bytes (base64 or hex): encrypts provider API keys stored over the API (AES-256-GCM). */
+  GENFLOW_SECRET_KEY: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -83,7 +83,8 @@ export async function errorFromResponse(
  */
 export async function providerFetch(env: ProviderEnv, providerId: string, req: ProviderRequest): Promise<Response> {
   const url = /^https?:\/\//.test(req.path) ? req.path : `${env.baseUrl}${req.path}`;
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = req.timeoutMs ?? env.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   const headers: Record<string, string> = { ...req.headers };
   let body = req.body;
@@ -94,7 +95,7 @@ export async function providerFetch(env: ProviderEnv, providerId: string, req: P
   try {
     return await env.fetch(url, { method: req.method ?? (body ? 'POST' : 'GET'), headers, body: body ?? null, signal });
   } catch (err) {
-    if (timeout.aborted) throw new ProviderError('PROVIDER_TIMEOUT', `${providerId}: no response within ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, { cause: err });
+    if (timeout.aborted) throw new ProviderError('PROVIDER_TIMEOUT', `${providerId}: no response within ${timeoutMs} ms`, { cause: err });
     if (req.signal?.aborted) throw new ProviderError('CANCELED', `${providerId}: request canceled`, { cause: err });
     const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     throw new ProviderError('PROVIDER_UNAVAILABLE', `${providerId}: request failed: ${reason}`, { cause: err });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { providerRateLimit } from './rate-limits';
 import { providers } from './registry';
+import type { ProviderRateLimit } from './types';
 
 /** Where the limiter keeps its shared state: Postgres in genflow (db/provider-limits-repo.ts). */
 export interface LimitStore {
@@ -12,7 +13,8 @@ export interface LimitStore {
 
 export interface ProviderLimiter {
   /** Waits until the provider may be called; the returned function ends the call's lease. */
-  acquire(providerId: string, signal?: AbortSignal): Promise<() => Promise<void>>;
+  /** `override`: limits set over the API, which take precedence over the environment's. */
+  acquire(providerId: string, signal?: AbortSignal, override?: ProviderRateLimit): Promise<() => Promise<void>>;
 }
 
 /**
@@ -52,8 +54,8 @@ export function createProviderLimiter(store: LimitStore, env: Record<string, str
   );
 
   return {
-    async acquire(providerId, signal) {
-      const limit = limits.get(providerId);
+    async acquire(providerId, signal, override) {
+      const limit = override ? { ...limits.get(providerId), ...override } : limits.get(providerId);
       if (!limit) return () => Promise.resolve();
       let leaseId: string | undefined;
       if (limit.maxConcurrent !== undefined) {

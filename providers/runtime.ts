@@ -4,7 +4,8 @@ import { KeyPool, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
-import { providerSettings } from './settings';
+import type { ProviderConfig, ProviderConfigStore } from './provider-config';
+import { providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
 
 export interface ProviderRuntimeOptions {
@@ -20,6 +21,10 @@ export interface ProviderRuntimeOptions {
   onKeyStateError?: (err: unknown) => void;
   /** Global rate and concurrency limits (providers/limiter.ts); without it, calls are not limited. */
   limiter?: ProviderLimiter;
+  /** Settings made over the API; they override the environment's and take effect without a restart. */
+  configs?: ProviderConfigStore;
+  /** How stale this process's view of those settings may get; default 2 s. */
+  configRefreshMs?: number;
 }
 
 export interface ProviderStatus {
@@ -28,6 +33,11 @@ export interface ProviderStatus {
   baseUrl: string;
   requiresApiKey: boolean;
   configured: boolean;
+  /** false when an admin disabled it over the API. */
+  enabled: boolean;
+  /** Where the base URL and the keys come from: set over the API, or the environment/defaults. */
+  source: { baseUrl: 'api' | 'env'; apiKeys: 'api' | 'env' };
+  timeoutMs?: number;
   custom: boolean;
   keys: KeyState[];
   models: Array<{ id: string; kinds: readonly string[] }>;
@@ -57,6 +67,9 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   const refreshedAt = new Map<string, number>();
   const refreshMs = options.keyStateRefreshMs ?? 1_000;
   const store = options.keyStates;
+  let configs = new Map<string, ProviderConfig>();
+  let configsAt = 0;
+  let configsLoading: Promise<void> | undefined;
 
   function providerOf(id: string): Provider {
     const provider = providers[id];
@@ -64,10 +77,20 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     return provider;
   }
 
+  /** The environment's settings with the API-set config on top. */
+  function settings(provider: Provider): ProviderSettings {
+    const fromEnv = providerSettings(provider, options.env);
+    const config = configs.get(provider.id);
+    return {
+      baseUrl: config?.baseUrl?.replace(/\/+$/, '') ?? fromEnv.baseUrl,
+      apiKeys: config?.apiKeys ?? fromEnv.apiKeys,
+    };
+  }
+
   function pool(id: string): KeyPool {
     let p = pools.get(id);
     if (!p) {
-      p = new KeyPool(id, providerSettings(providerOf(id), options.env).apiKeys);
+      p = new KeyPool(id, settings(providerOf(id)).apiKeys);
       pools.set(id, p);
     }
     return p;
@@ -77,14 +100,45 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     let a = adapters.get(id);
     if (!a) {
       const provider = providerOf(id);
+      const timeoutMs = configs.get(id)?.timeoutMs;
       a = provider.createAdapter({
         dataDir: resolve(options.dataDir, 'providers', id),
-        baseUrl: providerSettings(provider, options.env).baseUrl,
+        baseUrl: settings(provider).baseUrl,
         fetch: options.fetch ?? fetch,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
       adapters.set(id, a);
     }
     return a;
+  }
+
+  /**
+   * Re-reads the API-set configs when they may be stale; a provider whose config changed gets a
+   * new adapter and key pool on its next call (key state is merged back from the shared store).
+   */
+  async function refreshConfigs(force = false): Promise<void> {
+    if (!options.configs) return;
+    if (!force && Date.now() - configsAt < (options.configRefreshMs ?? 2_000)) return;
+    configsLoading ??= (async () => {
+      try {
+        const next = new Map((await options.configs!.list()).map((c) => [c.providerId, c]));
+        for (const id of new Set([...configs.keys(), ...next.keys()])) {
+          if (configs.get(id)?.version !== next.get(id)?.version || configs.has(id) !== next.has(id)) {
+            adapters.delete(id);
+            pools.delete(id);
+            refreshedAt.delete(id);
+          }
+        }
+        configs = next;
+        configsAt = Date.now();
+      } catch (err) {
+        // The last known configs stay in force; the next call tries again.
+        options.onKeyStateError?.(err);
+      } finally {
+        configsLoading = undefined;
+      }
+    })();
+    await configsLoading;
   }
 
   async function refresh(providerId: string | undefined, force = false): Promise<void> {
@@ -128,13 +182,21 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   return {
     adapter,
 
+    /** After a config change through this process: the next call uses it at once. */
+    reloadConfigs: () => refreshConfigs(true),
+
     async call<T>(providerId: string, ctx: Omit<CallContext, 'apiKey'>, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>): Promise<T> {
       const provider = providerOf(providerId);
+      await refreshConfigs();
+      const config = configs.get(providerId);
+      if (config && !config.enabled) {
+        throw new ProviderError('PROVIDER_UNAVAILABLE', `${providerId} is disabled by its configuration`, { retryable: false });
+      }
       if (provider.requiresApiKey) await refresh(providerId);
       const keys = provider.requiresApiKey ? pool(providerId) : undefined;
       // The key first: when none is usable it throws, and no limiter slot is taken for nothing.
       const apiKey = keys?.acquire();
-      const release = await options.limiter?.acquire(providerId, ctx.signal);
+      const release = await options.limiter?.acquire(providerId, ctx.signal, config?.rateLimit);
       try {
         return await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
       } catch (raw) {
@@ -158,15 +220,20 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
 
     /** Providers, their models and each key's state as all processes recorded it. */
     async status(): Promise<ProviderStatus[]> {
+      await refreshConfigs(true);
       await refresh(undefined, true);
       return Object.values(providers).map((p) => {
         const keys = p.requiresApiKey ? pool(p.id).states() : [];
+        const config = configs.get(p.id);
         return {
           id: p.id,
           displayName: p.displayName,
-          baseUrl: displayUrl(providerSettings(p, options.env).baseUrl),
+          baseUrl: displayUrl(settings(p).baseUrl),
           requiresApiKey: p.requiresApiKey,
           configured: !p.requiresApiKey || keys.length > 0,
+          enabled: config?.enabled ?? true,
+          source: { baseUrl: config?.baseUrl ? 'api' : 'env', apiKeys: config?.apiKeys ? 'api' : 'env' },
+          ...(config?.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
           custom: p.custom ?? false,
           keys,
           models: p.models.map((m) => ({ id: m.id, kinds: m.kinds })),

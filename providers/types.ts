@@ -109,4 +109,6 @@ export interface ProviderEnv {
   baseUrl: string;
   /** The fetch to use; tests may pass one that records calls. */
   fetch: typeof fetch;
+  /** Per-request time-out set by the provider's config (`PUT /v1/providers/:id/config`); else the default. */
+  timeoutMs?: number;
 }

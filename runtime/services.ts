@@ -13,6 +13,9 @@ import { registerCustomProviders } from '../providers/registry';
 import { createProviderLimitsRepo } from '../db/provider-limits-repo';
 import { createProviderLimiter } from '../providers/limiter';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
+import { createProviderConfigsRepo } from '../db/provider-configs-repo';
+import type { ProviderConfigStore } from '../providers/provider-config';
+import { secretBoxFor } from '../providers/secret-key-file';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
 export interface Services {
@@ -22,6 +25,8 @@ export interface Services {
   batches: BatchesRepo;
   storage: Storage;
   providers: ProviderRuntime;
+  /** Provider settings made over the API (admin). */
+  providerConfigs: ProviderConfigStore;
   modelSelection: ModelSelection;
   close(): Promise<void>;
 }
@@ -50,6 +55,10 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     poolSize: config.DATABASE_POOL_SIZE,
   });
   logger.info({ database: db.kind }, 'database ready');
+  const providerConfigs = createProviderConfigsRepo(
+    db.db,
+    secretBoxFor({ secretKey: config.GENFLOW_SECRET_KEY, home: config.GENFLOW_HOME, embedded: !config.DATABASE_URL }),
+  );
   return {
     db,
     repo: createGenerationsRepo(db.db),
@@ -62,7 +71,9 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
       keyStates: createKeyStateRepo(db.db),
       onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
       limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
+      configs: providerConfigs,
     }),
+    providerConfigs,
     modelSelection,
     close: () => db.close(),
   };

@@ -21,6 +21,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     batchBodyLimit: config.GENFLOW_BATCH_BODY_LIMIT,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     providers: services.providers,
+    providerConfigs: services.providerConfigs,
     modelSelection: services.modelSelection,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });

@@ -22,6 +22,8 @@ export interface GenflowWorkerOptions {
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: TemporalWorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
+  /** Workflows kept in memory between tasks; others are replayed from history when they wake. */
+  maxCachedWorkflows?: number;
 }
 
 export async function createGenflowWorker(options: GenflowWorkerOptions): Promise<Worker> {
@@ -37,5 +39,6 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
       ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,8 @@ import { resolveModelSelection } from '../../providers/model-selection';
 import { registerCustomProviders } from '../../providers/registry';
 import type { Storage } from '../../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
+import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
+import { createSecretBox } from '../../providers/secret-box';
 import { createGenflowWorker } from '../../workers/create-worker';
 import { testS3Storage } from './s3';
 
@@ -80,7 +82,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // As at a process start: custom providers join the registry, then defaults are checked.
   registerCustomProviders(loadCustomProviders(env));
   const modelSelection = resolveModelSelection(env);
-  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db) });
+  // Provider settings over the API, with keys sealed under a key of this stack's own.
+  const providerConfigs = createProviderConfigsRepo(db.db, createSecretBox(randomBytes(32)));
+  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs });
 
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
@@ -95,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback });
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -127,6 +131,17 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Any method; the body is parsed as JSON when there is one (a 204 has none). */
+export async function requestJson(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 export async function getGeneration(baseUrl: string, id: string): Promise<GenerationView> {
