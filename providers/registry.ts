@@ -5,6 +5,7 @@ import { elevenlabsProvider } from './elevenlabs';
 import { googleProvider } from './google';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
+import { modelscopeProvider } from './modelscope';
 import { openaiProvider } from './openai';
 import { replicateProvider } from './replicate';
 import type { ModelSpec, Provider } from './types';
@@ -18,6 +19,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [kieProvider.id]: kieProvider,
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
+  [modelscopeProvider.id]: modelscopeProvider,
 };
 
 export interface ModelEntry {
