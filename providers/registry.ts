@@ -3,6 +3,7 @@ import type { ModelKind } from '../domain/models';
 import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
 import { googleProvider } from './google';
+import { jiekouProvider } from './jiekou';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
 import { modelscopeProvider } from './modelscope';
@@ -19,6 +20,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [kieProvider.id]: kieProvider,
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
+  [jiekouProvider.id]: jiekouProvider,
   [modelscopeProvider.id]: modelscopeProvider,
 };
 

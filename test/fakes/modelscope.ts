@@ -78,7 +78,7 @@ export class ModelScopeFake extends ProviderFake {
     if (!model) return error(400, `Invalid model id: ${String(body.model)}`);
     if (typeof body.prompt !== 'string' || !body.prompt || body.prompt.length >= 2000) return error(400, 'prompt is required and must be shorter than 2000 characters');
     if (body.size !== undefined) {
-      const m = /^(\d+)x(\d+)$/.exec(String(body.size));
+      const m = typeof body.size === 'string' ? /^(\d+)x(\d+)$/.exec(body.size) : null;
       if (!m || [m[1], m[2]].some((n) => Number(n) < 64 || Number(n) > model.maxSide)) return error(400, `size must be within [64x64, ${model.maxSide}x${model.maxSide}]`);
     }
     if (body.steps !== undefined && !(Number.isInteger(body.steps) && (body.steps as number) >= 1 && (body.steps as number) <= 100)) return error(400, 'steps must be in [1, 100]');
@@ -105,7 +105,7 @@ export class ModelScopeFake extends ProviderFake {
     if (task.polls < this.pollsToFinish) return { json: { ...base, task_status: task.polls === 1 ? 'PENDING' : 'RUNNING' } };
     if (task.outcome === 'FAILED') return { json: { ...base, task_status: 'FAILED', errors: { message: task.failure } } };
     if (!task.images) {
-      const [w, h] = String(task.body.size ?? '1024x1024').split('x').map((n) => Math.max(8, Math.round(Number(n) / 16)));
+      const [w, h] = (typeof task.body.size === 'string' ? task.body.size : '1024x1024').split('x').map((n) => Math.max(8, Math.round(Number(n) / 16)));
       task.images = [this.files.put(await sampleImage('jpeg', w!, h!, this.files.served.length), 'image/jpeg', 'jpg')];
     }
     return { json: { ...base, task_status: 'SUCCEED', output_images: task.images } };
