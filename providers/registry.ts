@@ -9,6 +9,7 @@ import { localProvider } from './local';
 import { modelscopeProvider } from './modelscope';
 import { openaiProvider } from './openai';
 import { replicateProvider } from './replicate';
+import { stabilityProvider } from './stability';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
@@ -21,6 +22,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
   [jiekouProvider.id]: jiekouProvider,
+  [stabilityProvider.id]: stabilityProvider,
   [modelscopeProvider.id]: modelscopeProvider,
 };
 
