@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
 import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
+import { giteeProvider } from './gitee';
 import { googleProvider } from './google';
 import { jiekouProvider } from './jiekou';
 import { kieProvider } from './kie';
@@ -22,6 +23,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
   [jiekouProvider.id]: jiekouProvider,
+  [giteeProvider.id]: giteeProvider,
   [stabilityProvider.id]: stabilityProvider,
   [modelscopeProvider.id]: modelscopeProvider,
 };
