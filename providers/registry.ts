@@ -4,6 +4,7 @@ import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
 import { giteeProvider } from './gitee';
 import { googleProvider } from './google';
+import { huggingfaceProvider } from './huggingface';
 import { jiekouProvider } from './jiekou';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
@@ -24,8 +25,9 @@ export const providers: Readonly<Record<string, Provider>> = {
   [elevenlabsProvider.id]: elevenlabsProvider,
   [jiekouProvider.id]: jiekouProvider,
   [giteeProvider.id]: giteeProvider,
-  [stabilityProvider.id]: stabilityProvider,
+  [huggingfaceProvider.id]: huggingfaceProvider,
   [modelscopeProvider.id]: modelscopeProvider,
+  [stabilityProvider.id]: stabilityProvider,
 };
 
 export interface ModelEntry {
