@@ -17,6 +17,7 @@ import type { Storage } from '../media/storage/types';
 import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
+import { checkUrlOnlyInputs } from './url-inputs';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -171,6 +172,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     ): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
       await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
+      checkUrlOnlyInputs(entry.model, request.inputImages, deps.storage);
       const id = randomUUID();
       // Hashed before inline images become references, so a retried body hashes the same.
       const hash = requestHash({ ...request, ...(body.enhancePrompt ? { enhancePrompt: true } : {}) }, body.metadata);

@@ -2,11 +2,16 @@ import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
 import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
+import { giteeProvider } from './gitee';
 import { googleProvider } from './google';
+import { huggingfaceProvider } from './huggingface';
+import { jiekouProvider } from './jiekou';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
+import { modelscopeProvider } from './modelscope';
 import { openaiProvider } from './openai';
 import { replicateProvider } from './replicate';
+import { stabilityProvider } from './stability';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
@@ -18,6 +23,11 @@ export const providers: Readonly<Record<string, Provider>> = {
   [kieProvider.id]: kieProvider,
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
+  [jiekouProvider.id]: jiekouProvider,
+  [giteeProvider.id]: giteeProvider,
+  [huggingfaceProvider.id]: huggingfaceProvider,
+  [modelscopeProvider.id]: modelscopeProvider,
+  [stabilityProvider.id]: stabilityProvider,
 };
 
 export interface ModelEntry {

@@ -1,0 +1,53 @@
+import type { ErrorCode } from '../../domain/errors';
+import { bearer, firstString, jsonCall, MODERATION, type ErrorReading } from '../json-call';
+import type { ProviderRequest } from '../http';
+import type { CallContext, ProviderEnv } from '../types';
+
+export const MODELSCOPE_PROVIDER_ID = 'modelscope';
+export const MODELSCOPE_BASE_URL = 'https://api-inference.modelscope.cn';
+
+export const ModelScopePath = {
+  generate: '/v1/images/generations',
+  task: (id: string) => `/v1/tasks/${encodeURIComponent(id)}`,
+} as const;
+
+/** Submit asks for a task (`X-ModelScope-Async-Mode`); polls name the task type. */
+export const ASYNC_HEADER = { 'x-modelscope-async-mode': 'true' } as const;
+export const TASK_TYPE_HEADER = { 'x-modelscope-task-type': 'image_generation' } as const;
+
+export interface SubmitResponse {
+  task_id?: string;
+  request_id?: string;
+}
+
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'PROCESSING' | 'SUCCEED' | 'FAILED';
+
+export interface TaskResponse {
+  task_id?: string;
+  // Loosely typed: an unknown status reaches the adapter, which refuses it by name.
+  task_status?: string;
+  output_images?: string[];
+  errors?: { code?: string | number; message?: string };
+  request_id?: string;
+}
+
+/** ModelScope answers `{ errors: { message }, request_id }` (older answers: `{ message }`). */
+export function readModelScopeError(status: number, body: unknown): ErrorReading {
+  const o = (body && typeof body === 'object' ? body : {}) as { errors?: { message?: unknown }; message?: unknown; error?: unknown };
+  const message = firstString(o.errors?.message, o.message, o.error);
+  const text = message ?? '';
+  let code: ErrorCode | undefined;
+  if (status === 401 || status === 403) code = 'AUTHENTICATION_FAILED';
+  if (status === 429) code = /quota|limit of the day|daily|额度/i.test(text) ? 'QUOTA_EXCEEDED' : 'RATE_LIMITED';
+  if (status === 400 && MODERATION.test(text)) code = 'CONTENT_REJECTED';
+  return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+}
+
+export function modelscopeCall<T>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest): Promise<T> {
+  return jsonCall<T>(
+    env,
+    MODELSCOPE_PROVIDER_ID,
+    { ...req, headers: { ...req.headers, ...bearer(MODELSCOPE_PROVIDER_ID, ctx.apiKey) }, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    readModelScopeError,
+  );
+}

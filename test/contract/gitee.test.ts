@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { GenerationRequest } from '../../domain/generation';
+import { createGiteeAdapter, giteeModels } from '../../providers/gitee';
+import type { CallContext, ProviderAdapter } from '../../providers/types';
+import { GiteeFake } from '../fakes/gitee';
+import { pngImage } from '../fakes/media';
+import { providerFailure } from '../support/provider-failure';
+
+const TOKEN = 'gitee-contract-token-0001';
+
+function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+  const spec = giteeModels.find((m) => m.id === model)!;
+  const parameters = spec.parameters.parse(overrides.parameters ?? {});
+  return { model, kind: spec.kinds[0]!, prompt: '一只在雪地里的红狐狸', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
+}
+
+describe('Gitee AI adapter against the Gitee fake', () => {
+  const fake = new GiteeFake({ tokens: [TOKEN, 'gitee-limited', 'gitee-broke'] });
+  let adapter: ProviderAdapter;
+  const ctx: CallContext = { generationId: 'g1', attempt: 1, apiKey: TOKEN };
+  let png: Buffer;
+
+  beforeAll(async () => {
+    await fake.start();
+    png = await pngImage(32, 24);
+    adapter = createGiteeAdapter({ baseUrl: fake.url, fetch, dataDir: '/nonexistent' });
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.server.requests.length = 0;
+    fake.failing = false;
+    fake.outcome = 'success';
+    fake.pollsToFinish = 3;
+  });
+
+  it('generates images OpenAI-style with Bearer auth and gets them inline (b64_json)', async () => {
+    const done = await adapter.submit(request('gitee/qwen-image', { numberOfOutputs: 2, parameters: { size: '1328x1328', seed: 5 } }), ctx);
+    const sent = fake.server.requests.at(-1)!;
+    expect([sent.path, sent.headers.authorization]).toEqual(['/v1/images/generations', `Bearer ${TOKEN}`]);
+    expect(sent.json).toEqual({ model: 'Qwen-Image', prompt: '一只在雪地里的红狐狸', n: 2, response_format: 'b64_json', size: '1328x1328', num_inference_steps: 20, guidance_scale: 4, seed: 5 });
+    if (done.status !== 'succeeded') throw new Error('expected images');
+    expect(done.outputs.map((o) => (o.type === 'bytes' ? o.data : undefined))).toEqual(fake.servedImages.slice(-2));
+  });
+
+  it('edits send the images as multipart `image` files', async () => {
+    const done = await adapter.submit(request('gitee/qwen-image-edit', { kind: 'image-to-image', inputImages: [`data:image/png;base64,${png.toString('base64')}`] }), ctx);
+    expect(fake.lastEdit?.fields).toEqual({ model: ['Qwen-Image-Edit-2511'], prompt: ['一只在雪地里的红狐狸'], response_format: ['b64_json'], num_inference_steps: ['4'], guidance_scale: ['1'] });
+    expect(fake.lastEdit?.images).toEqual([png]);
+    expect(done.status).toBe('succeeded');
+  });
+
+  it('Wan text-to-video: 5 s → 81 frames, 9:16 → 480x832; the task is polled waiting → in_progress → success', async () => {
+    const req = request('gitee/wan2.1-t2v', { parameters: { aspectRatio: '9:16' } });
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    expect(fake.server.requests.at(-1)!.json).toEqual({ model: 'Wan2.1-T2V-14B', prompt: '一只在雪地里的红狐狸', num_frames: 81, width: 480, height: 832, num_inference_steps: 30, guidance_scale: 5 });
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'pending' });
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'running' });
+    const done = await adapter.poll!(submitted.taskId, req, ctx);
+    if (done.status !== 'succeeded' || done.outputs[0]?.type !== 'url') throw new Error('expected a video URL');
+    expect(Buffer.from(await (await fetch(done.outputs[0].url)).arrayBuffer())).toEqual(fake.files.served.at(-1));
+  });
+
+  it('Wan image-to-video uploads the frame as multipart; cancel reaches /v1/task/{id}/cancel and the task reads canceled', async () => {
+    const req = request('gitee/wan2.1-i2v', { kind: 'image-to-video', inputImages: [`data:image/png;base64,${png.toString('base64')}`] });
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    const task = fake.tasks.get(submitted.taskId)!;
+    expect([task.model, task.image, task.fields.num_frames]).toEqual(['Wan2.1-I2V-14B-720P', png, '81']);
+    await adapter.cancel!(submitted.taskId, ctx);
+    expect(fake.server.requests.at(-1)!.path).toBe(`/v1/task/${submitted.taskId}/cancel`);
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'canceled' });
+  });
+
+  it('a failed task is a non-retryable PROVIDER_ERROR with its message', async () => {
+    fake.pollsToFinish = 1;
+    fake.outcome = 'failure';
+    const req = request('gitee/wan2.1-t2v');
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    const err = await providerFailure(adapter.poll!(submitted.taskId, req, ctx));
+    expect([err.code, err.retryable, err.message]).toEqual(['PROVIDER_ERROR', false, 'gitee: InferenceError: Video generation failed, please retry']);
+  });
+
+  describe('errors map onto the taxonomy, and the token never shows', () => {
+    it('401 is AUTHENTICATION_FAILED; insufficient balance QUOTA_EXCEEDED; 429 RATE_LIMITED with Retry-After', async () => {
+      const wrong = await providerFailure(adapter.submit(request('gitee/z-image-turbo'), { ...ctx, apiKey: 'gitee-secret-wrong' }));
+      expect(wrong.code).toBe('AUTHENTICATION_FAILED');
+      expect(JSON.stringify({ m: wrong.message, d: wrong.details })).not.toContain('gitee-secret-wrong');
+      fake.tokensWithoutBalance.add('gitee-broke');
+      expect((await providerFailure(adapter.submit(request('gitee/z-image-turbo'), { ...ctx, apiKey: 'gitee-broke' }))).code).toBe('QUOTA_EXCEEDED');
+      fake.rateLimitedTokens.set('gitee-limited', 7);
+      const limited = await providerFailure(adapter.submit(request('gitee/z-image-turbo'), { ...ctx, apiKey: 'gitee-limited' }));
+      expect([limited.code, limited.retryAfterMs]).toEqual(['RATE_LIMITED', 7000]);
+    });
+
+    it('a refused prompt is CONTENT_REJECTED; a bad field INVALID_PARAMETERS; 500 a retryable PROVIDER_UNAVAILABLE', async () => {
+      expect((await providerFailure(adapter.submit(request('gitee/z-image-turbo', { prompt: 'something forbidden' }), ctx))).code).toBe('CONTENT_REJECTED');
+      fake.server.inject({ status: 400, json: { error: { code: '400', type: 'invalid_request_error', message: 'size must look like 1024x1024' } } });
+      const bad = await providerFailure(adapter.submit(request('gitee/z-image-turbo'), ctx));
+      expect([bad.code, bad.message]).toEqual(['INVALID_PARAMETERS', 'gitee: size must look like 1024x1024']);
+      fake.failing = true;
+      const down = await providerFailure(adapter.poll!('X', request('gitee/wan2.1-t2v'), ctx));
+      expect([down.code, down.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
+    });
+  });
+});
