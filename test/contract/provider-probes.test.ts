@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, evaluateRules } from '../../domain/alerts';
 import { createProviderRuntime } from '../../providers/runtime';
+import { ElevenLabsFake } from '../fakes/elevenlabs';
 import { OpenAIFake } from '../fakes/openai';
 
 const GOOD = 'sk-test-probe-good-0001';
@@ -56,5 +57,27 @@ describe('provider health probes', () => {
     const rt = createProviderRuntime({ dataDir: home, env: { GENFLOW_REPLICATE_API_KEYS: 'r8_test_probe' } });
     expect(await rt.probe('replicate')).toMatchObject({ ok: true, method: 'keys', keys: { total: 1, active: 1 } });
     expect(await createProviderRuntime({ dataDir: home, env: {} }).probe('replicate')).toMatchObject({ ok: false, method: 'keys', keys: { total: 0, active: 0 } });
+  });
+});
+
+describe('elevenlabs health probe', () => {
+  const fake = new ElevenLabsFake();
+  const home = mkdtempSync(join(tmpdir(), 'genflow-probe-el-'));
+  const runtime = (keys: string) => createProviderRuntime({ dataDir: home, env: { GENFLOW_ELEVENLABS_BASE_URL: fake.url, GENFLOW_ELEVENLABS_API_KEYS: keys } });
+
+  beforeAll(() => fake.start());
+  afterAll(async () => {
+    await fake.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('lists models with the xi-api-key header; busy and rejected keys fail the probe with their codes', async () => {
+    expect(await runtime('sk_test_elevenlabs').probe('elevenlabs')).toMatchObject({ ok: true, method: 'probe', keys: { total: 1, active: 1 } });
+    const sent = fake.server.requests.at(-1)!;
+    expect([sent.method, sent.path, sent.headers['xi-api-key']]).toEqual(['GET', '/v1/models', 'sk_test_elevenlabs']);
+    fake.busy = true;
+    expect(await runtime('sk_test_elevenlabs').probe('elevenlabs')).toMatchObject({ ok: false, code: 'PROVIDER_UNAVAILABLE' });
+    fake.busy = false;
+    expect(await runtime('sk_wrong').probe('elevenlabs')).toMatchObject({ ok: false, code: 'AUTHENTICATION_FAILED', keys: { total: 1, active: 0 } });
   });
 });
