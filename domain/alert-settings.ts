@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from './alerts';
+import { ConfigError } from './config';
 
 const urls = z
   .string()
@@ -41,7 +42,7 @@ export function parseAlertSettings(env: Record<string, string | undefined>): Ale
   const result = schema.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid alert configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const s = result.data;
   return {
