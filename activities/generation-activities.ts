@@ -10,6 +10,8 @@ import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
 import { findModel } from '../providers/registry';
 import type { ProviderRuntime } from '../providers/runtime';
+import type { ErrorLogsRepo } from '../db/error-logs-repo';
+import { createErrorLog } from './error-log';
 import { withHeartbeat } from './heartbeat';
 import { withFailureMapping } from './to-failure';
 
@@ -20,6 +22,8 @@ export interface ActivityDeps {
   logger: Logger;
   /** How user and provider URLs may be fetched; loopback is allowed only by tests. */
   fetchPolicy?: FetchPolicy;
+  /** Where failed attempts are recorded (GET /v1/errors, alert rules); absent, they are not. */
+  errorLogs?: ErrorLogsRepo;
 }
 
 export type SubmitOutcome = { status: 'succeeded'; assets: StoredAsset[] } | { status: 'pending'; taskId: string };
@@ -35,6 +39,8 @@ function callContext(generationId: string) {
 
 export function createActivities(deps: ActivityDeps) {
   const { repo, storage, logger } = deps;
+  const errors = createErrorLog({ logger, redact: (t) => deps.providers.redact(t), ...(deps.errorLogs ? { errorLogs: deps.errorLogs } : {}) });
+  const subject = (input: GenerationWorkflowInput) => ({ generationId: input.generationId, provider: input.model.provider, model: input.model.id });
 
   async function persistAssets(generationId: string, assets: StoredAsset[]): Promise<void> {
     for (const asset of assets) await repo.upsertAsset(generationId, asset);
@@ -50,7 +56,8 @@ export function createActivities(deps: ActivityDeps) {
      * enhanced prompt, which the workflow then generates with.
      */
     async enhancePrompt(input: GenerationWorkflowInput): Promise<string> {
-      return withFailureMapping(async () => {
+      const enhancer = input.enhance ? { generationId: input.generationId, provider: input.enhance.model.provider, model: input.enhance.model.id } : subject(input);
+      return errors.logged('enhance', enhancer, () => withFailureMapping(async () => {
         const { generationId, enhance } = input;
         if (!enhance) throw new ProviderError('INTERNAL_ERROR', 'enhancePrompt called without an enhancement request');
         const result = await deps.providers.call(enhance.model.provider, callContext(generationId), (adapter, ctx) =>
@@ -65,12 +72,12 @@ export function createActivities(deps: ActivityDeps) {
         await repo.recordEnhancedPrompt(generationId, text);
         logger.info({ generationId, model: enhance.model.id }, 'prompt enhanced');
         return text;
-      });
+      }));
     },
 
     /** One provider call; a sync result is stored before returning, so no bytes cross Temporal. */
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
-      return withFailureMapping(() => withHeartbeat(async () => {
+      return errors.logged('submit', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
         let request = input.request;
         if (input.preparedInputs) {
@@ -90,11 +97,11 @@ export function createActivities(deps: ActivityDeps) {
         const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
         await persistAssets(generationId, assets);
         return { status: 'succeeded', assets };
-      }));
+      })));
     },
 
     async pollProvider(input: GenerationWorkflowInput, taskId: string): Promise<PollOutcome> {
-      return withFailureMapping(() => withHeartbeat(async () => {
+      return errors.logged('poll', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, request, model } = input;
         const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) => {
           if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
@@ -109,15 +116,15 @@ export function createActivities(deps: ActivityDeps) {
           await repo.recordProgress(generationId, result.progress);
         }
         return result;
-      }));
+      })));
     },
 
     async cancelProviderTask(input: GenerationWorkflowInput, taskId: string): Promise<void> {
-      await withFailureMapping(async () => {
+      await errors.logged('cancel', subject(input), () => withFailureMapping(async () => {
         await deps.providers.call(input.model.provider, callContext(input.generationId), (adapter, ctx) =>
           adapter.cancel ? adapter.cancel(taskId, ctx) : Promise.resolve(),
         );
-      });
+      }));
     },
 
     async finishGeneration(
@@ -128,6 +135,7 @@ export function createActivities(deps: ActivityDeps) {
       await withFailureMapping(async () => {
         await repo.finish(generationId, status, error);
         logger.info({ generationId, status, errorCode: error?.code }, 'generation finished');
+        if (status === 'failed' && error) await errors.record('finish', await repo.findById(generationId).then((row) => ({ generationId, ...(row ? { provider: row.provider, model: row.model } : {}) }), () => ({ generationId })), error);
       });
     },
   };

@@ -7,6 +7,8 @@ import { prepareInputImages, type FetchPolicy } from '../media/prepare-inputs';
 import { DEFAULT_PRESET, PREPROCESS_PRESETS } from '../media/preprocess-presets';
 import type { Storage } from '../media/storage/types';
 import { findModel } from '../providers/registry';
+import type { ErrorLogsRepo } from '../db/error-logs-repo';
+import { createErrorLog } from './error-log';
 import { withFailureMapping } from './to-failure';
 
 export interface MediaActivityDeps {
@@ -15,17 +17,21 @@ export interface MediaActivityDeps {
   logger: Logger;
   /** How user and provider URLs may be fetched; loopback is allowed only by tests. */
   fetchPolicy?: FetchPolicy;
+  /** Where failed attempts are recorded; absent, they are not. */
+  errorLogs?: ErrorLogsRepo;
 }
 
 export function createMediaActivities(deps: MediaActivityDeps) {
   const { repo, storage, logger } = deps;
+  const errors = createErrorLog({ logger, ...(deps.errorLogs ? { errorLogs: deps.errorLogs } : {}) });
   return {
     /**
      * Fetches (safely), validates and preprocesses the request's input images per the model's
      * preset and stores them; the submit activity turns them into what the adapter takes.
      */
     async prepareInputs(input: GenerationWorkflowInput): Promise<PreparedInput[]> {
-      return withFailureMapping(async () => {
+      const subject = { generationId: input.generationId, provider: input.model.provider, model: input.model.id };
+      return errors.logged('prepare-inputs', subject, () => withFailureMapping(async () => {
         const entry = findModel(input.model.id);
         if (!entry) throw new GenflowError('INTERNAL_ERROR', `unknown model ${input.model.id}`, { retryable: false });
         const presetName = entry.model.preprocess ?? DEFAULT_PRESET;
@@ -38,7 +44,7 @@ export function createMediaActivities(deps: MediaActivityDeps) {
         });
         logger.info({ generationId: input.generationId, preset: presetName, images: prepared.length }, 'input images prepared');
         return prepared;
-      });
+      }));
     },
 
     /**

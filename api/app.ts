@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { BatchesRepo } from '../db/batches-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
+import type { AlertsRepo } from '../db/alerts-repo';
+import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import type { Storage } from '../media/storage/types';
 import type { ModelSelection } from '../providers/model-selection';
 import type { ProviderRuntime } from '../providers/runtime';
@@ -13,6 +15,7 @@ import { createBatchService } from './batch-service';
 import { createGenerationService } from './generation-service';
 import { requireAdmin } from './require-admin';
 import { adminPageRoutes } from './routes/admin-page';
+import { alertRoutes } from './routes/alerts';
 import { experimentRoutes } from './routes/experiments';
 import { multipartGenerationBody } from './multipart';
 import { assetRoutes } from './routes/assets';
@@ -49,6 +52,8 @@ export interface AppDeps {
   experiments?: ExperimentsRepo;
   /** Guards the admin API and page; defaults to GENFLOW_ADMIN_API_KEY (unset: open). */
   adminApiKey?: string;
+  /** Enables `GET /v1/errors`, `GET /v1/alerts` and acknowledging alerts (admin). */
+  monitoring?: { errorLogs: ErrorLogsRepo; alerts: AlertsRepo };
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
 }
@@ -96,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(ratingRoutes({ repo: deps.repo, experiments: deps.experiments, service: experiments }));
     app.use(adminPageRoutes(admin));
   }
+  if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY) }));
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
   app.use(
     batchRoutes({

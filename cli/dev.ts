@@ -9,6 +9,8 @@ import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown } from '../runtime/process';
 import { openServices } from '../runtime/services';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
+import { ensureHealthSchedule } from '../runtime/health-schedule';
+import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { createAppFor, startWorkers } from '../runtime/wiring';
 
@@ -37,6 +39,9 @@ export async function runDev(): Promise<void> {
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const retention = await ensureRetentionSchedule(temporal, { taskQueue: config.GENFLOW_TASK_QUEUE, retentionDays: config.GENFLOW_RETENTION_DAYS });
   logger.info({ retention, retentionDays: config.GENFLOW_RETENTION_DAYS }, 'media retention schedule');
+  const alertSettings = parseAlertSettings(process.env);
+  const health = await ensureHealthSchedule(temporal, { taskQueue: config.GENFLOW_TASK_QUEUE, every: alertSettings.healthInterval, scheduleId: alertSettings.healthScheduleId });
+  logger.info({ health, every: alertSettings.healthInterval }, 'provider health schedule');
   const app = createAppFor(config, services, temporal, logger);
   const server = await listen(app, config.PORT, config.HOST);
   const port = (server.address() as AddressInfo).port;

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-provider-keys-and-prompts';
 import * as m0004 from './migrations/0004-experiments';
 import * as m0003 from './migrations/0003-batches';
 import * as m0008 from './migrations/0008-provider-configs';
+import * as m0009 from './migrations/0009-error-logs-and-alerts';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0004-experiments': m0004,
   '0003-batches': m0003,
   '0008-provider-configs': m0008,
+  '0009-error-logs-and-alerts': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -144,6 +144,40 @@ export interface ProviderRateLimitJson {
   maxConcurrent?: number;
 }
 
+/** A failed activity attempt or generation (migration 0009). */
+export interface ErrorLogsTable {
+  id: Generated<string>;
+  generation_id: string | null;
+  provider: string | null;
+  model: string | null;
+  /** The step that failed: submit, poll, enhance, cancel, prepare-inputs, probe, finish. */
+  stage: string;
+  /** 'provider' (the provider failed), 'database', or 'genflow' (anything else). */
+  source: string;
+  code: string;
+  message: string;
+  attempt: Generated<number>;
+  created_at: GeneratedTimestamp;
+}
+
+/** A raised alert (migration 0009); one unresolved row per dedupe key. */
+export interface AlertsTable {
+  id: string;
+  rule: string;
+  subject: string;
+  dedupe_key: string;
+  severity: string;
+  /** 'open', 'acknowledged' or 'resolved'. */
+  status: string;
+  message: string;
+  details: Json<Record<string, unknown>>;
+  created_at: GeneratedTimestamp;
+  last_seen_at: GeneratedTimestamp;
+  resolved_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
@@ -154,6 +188,8 @@ export interface Database {
   batches: BatchesTable;
   provider_calls: ProviderCallsTable;
   provider_leases: ProviderLeasesTable;
+  error_logs: ErrorLogsTable;
+  alerts: AlertsTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
@@ -164,3 +200,5 @@ export type ExperimentRow = Selectable<ExperimentsTable>;
 export type RatingRow = Selectable<RatingsTable>;
 export type BatchRow = Selectable<BatchesTable>;
 export type NewBatch = Insertable<BatchesTable>;
+export type ErrorLogRow = Selectable<ErrorLogsTable>;
+export type AlertRow = Selectable<AlertsTable>;

@@ -27,6 +27,18 @@ export interface ProviderRuntimeOptions {
   configRefreshMs?: number;
 }
 
+/** One health probe (the same shape as domain/alerts.ts ProbeResult). */
+export interface ProbeOutcome {
+  provider: string;
+  ok: boolean;
+  latencyMs: number;
+  method: 'probe' | 'keys';
+  code?: string;
+  message?: string;
+  requiresApiKey: boolean;
+  keys: { total: number; active: number };
+}
+
 export interface ProviderStatus {
   id: string;
   displayName: string;
@@ -216,6 +228,43 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       } finally {
         await release?.();
       }
+    },
+
+    /** Any text with every configured key masked: for error logs and alert messages. */
+    redact(text: string): string {
+      return allPools().reduce((acc, p) => p.redact(acc), text);
+    },
+
+    /**
+     * The provider's health probe through `call` (so a rejected key leaves the pool as on any
+     * call), or, for an adapter without one, the key pool's state. Never throws.
+     */
+    async probe(providerId: string, signal?: AbortSignal): Promise<ProbeOutcome> {
+      const provider = providerOf(providerId);
+      const started = Date.now();
+      const withProbe = adapter(providerId).probe !== undefined;
+      let failure: { code: string; message: string } | undefined;
+      if (withProbe) {
+        try {
+          await this.call(providerId, { generationId: 'health-probe', attempt: 1, ...(signal ? { signal } : {}) }, (a, ctx) => a.probe!(ctx));
+        } catch (err) {
+          const e = scrub(err);
+          failure = e instanceof GenflowError ? { code: e.code, message: e.message } : { code: 'INTERNAL_ERROR', message: e instanceof Error ? e.message : String(e) };
+        }
+      }
+      if (provider.requiresApiKey) await refresh(providerId, true);
+      const keys = provider.requiresApiKey ? pool(providerId).states() : [];
+      const active = keys.filter((k) => k.status === 'active').length;
+      const keysOk = !provider.requiresApiKey || active > 0;
+      return {
+        provider: providerId,
+        ok: failure === undefined && keysOk,
+        latencyMs: Date.now() - started,
+        method: withProbe ? 'probe' : 'keys',
+        ...(failure ?? (keysOk ? {} : { code: 'AUTHENTICATION_FAILED', message: keys.length ? 'no usable API key' : 'no API key configured' })),
+        requiresApiKey: provider.requiresApiKey,
+        keys: { total: keys.length, active },
+      };
     },
 
     /** Providers, their models and each key's state as all processes recorded it. */

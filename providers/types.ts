@@ -67,6 +67,12 @@ export interface ProviderAdapter {
    * about; throws ProviderError('AUTHENTICATION_FAILED') when it is forged or stale.
    */
   parseWebhook?(req: WebhookRequest, secret: string): WebhookEvent;
+  /**
+   * A cheap call that proves the provider answers and accepts the key (e.g. listing models),
+   * for the provider-health workflow; throws ProviderError like any call. Without it, health
+   * is judged from the key pool alone.
+   */
+  probe?(ctx: CallContext): Promise<void>;
 }
 
 /** A webhook delivery as received: header names in lower case, the raw body (signatures cover its bytes). */

@@ -1,3 +1,4 @@
+import { parseAlertSettings } from '../domain/alert-settings';
 import type { Logger } from 'pino';
 import { ConfigError, parseConfig, type Config } from '../domain/config';
 
@@ -5,6 +6,8 @@ import { ConfigError, parseConfig, type Config } from '../domain/config';
 export function loadConfigOrExit(extraCheck?: (config: Config) => string | undefined): Config {
   try {
     const config = parseConfig(process.env);
+    // Read again where used; checked here so a bad alert setting stops the start like any other.
+    parseAlertSettings(process.env);
     const problem = extraCheck?.(config);
     if (problem) throw new ConfigError(`invalid configuration:\n  ${problem}`);
     return config;

@@ -5,6 +5,8 @@ import { createBatchesRepo, type BatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../db/generations-repo';
 import { createKeyStateRepo } from '../db/provider-key-state-repo';
 import { createExperimentsRepo, type ExperimentsRepo } from '../db/experiments-repo';
+import { createAlertsRepo, type AlertsRepo } from '../db/alerts-repo';
+import { createErrorLogsRepo, type ErrorLogsRepo } from '../db/error-logs-repo';
 import { storageFromConfig } from '../media/storage/from-config';
 import type { Storage } from '../media/storage/types';
 import { loadCustomProviders } from '../providers/custom/load';
@@ -23,6 +25,8 @@ export interface Services {
   repo: GenerationsRepo;
   experiments: ExperimentsRepo;
   batches: BatchesRepo;
+  errorLogs: ErrorLogsRepo;
+  alerts: AlertsRepo;
   storage: Storage;
   providers: ProviderRuntime;
   /** Provider settings made over the API (admin). */
@@ -64,6 +68,8 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     repo: createGenerationsRepo(db.db),
     experiments: createExperimentsRepo(db.db),
     batches: createBatchesRepo(db.db),
+    errorLogs: createErrorLogsRepo(db.db),
+    alerts: createAlertsRepo(db.db),
     storage,
     providers: createProviderRuntime({
       dataDir: config.GENFLOW_HOME,

@@ -3,6 +3,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
+import { parseAlertSettings } from '../domain/alert-settings';
 import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
@@ -23,6 +24,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     providers: services.providers,
     providerConfigs: services.providerConfigs,
     modelSelection: services.modelSelection,
+    monitoring: { errorLogs: services.errorLogs, alerts: services.alerts },
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
 }
@@ -36,12 +38,21 @@ export interface RunningWorkers {
 
 /** The generation worker plus one activity worker per rate-limited provider queue. */
 export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
-  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger };
+  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger, errorLogs: services.errorLogs };
+  const health = {
+    providers: services.providers,
+    errorLogs: services.errorLogs,
+    alerts: services.alerts,
+    pingDatabase: () => services.repo.ping(),
+    settings: parseAlertSettings(process.env),
+    logger,
+  };
   const worker = await createGenflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     deps: { ...deps, experiments: services.experiments },
     batches: services.batches,
+    health,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
   });

@@ -7,6 +7,7 @@ import type { ExperimentsRepo } from '../db/experiments-repo';
 import { createMediaActivities } from '../activities/media-activities';
 import { createBatchActivities } from '../activities/batch-activities';
 import type { BatchesRepo } from '../db/batches-repo';
+import { createHealthActivities, type HealthActivityDeps } from '../activities/health-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -16,6 +17,8 @@ export interface GenflowWorkerOptions {
   /** With `experiments`, the worker also runs experiment workflows' activities. */
   deps: ActivityDeps & { experiments?: ExperimentsRepo };
   batches: BatchesRepo;
+  /** With it, the worker runs the provider-health workflow's activities. */
+  health?: HealthActivityDeps;
   /** Provider settings: rate limits route provider calls to their own queues. */
   env?: Record<string, string | undefined>;
   taskQueue?: string;
@@ -37,6 +40,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
       ...createMediaActivities(options.deps),
       ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
       ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
+      ...(options.health ? createHealthActivities(options.health) : {}),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

@@ -4,6 +4,8 @@ import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/
 import { openServices } from '../runtime/services';
 import { Client } from '@temporalio/client';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
+import { ensureHealthSchedule } from '../runtime/health-schedule';
+import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { startWorkers } from '../runtime/wiring';
 
@@ -20,6 +22,13 @@ const retention = await ensureRetentionSchedule(new Client({ connection: clientC
   retentionDays: config.GENFLOW_RETENTION_DAYS,
 });
 logger.info({ retention, retentionDays: config.GENFLOW_RETENTION_DAYS }, 'media retention schedule');
+const alertSettings = parseAlertSettings(process.env);
+const health = await ensureHealthSchedule(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
+  taskQueue: workers.taskQueue,
+  every: alertSettings.healthInterval,
+  scheduleId: alertSettings.healthScheduleId,
+});
+logger.info({ health, every: alertSettings.healthInterval }, 'provider health schedule');
 onShutdown(logger, async () => {
   workers.shutdown();
   await workers.running;

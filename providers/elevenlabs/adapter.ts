@@ -62,5 +62,20 @@ export function createElevenLabsAdapter(env: ProviderEnv): ProviderAdapter {
         outputs: [{ type: 'stream', stream: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), contentType: res.headers.get('content-type') ?? contentTypeOf(format) }],
       };
     },
+
+    /** `GET /v1/models`: free, and it checks the key like a synthesis would. */
+    async probe(ctx) {
+      if (!ctx.apiKey) throw new ProviderError('AUTHENTICATION_FAILED', `${ELEVENLABS_PROVIDER_ID}: no API key`, { retryable: false });
+      const res = await providerFetch(env, ELEVENLABS_PROVIDER_ID, {
+        method: 'GET',
+        path: '/v1/models',
+        headers: { [ELEVENLABS_KEY_HEADER]: ctx.apiKey },
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        timeoutMs: 15_000,
+      });
+      if (!res.ok) throw await elevenlabsError(res);
+      const body: unknown = await res.json().catch(() => undefined);
+      if (!Array.isArray(body)) throw new ProviderError('PROVIDER_ERROR', `${ELEVENLABS_PROVIDER_ID}: the model list is not a list`);
+    },
   };
 }

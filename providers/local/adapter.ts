@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { z } from 'zod';
@@ -165,6 +167,16 @@ export function createLocalAdapter(env: Pick<ProviderEnv, 'dataDir'>, options: L
       // A finished job stays finished; canceling twice keeps the first time.
       if (job.canceledAt !== undefined || now() - job.createdAt >= job.durationMs) return;
       await jobs.save({ ...job, canceledAt: now() });
+    },
+
+    /** Its only dependency is the folder its async jobs live in: healthy when it is writable. */
+    async probe() {
+      try {
+        await mkdir(jobs.dir, { recursive: true });
+        await access(jobs.dir, constants.W_OK);
+      } catch (err) {
+        throw new ProviderError('PROVIDER_UNAVAILABLE', `local provider: job folder ${jobs.dir} is not writable`, { cause: err });
+      }
     },
   };
 }

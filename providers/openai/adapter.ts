@@ -135,5 +135,11 @@ export function createOpenAIAdapter(env: ProviderEnv): ProviderAdapter {
         : await openaiCall<ImagesResponse>(env, ctx.apiKey, { ...call, path: OpenAIPath.imageGenerations, json: generationBody(model, request) });
     return { status: 'succeeded', outputs: imageOutputs(res, contentType) };
   }
-  return { submit };
+
+  /** `GET /v1/models`: free, fast, and it fails exactly as a generation would on a bad key or an outage. */
+  async function probe(ctx: CallContext): Promise<void> {
+    const res = await openaiCall<{ data?: unknown }>(env, ctx.apiKey, { method: 'GET', path: OpenAIPath.models, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    if (!Array.isArray(res?.data)) throw new ProviderError('PROVIDER_ERROR', 'openai: the model list is not a list');
+  }
+  return { submit, probe };
 }

@@ -9,6 +9,7 @@ export const OpenAIPath = {
   imageGenerations: '/v1/images/generations',
   imageEdits: '/v1/images/edits',
   chatCompletions: '/v1/chat/completions',
+  models: '/v1/models',
 } as const;
 
 /** `{ error: { message, type, code, param } }`, OpenAI's error body on every endpoint. */

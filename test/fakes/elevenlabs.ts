@@ -27,6 +27,7 @@ export class ElevenLabsFake extends ProviderFake {
 
   protected override routes(): void {
     this.server.route('POST', '/v1/text-to-speech/:voice', (req) => this.tts(req));
+    this.server.route('GET', '/v1/models', (req) => this.models(req));
   }
 
   rateLimit(times = 1, retryAfterSeconds = 2): void {
@@ -34,6 +35,15 @@ export class ElevenLabsFake extends ProviderFake {
       detail(429, 'too_many_concurrent_requests', 'You have too many concurrent requests for your subscription.', { 'retry-after': String(retryAfterSeconds) }),
       times,
     );
+  }
+
+  /** `GET /v1/models`: the model list (an array), behind the same key check. */
+  private models(req: FakeRequest): FakeResponse {
+    const key = req.headers['xi-api-key'];
+    if (typeof key !== 'string' || !key) return detail(401, 'missing_api_key', 'Missing the xi-api-key header.');
+    if (!this.apiKeys.has(key)) return detail(401, 'invalid_api_key', 'Invalid API key');
+    if (this.busy) return detail(503, 'system_busy', 'We are experiencing heavy traffic, please try again.');
+    return { json: Object.entries(MODELS).map(([model_id, limit]) => ({ model_id, name: model_id, can_do_text_to_speech: true, max_characters_request_free_user: limit })) };
   }
 
   private tts(req: FakeRequest): FakeResponse {

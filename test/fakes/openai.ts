@@ -35,6 +35,7 @@ export class OpenAIFake extends ProviderFake {
       .route('POST', '/v1/images/generations', (req) => this.guard(req) ?? this.generations(req))
       .route('POST', '/v1/images/edits', async (req) => this.guard(req) ?? (await this.edits(req)))
       .route('POST', '/v1/chat/completions', (req) => this.guard(req) ?? this.chat(req))
+      .route('GET', '/v1/models', (req) => this.guard(req) ?? this.models())
       .route('GET', '/files/:name', (req) => {
         const file = this.files.get(req.params.name ?? '');
         return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
@@ -59,6 +60,12 @@ export class OpenAIFake extends ProviderFake {
       return openaiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', null, 'insufficient_quota');
     }
     return undefined;
+  }
+
+  /** `GET /v1/models`, the list-models call the health probe makes. */
+  private models(): FakeResponse {
+    const data = [...Object.keys(IMAGE_RULES), 'gpt-4o-mini'].map((id) => ({ id, object: 'model', created: 1_698_785_189, owned_by: 'system' }));
+    return { json: { object: 'list', data } };
   }
 
   private async generations(req: FakeRequest): Promise<FakeResponse> {

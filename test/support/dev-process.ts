@@ -14,7 +14,9 @@ export function startDevProcess(env: Record<string, string>, timeoutMs = 90_000)
   // `node --import tsx` rather than the tsx binary: tsx would run the app in a grandchild,
   // and a SIGKILL to tsx would leave that grandchild running.
   const child = spawn(process.execPath, ['--import', 'tsx', entry, 'dev'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    // No provider-health schedule unless a test asks for one: a scheduled run in a test
+    // process would judge (and resolve) the alerts of other suites sharing the database.
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', GENFLOW_HEALTH_INTERVAL: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

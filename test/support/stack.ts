@@ -15,6 +15,9 @@ import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createBatchesRepo } from '../../db/batches-repo';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
 import { createKeyStateRepo } from '../../db/provider-key-state-repo';
+import { createAlertsRepo } from '../../db/alerts-repo';
+import { createErrorLogsRepo } from '../../db/error-logs-repo';
+import { parseAlertSettings } from '../../domain/alert-settings';
 import type { GenerationView } from '../../domain/generation';
 import type { ResolvedAddress } from '../../media/safe-fetch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
@@ -85,6 +88,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Provider settings over the API, with keys sealed under a key of this stack's own.
   const providerConfigs = createProviderConfigsRepo(db.db, createSecretBox(randomBytes(32)));
   const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs });
+  const errorLogs = createErrorLogsRepo(db.db);
+  const alerts = createAlertsRepo(db.db);
+  const health = { providers, errorLogs, alerts, pingDatabase: () => repo.ping(), settings: parseAlertSettings(env), logger, fetchPolicy };
 
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
@@ -92,14 +98,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger, experiments, fetchPolicy },
+    deps: { repo, storage, providers, logger, experiments, fetchPolicy, errorLogs },
     batches: createBatchesRepo(db.db),
+    health,
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback });
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, monitoring: { errorLogs, alerts } });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -164,4 +171,10 @@ export async function waitForGeneration(
     if (Date.now() > deadline) throw new Error(`generation ${id} still ${g.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A GET to genflow answering status and parsed JSON body (admin routes included). */
+export async function getJson(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
