@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { closeServer, listen } from '../api/server';
 import { envList, figure, machine, printResult, saveResult, summary, type BenchResult, type Figure } from './lib';
-import { startBenchStack } from './stack';
+import { benchHeaders, startBenchStack } from './stack';
 
 /** Fires `total` POSTs from `clients` concurrent loops; returns per-request latencies and the rate. */
 async function load(url: string, body: string, clients: number, total: number) {
@@ -14,7 +14,8 @@ async function load(url: string, body: string, clients: number, total: number) {
     Array.from({ length: clients }, async () => {
       while (next++ < total) {
         const t0 = performance.now();
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        // The baseline ignores the key; sending it to both keeps the requests identical.
+        const res = await fetch(url, { method: 'POST', headers: benchHeaders, body });
         await res.arrayBuffer();
         if (res.status !== 202) throw new Error(`HTTP ${res.status}`);
         latencies.push(performance.now() - t0);

@@ -3,6 +3,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
+import { createAccountsRepo } from '../db/accounts-repo';
 import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
@@ -22,6 +23,9 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     taskQueue: config.GENFLOW_TASK_QUEUE,
     providers: services.providers,
     modelSelection: services.modelSelection,
+    accounts: createAccountsRepo(services.db.db),
+    ...(config.GENFLOW_ADMIN_API_KEY ? { adminApiKey: config.GENFLOW_ADMIN_API_KEY } : {}),
+    keyLimits: { requestsPerMinute: config.GENFLOW_KEY_REQUESTS_PER_MINUTE, maxConcurrentGenerations: config.GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS },
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
 }

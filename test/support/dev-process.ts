@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { TEST_ADMIN_KEY } from './stack';
 
 export interface DevProcess {
   child: ChildProcess;
@@ -9,12 +10,16 @@ export interface DevProcess {
 
 const entry = resolve('cli/genflow.ts');
 
-/** Runs `genflow dev` as a real child process and waits until it prints its API URL. */
+/**
+ * Runs `genflow dev` as a real child process and waits until it prints its API URL. Its admin
+ * key is TEST_ADMIN_KEY (so the stack.ts helpers work against it) unless `env` sets one; an
+ * empty GENFLOW_ADMIN_API_KEY leaves it unset, as on a first `npm start`.
+ */
 export function startDevProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<DevProcess> {
   // `node --import tsx` rather than the tsx binary: tsx would run the app in a grandchild,
   // and a SIGKILL to tsx would leave that grandchild running.
   const child = spawn(process.execPath, ['--import', 'tsx', entry, 'dev'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', GENFLOW_ADMIN_API_KEY: TEST_ADMIN_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
