@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express, type Request } from 'express';
 import type { Logger } from 'pino';
+import type { AccountsRepo } from '../db/accounts-repo';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { BatchesRepo } from '../db/batches-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
@@ -13,9 +14,10 @@ import { errorHandler, notFoundHandler } from './errors';
 import { createExperimentService } from './experiment-service';
 import { createBatchService } from './batch-service';
 import { createGenerationService } from './generation-service';
-import { requireAdmin } from './require-admin';
+import { adminOnly, createAuthenticator } from './auth';
 import { adminPageRoutes } from './routes/admin-page';
 import { alertRoutes } from './routes/alerts';
+import { apiKeyRoutes } from './routes/api-keys';
 import { experimentRoutes } from './routes/experiments';
 import { multipartGenerationBody } from './multipart';
 import { assetRoutes } from './routes/assets';
@@ -28,6 +30,7 @@ import { providerRoutes } from './routes/providers';
 import { providerConfigRoutes } from './routes/provider-config';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { ratingRoutes } from './routes/ratings';
+import { usageRoutes } from './routes/usage';
 
 export interface AppDeps {
   repo: GenerationsRepo;
@@ -50,10 +53,14 @@ export interface AppDeps {
   modelSelection?: ModelSelection;
   /** Enables experiments (API, page, allocation of generations, ratings). */
   experiments?: ExperimentsRepo;
-  /** Guards the admin API and page; defaults to GENFLOW_ADMIN_API_KEY (unset: open). */
+  /** API keys, per-key request counts and the usage ledger. */
+  accounts: AccountsRepo;
+  /** A bootstrap admin key accepted without a row; defaults to GENFLOW_ADMIN_API_KEY. */
   adminApiKey?: string;
   /** Enables `GET /v1/errors`, `GET /v1/alerts` and acknowledging alerts (admin). */
   monitoring?: { errorLogs: ErrorLogsRepo; alerts: AlertsRepo };
+  /** Limits of user keys without overrides; defaults 600 requests/minute, 20 concurrent generations. */
+  keyLimits?: { requestsPerMinute: number; maxConcurrentGenerations: number };
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
 }
@@ -62,6 +69,13 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Before the body parsers: a request without a valid key is refused before its body is read.
+  const auth = createAuthenticator({
+    accounts: deps.accounts,
+    ...((deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY) ? { adminApiKey: deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY } : {}),
+    defaults: deps.keyLimits ?? { requestsPerMinute: 600, maxConcurrentGenerations: 20 },
+  });
+  app.use(auth.middleware);
   // Registered first: the general parser skips a body that is already parsed.
   app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
@@ -88,20 +102,23 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(modelRoutes());
+  // Provider state and configuration are the operator's business.
+  app.use('/v1/providers', adminOnly);
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
-  const admin = requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY);
   if (deps.providers && deps.providerConfigs) {
-    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin }));
+    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly }));
   }
+  app.use(apiKeyRoutes({ accounts: deps.accounts }));
+  app.use(usageRoutes({ accounts: deps.accounts }));
   const experiments = deps.experiments
     ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
     : undefined;
   if (deps.experiments && experiments) {
-    app.use(experimentRoutes({ experiments: deps.experiments, service: experiments, admin }));
+    app.use(experimentRoutes({ experiments: deps.experiments, service: experiments, admin: adminOnly }));
     app.use(ratingRoutes({ repo: deps.repo, experiments: deps.experiments, service: experiments }));
-    app.use(adminPageRoutes(admin));
+    app.use(adminPageRoutes(auth));
   }
-  if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY) }));
+  if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
   app.use(
     batchRoutes({

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Principal } from '../domain/accounts';
 import { BatchLimits, batchProgress, type BatchView, type BatchWorkflowInput, type CreateBatchBody } from '../domain/batch';
 import { GenflowError } from '../domain/errors';
 import { createGenerationBody } from '../domain/generation';
@@ -9,6 +10,7 @@ import type { BatchesRepo } from '../db/batches-repo';
 import type { BatchRow, NewGeneration } from '../db/schema';
 import { estimateCost } from '../providers/model-runtime';
 import { normalizeRequest } from './generation-service';
+import { canSee } from './auth';
 import { parseOrThrow } from './validate';
 
 export interface BatchServiceDeps {
@@ -63,9 +65,10 @@ export function createBatchService(deps: BatchServiceDeps) {
     return result;
   }
 
-  async function find(id: string): Promise<BatchRow> {
+  /** Someone else's batch answers 404, exactly like a batch that does not exist. */
+  async function find(id: string, caller?: Principal): Promise<BatchRow> {
     const row = await batches.findById(id);
-    if (!row) throw new GenflowError('NOT_FOUND', `no batch with id '${id}'`);
+    if (!row || (caller && !canSee(caller, row.owner))) throw new GenflowError('NOT_FOUND', `no batch with id '${id}'`);
     return row;
   }
 
@@ -74,7 +77,7 @@ export function createBatchService(deps: BatchServiceDeps) {
      * Validates every item first (one bad item rejects the whole batch), records the batch and
      * its items in one transaction, then starts the batch workflow.
      */
-    async create(body: CreateBatchBody): Promise<{ id: string; status: string; totalTasks: number; estimatedCost: number }> {
+    async create(body: CreateBatchBody, caller?: Principal): Promise<{ id: string; status: string; totalTasks: number; estimatedCost: number }> {
       const id = randomUUID();
       const items: NewGeneration[] = [];
       let estimatedCost = 0;
@@ -105,9 +108,14 @@ export function createBatchService(deps: BatchServiceDeps) {
           batch_id: id,
           batch_index: index,
           estimated_cost: cost,
+          owner: caller?.owner ?? null,
+          api_key_id: caller?.keyId ?? null,
         });
       });
-      const { maxConcurrency, stopOnError, webhookUrl } = body.options;
+      const { stopOnError, webhookUrl } = body.options;
+      // A batch runs at most as many items at once as its key may have generations in flight.
+      const keyLimit = caller?.maxConcurrentGenerations ?? null;
+      const maxConcurrency = keyLimit === null ? body.options.maxConcurrency : Math.min(body.options.maxConcurrency, keyLimit);
       const row = await batches.insert(
         {
           id,
@@ -120,9 +128,12 @@ export function createBatchService(deps: BatchServiceDeps) {
           estimated_cost: estimatedCost,
           actual_cost: null,
           completed_at: null,
+          owner: caller?.owner ?? null,
+          api_key_id: caller?.keyId ?? null,
         },
         items,
         BatchLimits.insertChunk,
+        caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined,
       );
       const input: BatchWorkflowInput = {
         batchId: id,
@@ -143,13 +154,13 @@ export function createBatchService(deps: BatchServiceDeps) {
       return { id, status: row.status, totalTasks: row.total, estimatedCost };
     },
 
-    async get(id: string, cursor: number, limit: number): Promise<BatchView> {
-      return view(await find(id), cursor, limit);
+    async get(id: string, cursor: number, limit: number, caller?: Principal): Promise<BatchView> {
+      return view(await find(id, caller), cursor, limit);
     },
 
     /** Cancels the batch workflow, which cancels its running children and the unstarted items. */
-    async cancel(id: string): Promise<BatchView> {
-      const row = await find(id);
+    async cancel(id: string, caller?: Principal): Promise<BatchView> {
+      const row = await find(id, caller);
       if (row.status === 'running') {
         try {
           await temporal.workflow.getHandle(row.workflow_id).cancel();

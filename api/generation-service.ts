@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Principal } from '../domain/accounts';
 import { GenflowError } from '../domain/errors';
 import { checkVideoOptions } from '../domain/video-options';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
@@ -169,6 +170,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       body: CreateGenerationBody,
       idempotencyKey?: string,
       experiment?: ExperimentAssignment,
+      caller?: Principal,
     ): Promise<{ row: GenerationRow; created: boolean }> {
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
       await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
@@ -177,6 +179,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       // Hashed before inline images become references, so a retried body hashes the same.
       const hash = requestHash({ ...request, ...(body.enhancePrompt ? { enhancePrompt: true } : {}) }, body.metadata);
       const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
+      // Idempotency keys are per owner: another caller's key neither collides nor reveals a row.
+      const scopedKey = idempotencyKey === undefined ? null : caller ? `${caller.owner}\n${idempotencyKey}` : idempotencyKey;
       const { row, created } = await repo.insert({
         id,
         workflow_id: generationWorkflowId(id),
@@ -194,7 +198,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         error_code: null,
         error_message: null,
         error_details: null,
-        idempotency_key: idempotencyKey ?? null,
+        idempotency_key: scopedKey,
         request_hash: hash,
         started_at: null,
         completed_at: null,
@@ -203,6 +207,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
           : {}),
         estimated_cost: estimateCost(entry, request),
+        owner: caller?.owner ?? null,
+        api_key_id: caller?.keyId ?? null,
+      }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined).catch(async (err: unknown) => {
+        // Refused (budget, concurrency): the images stashed for it are not needed.
+        if (deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
+        throw err;
       });
       // A duplicate (same Idempotency-Key) keeps the first request's uploads; this one's are spare.
       if (!created && deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);

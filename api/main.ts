@@ -1,5 +1,6 @@
 import { Client } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
+import { createAccountsRepo } from '../db/accounts-repo';
 import { createLogger } from '../runtime/logger';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
 import { openServices } from '../runtime/services';
@@ -13,6 +14,9 @@ const logger = createLogger(config.LOG_LEVEL, 'genflow-api');
 const services = await openServices(config, logger);
 const connection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+if (!config.GENFLOW_ADMIN_API_KEY && !(await createAccountsRepo(services.db.db).hasActiveAdminKey())) {
+  logger.warn('no admin API key: set GENFLOW_ADMIN_API_KEY, or no one can create API keys (README "Authentication")');
+}
 const app = createAppFor(config, services, temporal, logger);
 const server = await listen(app, config.PORT, config.HOST);
 logger.info({ port: (server.address() as AddressInfo).port }, 'genflow API listening');

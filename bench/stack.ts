@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
+import { createAccountsRepo } from '../db/accounts-repo';
 import { openAndMigrate, type DbHandle } from '../db/connect';
 import { createBatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo } from '../db/generations-repo';
@@ -31,6 +33,10 @@ export interface BenchStack {
   noopQueue: string;
   stop(): Promise<void>;
 }
+
+/** The bench stack's admin key: benches measure genflow with authentication, as deployed. */
+export const BENCH_API_KEY = `gf_bench_${randomBytes(24).toString('base64url')}`;
+export const benchHeaders = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` };
 
 const quiet = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
 
@@ -80,7 +86,7 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
   });
   const running = [genflowWorker.run(), noopWorker.run()];
 
-  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow' };
+  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow', accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
   const app = createApp(appDeps);
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -110,7 +116,7 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
 export async function submit(baseUrl: string, body: unknown): Promise<string> {
   const res = await fetch(`${baseUrl}/v1/generations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: benchHeaders,
     body: JSON.stringify(body),
   });
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);

@@ -5,7 +5,7 @@ import express from 'express';
 import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
 import { envList, figure, machine, printResult, saveResult, summary, type BenchResult, type Figure } from './lib';
-import { startBenchStack } from './stack';
+import { benchHeaders, startBenchStack } from './stack';
 
 interface LoadResult {
   latencies: number[];
@@ -16,7 +16,8 @@ interface LoadResult {
 function load(url: string, body: string, clients: number, total: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const thread = new Worker(new URL('./load-thread.mjs', import.meta.url), {
-      workerData: { url, body, clients, total, expectStatus: 202 },
+      // The baseline ignores the key; sending it to all keeps the requests identical.
+      workerData: { url, body, clients, total, expectStatus: 202, headers: benchHeaders },
     });
     thread.once('message', (result: LoadResult) => resolve(result));
     thread.once('error', reject);

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
 import { closeServer, listen } from '../api/server';
+import { createAccountsRepo } from '../db/accounts-repo';
+import { ensureEmbeddedAdminKey } from '../runtime/bootstrap-admin-key';
 import { startDevTemporal, type DevTemporal } from '../runtime/dev-temporal';
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
@@ -42,6 +44,7 @@ export async function runDev(): Promise<void> {
   const alertSettings = parseAlertSettings(process.env);
   const health = await ensureHealthSchedule(temporal, { taskQueue: config.GENFLOW_TASK_QUEUE, every: alertSettings.healthInterval, scheduleId: alertSettings.healthScheduleId });
   logger.info({ health, every: alertSettings.healthInterval }, 'provider health schedule');
+  const newAdminKey = await ensureEmbeddedAdminKey(createAccountsRepo(services.db.db), config.GENFLOW_ADMIN_API_KEY);
   const app = createAppFor(config, services, temporal, logger);
   const server = await listen(app, config.PORT, config.HOST);
   const port = (server.address() as AddressInfo).port;
@@ -66,6 +69,15 @@ export async function runDev(): Promise<void> {
       `  genflow API   http://${config.HOST}:${port}`,
       devTemporal ? `  Temporal UI   ${devTemporal.uiUrl}` : `  Temporal      ${address} (external)`,
       `  data          ${resolve(config.GENFLOW_HOME)} (${services.db.kind})`,
+      ...(newAdminKey
+        ? [
+            '',
+            `  admin API key ${newAdminKey}`,
+            '                shown this once and stored only as a hash: keep it now',
+            '                (use it as Authorization: Bearer <key>; README "Authentication")',
+          ]
+        : []),
+      '',
       '  Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { toMicros, type Admission } from '../domain/accounts';
 import type { BatchCounts, BatchStatus } from '../domain/batch';
 import type { ErrorBody } from '../domain/errors';
+import { admitAndReserve, settleFinished } from './ledger';
 import type { BatchRow, Database, GenerationRow, NewBatch, NewGeneration } from './schema';
 
 export type BatchItemRow = Pick<
@@ -14,8 +16,13 @@ export function createBatchesRepo(db: Kysely<Database>) {
      * The batch and all its items in one transaction, items in chunks so that no statement
      * carries more than a few hundred rows: a batch exists completely or not at all.
      */
-    async insert(batch: NewBatch, items: NewGeneration[], chunk: number): Promise<BatchRow> {
+    async insert(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<BatchRow> {
       return db.transaction().execute(async (trx) => {
+        // The whole batch is reserved up front, so it either fits the budget or is refused at once.
+        if (admission) {
+          const ledger = items.map((i) => ({ generationId: i.id, model: i.model, micros: toMicros(i.estimated_cost ?? 0) }));
+          await admitAndReserve(trx, admission, ledger, false);
+        }
         const row = await trx.insertInto('batches').values(batch).returningAll().executeTakeFirstOrThrow();
         for (let i = 0; i < items.length; i += chunk) {
           await trx.insertInto('generations').values(items.slice(i, i + chunk)).execute();
@@ -57,21 +64,24 @@ export function createBatchesRepo(db: Kysely<Database>) {
 
     /** Marks items never started as canceled; returns how many. */
     async cancelUnstarted(batchId: string, fromIndex: number, error: ErrorBody): Promise<number> {
-      const result = await db
-        .updateTable('generations')
-        .set({
-          status: 'canceled',
-          error_code: error.code,
-          error_message: error.message,
-          cost: 0,
-          completed_at: sql`now()`,
-          updated_at: sql`now()`,
-        })
-        .where('batch_id', '=', batchId)
-        .where('batch_index', '>=', fromIndex)
-        .where('status', '=', 'queued')
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('generations')
+          .set({
+            status: 'canceled',
+            error_code: error.code,
+            error_message: error.message,
+            cost: 0,
+            completed_at: sql`now()`,
+            updated_at: sql`now()`,
+          })
+          .where('batch_id', '=', batchId)
+          .where('batch_index', '>=', fromIndex)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        await settleFinished(trx, { batchId });
+        return Number(result.numUpdatedRows);
+      });
     },
 
     /** Records the final status with the sum of what the items cost. */

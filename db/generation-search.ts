@@ -11,6 +11,8 @@ export interface GenerationFilter {
   from?: Date;
   to?: Date;
   metadata?: Record<string, string>;
+  /** Only this owner's generations (a user key's list). */
+  owner?: string;
   cursor?: { createdAt: Date; id: string };
   limit: number;
 }
@@ -72,6 +74,7 @@ function filtered(db: Kysely<Database>, f: GenerationFilter) {
   if (f.status) query = query.where('status', '=', f.status);
   if (f.model) query = query.where('model', '=', f.model);
   if (f.provider) query = query.where('provider', '=', f.provider);
+  if (f.owner !== undefined) query = query.where('owner', '=', f.owner);
   if (f.from) query = query.where('created_at', '>=', f.from);
   if (f.to) query = query.where('created_at', '<', f.to);
   for (const [key, value] of Object.entries(f.metadata ?? {})) {

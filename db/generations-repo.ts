@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import { toMicros, type Admission } from '../domain/accounts';
 import type { ErrorBody } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
 import { searchGenerations, type GenerationFilter } from './generation-search';
+import { admitAndReserve, settleFinished } from './ledger';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
 
 const UNIQUE_VIOLATION = '23505';
@@ -20,9 +22,19 @@ export function createGenerationsRepo(db: Kysely<Database>) {
      * Inserts a new generation. With an idempotency key already taken, returns the existing
      * row instead (`created: false`), also when two requests race for the same key.
      */
-    async insert(row: NewGeneration): Promise<{ row: GenerationRow; created: boolean }> {
+    async insert(row: NewGeneration, admission?: Admission): Promise<{ row: GenerationRow; created: boolean }> {
+      // A retry of an accepted request gets its generation, even once the budget is spent.
+      const earlier = row.idempotency_key ? await this.findByIdempotencyKey(row.idempotency_key) : undefined;
+      if (earlier) return { row: earlier, created: false };
       try {
-        const inserted = await db.insertInto('generations').values(row).returningAll().executeTakeFirstOrThrow();
+        const inserted = await db.transaction().execute(async (trx) => {
+          // Admission and reservation in the insert's transaction: all of it happens, or none.
+          if (admission) {
+            const micros = toMicros(row.estimated_cost ?? 0);
+            await admitAndReserve(trx, admission, [{ generationId: row.id, model: row.model, micros }], row.batch_id == null);
+          }
+          return trx.insertInto('generations').values(row).returningAll().executeTakeFirstOrThrow();
+        });
         return { row: inserted, created: true };
       } catch (err) {
         if (row.idempotency_key && isUniqueViolation(err)) {
@@ -79,23 +91,28 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Records the final state and, in the same transaction, settles or releases its reservation. */
     async finish(id: string, status: Exclude<GenerationStatus, 'queued' | 'running'>, error?: ErrorBody): Promise<void> {
-      await db
-        .updateTable('generations')
-        .set({
-          status,
-          progress: status === 'succeeded' ? 1 : sql<number>`progress`,
-          // Settled from the estimate until providers report what they charged.
-          cost: status === 'succeeded' ? sql<number>`coalesce(estimated_cost, 0)` : 0,
-          error_code: error?.code ?? null,
-          error_message: error?.message ?? null,
-          error_details: error?.details === undefined ? null : JSON.stringify(error.details),
-          completed_at: sql`now()`,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', id)
-        .where('status', 'in', NOT_TERMINAL)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('generations')
+          .set({
+            status,
+            progress: status === 'succeeded' ? 1 : sql<number>`progress`,
+            // Settled from the estimate until providers report what they charged.
+            cost: status === 'succeeded' ? sql<number>`coalesce(estimated_cost, 0)` : 0,
+            error_code: error?.code ?? null,
+            error_message: error?.message ?? null,
+            error_details: error?.details === undefined ? null : JSON.stringify(error.details),
+            completed_at: sql`now()`,
+            updated_at: sql`now()`,
+          })
+          .where('id', '=', id)
+          .where('status', 'in', NOT_TERMINAL)
+          .execute();
+        // Also when the row was already final: a reservation left over is settled now.
+        await settleFinished(trx, { generationId: id });
+      });
     },
 
     async upsertAsset(generationId: string, asset: StoredAsset): Promise<void> {

@@ -46,6 +46,9 @@ export interface GenerationsTable {
   /** USD; `cost` is settled when the generation finishes. */
   estimated_cost: ColumnType<number | null, number | null | undefined, number | null>;
   cost: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Who may see it, and the key that submitted it (migration 0007); null for older rows. */
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
+  api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AssetsTable {
@@ -113,6 +116,8 @@ export interface BatchesTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   completed_at: Timestamp | null;
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
+  api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ProviderCallsTable {
@@ -178,6 +183,44 @@ export interface AlertsTable {
   acknowledged_by: string | null;
 }
 
+/** int8 columns: pg returns them as strings unless a type parser says otherwise. */
+type Int8 = ColumnType<string | number, number, number>;
+type NullableInt8 = ColumnType<string | number | null, number | null | undefined, number | null>;
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  role: string;
+  owner: string;
+  budget_daily_micros: NullableInt8;
+  budget_monthly_micros: NullableInt8;
+  budget_total_micros: NullableInt8;
+  requests_per_minute: ColumnType<number | null, number | null | undefined, number | null>;
+  max_concurrent_generations: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: GeneratedTimestamp;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ApiKeyRequestsTable {
+  key_id: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface UsageLedgerTable {
+  generation_id: string;
+  key_id: string;
+  owner: string;
+  model: string;
+  state: string;
+  reserved_micros: Int8;
+  settled_micros: NullableInt8;
+  created_at: GeneratedTimestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface Database {
   generations: GenerationsTable;
   assets: AssetsTable;
@@ -190,6 +233,9 @@ export interface Database {
   provider_leases: ProviderLeasesTable;
   error_logs: ErrorLogsTable;
   alerts: AlertsTable;
+  api_keys: ApiKeysTable;
+  api_key_requests: ApiKeyRequestsTable;
+  usage_ledger: UsageLedgerTable;
 }
 
 export type GenerationRow = Selectable<GenerationsTable>;
@@ -202,3 +248,4 @@ export type BatchRow = Selectable<BatchesTable>;
 export type NewBatch = Insertable<BatchesTable>;
 export type ErrorLogRow = Selectable<ErrorLogsTable>;
 export type AlertRow = Selectable<AlertsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;

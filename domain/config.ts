@@ -52,10 +52,13 @@ export const configSchema = z.object({
   /** The text-to-text model that runs for `enhancePrompt: true`. */
   GENFLOW_PROMPT_ENHANCER_MODEL: optionalString,
   GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT: optionalString,
-  /** When set, the experiments API and the admin page require this key. */
+  /** A bootstrap admin API key (stored nowhere; compared by hash). Unset in `genflow dev`: one is created and printed once. */
   GENFLOW_ADMIN_API_KEY: optionalString,
   /** 32 bytes (base64 or hex): encrypts provider API keys stored over the API (AES-256-GCM). */
   GENFLOW_SECRET_KEY: optionalString,
+  /** Limits of user API keys that have no override of their own (admin keys are unlimited by default). */
+  GENFLOW_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS: z.coerce.number().int().min(1).max(100_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -21,6 +21,7 @@ export const ErrorCode = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   // The API needs a few codes of its own that no provider produces.
   NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   CONFLICT: 'CONFLICT',
   UNAVAILABLE: 'UNAVAILABLE',
@@ -49,6 +50,7 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   CANCELED: { status: 409, retryable: false },
   INTERNAL_ERROR: { status: 500, retryable: true },
   NOT_FOUND: { status: 404, retryable: false },
+  FORBIDDEN: { status: 403, retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   CONFLICT: { status: 409, retryable: false },
   UNAVAILABLE: { status: 503, retryable: true },

@@ -8,6 +8,6 @@ export function createLogger(level: string, name = 'genflow'): Logger {
   return pino({
     name,
     level,
-    redact: { paths: ['apiKey', '*.apiKey', 'headers.authorization', '*.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
+    redact: { paths: ['apiKey', '*.apiKey', 'headers.authorization', '*.headers.authorization', 'req.headers["x-api-key"]', '*.headers["x-api-key"]', '*.headers.cookie'], censor: '[redacted]' },
   });
 }

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { parseAlertSettings } from '../domain/alert-settings';
+import { createAccountsRepo } from '../db/accounts-repo';
 import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
@@ -25,6 +26,9 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     providerConfigs: services.providerConfigs,
     modelSelection: services.modelSelection,
     monitoring: { errorLogs: services.errorLogs, alerts: services.alerts },
+    accounts: createAccountsRepo(services.db.db),
+    ...(config.GENFLOW_ADMIN_API_KEY ? { adminApiKey: config.GENFLOW_ADMIN_API_KEY } : {}),
+    keyLimits: { requestsPerMinute: config.GENFLOW_KEY_REQUESTS_PER_MINUTE, maxConcurrentGenerations: config.GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS },
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
 }

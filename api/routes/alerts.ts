@@ -55,7 +55,7 @@ export interface AlertRoutesDeps {
   admin: RequestHandler;
 }
 
-/** The error log and the alerts raised from it: operators only (`requireAdmin`). */
+/** The error log and the alerts raised from it: operators only (admin keys, `adminOnly`). */
 export function alertRoutes(deps: AlertRoutesDeps): Router {
   const router = Router();
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BatchLimits, createBatchBody } from '../../domain/batch';
 import { GenflowError } from '../../domain/errors';
 import type { BatchService } from '../batch-service';
+import { principalOf } from '../auth';
 import { parseOrThrow } from '../validate';
 
 const idParam = z.uuid();
@@ -24,17 +25,17 @@ export function batchRoutes(deps: { service: BatchService }): Router {
 
   router.post('/v1/batches', async (req, res) => {
     const body = parseOrThrow(createBatchBody, req.body ?? undefined);
-    res.status(202).json(await deps.service.create(body));
+    res.status(202).json(await deps.service.create(body, principalOf(res)));
   });
 
   router.get('/v1/batches/:id', async (req, res) => {
     const id = batchId(req.params.id);
     const { cursor, limit } = parseOrThrow(listQuery, req.query);
-    res.json(await deps.service.get(id, cursor, limit));
+    res.json(await deps.service.get(id, cursor, limit, principalOf(res)));
   });
 
   router.post('/v1/batches/:id/cancel', async (req, res) => {
-    res.status(202).json(await deps.service.cancel(batchId(req.params.id)));
+    res.status(202).json(await deps.service.cancel(batchId(req.params.id), principalOf(res)));
   });
 
   return router;

@@ -10,7 +10,7 @@ import { parseOrThrow } from '../validate';
 export interface ExperimentRoutesDeps {
   experiments: ExperimentsRepo;
   service: ExperimentService;
-  /** The admin gate (see require-admin.ts). */
+  /** The admin gate (`adminOnly` in auth.ts). */
   admin: RequestHandler;
 }
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import type { GenerationsRepo } from '../../db/generations-repo';
+import { canSee, principalOf } from '../auth';
 import { deleteGenerationMedia } from '../../media/delete-generation-media';
 import type { Storage } from '../../media/storage/types';
 
@@ -16,7 +17,7 @@ export function generationDeleteRoutes(deps: { repo: GenerationsRepo; storage: S
   router.delete('/v1/generations/:id', async (req, res) => {
     const id = z.uuid().safeParse(req.params.id);
     const row = id.success ? await deps.repo.findById(id.data) : undefined;
-    if (!row) throw new GenflowError('NOT_FOUND', `no generation with id '${req.params.id}'`);
+    if (!row || !canSee(principalOf(res), row.owner)) throw new GenflowError('NOT_FOUND', `no generation with id '${req.params.id}'`);
     if (row.status === 'queued' || row.status === 'running') {
       throw new GenflowError('CONFLICT', `generation ${row.id} is still ${row.status}; cancel it or let it finish, then delete it`, {
         details: { status: row.status },

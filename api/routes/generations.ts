@@ -1,10 +1,12 @@
 import { Router, type Request } from 'express';
+import type { Principal } from '../../domain/accounts';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import { createGenerationBody } from '../../domain/generation';
 import { decodeCursor } from '../../db/generation-search';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentService } from '../experiment-service';
+import { canSee, ownerScope, principalOf } from '../auth';
 import type { GenerationService } from '../generation-service';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
@@ -21,6 +23,8 @@ const listQuery = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     cursor: z.string().max(200).optional(),
+    // An admin may narrow the list to one owner; a user key always sees only its own.
+    owner: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .catchall(z.string().max(256));
@@ -42,19 +46,19 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     const raw: unknown = req.body ?? undefined;
     if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
       const { body, assignment } = await deps.experiments.allocate(raw, key);
-      const { row, created } = await deps.service.create(body, key, assignment);
+      const { row, created } = await deps.service.create(body, key, assignment, principalOf(res));
       const assets = created ? [] : await deps.repo.listAssets(row.id);
       res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
       return;
     }
     const body = parseOrThrow(createGenerationBody, raw);
-    const { row, created } = await deps.service.create(body, key);
+    const { row, created } = await deps.service.create(body, key, undefined, principalOf(res));
     const assets = created ? [] : await deps.repo.listAssets(row.id);
     res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
   });
 
   router.get('/v1/generations', async (req, res) => {
-    const { q, status, model, provider, from, to, cursor, limit, ...rest } = parseOrThrow(listQuery, req.query, 'INVALID_REQUEST', 'query');
+    const { q, status, model, provider, from, to, cursor, limit, owner: ownerFilter, ...rest } = parseOrThrow(listQuery, req.query, 'INVALID_REQUEST', 'query');
     const metadata: Record<string, string> = {};
     for (const [key, value] of Object.entries(rest)) {
       if (!key.startsWith('metadata.')) throw new GenflowError('INVALID_REQUEST', `query.${key}: unknown filter`);
@@ -62,9 +66,11 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     }
     const position = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !position) throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
+    const owner = ownerScope(principalOf(res)) ?? ownerFilter;
     const page = await deps.repo.search({
       limit,
       metadata,
+      ...(owner !== undefined ? { owner } : {}),
       ...(q ? { q } : {}),
       ...(status ? { status } : {}),
       ...(model ? { model } : {}),
@@ -80,25 +86,26 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     });
   });
 
-  async function findOr404(rawId: string) {
+  /** Someone else's generation answers 404, exactly like one that does not exist. */
+  async function findOr404(rawId: string, caller: Principal) {
     const id = idParam.safeParse(rawId);
     const row = id.success ? await deps.repo.findById(id.data) : undefined;
-    if (!row) throw new GenflowError('NOT_FOUND', `no generation with id '${rawId}'`);
+    if (!row || !canSee(caller, row.owner)) throw new GenflowError('NOT_FOUND', `no generation with id '${rawId}'`);
     return row;
   }
 
   router.get('/v1/generations/:id', async (req, res) => {
-    const row = await findOr404(req.params.id);
+    const row = await findOr404(req.params.id, principalOf(res));
     res.json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
   });
 
   router.post('/v1/generations/:id/cancel', async (req, res) => {
-    const row = await deps.service.cancel(await findOr404(req.params.id));
+    const row = await deps.service.cancel(await findOr404(req.params.id, principalOf(res)));
     res.status(202).json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
   });
 
   router.get('/v1/generations/:id/events', async (req, res) => {
-    const row = await findOr404(req.params.id);
+    const row = await findOr404(req.params.id, principalOf(res));
     streamEvents(req, res, row, deps);
   });
 

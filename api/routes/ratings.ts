@@ -4,6 +4,7 @@ import { GenflowError } from '../../domain/errors';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentsRepo } from '../../db/experiments-repo';
 import type { ExperimentService } from '../experiment-service';
+import { canSee, principalOf } from '../auth';
 import { parseOrThrow } from '../validate';
 
 const ratingBody = z.strictObject({
@@ -24,7 +25,7 @@ export function ratingRoutes(deps: RatingRoutesDeps): Router {
     const body = parseOrThrow(ratingBody, req.body ?? undefined);
     const id = z.uuid().safeParse(req.params.id);
     const row = id.success ? await deps.repo.findById(id.data) : undefined;
-    if (!row) throw new GenflowError('NOT_FOUND', `no generation with id '${req.params.id}'`);
+    if (!row || !canSee(principalOf(res), row.owner)) throw new GenflowError('NOT_FOUND', `no generation with id '${req.params.id}'`);
     if (row.status !== 'succeeded') {
       throw new GenflowError('CONFLICT', `only a succeeded generation can be rated; this one is ${row.status}`, { details: { status: row.status } });
     }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { postJson, startStack, TEST_ADMIN_KEY, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 import { requireAll } from '../support/require-all';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,6 +24,8 @@ describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiment
     stack = await startStack();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // What the page's key form stores after an administrator types the admin key.
+    await page.context().addCookies([{ name: 'genflow_admin_key', value: encodeURIComponent(TEST_ADMIN_KEY), url: stack.baseUrl, sameSite: 'Strict' }]);
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.accept();

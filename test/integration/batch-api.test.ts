@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchView } from '../../domain/batch';
 import { getBatch, startBatchStack, waitForBatch, type BatchStack } from '../support/batch-stack';
-import { postJson, temporalAddress } from '../support/stack';
+import { apiFetch, postJson, temporalAddress } from '../support/stack';
 
 const image = (prompt: string, parameters: Record<string, unknown> = {}) => ({
   model: 'local/image',
@@ -147,7 +147,7 @@ describe.skipIf(!temporalAddress)('batches over HTTP, real Temporal + database',
     });
 
     it('answers 404 for an unknown batch', async () => {
-      const res = await fetch(`${stack.baseUrl}/v1/batches/00000000-0000-4000-8000-000000000000`);
+      const res = await apiFetch(`${stack.baseUrl}/v1/batches/00000000-0000-4000-8000-000000000000`);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
       const cancel = await postJson(`${stack.baseUrl}/v1/batches/not-an-id/cancel`, {});

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationView } from '../../domain/generation';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiFetch, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 describe.skipIf(!temporalAddress)('cancelling generations and streaming their events', () => {
   let stack: Stack;
@@ -48,7 +48,7 @@ describe.skipIf(!temporalAddress)('cancelling generations and streaming their ev
 
   it('streams progress as Server-Sent Events until the generation ends', async () => {
     const { body } = await postJson(`${stack.baseUrl}/v1/generations`, video(3));
-    const res = await fetch(`${stack.baseUrl}/v1/generations/${body.id as string}/events`);
+    const res = await apiFetch(`${stack.baseUrl}/v1/generations/${body.id as string}/events`);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const text = await res.text(); // the server closes the stream after `done`
     const events = text

@@ -5,10 +5,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, temporalAddress, type Stack } from '../support/stack';
+import { startStack, TEST_ADMIN_KEY, temporalAddress, type Stack } from '../support/stack';
 
 const run = promisify(execFile);
-const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', resolve('cli/genflow.ts'), ...args], { timeout: 60_000 });
+// The key as a user would give it: GENFLOW_API_KEY in the environment.
+const cli = (args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', resolve('cli/genflow.ts'), ...args], { timeout: 60_000, env: { ...process.env, GENFLOW_API_KEY: TEST_ADMIN_KEY } });
 
 describe.skipIf(!temporalAddress)('the genflow CLI against a running API', () => {
   let stack: Stack;

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderStatus } from '../../providers/runtime';
 import { AcmeFake, acmeYaml } from '../fakes/custom-http';
-import { getGeneration, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiFetch, getGeneration, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -18,7 +18,7 @@ async function download(url: string): Promise<{ type: string | null; data: Buffe
 }
 
 async function providersList(stack: Stack): Promise<ProviderStatus[]> {
-  const res = await fetch(`${stack.baseUrl}/v1/providers`);
+  const res = await apiFetch(`${stack.baseUrl}/v1/providers`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { data: ProviderStatus[] }).data;
 }
@@ -151,7 +151,7 @@ describe.skipIf(!temporalAddress)('a custom HTTP provider declared only in YAML,
     const bad = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'acme/image', prompt: 'x', parameters: { size: '999x999' } });
     expect(bad.status).toBe(400);
     expect((bad.body.error as { message: string }).message).toContain('parameters.size');
-    const models = (await (await fetch(`${stack.baseUrl}/v1/models`)).json()) as { data: Array<{ id: string; parameters: { properties: Record<string, unknown> } }> };
+    const models = (await (await apiFetch(`${stack.baseUrl}/v1/models`)).json()) as { data: Array<{ id: string; parameters: { properties: Record<string, unknown> } }> };
     const render = models.data.find((m) => m.id === 'acme/render');
     expect(render?.parameters.properties.duration).toMatchObject({ type: 'integer', minimum: 1, maximum: 10 });
   });

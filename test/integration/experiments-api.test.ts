@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../../domain/experiment-results';
 import type { GenerationView } from '../../domain/generation';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiFetch, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+  const res = await apiFetch(url);
   return { status: res.status, body: (await res.json()) as T };
 }
 

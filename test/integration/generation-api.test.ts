@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiFetch, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 describe.skipIf(!temporalAddress)('generations over HTTP, real Temporal + database', () => {
   let stack: Stack;
@@ -116,7 +116,7 @@ describe.skipIf(!temporalAddress)('generations over HTTP, real Temporal + databa
   });
 
   it('lists the models with JSON Schema parameters', async () => {
-    const res = await fetch(`${stack.baseUrl}/v1/models`);
+    const res = await apiFetch(`${stack.baseUrl}/v1/models`);
     const body = (await res.json()) as { data: Array<{ id: string; async: boolean; kinds: string[]; parameters: { properties: Record<string, { maximum?: number }> } }> };
     const image = body.data.find((m) => m.id === 'local/image');
     const video = body.data.find((m) => m.id === 'local/video');
@@ -174,9 +174,9 @@ describe.skipIf(!temporalAddress)('generations over HTTP, real Temporal + databa
     });
 
     it('unknown generation and unknown route', async () => {
-      await expectError(await fetch(`${stack.baseUrl}/v1/generations/00000000-0000-4000-8000-000000000000`), 404, 'NOT_FOUND');
-      await expectError(await fetch(`${stack.baseUrl}/v1/generations/not-an-id`), 404, 'NOT_FOUND');
-      await expectError(await fetch(`${stack.baseUrl}/v2/whatever`), 404, 'NOT_FOUND');
+      await expectError(await apiFetch(`${stack.baseUrl}/v1/generations/00000000-0000-4000-8000-000000000000`), 404, 'NOT_FOUND');
+      await expectError(await apiFetch(`${stack.baseUrl}/v1/generations/not-an-id`), 404, 'NOT_FOUND');
+      await expectError(await apiFetch(`${stack.baseUrl}/v2/whatever`), 404, 'NOT_FOUND');
     });
   });
 });

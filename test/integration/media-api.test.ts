@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationWorkflowId } from '../../domain/task-queues';
 import { s3Server } from '../support/s3';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiFetch, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 /** A stand-in for a user's image host on loopback: a real PNG, and an HTML page named .png. */
 async function imageHost(): Promise<{ url: string; server: Server }> {
@@ -67,13 +67,13 @@ describe.skipIf(!temporalAddress || !s3Server)('a generation end to end with S3 
     const { data } = await sharp(bytes, { page: 0 }).raw().toBuffer({ resolveWithObject: true });
     expect([data[0]! > 200, data[1]! < 60, data[2]! < 60]).toEqual([true, true, true]);
 
-    const del = await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' });
+    const del = await apiFetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     expect(await stack.storage.get(`inputs/${id}/0.png`)).toBeUndefined();
     expect((await fetch(location)).status).toBe(404);
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`)).status).toBe(404);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${id}`)).status).toBe(404);
     expect((await fetch(output!.url, { redirect: 'manual' })).status).toBe(404);
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(404);
   });
 });
 
@@ -135,7 +135,7 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     const submit = await postJson(`${stack.baseUrl}/v1/generations`, video([`${host.url}/red.png`], 30));
     const id = submit.body.id as string;
     await waitForGeneration(stack.baseUrl, id, (g) => g.status === 'running');
-    const busy = await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' });
+    const busy = await apiFetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' });
     expect(busy.status).toBe(409);
     const { error } = (await busy.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('CONFLICT');
@@ -145,9 +145,9 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     await waitForGeneration(stack.baseUrl, id, () => existsSync(inputFile));
     await stack.client.workflow.getHandle(generationWorkflowId(id)).cancel();
     await waitForGeneration(stack.baseUrl, id, (g) => g.status === 'canceled');
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect(existsSync(join(stack.home, 'media', 'inputs', id))).toBe(false);
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`)).status).toBe(404);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${id}`)).status).toBe(404);
   });
 
   it('accepts a multipart upload: form fields plus an image file, run through the same pipeline', async () => {
@@ -157,7 +157,7 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     form.append('prompt', 'a green field');
     form.append('parameters', JSON.stringify({ durationSeconds: 1, width: 64, height: 64, fps: 2 }));
     form.append('inputImages', new Blob([green], { type: 'image/jpeg' }), 'field.jpg');
-    const res = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: form });
+    const res = await apiFetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: form });
     expect(res.status).toBe(202);
     const id = ((await res.json()) as { id: string }).id;
     const done = await waitForGeneration(stack.baseUrl, id);
@@ -175,7 +175,7 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     text.append('model', 'local/video');
     text.append('prompt', 'p');
     text.append('inputImages', new Blob(['just some text'], { type: 'image/png' }), 'fake.png');
-    const refused = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: text });
+    const refused = await apiFetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: text });
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: { code: string; message: string } }).error.message).toMatch(/inputImages\[0\]: the data URL's bytes are not a recognised image/);
 
@@ -183,10 +183,10 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     big.append('model', 'local/video');
     big.append('prompt', 'p');
     big.append('inputImages', new Blob([Buffer.alloc(2 * 1024 * 1024)]), 'huge.png');
-    const tooLarge = await fetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: big });
+    const tooLarge = await apiFetch(`${stack.baseUrl}/v1/generations`, { method: 'POST', body: big });
     expect(tooLarge.status).toBe(413); // the stack's body limit is 1 MB
 
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect(existsSync(join(stack.home, 'media', 'uploads', id))).toBe(false);
   });
 
@@ -196,7 +196,7 @@ describe.skipIf(!temporalAddress)('input images and deletion over HTTP (local st
     const done = await waitForGeneration(stack.baseUrl, id);
     expect(done.status).toBe('succeeded');
     expect(existsSync(join(stack.home, 'media', 'generations', id, '0.png'))).toBe(true);
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect(existsSync(join(stack.home, 'media', 'generations', id))).toBe(false);
     expect((await fetch(done.outputs[0]!.url)).status).toBe(404);
   });

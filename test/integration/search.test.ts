@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationView } from '../../domain/generation';
-import { postJson, startStack, temporalAddress, type Stack } from '../support/stack';
+import { apiFetch, postJson, startStack, temporalAddress, type Stack } from '../support/stack';
 
 interface Page {
   data: GenerationView[];
@@ -21,7 +21,7 @@ describe.skipIf(!temporalAddress)('searching and listing generations', () => {
   ];
 
   const list = async (query: string): Promise<Page> => {
-    const res = await fetch(`${stack.baseUrl}/v1/generations?metadata.run=${run}&${query}`);
+    const res = await apiFetch(`${stack.baseUrl}/v1/generations?metadata.run=${run}&${query}`);
     expect(res.status).toBe(200);
     return (await res.json()) as Page;
   };
@@ -79,7 +79,7 @@ describe.skipIf(!temporalAddress)('searching and listing generations', () => {
 
   it('rejects unknown filters and bad cursors with clear errors', async () => {
     for (const query of ['color=red', 'cursor=zzz', 'limit=1000', 'status=done']) {
-      const res = await fetch(`${stack.baseUrl}/v1/generations?${query}`);
+      const res = await apiFetch(`${stack.baseUrl}/v1/generations?${query}`);
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
     }

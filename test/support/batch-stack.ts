@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import { createAccountsRepo } from '../../db/accounts-repo';
 import { closeServer, listen } from '../../api/server';
 import type { DbHandle } from '../../db/connect';
 import { createBatchesRepo, type BatchesRepo } from '../../db/batches-repo';
@@ -20,7 +21,7 @@ import { createProviderRuntime } from '../../providers/runtime';
 import { createGenflowWorker } from '../../workers/create-worker';
 import { createProviderWorkers } from '../../workers/provider-workers';
 import { ProviderObserver } from './observed-provider';
-import { openTestDatabase, temporalAddress, testLogger } from './stack';
+import { apiFetch, openTestDatabase, TEST_ADMIN_KEY, temporalAddress, testLogger } from './stack';
 
 export interface BatchStack {
   baseUrl: string;
@@ -87,7 +88,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, batches, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue,
+  const app = createApp({ repo, batches, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY,
     ...(options.childrenPerRun ? { batchChildrenPerRun: options.childrenPerRun } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -113,7 +114,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
 }
 
 export async function getBatch(baseUrl: string, id: string, query = ''): Promise<BatchView> {
-  const res = await fetch(`${baseUrl}/v1/batches/${id}${query}`);
+  const res = await apiFetch(`${baseUrl}/v1/batches/${id}${query}`);
   if (res.status !== 200) throw new Error(`GET batch ${id}: HTTP ${res.status}`);
   return (await res.json()) as BatchView;
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { TEST_ADMIN_KEY } from './stack';
 
 export interface DevProcess {
   child: ChildProcess;
@@ -9,14 +10,18 @@ export interface DevProcess {
 
 const entry = resolve('cli/genflow.ts');
 
-/** Runs `genflow dev` as a real child process and waits until it prints its API URL. */
+/**
+ * Runs `genflow dev` as a real child process and waits until it prints its API URL. Its admin
+ * key is TEST_ADMIN_KEY (so the stack.ts helpers work against it) unless `env` sets one; an
+ * empty GENFLOW_ADMIN_API_KEY leaves it unset, as on a first `npm start`.
+ */
 export function startDevProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<DevProcess> {
   // `node --import tsx` rather than the tsx binary: tsx would run the app in a grandchild,
   // and a SIGKILL to tsx would leave that grandchild running.
   const child = spawn(process.execPath, ['--import', 'tsx', entry, 'dev'], {
     // No provider-health schedule unless a test asks for one: a scheduled run in a test
     // process would judge (and resolve) the alerts of other suites sharing the database.
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', GENFLOW_HEALTH_INTERVAL: '0', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', GENFLOW_HEALTH_INTERVAL: '0', GENFLOW_ADMIN_API_KEY: TEST_ADMIN_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
+import { createAccountsRepo } from '../../db/accounts-repo';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createBatchesRepo } from '../../db/batches-repo';
@@ -45,6 +46,26 @@ export interface Stack {
 
 export const temporalAddress = inject('temporalAddress');
 
+/**
+ * The bootstrap admin key of every stack (and dev process) this test process starts. The
+ * helpers below send it unless a test passes its own Authorization or X-API-Key header, so
+ * tests that are not about auth need not think about keys.
+ */
+export const TEST_ADMIN_KEY = `gf_test_admin_${randomBytes(24).toString('base64url')}`;
+
+const hasAuth = (headers: Record<string, string>) => Object.keys(headers).some((h) => ['authorization', 'x-api-key'].includes(h.toLowerCase()));
+
+/** Headers with the test admin key added, unless they carry a key (or `anonymous` asks for none). */
+export function withKey(headers: Record<string, string> = {}, anonymous = false): Record<string, string> {
+  return anonymous || hasAuth(headers) ? headers : { authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers };
+}
+
+/** `fetch` to genflow with the test admin key, unless the request names a key of its own. */
+export function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = Object.fromEntries(new Headers(init.headers).entries());
+  return fetch(url, { ...init, headers: withKey(headers) });
+}
+
 /** A test database: the run's Postgres when DATABASE_URL is set, else a fresh PGlite. */
 export function openTestDatabase(home: string): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
@@ -68,6 +89,8 @@ export interface StackOptions {
   allowLoopbackFetch?: boolean;
   /** Name resolution for the safe fetcher, to point test host names at chosen addresses. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
+  /** Limits of user keys without overrides; default the API's defaults. */
+  keyLimits?: { requestsPerMinute: number; maxConcurrentGenerations: number };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -106,7 +129,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, monitoring: { errorLogs, alerts } });
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback,
+    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -134,7 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: withKey({ 'content-type': 'application/json', ...headers }),
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
@@ -144,15 +168,15 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 export async function requestJson(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: withKey({ ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }),
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
-export async function getGeneration(baseUrl: string, id: string): Promise<GenerationView> {
-  const res = await fetch(`${baseUrl}/v1/generations/${id}`);
+export async function getGeneration(baseUrl: string, id: string, headers: Record<string, string> = {}): Promise<GenerationView> {
+  const res = await fetch(`${baseUrl}/v1/generations/${id}`, { headers: withKey(headers) });
   if (res.status !== 200) throw new Error(`GET generation ${id}: HTTP ${res.status}`);
   return (await res.json()) as GenerationView;
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../api/errors';
-import { requireAdmin } from '../../api/require-admin';
+import { adminOnly, createAuthenticator } from '../../api/auth';
+import type { AccountsRepo } from '../../db/accounts-repo';
 import { closeServer, listen } from '../../api/server';
 import { assignVariant } from '../../domain/allocation';
 import { applyPromptTemplate, createExperimentBody, toDefinition } from '../../domain/experiment';
@@ -86,10 +87,14 @@ describe('definition validation', () => {
   });
 });
 
-describe('requireAdmin', () => {
+describe('the admin gate (bootstrap admin key, no database keys)', () => {
+  // No key rows: every lookup misses, so only the bootstrap key can pass.
+  const accounts = { findByHash: () => Promise.resolve(undefined) } as unknown as AccountsRepo;
+
   async function call(key: string | undefined, headers: Record<string, string>) {
     const app = express();
-    app.get('/x', requireAdmin(key), (_req, res) => {
+    const auth = createAuthenticator({ accounts, ...(key ? { adminApiKey: key } : {}), defaults: { requestsPerMinute: 60, maxConcurrentGenerations: 1 } });
+    app.get('/x', auth.middleware, adminOnly, (_req, res) => {
       res.json({ ok: true });
     });
     app.use(errorHandler(pino({ level: 'silent' })));
@@ -102,8 +107,8 @@ describe('requireAdmin', () => {
     }
   }
 
-  it('is open while no admin key is configured', async () => {
-    expect((await call(undefined, {})).status).toBe(200);
+  it('is closed while no key is configured', async () => {
+    expect((await call(undefined, {})).status).toBe(401);
   });
 
   it('with a key configured, accepts it as Bearer, X-API-Key or cookie and rejects anything else', async () => {

@@ -1,0 +1,126 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { AccountsRepo } from '../db/accounts-repo';
+import type { ApiKeyRow } from '../db/schema';
+import { ApiKeyRole, type Admission, type Principal } from '../domain/accounts';
+import { GenflowError } from '../domain/errors';
+
+export const ADMIN_COOKIE = 'genflow_admin_key';
+/** The key id the bootstrap admin key (GENFLOW_ADMIN_API_KEY) acts as; it has no row. */
+export const BOOTSTRAP_ADMIN_ID = 'bootstrap-admin';
+
+/**
+ * Keys are 256 random bits, so a plain SHA-256 is enough to store them: a slow password hash
+ * protects low-entropy secrets from guessing, and nobody can guess 2^256 values. Lookup is by
+ * the hash (an index probe that reveals nothing about the key's characters); the bootstrap key
+ * is compared with timingSafeEqual.
+ */
+export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export function newApiKey(): { key: string; hash: string; prefix: string } {
+  const key = `gf_${randomBytes(32).toString('base64url')}`;
+  return { key, hash: hashKey(key), prefix: key.slice(0, 7) };
+}
+
+/** Requests that need no key: the health checks and stored assets (their URLs are random, 122-bit ids). */
+const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
+
+export function presentedKey(req: Request): string | undefined {
+  const bearer = req.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (bearer) return bearer;
+  const header = req.get('x-api-key')?.trim();
+  if (header) return header;
+  const fromCookie = req
+    .get('cookie')
+    ?.split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${ADMIN_COOKIE}=`))
+    ?.slice(ADMIN_COOKIE.length + 1);
+  return fromCookie ? decodeURIComponent(fromCookie) : undefined;
+}
+
+export interface AuthDeps {
+  accounts: AccountsRepo;
+  /** GENFLOW_ADMIN_API_KEY: accepted as an admin key without a row. */
+  adminApiKey?: string;
+  /** Limits of user keys without overrides (admin keys are unlimited unless overridden). */
+  defaults: { requestsPerMinute: number; maxConcurrentGenerations: number };
+}
+
+function principalFromRow(row: ApiKeyRow, defaults: AuthDeps['defaults']): Principal {
+  const admin = row.role === ApiKeyRole.admin;
+  return {
+    keyId: row.id,
+    role: admin ? ApiKeyRole.admin : ApiKeyRole.user,
+    owner: row.owner,
+    requestsPerMinute: row.requests_per_minute ?? (admin ? null : defaults.requestsPerMinute),
+    maxConcurrentGenerations: row.max_concurrent_generations ?? (admin ? null : defaults.maxConcurrentGenerations),
+  };
+}
+
+/** Resolves the caller of a request, or throws 401. Never puts the presented key in an error. */
+export function createAuthenticator(deps: AuthDeps) {
+  const bootstrapHash = deps.adminApiKey ? Buffer.from(hashKey(deps.adminApiKey), 'hex') : undefined;
+
+  async function principal(req: Request): Promise<Principal> {
+    const key = presentedKey(req);
+    if (!key) throw new GenflowError('AUTHENTICATION_FAILED', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
+    const hash = hashKey(key);
+    if (bootstrapHash && timingSafeEqual(Buffer.from(hash, 'hex'), bootstrapHash)) {
+      return { keyId: BOOTSTRAP_ADMIN_ID, role: ApiKeyRole.admin, owner: 'admin', requestsPerMinute: null, maxConcurrentGenerations: null };
+    }
+    const row = await deps.accounts.findByHash(hash);
+    if (!row || row.revoked_at !== null) throw new GenflowError('AUTHENTICATION_FAILED', 'the API key is not valid or has been revoked');
+    return principalFromRow(row, deps.defaults);
+  }
+
+  async function enforceRate(p: Principal): Promise<void> {
+    if (p.requestsPerMinute === null) return;
+    const { count, windowEndsAt } = await deps.accounts.countRequest(p.keyId);
+    if (count > p.requestsPerMinute) {
+      throw new GenflowError('RATE_LIMITED', `this API key is limited to ${p.requestsPerMinute} requests per minute`, {
+        details: { limit: 'requestsPerMinute', requestsPerMinute: p.requestsPerMinute },
+        retryAfterMs: Math.max(1_000, windowEndsAt.getTime() - Date.now()),
+      });
+    }
+  }
+
+  /** Every request except the public ones needs a valid key; the caller lands in res.locals. */
+  const middleware: RequestHandler = async (req, res, next) => {
+    if (PUBLIC.some((re) => re.test(req.path))) return next();
+    const p = await principal(req);
+    await enforceRate(p);
+    res.locals.principal = p;
+    next();
+  };
+
+  return { principal, middleware };
+}
+export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal as Principal | undefined;
+  // Routes behind the middleware always have one; reaching here without is a wiring bug.
+  if (!p) throw new GenflowError('AUTHENTICATION_FAILED', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
+  return p;
+}
+
+/** 403 for a user key on an admin route (the caller is known, just not allowed). */
+export const adminOnly: RequestHandler = (_req, res, next) => {
+  if (principalOf(res).role !== ApiKeyRole.admin) throw new GenflowError('FORBIDDEN', 'this route needs an admin API key');
+  next();
+};
+
+/** Admins see everything; a user key sees rows of its owner only (older rows without one: admins). */
+export function canSee(p: Principal, owner: string | null | undefined): boolean {
+  return p.role === ApiKeyRole.admin || (owner != null && owner === p.owner);
+}
+
+/** The owner filter for lists: none for admins, the caller's owner for users. */
+export function ownerScope(p: Principal): string | undefined {
+  return p.role === ApiKeyRole.admin ? undefined : p.owner;
+}
+
+export function admissionOf(p: Principal): Admission {
+  return { keyId: p.keyId, owner: p.owner, maxConcurrentGenerations: p.maxConcurrentGenerations };
+}

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AccountsRepo } from '../../db/accounts-repo';
+import { fromMicros } from '../../domain/accounts';
+import { GenflowError } from '../../domain/errors';
+import { ownerScope, principalOf } from '../auth';
+import { parseOrThrow } from '../validate';
+
+const DAY = 86_400_000;
+const usageQuery = z.strictObject({
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  owner: z.string().min(1).max(200).optional(),
+});
+
+/**
+ * `GET /v1/usage`: spend by UTC day and model, from the ledger. `settledUsd` is what finished
+ * generations cost, `reservedUsd` what running ones hold, `releasedUsd` what failed or
+ * canceled ones gave back. A user sees its own; an admin sees everyone's, or one owner's.
+ */
+export function usageRoutes(deps: { accounts: AccountsRepo }): Router {
+  const router = Router();
+  router.get('/v1/usage', async (req, res) => {
+    const query = parseOrThrow(usageQuery, req.query, 'INVALID_REQUEST', 'query');
+    const p = principalOf(res);
+    const scope = ownerScope(p);
+    if (scope !== undefined && query.owner !== undefined && query.owner !== scope) {
+      throw new GenflowError('FORBIDDEN', 'query.owner: only an admin key may read the usage of another owner');
+    }
+    const owner = scope ?? query.owner;
+    // Default: the last 30 days, today included. `to` is inclusive.
+    const to = query.to ? new Date(Date.parse(query.to) + DAY) : new Date(Math.floor(Date.now() / DAY) * DAY + DAY);
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY);
+    const rows = await deps.accounts.usage({ from, to, ...(owner !== undefined ? { owner } : {}) });
+    const data = rows.map((r) => ({
+      day: r.day,
+      model: r.model,
+      generations: r.generations,
+      settledUsd: fromMicros(r.settled_micros),
+      reservedUsd: fromMicros(r.reserved_micros),
+      releasedUsd: fromMicros(r.released_micros),
+    }));
+    const sum = (k: 'settled_micros' | 'reserved_micros' | 'released_micros') => fromMicros(rows.reduce((s, r) => s + r[k], 0));
+    res.json({
+      ...(owner !== undefined ? { owner } : {}),
+      from: from.toISOString().slice(0, 10),
+      to: new Date(to.getTime() - DAY).toISOString().slice(0, 10),
+      data,
+      totals: { generations: rows.reduce((s, r) => s + r.generations, 0), settledUsd: sum('settled_micros'), reservedUsd: sum('reserved_micros'), releasedUsd: sum('released_micros') },
+    });
+  });
+  return router;
+}
