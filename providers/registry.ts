@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ModelKind } from '../domain/models';
 import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
+import { falProvider } from './fal';
 import { googleProvider } from './google';
 import { kieProvider } from './kie';
 import { localProvider } from './local';
@@ -18,6 +19,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [kieProvider.id]: kieProvider,
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
+  [falProvider.id]: falProvider,
 };
 
 export interface ModelEntry {
