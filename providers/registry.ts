@@ -5,6 +5,7 @@ import { elevenlabsProvider } from './elevenlabs';
 import { falProvider } from './fal';
 import { googleProvider } from './google';
 import { kieProvider } from './kie';
+import { klingProvider } from './kling';
 import { localProvider } from './local';
 import { openaiProvider } from './openai';
 import { replicateProvider } from './replicate';
@@ -20,6 +21,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [googleProvider.id]: googleProvider,
   [elevenlabsProvider.id]: elevenlabsProvider,
   [falProvider.id]: falProvider,
+  [klingProvider.id]: klingProvider,
 };
 
 export interface ModelEntry {
