@@ -9,6 +9,7 @@ import { klingProvider } from './kling';
 import { localProvider } from './local';
 import { openaiProvider } from './openai';
 import { replicateProvider } from './replicate';
+import { runwayProvider } from './runway';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
@@ -22,6 +23,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [elevenlabsProvider.id]: elevenlabsProvider,
   [falProvider.id]: falProvider,
   [klingProvider.id]: klingProvider,
+  [runwayProvider.id]: runwayProvider,
 };
 
 export interface ModelEntry {
