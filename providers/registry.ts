@@ -10,6 +10,7 @@ import { localProvider } from './local';
 import { openaiProvider } from './openai';
 import { replicateProvider } from './replicate';
 import { runwayProvider } from './runway';
+import { tuziProvider } from './tuzi';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
@@ -24,6 +25,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [falProvider.id]: falProvider,
   [klingProvider.id]: klingProvider,
   [runwayProvider.id]: runwayProvider,
+  [tuziProvider.id]: tuziProvider,
 };
 
 export interface ModelEntry {
