@@ -8,6 +8,7 @@ import { kieProvider } from './kie';
 import { klingProvider } from './kling';
 import { localProvider } from './local';
 import { openaiProvider } from './openai';
+import { polloProvider } from './pollo';
 import { replicateProvider } from './replicate';
 import { runwayProvider } from './runway';
 import { tuziProvider } from './tuzi';
@@ -26,6 +27,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [klingProvider.id]: klingProvider,
   [runwayProvider.id]: runwayProvider,
   [tuziProvider.id]: tuziProvider,
+  [polloProvider.id]: polloProvider,
 };
 
 export interface ModelEntry {
