@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { signPolloWebhook } from '../../providers/pollo';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from './fake-server';
 import { mp4Video } from './media';
 import { ProviderFake } from './provider-fake';
@@ -71,7 +70,7 @@ export class PolloFake extends ProviderFake {
     const body = Buffer.from(JSON.stringify(this.view(task)));
     const id = `wh_${randomUUID()}`;
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const headers = { 'x-webhook-id': id, 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signPolloWebhook(this.webhookSecret, id, timestamp, body) };
+    const headers = { 'x-webhook-id': id, 'x-webhook-timestamp': timestamp, 'x-webhook-signature': createHmac('sha256', this.webhookSecret).update(`${id}.${timestamp}.${body.toString('utf8')}`).digest('base64') };
     if (task.webhookUrl) await fetch(task.webhookUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
     return { headers, body };
   }
