@@ -3,15 +3,20 @@ import type { ModelKind } from '../domain/models';
 import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
 import { giteeProvider } from './gitee';
+import { falProvider } from './fal';
 import { googleProvider } from './google';
 import { huggingfaceProvider } from './huggingface';
 import { jiekouProvider } from './jiekou';
 import { kieProvider } from './kie';
+import { klingProvider } from './kling';
 import { localProvider } from './local';
 import { modelscopeProvider } from './modelscope';
 import { openaiProvider } from './openai';
+import { polloProvider } from './pollo';
 import { replicateProvider } from './replicate';
 import { stabilityProvider } from './stability';
+import { runwayProvider } from './runway';
+import { tuziProvider } from './tuzi';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a provider is registered. */
@@ -28,6 +33,11 @@ export const providers: Readonly<Record<string, Provider>> = {
   [huggingfaceProvider.id]: huggingfaceProvider,
   [modelscopeProvider.id]: modelscopeProvider,
   [stabilityProvider.id]: stabilityProvider,
+  [falProvider.id]: falProvider,
+  [klingProvider.id]: klingProvider,
+  [runwayProvider.id]: runwayProvider,
+  [tuziProvider.id]: tuziProvider,
+  [polloProvider.id]: polloProvider,
 };
 
 export interface ModelEntry {

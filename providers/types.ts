@@ -64,9 +64,10 @@ export interface ProviderAdapter {
   cancel?(taskId: string, ctx: CallContext): Promise<void>;
   /**
    * Verifies a provider's webhook delivery with the shared secret and reads the task it is
-   * about; throws ProviderError('AUTHENTICATION_FAILED') when it is forged or stale.
+   * about; throws ProviderError('AUTHENTICATION_FAILED') when it is forged or stale. May answer
+   * a promise: fal signs with public keys that are fetched (and cached) from its JWKS URL.
    */
-  parseWebhook?(req: WebhookRequest, secret: string): WebhookEvent;
+  parseWebhook?(req: WebhookRequest, secret: string): WebhookEvent | Promise<WebhookEvent>;
   /**
    * A cheap call that proves the provider answers and accepts the key (e.g. listing models),
    * for the provider-health workflow; throws ProviderError like any call. Without it, health

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ModelSpec } from '../types';
+import type { VideoWireNames } from '../video-wire';
 import {
   gpt4oImageParameters,
   fluxKontextParameters,
@@ -11,6 +12,11 @@ import {
   veoParameters,
   runwayParameters,
   midjourneyParameters,
+  sora2Video,
+  klingVideo,
+  wanVideo,
+  veoVideo,
+  runwayVideo,
 } from './parameters';
 
 /**
@@ -42,6 +48,8 @@ export interface KieModel extends ModelSpec {
   maxOutputs: number;
   /** The model's own prompt limit, when it is below genflow's. */
   maxPromptLength?: number;
+  /** Video models: Kie's names for the normalised durationSeconds / aspectRatio / resolution. */
+  videoWire?: VideoWireNames;
 }
 
 /** Kie bills in credits; the seed's pricing rules price one credit at $0.005. */
@@ -131,7 +139,12 @@ export const kieModels: KieModel[] = [
     async: true,
     expectedDurationSeconds: 180,
     maxDurationSeconds: 1800,
-    price: priced(sora2Parameters, (p) => credits(p.n_frames === '15' ? 45 : 30)),
+    video: sora2Video,
+    videoWire: {
+      durationSeconds: { field: 'n_frames', as: 'string' },
+      aspectRatio: { field: 'aspect_ratio', values: { '16:9': 'landscape', '9:16': 'portrait' } },
+    },
+    price: priced(sora2Parameters, (p) => credits(p.durationSeconds === 15 ? 45 : 30)),
     route: { api: 'jobs', textModel: 'sora-2-text-to-video', imageModel: 'sora-2-image-to-video', imageField: 'image_urls' },
     maxOutputs: 1,
   },
@@ -144,7 +157,9 @@ export const kieModels: KieModel[] = [
     async: true,
     expectedDurationSeconds: 120,
     maxDurationSeconds: 1800,
-    price: priced(klingParameters, (p) => credits(p.duration === '10' ? 84 : 42)),
+    video: klingVideo,
+    videoWire: { durationSeconds: { field: 'duration', as: 'string' }, aspectRatio: { field: 'aspect_ratio' } },
+    price: priced(klingParameters, (p) => credits(p.durationSeconds === 10 ? 84 : 42)),
     route: {
       api: 'jobs',
       textModel: 'kling/v2-5-turbo-text-to-video-pro',
@@ -163,7 +178,9 @@ export const kieModels: KieModel[] = [
     expectedDurationSeconds: 120,
     maxDurationSeconds: 1800,
     // $0.06 a second at 720p, $0.10 at 1080p.
-    price: priced(wanParameters, (p) => credits((p.resolution === '1080p' ? 20 : 12) * Number(p.duration))),
+    video: wanVideo,
+    videoWire: { durationSeconds: { field: 'duration', as: 'string' }, aspectRatio: { field: 'aspect_ratio' }, resolution: { field: 'resolution' } },
+    price: priced(wanParameters, (p) => credits((p.resolution === '1080p' ? 20 : 12) * p.durationSeconds)),
     route: { api: 'jobs', textModel: 'wan/2-5-text-to-video', imageModel: 'wan/2-5-image-to-video', imageField: 'image_url' },
     maxOutputs: 1,
     maxPromptLength: 800,
@@ -181,6 +198,9 @@ export const kieModels: KieModel[] = [
       async: true,
       expectedDurationSeconds: 120,
       maxDurationSeconds: 1800,
+      video: veoVideo,
+      // The length is fixed, so it is not sent.
+      videoWire: { aspectRatio: { field: 'aspectRatio', values: { auto: 'Auto' } } },
       price: () => credits(cost),
       route: { api: 'veo', model },
       maxOutputs: 1,
@@ -195,7 +215,9 @@ export const kieModels: KieModel[] = [
     async: true,
     expectedDurationSeconds: 90,
     maxDurationSeconds: 1800,
-    price: priced(runwayParameters, (p) => credits(p.duration === 10 || p.quality === '1080p' ? 30 : 12)),
+    video: runwayVideo,
+    videoWire: { durationSeconds: { field: 'duration', as: 'number' }, aspectRatio: { field: 'aspectRatio' }, resolution: { field: 'quality' } },
+    price: priced(runwayParameters, (p) => credits(p.durationSeconds === 10 || p.resolution === '1080p' ? 30 : 12)),
     route: { api: 'runway' },
     maxOutputs: 1,
     maxPromptLength: 1800,

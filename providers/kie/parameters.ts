@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
 
 /** Parameter schemas of the Kie models. Keys are Kie's wire names, defaults are Kie's. */
 const IMAGE_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'] as const;
@@ -31,38 +32,38 @@ export const seedreamParameters = z.strictObject({
   seed: z.int().optional(),
 });
 
+export const sora2Video: VideoOptions = { durationsSeconds: [10, 15], aspectRatios: ['16:9', '9:16'] };
 export const sora2Parameters = z.strictObject({
-  aspect_ratio: z.enum(['landscape', 'portrait']).default('landscape'),
-  n_frames: z.enum(['10', '15']).default('10').describe('Clip length in seconds'),
+  ...videoParameterFields(sora2Video, { durationSeconds: 10 }),
   remove_watermark: z.boolean().default(true),
 });
 
+export const klingVideo: VideoOptions = { durationsSeconds: [5, 10], aspectRatios: ['16:9', '9:16', '1:1'] };
 export const klingParameters = z.strictObject({
-  duration: z.enum(['5', '10']).default('5').describe('Clip length in seconds'),
-  aspect_ratio: z.enum(['16:9', '9:16', '1:1']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  ...videoParameterFields(klingVideo, { durationSeconds: 5 }),
   negative_prompt: z.string().max(2500).optional(),
   cfg_scale: z.number().min(0).max(1).default(0.5),
 });
 
+export const wanVideo: VideoOptions = { durationsSeconds: [5, 10], aspectRatios: ['16:9', '9:16', '1:1'], resolutions: ['720p', '1080p'] };
 export const wanParameters = z.strictObject({
-  duration: z.enum(['5', '10']).default('5').describe('Clip length in seconds'),
-  resolution: z.enum(['720p', '1080p']).default('1080p'),
-  aspect_ratio: z.enum(['16:9', '9:16', '1:1']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  ...videoParameterFields(wanVideo, { durationSeconds: 5, resolution: '1080p' }),
   negative_prompt: z.string().max(500).optional(),
   enable_prompt_expansion: z.boolean().default(true),
   seed: z.int().optional(),
 });
 
+// Veo on Kie makes 8 s clips; `auto` follows the input image.
+export const veoVideo: VideoOptions = { durationsSeconds: [8], aspectRatios: ['16:9', '9:16', 'auto'] };
 export const veoParameters = z.strictObject({
-  aspectRatio: z.enum(['16:9', '9:16', 'Auto']).default('16:9'),
+  ...videoParameterFields(veoVideo, { durationSeconds: 8 }),
   enableTranslation: z.boolean().default(true),
   watermark: z.string().max(100).optional(),
 });
 
+export const runwayVideo: VideoOptions = { durationsSeconds: [5, 10], aspectRatios: ['16:9', '4:3', '1:1', '3:4', '9:16'], resolutions: ['720p', '1080p'] };
 export const runwayParameters = z.strictObject({
-  duration: z.union([z.literal(5), z.literal(10)]).default(5).describe('Seconds; 10 s clips are 720p only'),
-  quality: z.enum(['720p', '1080p']).default('720p'),
-  aspectRatio: z.enum(['16:9', '4:3', '1:1', '3:4', '9:16']).default('16:9').describe('Text-to-video only; image-to-video follows the image'),
+  ...videoParameterFields(runwayVideo, { durationSeconds: 5, resolution: '720p' }),
   waterMark: z.string().max(100).default('').describe('Watermark text; empty for none'),
 });
 

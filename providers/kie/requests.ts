@@ -1,5 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { toWireVideoParameters } from '../video-wire';
 import type { KieApi } from './api';
 import type { KieModel } from './models';
 
@@ -27,7 +28,8 @@ function imageUrls(request: GenerationRequest, model: KieModel): string[] {
  * the model schemas are the wire names, so `parameters` is spread in as it is.
  */
 export function buildCreateRequest(request: GenerationRequest, model: KieModel, callBackUrl?: string): KieCreateRequest {
-  const params = request.parameters;
+  // Video models take the normalised names; Kie's own names are put in here.
+  const params = model.videoWire ? toWireVideoParameters(request.parameters, model.videoWire) : request.parameters;
   const images = imageUrls(request, model);
   const n = request.numberOfOutputs;
   const callback = callBackUrl ? { callBackUrl } : {};
@@ -78,7 +80,11 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
         },
       };
     case 'runway': {
-      if (params.duration === 10 && params.quality === '1080p') throw invalid('Runway makes 10 second clips in 720p only');
+      if (params.duration === 10 && params.quality === '1080p') {
+        throw new ProviderError('UNSUPPORTED_CAPABILITY', 'kie: Runway makes 10 second clips in 720p only', {
+          details: { parameter: 'resolution', requested: '1080p', allowed: ['720p'] },
+        });
+      }
       const { aspectRatio, ...rest } = params;
       return {
         api: route.api,

@@ -127,7 +127,7 @@ describe('Kie.ai adapter against the local fake', () => {
     });
 
     it('Kling image-to-video: one image_url and no aspect_ratio', async () => {
-      const { body } = await submitted(request('kie/kling-v2.5-turbo-pro', { inputImages: ['https://img.example/first.png'], parameters: { duration: '10' } }));
+      const { body } = await submitted(request('kie/kling-v2.5-turbo-pro', { inputImages: ['https://img.example/first.png'], parameters: { durationSeconds: 10 } }));
       expect(body).toEqual({
         model: 'kling/v2-5-turbo-image-to-video-pro',
         callBackUrl: 'https://genflow.example/hooks/kie',
@@ -135,16 +135,24 @@ describe('Kie.ai adapter against the local fake', () => {
       });
     });
 
-    it('Wan 2.5 text-to-video: duration, resolution and prompt expansion as the API names them', async () => {
-      const { body } = await submitted(request('kie/wan-2.5', { parameters: { duration: '10', resolution: '720p', seed: 3 } }));
+    it('Wan 2.5 text-to-video: normalised durationSeconds/resolution/aspectRatio sent under Kie\'s names', async () => {
+      const { body } = await submitted(request('kie/wan-2.5', { parameters: { durationSeconds: 10, resolution: '720p', seed: 3 } }));
       expect(body).toEqual({
         model: 'wan/2-5-text-to-video',
         callBackUrl: 'https://genflow.example/hooks/kie',
         input: { prompt: 'a lighthouse at dawn', duration: '10', resolution: '720p', aspect_ratio: '16:9', enable_prompt_expansion: true, seed: 3 },
       });
       const wan = kieModels.find((m) => m.id === 'kie/wan-2.5')!;
-      expect(wan.price!({ duration: '10', resolution: '720p' }, 1)).toBe(0.6);
+      expect(wan.price!({ durationSeconds: 10, resolution: '720p' }, 1)).toBe(0.6);
       expect((await caught(adapter.submit(request('kie/wan-2.5', { prompt: 'x'.repeat(801) }), ctx))).code).toBe('INVALID_PARAMETERS');
+    });
+
+    it('Sora 2: 15 s portrait becomes n_frames "15" and aspect_ratio portrait; Veo takes no length', async () => {
+      const { body } = await submitted(request('kie/sora-2', { parameters: { durationSeconds: 15, aspectRatio: '9:16' } }));
+      expect(body.input).toEqual({ prompt: 'a lighthouse at dawn', n_frames: '15', aspect_ratio: 'portrait', remove_watermark: true });
+      const veo = await submitted(request('kie/veo3', { parameters: { aspectRatio: 'auto' } }));
+      expect(veo.body).toMatchObject({ aspectRatio: 'Auto' });
+      expect(veo.body).not.toHaveProperty('durationSeconds');
     });
 
     it('Veo 3.1 fast: first and last frame', async () => {
@@ -161,7 +169,7 @@ describe('Kie.ai adapter against the local fake', () => {
     });
 
     it('Runway: aspectRatio for text-to-video, imageUrl instead for image-to-video', async () => {
-      expect((await submitted(request('kie/runway', { parameters: { duration: 10, aspectRatio: '9:16' } }))).body).toEqual({
+      expect((await submitted(request('kie/runway', { parameters: { durationSeconds: 10, aspectRatio: '9:16' } }))).body).toEqual({
         prompt: 'a lighthouse at dawn',
         duration: 10,
         quality: '720p',
@@ -169,7 +177,7 @@ describe('Kie.ai adapter against the local fake', () => {
         aspectRatio: '9:16',
         callBackUrl: 'https://genflow.example/hooks/kie',
       });
-      expect((await submitted(request('kie/runway', { inputImages: ['https://img.example/still.png'], parameters: { quality: '1080p' } }))).body).toEqual({
+      expect((await submitted(request('kie/runway', { inputImages: ['https://img.example/still.png'], parameters: { resolution: '1080p' } }))).body).toEqual({
         prompt: 'a lighthouse at dawn',
         duration: 5,
         quality: '1080p',
@@ -177,7 +185,8 @@ describe('Kie.ai adapter against the local fake', () => {
         imageUrl: 'https://img.example/still.png',
         callBackUrl: 'https://genflow.example/hooks/kie',
       });
-      expect((await caught(adapter.submit(request('kie/runway', { parameters: { duration: 10, quality: '1080p' } }), ctx))).message).toContain('720p');
+      const refused = await caught(adapter.submit(request('kie/runway', { parameters: { durationSeconds: 10, resolution: '1080p' } }), ctx));
+      expect([refused.code, refused.message]).toEqual(['UNSUPPORTED_CAPABILITY', expect.stringContaining('720p')]);
     });
 
     it('Midjourney: text-to-image task type and its options', async () => {

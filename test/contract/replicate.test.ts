@@ -208,7 +208,7 @@ describe('Replicate adapter against the Replicate fake', () => {
       });
       const started = hooked.parseWebhook!(toWebhook(deliveries[0]!), fake.webhookSecret);
       expect(started).toEqual({ taskId: submitted.taskId, result: { status: 'pending' } });
-      const completed = hooked.parseWebhook!(toWebhook(deliveries.at(-1)!), fake.webhookSecret);
+      const completed = await hooked.parseWebhook!(toWebhook(deliveries.at(-1)!), fake.webhookSecret);
       expect(completed.taskId).toBe(submitted.taskId);
       expect(await download(completed.result as PollResult)).toEqual([fake.servedFiles.at(-1)]);
     });
@@ -227,12 +227,12 @@ describe('Replicate adapter against the Replicate fake', () => {
       const ts = now();
       const good = delivery(failedBody, ts);
       good.headers['webhook-signature'] = `v1,${Buffer.alloc(32).toString('base64')} ${good.headers['webhook-signature']}`;
-      const event = adapter.parseWebhook!(good, fake.webhookSecret);
+      const event = await adapter.parseWebhook!(good, fake.webhookSecret);
       expect(event).toMatchObject({ taskId: 'p1', result: { status: 'failed', error: { code: 'CONTENT_REJECTED' } } });
       expect(event.result.status === 'failed' && event.result.error.message).toContain('NSFW');
     });
 
-    it('rejects a forged body, a wrong secret, a stale or future timestamp and missing headers', () => {
+    it('rejects a forged body, a wrong secret, a stale or future timestamp and missing headers', async () => {
       const ts = now();
       const cases: Array<[string, WebhookRequest, string]> = [
         ['tampered body', { ...delivery(failedBody, ts), body: Buffer.from(failedBody.replace('failed', 'succeeded')) }, fake.webhookSecret],
@@ -245,14 +245,14 @@ describe('Replicate adapter against the Replicate fake', () => {
       for (const [name, req, secret] of cases) {
         let err: unknown;
         try {
-          adapter.parseWebhook!(req, secret);
+          await adapter.parseWebhook!(req, secret);
         } catch (e) {
           err = e;
         }
         expect([name, err instanceof ProviderError ? err.code : err]).toEqual([name, 'AUTHENTICATION_FAILED']);
       }
       // Within the tolerance a delivery still counts.
-      expect(adapter.parseWebhook!(delivery(failedBody, ts - 4 * 60), fake.webhookSecret).taskId).toBe('p1');
+      expect((await adapter.parseWebhook!(delivery(failedBody, ts - 4 * 60), fake.webhookSecret)).taskId).toBe('p1');
     });
   });
 });

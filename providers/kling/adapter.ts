@@ -1,0 +1,51 @@
+import { ProviderError } from '../../domain/errors';
+import type { ProviderAdapter, ProviderEnv } from '../types';
+import { KLING_PROVIDER_ID, klingCall, klingJwt, splitKlingKey, type KlingTask } from './api';
+import { klingModels, type KlingModel } from './models';
+import { klingBody, klingEndpoint, readKlingTask } from './requests';
+
+export interface KlingAdapterOptions {
+  /** Sent as `callback_url` so Kling pushes task updates; polling stays the source of truth. */
+  callbackUrl?: string;
+}
+
+function modelOf(id: string): KlingModel {
+  const model = klingModels.find((m) => m.id === id);
+  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${KLING_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
+  return model;
+}
+
+/**
+ * Kling's official API: a bearer JWT made from the pool entry `accessKey:secretKey` for each
+ * call, async tasks on text2video / image2video / images/generations, each read back at
+ * `<endpoint>/<task_id>`. Kling has no cancel endpoint: a canceled generation stops polling.
+ */
+export function createKlingAdapter(env: ProviderEnv, options: KlingAdapterOptions = {}): ProviderAdapter {
+  const authorization = (apiKey: string | undefined): string => {
+    const { accessKey, secretKey } = splitKlingKey(apiKey);
+    return `Bearer ${klingJwt(accessKey, secretKey)}`;
+  };
+  return {
+    async submit(request, ctx) {
+      const model = modelOf(request.model);
+      const task = await klingCall<KlingTask>(env, KLING_PROVIDER_ID, authorization(ctx.apiKey), {
+        method: 'POST',
+        path: klingEndpoint(model, request),
+        json: klingBody(model, request, options.callbackUrl),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      if (typeof task?.task_id !== 'string' || !task.task_id) throw new ProviderError('PROVIDER_ERROR', `${KLING_PROVIDER_ID}: no task_id in the answer`);
+      return { status: 'pending', taskId: task.task_id };
+    },
+
+    async poll(taskId, request, ctx) {
+      const model = modelOf(request.model);
+      const task = await klingCall<KlingTask>(env, KLING_PROVIDER_ID, authorization(ctx.apiKey), {
+        method: 'GET',
+        path: `${klingEndpoint(model, request)}/${encodeURIComponent(taskId)}`,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      return readKlingTask(KLING_PROVIDER_ID, task);
+    },
+  };
+}

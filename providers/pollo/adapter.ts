@@ -1,0 +1,72 @@
+import { ProviderError } from '../../domain/errors';
+import type { GenerationRequest } from '../../domain/generation';
+import { requireOutputCount } from '../define-model';
+import type { ProviderAdapter, ProviderEnv, WebhookEvent, WebhookRequest } from '../types';
+import { toWireVideoParameters } from '../video-wire';
+import { POLLO_PROVIDER_ID, PolloPath, polloCall, readPolloTask, verifyPolloWebhook, type PolloTask } from './api';
+import { polloModels, type PolloModel } from './models';
+
+export interface PolloAdapterOptions {
+  /** Sent as `webhookUrl` so Pollo POSTs the finished task; polling goes on regardless. */
+  webhookUrl?: string;
+}
+
+function modelOf(id: string): PolloModel {
+  const model = polloModels.find((m) => m.id === id);
+  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${POLLO_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
+  return model;
+}
+
+/** The `input` of a generation: the prompt, Pollo's parameter names and the image URL. */
+export function polloInput(model: PolloModel, request: GenerationRequest): Record<string, unknown> {
+  requireOutputCount(model.id, request.numberOfOutputs, 1);
+  const [image] = request.inputImages;
+  if (image === undefined && !model.textToVideo) throw new ProviderError('INVALID_PARAMETERS', `${model.id} needs an input image`);
+  if (image !== undefined && !/^https?:\/\//.test(image)) throw new ProviderError('INVALID_PARAMETERS', `${model.id} needs the input image as an http(s) URL Pollo can download`);
+  const input: Record<string, unknown> = { prompt: request.prompt, ...toWireVideoParameters(request.parameters, model.videoWire) };
+  if (image !== undefined) {
+    input.image = image;
+    delete input.aspectRatio;
+  }
+  return input;
+}
+
+/** Pollo's generation API: `x-api-key`, one task per generation, polled at /generation/{id}/status or pushed. */
+export function createPolloAdapter(env: ProviderEnv, options: PolloAdapterOptions = {}): ProviderAdapter {
+  const signal = (s: AbortSignal | undefined) => (s ? { signal: s } : {});
+  return {
+    async submit(request, ctx) {
+      const model = modelOf(request.model);
+      const task = await polloCall<PolloTask>(env, ctx.apiKey, {
+        method: 'POST',
+        path: PolloPath.create(model.endpoint),
+        json: { input: polloInput(model, request), ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}) },
+        timeoutMs: 60_000,
+        ...signal(ctx.signal),
+      });
+      if (typeof task.taskId !== 'string' || !task.taskId) throw new ProviderError('PROVIDER_ERROR', `${POLLO_PROVIDER_ID}: no taskId in the answer`);
+      return { status: 'pending', taskId: task.taskId };
+    },
+
+    async poll(taskId, _request, ctx) {
+      return readPolloTask(await polloCall<PolloTask>(env, ctx.apiKey, { path: PolloPath.status(taskId), timeoutMs: 30_000, ...signal(ctx.signal) }));
+    },
+
+    parseWebhook(req: WebhookRequest, secret: string): WebhookEvent {
+      verifyPolloWebhook(req, secret);
+      let task: PolloTask;
+      try {
+        task = JSON.parse(req.body.toString('utf8')) as PolloTask;
+      } catch (err) {
+        throw new ProviderError('INVALID_REQUEST', 'pollo webhook: the body is not JSON', { cause: err });
+      }
+      if (typeof task?.taskId !== 'string' || !task.taskId) throw new ProviderError('INVALID_REQUEST', 'pollo webhook: no taskId');
+      try {
+        return { taskId: task.taskId, result: readPolloTask(task) };
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        return { taskId: task.taskId, result: { status: 'failed', error: { code: err.code, message: err.message } } };
+      }
+    },
+  };
+}
