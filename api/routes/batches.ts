@@ -6,7 +6,7 @@ import type { BatchService } from '../batch-service';
 import { parseOrThrow } from '../validate';
 
 const idParam = z.uuid();
-const listQuery = z
+export const listQuery = z
   .object({
     cursor: z.coerce.number().int().min(0).default(0),
     limit: z.coerce.number().int().min(1).max(BatchLimits.maxListLimit).default(BatchLimits.defaultListLimit),

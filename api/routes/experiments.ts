@@ -14,8 +14,8 @@ export interface ExperimentRoutesDeps {
   admin: RequestHandler;
 }
 
-const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
-const resultsQuery = z.strictObject({ segment: z.string().min(1).max(100).optional() });
+export const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const resultsQuery = z.strictObject({ segment: z.string().min(1).max(100).optional() });
 const ACTIONS: readonly LifecycleAction[] = ['start', 'pause', 'resume', 'complete'];
 
 export function experimentRoutes(deps: ExperimentRoutesDeps): Router {

@@ -12,7 +12,7 @@ import { streamEvents } from './generation-events';
 
 const idempotencyKey = z.string().min(1).max(255).optional();
 
-const listQuery = z
+export const listQuery = z
   .object({
     q: z.string().trim().min(1).max(200).optional(),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),

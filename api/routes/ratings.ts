@@ -6,7 +6,7 @@ import type { ExperimentsRepo } from '../../db/experiments-repo';
 import type { ExperimentService } from '../experiment-service';
 import { parseOrThrow } from '../validate';
 
-const ratingBody = z.strictObject({
+export const ratingBody = z.strictObject({
   rating: z.int().min(1).max(5),
   feedback: z.string().max(4000).optional(),
 });
