@@ -150,3 +150,15 @@ export async function waitForGeneration(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Options for the official `openai` client pointed at a genflow stack (where the API key goes). */
+export function openAiClientOptions(baseUrl: string): { baseURL: string; apiKey: string; maxRetries: number } {
+  return { baseURL: `${baseUrl}/v1`, apiKey: 'genflow-test', maxRetries: 0 };
+}
+
+/** GET a JSON resource of the API: status and parsed body. */
+export async function getJson(url: string): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const res = await fetch(url);
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
