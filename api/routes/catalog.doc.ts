@@ -38,7 +38,7 @@ export const catalogDocs: RouteDoc[] = [
     description: 'Served from local storage, or a redirect to a short-lived presigned URL with S3 storage.',
     params: z.object({ id: z.uuid() }),
     responses: {
-      200: { description: 'The bytes, with their content type', contentType: 'application/octet-stream' },
+      200: { description: 'The bytes, with the content type of the output (image/png, video/mp4, audio/wav, ...)', contentType: '*/*' },
       302: { description: 'S3 storage: a presigned URL', headers: { Location: 'The presigned URL' } },
     },
     errors: ['NOT_FOUND', 'STORAGE_FAILED'],

@@ -162,3 +162,20 @@ export async function getJson(url: string): Promise<{ status: number; headers: H
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
+
+/** Any API call: method, path and an optional JSON body; the answer parsed when it is JSON. */
+export async function apiRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; headers: Headers; contentType: string; body: unknown }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    redirect: 'manual',
+    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, contentType, body: contentType.includes('json') && text !== '' ? (JSON.parse(text) as unknown) : text };
+}
