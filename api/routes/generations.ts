@@ -6,6 +6,7 @@ import { decodeCursor } from '../../db/generation-search';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentService } from '../experiment-service';
 import type { GenerationService } from '../generation-service';
+import { pageLimit } from '../pagination';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
@@ -21,7 +22,7 @@ export const listQuery = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: pageLimit(100, 20),
   })
   .catchall(z.string().max(256));
 const idParam = z.uuid();

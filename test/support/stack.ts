@@ -179,3 +179,9 @@ export async function apiRequest(
   const text = await res.text();
   return { status: res.status, headers: res.headers, contentType, body: contentType.includes('json') && text !== '' ? (JSON.parse(text) as unknown) : text };
 }
+
+/** POST a multipart form; the answer parsed as JSON. */
+export async function postForm(url: string, form: FormData, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers, body: form });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
