@@ -185,3 +185,8 @@ export async function postForm(url: string, form: FormData, headers: Record<stri
   const res = await fetch(url, { method: 'POST', headers, body: form });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
+
+/** Headers every API call of a test carries (API keys are attached here). */
+export function apiHeaders(): Record<string, string> {
+  return {};
+}
