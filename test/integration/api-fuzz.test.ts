@@ -63,7 +63,8 @@ describe.skipIf(!temporalAddress || (!schemathesis && !requireAll()))('API fuzz 
       ...headers,
     ];
     const result = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile(schemathesis!, args, { timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      // cwd: schemathesis keeps a cache of crashes in ./.schemathesis, which belongs in the temp dir.
+      execFile(schemathesis!, args, { cwd: reports, timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, output: `${stdout}\n${stderr}` });
       });
