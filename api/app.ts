@@ -19,7 +19,10 @@ import { adminPageRoutes } from './routes/admin-page';
 import { alertRoutes } from './routes/alerts';
 import { apiKeyRoutes } from './routes/api-keys';
 import { experimentRoutes } from './routes/experiments';
-import { multipartGenerationBody } from './multipart';
+import { bodyLimitBytes, multipartGenerationBody } from './multipart';
+import { openAiErrorHandler, openAiImageRoutes } from './routes/openai-images';
+import { openApiRoutes } from './routes/openapi';
+import { BUILT_IN_DEFAULT_MODELS } from '../providers/model-selection';
 import { assetRoutes } from './routes/assets';
 import { generationDeleteRoutes } from './routes/generation-delete';
 import { batchRoutes } from './routes/batches';
@@ -61,6 +64,8 @@ export interface AppDeps {
   monitoring?: { errorLogs: ErrorLogsRepo; alerts: AlertsRepo };
   /** Limits of user keys without overrides; defaults 600 requests/minute, 20 concurrent generations. */
   keyLimits?: { requestsPerMinute: number; maxConcurrentGenerations: number };
+  /** How long `POST /v1/images/*` waits for its generation (default 5 minutes). */
+  imagesWaitMs?: number;
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
 }
@@ -131,9 +136,23 @@ export function createApp(deps: AppDeps): Express {
       }),
     }),
   );
+  app.use(
+    openAiImageRoutes({
+      repo: deps.repo,
+      storage: deps.storage,
+      temporal: deps.temporal,
+      service,
+      baseUrl,
+      defaults: deps.modelSelection?.defaults ?? BUILT_IN_DEFAULT_MODELS,
+      bodyLimitBytes: bodyLimitBytes(deps.bodyLimit),
+      waitMs: deps.imagesWaitMs ?? 5 * 60_000,
+    }),
+  );
+  app.use(openApiRoutes());
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(generationDeleteRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());
+  app.use('/v1/images', openAiErrorHandler(deps.logger));
   app.use(errorHandler(deps.logger));
   return app;
 }

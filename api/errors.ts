@@ -23,6 +23,11 @@ function fromBodyParser(err: unknown): GenflowError | undefined {
   return undefined;
 }
 
+/** The GenflowError an error stands for, when it is one genflow understands. */
+export function knownError(err: unknown): GenflowError | undefined {
+  return err instanceof GenflowError ? err : fromBodyParser(err);
+}
+
 export function notFoundHandler(): RequestHandler {
   return (req) => {
     throw new GenflowError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
@@ -32,7 +37,7 @@ export function notFoundHandler(): RequestHandler {
 /** Every error leaves the API as `{ error: { code, message, details? } }` with the code's status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = err instanceof GenflowError ? err : fromBodyParser(err);
+    const known = knownError(err);
     const error = known ?? new GenflowError('INTERNAL_ERROR', 'internal error');
     if (!known || error.status >= 500) {
       logger.error({ err, method: req.method, path: req.path }, 'request failed');

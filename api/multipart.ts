@@ -23,6 +23,21 @@ async function readLimited(req: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The request's multipart/form-data body, read in memory up to `limit` bytes. */
+export async function readMultipartForm(req: Request, limit: number): Promise<FormData> {
+  const raw = await readLimited(req, limit);
+  try {
+    return await new Request('http://genflow.invalid/', { method: 'POST', headers: { 'content-type': req.get('content-type') ?? '' }, body: raw }).formData();
+  } catch {
+    throw new GenflowError('INVALID_REQUEST', 'request body is not valid multipart/form-data');
+  }
+}
+
+/** A form file as a data URL. */
+export async function fileAsDataUrl(file: File): Promise<string> {
+  return `data:${file.type || 'application/octet-stream'};base64,${Buffer.from(await file.arrayBuffer()).toString('base64')}`;
+}
+
 /**
  * `POST /v1/generations` as multipart/form-data: the JSON fields as form fields (`parameters`
  * as a JSON string) and input images as files (or URLs) under `inputImages`. The form becomes
@@ -34,18 +49,12 @@ export function multipartGenerationBody(bodyLimit: string): RequestHandler {
   const limit = bodyLimitBytes(bodyLimit);
   return async (req, _res, next) => {
     if (req.method !== 'POST' || req.path !== '/v1/generations' || !req.is('multipart/form-data')) return next();
-    const raw = await readLimited(req, limit);
-    let form: FormData;
-    try {
-      form = await new Request('http://genflow.invalid/', { method: 'POST', headers: { 'content-type': req.get('content-type') ?? '' }, body: raw }).formData();
-    } catch {
-      throw new GenflowError('INVALID_REQUEST', 'request body is not valid multipart/form-data');
-    }
+    const form = await readMultipartForm(req, limit);
     const body: Record<string, unknown> = {};
     const images: string[] = [];
     for (const [name, value] of form.entries()) {
       if (name === 'inputImages') {
-        images.push(typeof value === 'string' ? value : `data:${value.type || 'application/octet-stream'};base64,${Buffer.from(await value.arrayBuffer()).toString('base64')}`);
+        images.push(typeof value === 'string' ? value : await fileAsDataUrl(value));
       } else if (typeof value !== 'string') {
         throw new GenflowError('INVALID_REQUEST', `${name}: files are accepted only as inputImages`);
       } else if (name === 'parameters') {

@@ -16,6 +16,7 @@ export interface ModelSelection {
 /** Out of the box every kind the built-in provider can do is served by it. */
 export const BUILT_IN_DEFAULT_MODELS: Partial<Record<ModelKind, string>> = {
   'text-to-image': 'local/image',
+  'image-to-image': 'local/image',
   'text-to-video': 'local/video',
   'image-to-video': 'local/video',
   'text-to-speech': 'local/speech',

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
-export type BinaryName = 'temporal' | 'temporal-test-server' | 'weed';
+export type BinaryName = 'temporal' | 'temporal-test-server' | 'weed' | 'schemathesis';
 
 function isExecutableFile(p: string): boolean {
   try {

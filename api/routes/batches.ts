@@ -4,13 +4,14 @@ import { BatchLimits, createBatchBody } from '../../domain/batch';
 import { GenflowError } from '../../domain/errors';
 import type { BatchService } from '../batch-service';
 import { principalOf } from '../auth';
+import { pageLimit } from '../pagination';
 import { parseOrThrow } from '../validate';
 
 const idParam = z.uuid();
-const listQuery = z
+export const listQuery = z
   .object({
     cursor: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(BatchLimits.maxListLimit).default(BatchLimits.defaultListLimit),
+    limit: pageLimit(BatchLimits.maxListLimit, BatchLimits.defaultListLimit),
   })
   .strict();
 

@@ -8,13 +8,14 @@ import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentService } from '../experiment-service';
 import { canSee, ownerScope, principalOf } from '../auth';
 import type { GenerationService } from '../generation-service';
+import { pageLimit } from '../pagination';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
 
 const idempotencyKey = z.string().min(1).max(255).optional();
 
-const listQuery = z
+export const listQuery = z
   .object({
     q: z.string().trim().min(1).max(200).optional(),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),
@@ -25,7 +26,7 @@ const listQuery = z
     cursor: z.string().max(200).optional(),
     // An admin may narrow the list to one owner; a user key always sees only its own.
     owner: z.string().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: pageLimit(100, 20),
   })
   .catchall(z.string().max(256));
 const idParam = z.uuid();

@@ -7,7 +7,7 @@ import type { ExperimentService } from '../experiment-service';
 import { canSee, principalOf } from '../auth';
 import { parseOrThrow } from '../validate';
 
-const ratingBody = z.strictObject({
+export const ratingBody = z.strictObject({
   rating: z.int().min(1).max(5),
   feedback: z.string().max(4000).optional(),
 });

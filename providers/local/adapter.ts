@@ -60,6 +60,22 @@ async function firstFrameOf(request: GenerationRequest, width: number, height: n
   }
 }
 
+/** The image an image-to-image request edits, decoded from its data URL (the only form it arrives in). */
+async function inputImageOf(request: GenerationRequest): Promise<Buffer | undefined> {
+  if (request.inputImages.length > 1) throw new ProviderError('INVALID_PARAMETERS', `${request.model} accepts at most one input image`);
+  const input = request.inputImages[0];
+  if (input === undefined) return undefined;
+  const match = /^data:[^,]*;base64,(.*)$/s.exec(input);
+  if (!match) throw new ProviderError('INVALID_REQUEST', `${request.model} takes its input image inline (a data URL)`);
+  const bytes = Buffer.from(match[1] ?? '', 'base64');
+  try {
+    await sharp(bytes, { limitInputPixels: 64_000_000 }).metadata();
+  } catch (err) {
+    throw new ProviderError('INVALID_REQUEST', 'the input image could not be decoded', { cause: err });
+  }
+  return bytes;
+}
+
 export function createLocalAdapter(env: Pick<ProviderEnv, 'dataDir'>, options: LocalAdapterOptions = {}): ProviderAdapter {
   const now = options.now ?? Date.now;
   const jobs = new JobStore(join(env.dataDir, 'local-jobs'));
@@ -68,10 +84,11 @@ export function createLocalAdapter(env: Pick<ProviderEnv, 'dataDir'>, options: L
     const params = parseParameters(imageParameters, request);
     injectFailure(params, ctx.attempt);
     const count = outputCount(request);
+    const base = await inputImageOf(request);
     const outputs = await Promise.all(
       Array.from({ length: count }, async (_, index) => ({
         type: 'bytes' as const,
-        data: await renderImage({ prompt: request.prompt, seed: params.seed, index, width: params.width, height: params.height, format: params.format }),
+        data: await renderImage({ prompt: request.prompt, seed: params.seed, index, width: params.width, height: params.height, format: params.format, ...(base ? { base } : {}) }),
         contentType: IMAGE_CONTENT_TYPES[params.format],
       })),
     );

@@ -79,10 +79,11 @@ const free = (): number => 0;
 export const localModels: ModelSpec[] = [
   {
     id: LocalModelId.image,
-    kinds: ['text-to-image'],
-    description: 'Built-in generative landscape renderer: deterministic for prompt and seed, no network',
+    kinds: ['text-to-image', 'image-to-image'],
+    description: 'Built-in generative landscape renderer: deterministic for prompt and seed, no network; with an input image, blends the landscape over it (an edit)',
     parameters: imageParameters,
-    inputImages: { mode: 'either', max: 0 },
+    // Inline only: the adapter decodes the prepared data URL and never touches the network.
+    inputImages: { mode: 'base64', max: 1 },
     async: false,
     expectedDurationSeconds: 1,
     maxDurationSeconds: 60,

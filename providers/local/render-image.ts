@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { between, hslCss, seededRandom, type Random } from './random';
 
 export interface ImageRenderOptions {
@@ -9,6 +9,8 @@ export interface ImageRenderOptions {
   width: number;
   height: number;
   format: 'png' | 'jpeg' | 'webp';
+  /** An image to edit: it is fitted to the size and the landscape is laid over it, half transparent. */
+  base?: Buffer;
 }
 
 export const IMAGE_CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
@@ -78,7 +80,8 @@ export function landscapeSvg(options: Omit<ImageRenderOptions, 'format'>): strin
 
 /** Renders one image of exactly `width` x `height` in the requested format. */
 export async function renderImage(options: ImageRenderOptions): Promise<Buffer> {
-  const image = sharp(Buffer.from(landscapeSvg(options))).flatten({ background: '#000000' });
+  const landscape = sharp(Buffer.from(landscapeSvg(options))).flatten({ background: '#000000' });
+  const image = options.base ? await editOf(options.base, landscape, options.width, options.height) : landscape;
   switch (options.format) {
     case 'png':
       return image.png().toBuffer();
@@ -87,4 +90,11 @@ export async function renderImage(options: ImageRenderOptions): Promise<Buffer> 
     case 'webp':
       return image.webp({ quality: 90 }).toBuffer();
   }
+}
+
+/** The edit: the input fitted to the size, with the prompt's landscape blended over it at half opacity. */
+async function editOf(base: Buffer, landscape: Sharp, width: number, height: number): Promise<Sharp> {
+  const overlay = await landscape.ensureAlpha(0.5).png().toBuffer();
+  const fitted = await sharp(base, { limitInputPixels: 64_000_000 }).resize(width, height, { fit: 'cover' }).flatten({ background: '#000000' }).png().toBuffer();
+  return sharp(fitted).composite([{ input: overlay, blend: 'over' }]);
 }

@@ -197,8 +197,43 @@ export async function waitForGeneration(
   }
 }
 
-/** A GET to genflow answering status and parsed JSON body (admin routes included). */
+/** Options for the official `openai` client pointed at a genflow stack (where the API key goes). */
+export function openAiClientOptions(baseUrl: string): { baseURL: string; apiKey: string; maxRetries: number } {
+  return { baseURL: `${baseUrl}/v1`, apiKey: TEST_ADMIN_KEY, maxRetries: 0 };
+}
+
+/** GET a JSON resource of the API: status and parsed body. */
 export async function getJson(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { headers });
+  const res = await fetch(url, { headers: withKey(headers) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as Record<string, unknown> };
+}
+
+/** Any API call: method, path and an optional JSON body; the answer parsed when it is JSON. */
+export async function apiRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; headers: Headers; contentType: string; body: unknown }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: withKey(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, contentType, body: contentType.includes('json') && text !== '' ? (JSON.parse(text) as unknown) : text };
+}
+
+/** POST a multipart form; the answer parsed as JSON. */
+export async function postForm(url: string, form: FormData, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: withKey(headers), body: form });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Headers every API call of a test carries (API keys are attached here). */
+export function apiHeaders(): Record<string, string> {
+  return withKey();
 }

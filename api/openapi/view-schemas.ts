@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import type { BatchView } from '../../domain/batch';
+import { ErrorCode } from '../../domain/errors';
+import type { GenerationView } from '../../domain/generation';
+import { MODEL_KINDS } from '../../domain/models';
+import type { ProviderStatus } from '../../providers/runtime';
+
+/**
+ * Zod schemas of the API's answers. The views are built by plain functions (views.ts and the
+ * services); the type checks at the bottom of this file fail to compile when a view and its
+ * schema disagree, and the API tests validate real answers against these schemas.
+ */
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(Object.values(ErrorCode)),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+const generationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
+
+export const generationSchema = z
+  .strictObject({
+    id: z.uuid(),
+    model: z.string(),
+    provider: z.string(),
+    kind: z.string(),
+    status: generationStatus,
+    progress: z.number().min(0).max(1),
+    prompt: z.string(),
+    enhancedPrompt: z.string().optional(),
+    modelSelectedBy: z.enum(['request', 'default']),
+    parameters: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    outputs: z.array(
+      z.strictObject({
+        id: z.uuid(),
+        url: z.string().describe('Stable URL of the stored bytes (GET /v1/assets/{id}/content)'),
+        contentType: z.string(),
+        bytes: z.int().min(0),
+        sha256: z.string(),
+        width: z.int().optional(),
+        height: z.int().optional(),
+        durationSeconds: z.number().optional(),
+      }),
+    ),
+    error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+    experiment: z.strictObject({ id: z.string(), variantId: z.string(), segment: z.string().optional() }).optional(),
+    createdAt: isoDate,
+    startedAt: isoDate.optional(),
+    completedAt: isoDate.optional(),
+  })
+  .meta({ title: 'Generation' });
+
+export const generationListSchema = z.strictObject({
+  data: z.array(generationSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
+
+const batchStatus = z.enum(['running', 'succeeded', 'partially_failed', 'failed', 'canceled']);
+
+export const batchCreatedSchema = z.strictObject({
+  id: z.uuid(),
+  status: z.string(),
+  totalTasks: z.int(),
+  estimatedCost: z.number(),
+});
+
+export const batchSchema = z
+  .strictObject({
+    id: z.uuid(),
+    status: batchStatus,
+    totalTasks: z.int(),
+    counts: z.strictObject({ total: z.int(), queued: z.int(), running: z.int(), succeeded: z.int(), failed: z.int(), canceled: z.int() }),
+    progress: z.number().min(0).max(1),
+    options: z.strictObject({ maxConcurrency: z.int(), stopOnError: z.boolean(), webhookUrl: z.string().optional() }),
+    estimatedCost: z.number(),
+    actualCost: z.number().optional(),
+    createdAt: isoDate,
+    completedAt: isoDate.optional(),
+    items: z.array(
+      z.strictObject({
+        index: z.int(),
+        generationId: z.uuid(),
+        model: z.string(),
+        status: z.string(),
+        error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+      }),
+    ),
+    nextCursor: z.string().optional().describe('Pass as `cursor` for the next page of items'),
+  })
+  .meta({ title: 'Batch' });
+
+export const modelListSchema = z.strictObject({
+  data: z.array(
+    z.strictObject({
+      id: z.string(),
+      provider: z.string(),
+      description: z.string(),
+      kinds: z.array(z.enum(MODEL_KINDS)),
+      async: z.boolean(),
+      inputImages: z.looseObject({ mode: z.string(), max: z.int() }),
+      expectedDurationSeconds: z.number(),
+      maxDurationSeconds: z.number(),
+      video: z.record(z.string(), z.unknown()).optional(),
+      parameters: z.record(z.string(), z.unknown()).describe("JSON Schema of the model's parameters"),
+    }),
+  ),
+});
+
+export const providerListSchema = z.strictObject({
+  data: z.array(
+    z.strictObject({
+      id: z.string(),
+      displayName: z.string(),
+      baseUrl: z.string(),
+      requiresApiKey: z.boolean(),
+      configured: z.boolean(),
+      custom: z.boolean(),
+      keys: z.array(
+        z.strictObject({
+          id: z.string(),
+          masked: z.string(),
+          status: z.string(),
+          coolingDownUntil: z.string().optional(),
+          lastError: z.string().optional(),
+          lastErrorMessage: z.string().optional(),
+          lastErrorAt: z.string().optional(),
+        }),
+      ),
+      models: z.array(z.strictObject({ id: z.string(), kinds: z.array(z.string()).readonly() })),
+    }),
+  ),
+});
+
+const componentHealth = z.strictObject({ ok: z.boolean(), error: z.string().optional() });
+export const healthSchema = z.strictObject({ status: z.literal('ok'), components: z.record(z.string(), componentHealth) });
+
+export const ratingSchema = z.strictObject({
+  generationId: z.uuid(),
+  rating: z.int().min(1).max(5),
+  feedback: z.string().optional(),
+  experimentId: z.string().optional(),
+  variantId: z.string().nullable().optional(),
+  experimentNotified: z.boolean().optional(),
+});
+
+export const experimentSchema = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    status: z.enum(['draft', 'running', 'paused', 'completed']),
+    variants: z.array(
+      z.strictObject({
+        id: z.string(),
+        name: z.string(),
+        model: z.string(),
+        parameters: z.record(z.string(), z.unknown()),
+        promptTemplate: z.string().optional(),
+        isControl: z.boolean(),
+        weight: z.number(),
+      }),
+    ),
+    allocation: z.looseObject({ type: z.enum(['fixed', 'thompson']) }),
+    metrics: z.array(z.strictObject({ name: z.string(), goal: z.enum(['maximize', 'minimize']), primary: z.boolean() })),
+    stopRules: z.record(z.string(), z.number()),
+    recomputeIntervalSeconds: z.int(),
+    workflowId: z.string(),
+    stopReason: z.string().optional(),
+    createdAt: isoDate.optional(),
+    startedAt: isoDate.optional(),
+    completedAt: isoDate.optional(),
+  })
+  .meta({ title: 'Experiment' });
+
+export const experimentListSchema = z.strictObject({ data: z.array(experimentSchema) });
+
+/** The results are a large statistical report; the top level is pinned, the inside described in the README. */
+export const experimentResultsSchema = z.looseObject({
+  experimentId: z.string(),
+  status: z.enum(['draft', 'running', 'paused', 'completed']),
+  segment: z.string().optional(),
+  segments: z.array(z.string()),
+  confidence: z.number(),
+  variants: z.array(z.looseObject({ id: z.string(), name: z.string(), model: z.string(), samples: z.int() })),
+  comparisons: z.array(z.looseObject({ variantId: z.string(), pValue: z.number() })),
+  recommendation: z.looseObject({ decided: z.boolean(), text: z.string() }),
+  totalCostUsd: z.number(),
+  outcomes: z.int(),
+});
+
+// Compile-time agreement between the views and their schemas: each pair of functions stops
+// compiling when a view gains, loses or changes a field its schema does not (or vice versa).
+type Generation = z.output<typeof generationSchema>;
+type Batch = z.output<typeof batchSchema>;
+type Provider = z.output<typeof providerListSchema>['data'][number];
+export const _viewSchemaChecks = [
+  (v: GenerationView): Generation => v,
+  (v: Generation): GenerationView => v,
+  (v: BatchView): Batch => v,
+  (v: Batch): BatchView => v,
+  (v: ProviderStatus): Provider => v,
+];

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { errorCodesByStatus, type RouteDoc } from '../../api/openapi/registry';
+import { routeDocs } from '../../api/openapi/route-docs';
+import { openAiErrorSchema } from '../../api/openapi/openai-schemas';
+import { errorBodySchema } from '../../api/openapi/view-schemas';
+import { apiRequest, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+
+/** Real answers of a running stack, each checked against what /openapi.json promises for its route and status. */
+describe.skipIf(!temporalAddress)('API answers match the documented response schemas', () => {
+  let stack: Stack;
+  const checked = new Set<string>();
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  function docFor(method: string, template: string): RouteDoc {
+    const doc = routeDocs.find((r) => r.method === method.toLowerCase() && r.path === template);
+    if (!doc) throw new Error(`no doc entry for ${method} ${template}`);
+    return doc;
+  }
+
+  /** Calls the route and validates the answer; returns the body for the next step. */
+  async function call(method: string, template: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const doc = docFor(method, template);
+    const res = await apiRequest(stack.baseUrl, method, path, body);
+    const success = doc.responses[res.status];
+    if (success) {
+      if (success.schema) {
+        const parsed = success.schema.safeParse(res.body);
+        expect(parsed.success, `${method} ${path} → ${res.status}: ${parsed.error ? z.prettifyError(parsed.error) : ''}`).toBe(true);
+      }
+      if (success.contentType && success.contentType !== '*/*') expect(res.contentType).toContain(success.contentType);
+    } else {
+      const codes = errorCodesByStatus(doc).get(res.status);
+      expect(codes, `${method} ${path} answered ${res.status}, which is not documented: ${JSON.stringify(res.body)}`).toBeDefined();
+      const schema = doc.errorShape === 'openai' ? openAiErrorSchema : errorBodySchema;
+      const parsed = schema.safeParse(res.body);
+      expect(parsed.success, `${method} ${path} → ${res.status}: ${JSON.stringify(res.body)}`).toBe(true);
+      const code = (res.body as { error: { code: string } }).error.code;
+      expect(codes).toContain(code);
+    }
+    checked.add(`${method} ${template} ${res.status}`);
+    return res;
+  }
+
+  it('generations, ratings, assets and their errors', async () => {
+    const created = await call('POST', '/v1/generations', '/v1/generations', { model: 'local/image', prompt: 'a stone bridge', parameters: { width: 64, height: 64 }, metadata: { shot: 'a1' } });
+    expect(created.status).toBe(202);
+    const id = (created.body as { id: string }).id;
+    const done = await waitForGeneration(stack.baseUrl, id);
+    expect(done.status).toBe('succeeded');
+    await call('GET', '/v1/generations/:id', `/v1/generations/${id}`);
+    await call('GET', '/v1/generations', '/v1/generations?limit=5&metadata.shot=a1');
+    await call('GET', '/v1/generations', '/v1/generations?limit=1000');
+    await call('GET', '/v1/generations/:id', '/v1/generations/not-an-id');
+    await call('POST', '/v1/generations/:id/cancel', `/v1/generations/${id}/cancel`);
+    await call('POST', '/v1/generations/:id/rating', `/v1/generations/${id}/rating`, { rating: 4 });
+    await call('POST', '/v1/generations/:id/rating', `/v1/generations/${id}/rating`, { rating: 9 });
+    const asset = await call('GET', '/v1/assets/:id/content', new URL(done.outputs[0]!.url).pathname);
+    expect(asset.status).toBe(200);
+    await call('GET', '/v1/generations/:id/events', `/v1/generations/${id}/events`);
+    await call('POST', '/v1/generations', '/v1/generations', { model: 'local/image', prompt: 'x', parameters: { width: 1 } });
+    await call('POST', '/v1/generations', '/v1/generations', '{"not json');
+    await call('DELETE', '/v1/generations/:id', `/v1/generations/${id}`);
+    expect((await call('GET', '/v1/generations/:id', `/v1/generations/${id}`)).status).toBe(404);
+  });
+
+  it('batches', async () => {
+    const created = await call('POST', '/v1/batches', '/v1/batches', { requests: [{ model: 'local/image', prompt: 'one', parameters: { width: 64, height: 64 } }] });
+    expect(created.status).toBe(202);
+    const id = (created.body as { id: string }).id;
+    await expect.poll(async () => ((await call('GET', '/v1/batches/:id', `/v1/batches/${id}`)).body as { status: string }).status, { timeout: 30_000 }).toBe('succeeded');
+    await call('POST', '/v1/batches/:id/cancel', `/v1/batches/${id}/cancel`);
+    await call('GET', '/v1/batches/:id', `/v1/batches/${id}?limit=0`);
+    await call('POST', '/v1/batches', '/v1/batches', { requests: [] });
+  });
+
+  it('experiments', async () => {
+    const created = await call('POST', '/v1/experiments', '/v1/experiments', {
+      name: 'docs check',
+      variants: [
+        { name: 'a', model: 'local/image', parameters: { width: 64, height: 64 } },
+        { name: 'b', model: 'local/image', parameters: { width: 96, height: 64 } },
+      ],
+      allocation: { type: 'fixed', weights: [1, 1] },
+      metrics: [{ name: 'success_rate', goal: 'maximize', primary: true }],
+    });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    await call('GET', '/v1/experiments', '/v1/experiments');
+    await call('GET', '/v1/experiments/:id', `/v1/experiments/${id}`);
+    await call('POST', '/v1/experiments/:id/start', `/v1/experiments/${id}/start`);
+    await call('POST', '/v1/experiments/:id/pause', `/v1/experiments/${id}/pause`);
+    await call('POST', '/v1/experiments/:id/resume', `/v1/experiments/${id}/resume`);
+    await call('GET', '/v1/experiments/:id/results', `/v1/experiments/${id}/results`);
+    await call('POST', '/v1/experiments/:id/complete', `/v1/experiments/${id}/complete`);
+    await call('POST', '/v1/experiments/:id/start', `/v1/experiments/${id}/start`);
+  });
+
+  it('catalog, health, OpenAI images, documentation and pages', async () => {
+    await call('GET', '/health', '/health');
+    await call('GET', '/v1/models', '/v1/models');
+    await call('GET', '/v1/providers', '/v1/providers');
+    await call('POST', '/v1/images/generations', '/v1/images/generations', { prompt: 'a kite', size: '64x64' });
+    await call('POST', '/v1/images/generations', '/v1/images/generations', { prompt: 'a kite', size: 'big' });
+    await call('POST', '/v1/images/edits', '/v1/images/edits', { prompt: 'a kite' });
+    await call('GET', '/openapi.json', '/openapi.json');
+    await call('GET', '/docs', '/docs');
+    await call('GET', '/admin', '/admin');
+    await call('GET', '/admin/experiments', '/admin/experiments');
+    await call('GET', '/admin/experiments.js', '/admin/experiments.js');
+  });
+
+  it('exercised every documented route', () => {
+    const missing = routeDocs.filter((r) => ![...checked].some((c) => c.startsWith(`${r.method.toUpperCase()} ${r.path} `)));
+    expect(missing.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+});
