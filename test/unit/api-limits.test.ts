@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import { buildOpenApiDocument } from '../../api/openapi/document';
 import { routeDocs } from '../../api/openapi/route-docs';
 import { closeServer, listen } from '../../api/server';
-import { apiRequest, postForm } from '../support/stack';
+import { apiRequest, postForm, TEST_ADMIN_KEY } from '../support/stack';
 
 /**
  * Body-size and page-size limits are checked before any dependency is touched, so an app whose
@@ -29,7 +29,8 @@ describe('request limits', () => {
       bodyLimit: '64kb',
       experiments: unused(),
       accounts: unused(),
-      adminApiKey: '',
+      // The bootstrap admin key is checked without the database, so limits still meet no dependency.
+      adminApiKey: TEST_ADMIN_KEY,
     });
     server = await listen(app, 0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
