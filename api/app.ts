@@ -20,6 +20,7 @@ import { generationDeleteRoutes } from './routes/generation-delete';
 import { batchRoutes } from './routes/batches';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
+import { providerReadiness } from './provider-readiness';
 import { modelRoutes } from './routes/models';
 import { providerRoutes } from './routes/providers';
 import { ratingRoutes } from './routes/ratings';
@@ -71,11 +72,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(
     healthRoutes({
-      database: () => deps.repo.ping(),
-      temporal: async () => {
-        await deps.temporal.connection.workflowService.getSystemInfo({});
+      checks: {
+        database: () => deps.repo.ping(),
+        temporal: async () => {
+          await deps.temporal.connection.workflowService.getSystemInfo({});
+        },
+        storage: () => deps.storage.ping(),
       },
-      storage: () => deps.storage.ping(),
+      ...(deps.providers ? { providers: providerReadiness(deps.providers) } : {}),
+      admin: requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY),
     }),
   );
   app.use(modelRoutes());

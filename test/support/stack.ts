@@ -129,6 +129,11 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
 
+export async function getJson<T = Record<string, unknown>>(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as T };
+}
+
 export async function getGeneration(baseUrl: string, id: string): Promise<GenerationView> {
   const res = await fetch(`${baseUrl}/v1/generations/${id}`);
   if (res.status !== 200) throw new Error(`GET generation ${id}: HTTP ${res.status}`);
