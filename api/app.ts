@@ -11,6 +11,9 @@ import { errorHandler, notFoundHandler } from './errors';
 import { createExperimentService } from './experiment-service';
 import { createBatchService } from './batch-service';
 import { createGenerationService } from './generation-service';
+import type { GenflowMetrics } from '../runtime/metrics';
+import { httpMetrics, metricsRoutes } from './http-metrics';
+import { requestLogging } from './request-logging';
 import { requireAdmin } from './require-admin';
 import { adminPageRoutes } from './routes/admin-page';
 import { experimentRoutes } from './routes/experiments';
@@ -46,6 +49,8 @@ export interface AppDeps {
   experiments?: ExperimentsRepo;
   /** Guards the admin API and page; defaults to GENFLOW_ADMIN_API_KEY (unset: open). */
   adminApiKey?: string;
+  /** Serves GET /metrics and counts requests; absent, neither. */
+  metrics?: GenflowMetrics;
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
 }
@@ -54,6 +59,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestLogging(deps.logger));
+  if (deps.metrics) {
+    app.use(httpMetrics(deps.metrics));
+    app.use(metricsRoutes(deps.metrics));
+  }
   // Registered first: the general parser skips a body that is already parsed.
   app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));

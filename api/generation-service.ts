@@ -17,6 +17,7 @@ import type { Storage } from '../media/storage/types';
 import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
+import type { CallerContext } from './request-logging';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -168,7 +169,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       body: CreateGenerationBody,
       idempotencyKey?: string,
       experiment?: ExperimentAssignment,
+      caller: CallerContext = {},
     ): Promise<{ row: GenerationRow; created: boolean }> {
+      const log = caller.log ?? logger;
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
       await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
       const id = randomUUID();
@@ -218,11 +221,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ...(experiment
             ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } }
             : {}),
+          ...(caller.requestId ? { requestId: caller.requestId } : {}),
         };
         try {
           await startWorkflow(row, input);
         } catch (err) {
-          logger.error({ err, generationId: row.id }, 'starting the generation workflow failed');
+          log.error({ err, generationId: row.id, workflowId: row.workflow_id }, 'starting the generation workflow failed');
           // Without a key the client cannot retry this generation, so it must not stay queued.
           if (!idempotencyKey) {
             await repo
@@ -235,6 +239,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           });
         }
       }
+      log.info({ generationId: row.id, workflowId: row.workflow_id, model: row.model, created }, created ? 'generation accepted' : 'generation request repeated');
       return { row, created };
     },
 

@@ -13,6 +13,7 @@ import { registerCustomProviders } from '../providers/registry';
 import { createProviderLimitsRepo } from '../db/provider-limits-repo';
 import { createProviderLimiter } from '../providers/limiter';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
+import { createMetrics, type GenflowMetrics } from './metrics';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
 export interface Services {
@@ -23,6 +24,7 @@ export interface Services {
   storage: Storage;
   providers: ProviderRuntime;
   modelSelection: ModelSelection;
+  metrics: GenflowMetrics;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ function configureProviders(config: Config): ModelSelection {
   }
 }
 
-export async function openServices(config: Config, logger: Logger): Promise<Services> {
+export async function openServices(config: Config, logger: Logger, options: { temporalMetricsUrl?: string } = {}): Promise<Services> {
   const modelSelection = configureProviders(config);
   // Before the database: a bad storage setting fails without leaving a connection open.
   const storage = storageFromConfig(config);
@@ -50,20 +52,30 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     poolSize: config.DATABASE_POOL_SIZE,
   });
   logger.info({ database: db.kind }, 'database ready');
+  // `observe` runs only when a call finishes, after both are built.
+  const providers = createProviderRuntime({
+    dataDir: config.GENFLOW_HOME,
+    env: process.env,
+    keyStates: createKeyStateRepo(db.db),
+    onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
+    limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
+    observe: (call) => metrics.providerCall(call),
+  });
+  const metrics = createMetrics({
+    db: db.db,
+    providers,
+    logger,
+    ...(options.temporalMetricsUrl ? { temporalMetricsUrl: options.temporalMetricsUrl } : {}),
+  });
   return {
     db,
     repo: createGenerationsRepo(db.db),
     experiments: createExperimentsRepo(db.db),
     batches: createBatchesRepo(db.db),
     storage,
-    providers: createProviderRuntime({
-      dataDir: config.GENFLOW_HOME,
-      env: process.env,
-      keyStates: createKeyStateRepo(db.db),
-      onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
-      limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
-    }),
+    providers,
     modelSelection,
+    metrics,
     close: () => db.close(),
   };
 }

@@ -22,6 +22,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     taskQueue: config.GENFLOW_TASK_QUEUE,
     providers: services.providers,
     modelSelection: services.modelSelection,
+    metrics: services.metrics,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
 }
@@ -35,7 +36,7 @@ export interface RunningWorkers {
 
 /** The generation worker plus one activity worker per rate-limited provider queue. */
 export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
-  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger };
+  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger, metrics: services.metrics };
   const worker = await createGenflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

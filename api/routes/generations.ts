@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import { createGenerationBody } from '../../domain/generation';
@@ -6,6 +6,7 @@ import { decodeCursor } from '../../db/generation-search';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentService } from '../experiment-service';
 import type { GenerationService } from '../generation-service';
+import { callerContext, tagGeneration } from '../request-logging';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
@@ -42,13 +43,15 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     const raw: unknown = req.body ?? undefined;
     if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
       const { body, assignment } = await deps.experiments.allocate(raw, key);
-      const { row, created } = await deps.service.create(body, key, assignment);
+      const { row, created } = await deps.service.create(body, key, assignment, callerContext(req, res));
+      tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
       const assets = created ? [] : await deps.repo.listAssets(row.id);
       res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
       return;
     }
     const body = parseOrThrow(createGenerationBody, raw);
-    const { row, created } = await deps.service.create(body, key);
+    const { row, created } = await deps.service.create(body, key, undefined, callerContext(req, res));
+    tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
     const assets = created ? [] : await deps.repo.listAssets(row.id);
     res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
   });
@@ -80,25 +83,26 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     });
   });
 
-  async function findOr404(rawId: string) {
+  async function findOr404(rawId: string, res?: Response) {
     const id = idParam.safeParse(rawId);
     const row = id.success ? await deps.repo.findById(id.data) : undefined;
     if (!row) throw new GenflowError('NOT_FOUND', `no generation with id '${rawId}'`);
+    if (res) tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
     return row;
   }
 
   router.get('/v1/generations/:id', async (req, res) => {
-    const row = await findOr404(req.params.id);
+    const row = await findOr404(req.params.id, res);
     res.json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
   });
 
   router.post('/v1/generations/:id/cancel', async (req, res) => {
-    const row = await deps.service.cancel(await findOr404(req.params.id));
+    const row = await deps.service.cancel(await findOr404(req.params.id, res));
     res.status(202).json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
   });
 
   router.get('/v1/generations/:id/events', async (req, res) => {
-    const row = await findOr404(req.params.id);
+    const row = await findOr404(req.params.id, res);
     streamEvents(req, res, row, deps);
   });
 

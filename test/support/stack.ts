@@ -23,6 +23,7 @@ import { resolveModelSelection } from '../../providers/model-selection';
 import { registerCustomProviders } from '../../providers/registry';
 import type { Storage } from '../../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
+import { createMetrics, type GenflowMetrics } from '../../runtime/metrics';
 import { createGenflowWorker } from '../../workers/create-worker';
 import { testS3Storage } from './s3';
 
@@ -35,6 +36,7 @@ export interface Stack {
   client: Client;
   providers: ProviderRuntime;
   storage: Storage;
+  metrics: GenflowMetrics;
   stop(): Promise<void>;
 }
 
@@ -80,7 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // As at a process start: custom providers join the registry, then defaults are checked.
   registerCustomProviders(loadCustomProviders(env));
   const modelSelection = resolveModelSelection(env);
-  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db) });
+  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db), observe: (call) => metrics.providerCall(call) });
+  const metrics = createMetrics({ db: db.db, providers, processMetrics: false });
 
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
@@ -88,14 +91,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger, experiments, fetchPolicy },
+    deps: { repo, storage, providers, logger, experiments, fetchPolicy, metrics },
     batches: createBatchesRepo(db.db),
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback });
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback, metrics });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -108,6 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     client,
     providers,
     storage,
+    metrics,
     async stop() {
       await closeServer(server);
       worker.shutdown();
@@ -132,6 +136,11 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 export async function getJson<T = Record<string, unknown>>(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers });
   return { status: res.status, headers: res.headers, body: (await res.json()) as T };
+}
+
+export async function getText(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 export async function getGeneration(baseUrl: string, id: string): Promise<GenerationView> {
