@@ -14,6 +14,7 @@ import { createGenerationService } from './generation-service';
 import type { GenflowMetrics } from '../runtime/metrics';
 import { httpMetrics, metricsRoutes } from './http-metrics';
 import { requestLogging } from './request-logging';
+import { createSearchAttributes } from './search-attributes';
 import { requireAdmin } from './require-admin';
 import { adminPageRoutes } from './routes/admin-page';
 import { experimentRoutes } from './routes/experiments';
@@ -69,6 +70,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
 
+  // Checked now, so a namespace without them is reported at start rather than at the first submit.
+  const searchAttributes = createSearchAttributes(deps.temporal, deps.logger);
+  searchAttributes.warmUp();
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   const service = createGenerationService({
     repo: deps.repo,
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
     storage: deps.storage,
+    searchAttributes,
   });
 
   app.use(
@@ -96,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelRoutes());
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   const experiments = deps.experiments
-    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
+    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, searchAttributes, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
     : undefined;
   if (deps.experiments && experiments) {
     const admin = requireAdmin(deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY);
@@ -113,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
         ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
+        searchAttributes,
       }),
     }),
   );

@@ -9,6 +9,7 @@ import type { BatchesRepo } from '../db/batches-repo';
 import type { BatchRow, NewGeneration } from '../db/schema';
 import { estimateCost } from '../providers/model-runtime';
 import { normalizeRequest } from './generation-service';
+import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface BatchServiceDeps {
@@ -18,6 +19,8 @@ export interface BatchServiceDeps {
   taskQueue?: string;
   /** Children per workflow run before continue-as-new; default BatchLimits.childrenPerRun. */
   childrenPerRun?: number;
+  /** Search attributes set at start (batch id, owner); none without it. */
+  searchAttributes?: SearchAttributes;
 }
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
@@ -74,7 +77,8 @@ export function createBatchService(deps: BatchServiceDeps) {
      * Validates every item first (one bad item rejects the whole batch), records the batch and
      * its items in one transaction, then starts the batch workflow.
      */
-    async create(body: CreateBatchBody): Promise<{ id: string; status: string; totalTasks: number; estimatedCost: number }> {
+    /** `owner`: the authenticated caller, when there is one (a search attribute of the batch). */
+    async create(body: CreateBatchBody, owner?: string): Promise<{ id: string; status: string; totalTasks: number; estimatedCost: number }> {
       const id = randomUUID();
       const items: NewGeneration[] = [];
       let estimatedCost = 0;
@@ -132,7 +136,8 @@ export function createBatchService(deps: BatchServiceDeps) {
         ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
       };
       try {
-        await temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input] });
+        const pairs = (await deps.searchAttributes?.pairs({ batchId: id, ...(owner ? { owner } : {}) })) ?? [];
+        await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input], ...extra }), logger);
       } catch (err) {
         logger.error({ err, batchId: id }, 'starting the batch workflow failed');
         await batches.cancelUnstarted(id, 0, { code: 'UNAVAILABLE', message: 'the workflow service was unavailable' }).catch(() => 0);

@@ -18,6 +18,7 @@ import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
 import type { CallerContext } from './request-logging';
+import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -32,6 +33,8 @@ export interface GenerationServiceDeps {
   storage?: Storage;
   /** Provider settings (rate limits route provider calls); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Search attributes set at start (model, provider, kind, experiment, owner); none without it. */
+  searchAttributes?: SearchAttributes;
 }
 
 const BUILT_IN_SELECTION: ModelSelection = {
@@ -145,13 +148,21 @@ export function createGenerationService(deps: GenerationServiceDeps) {
   const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
   const env = deps.env ?? process.env;
 
-  async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput): Promise<void> {
+  async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput, owner?: string): Promise<void> {
+    const pairs = (await deps.searchAttributes?.pairs({
+      model: row.model,
+      provider: row.provider,
+      kind: row.kind,
+      ...(input.experiment ? { experimentId: input.experiment.experimentId } : {}),
+      ...(owner ? { owner } : {}),
+    })) ?? [];
     try {
-      await temporal.workflow.start('generationWorkflow', {
+      await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('generationWorkflow', {
         taskQueue,
         workflowId: row.workflow_id,
         args: [input],
-      });
+        ...extra,
+      }), logger);
     } catch (err) {
       // A retried request (same idempotency key) may find the workflow already running: fine.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
@@ -224,7 +235,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ...(caller.requestId ? { requestId: caller.requestId } : {}),
         };
         try {
-          await startWorkflow(row, input);
+          await startWorkflow(row, input, caller.owner);
         } catch (err) {
           log.error({ err, generationId: row.id, workflowId: row.workflow_id }, 'starting the generation workflow failed');
           // Without a key the client cannot retry this generation, so it must not stay queued.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BatchLimits, createBatchBody } from '../../domain/batch';
 import { GenflowError } from '../../domain/errors';
 import type { BatchService } from '../batch-service';
+import { callerContext } from '../request-logging';
 import { parseOrThrow } from '../validate';
 
 const idParam = z.uuid();
@@ -24,7 +25,7 @@ export function batchRoutes(deps: { service: BatchService }): Router {
 
   router.post('/v1/batches', async (req, res) => {
     const body = parseOrThrow(createBatchBody, req.body ?? undefined);
-    res.status(202).json(await deps.service.create(body));
+    res.status(202).json(await deps.service.create(body, callerContext(req, res).owner));
   });
 
   router.get('/v1/batches/:id', async (req, res) => {
