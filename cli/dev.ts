@@ -59,6 +59,7 @@ export async function runDev(): Promise<void> {
     [
       '',
       `  genflow API   http://${config.HOST}:${port}`,
+      `  metrics       http://${config.HOST}:${port}/metrics  (readiness: /health/ready)`,
       devTemporal ? `  Temporal UI   ${devTemporal.uiUrl}` : `  Temporal      ${address} (external)`,
       `  data          ${resolve(config.GENFLOW_HOME)} (${services.db.kind})`,
       '  Ctrl-C stops everything.',
