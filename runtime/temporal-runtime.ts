@@ -42,7 +42,12 @@ export async function installTemporalRuntime(options: TemporalRuntimeOptions): P
   Runtime.install({
     logger: new PinoTemporalLogger(options.logger.child({ component: 'temporal' })),
     shutdownSignals: [],
-    ...(bindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } } : {}),
+    telemetryOptions: {
+      // The Rust core's lines (connection retries, ...) join the same pino stream instead of
+      // being printed to stderr in their own format.
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(bindAddress ? { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
+    },
   });
   if (!bindAddress) return {};
   // A wildcard bind is scraped through loopback.
