@@ -12,7 +12,10 @@ import { findModel } from '../providers/registry';
 import type { ProviderRuntime } from '../providers/runtime';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import { createErrorLog } from './error-log';
+import { activityLogger } from './activity-logger';
 import { withHeartbeat } from './heartbeat';
+import { isTerminal, type GenerationStatus } from '../domain/status';
+import type { GenflowMetrics } from '../runtime/metrics';
 import { withFailureMapping } from './to-failure';
 
 export interface ActivityDeps {
@@ -24,6 +27,8 @@ export interface ActivityDeps {
   fetchPolicy?: FetchPolicy;
   /** Where failed attempts are recorded (GET /v1/errors, alert rules); absent, they are not. */
   errorLogs?: ErrorLogsRepo;
+  /** Counts finished generations and their cost (runtime/metrics.ts). */
+  metrics?: Pick<GenflowMetrics, 'generationFinished'>;
 }
 
 export type SubmitOutcome = { status: 'succeeded'; assets: StoredAsset[] } | { status: 'pending'; taskId: string };
@@ -70,7 +75,7 @@ export function createActivities(deps: ActivityDeps) {
         const text = first ? (await readText(first, deps.fetchPolicy ?? {})).trim().slice(0, MAX_PROMPT_LENGTH) : '';
         if (!text) throw new ProviderError('PROVIDER_ERROR', `prompt enhancer ${enhance.model.id} returned no text`);
         await repo.recordEnhancedPrompt(generationId, text);
-        logger.info({ generationId, model: enhance.model.id }, 'prompt enhanced');
+        activityLogger(logger, generationId, input.requestId).info({ model: enhance.model.id }, 'prompt enhanced');
         return text;
       }));
     },
@@ -91,7 +96,7 @@ export function createActivities(deps: ActivityDeps) {
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
           await repo.recordProviderTask(generationId, result.taskId);
-          logger.info({ generationId, taskId: result.taskId, model: model.id }, 'provider task submitted');
+          activityLogger(logger, generationId, input.requestId).info({ taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
         const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
@@ -133,8 +138,14 @@ export function createActivities(deps: ActivityDeps) {
       error?: ErrorBody,
     ): Promise<void> {
       await withFailureMapping(async () => {
+        // Read first so a retried activity does not count the same generation twice.
+        const before = deps.metrics ? await repo.findById(generationId) : undefined;
         await repo.finish(generationId, status, error);
-        logger.info({ generationId, status, errorCode: error?.code }, 'generation finished');
+        if (before && !isTerminal(before.status as GenerationStatus)) {
+          const costUsd = status === 'succeeded' ? (before.estimated_cost ?? 0) : 0;
+          deps.metrics?.generationFinished({ model: before.model, provider: before.provider, status, costUsd });
+        }
+        activityLogger(logger, generationId).info({ status, errorCode: error?.code }, 'generation recorded as finished');
         if (status === 'failed' && error) await errors.record('finish', await repo.findById(generationId).then((row) => ({ generationId, ...(row ? { provider: row.provider, model: row.model } : {}) }), () => ({ generationId })), error);
       });
     },

@@ -1,3 +1,4 @@
+import { activityLogger } from './activity-logger';
 import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
 import type { GenerationWorkflowInput } from '../domain/generation';
@@ -42,7 +43,7 @@ export function createMediaActivities(deps: MediaActivityDeps) {
           preset: PREPROCESS_PRESETS[presetName],
           policy: deps.fetchPolicy ?? {},
         });
-        logger.info({ generationId: input.generationId, preset: presetName, images: prepared.length }, 'input images prepared');
+        activityLogger(logger, input.generationId, input.requestId).info({ preset: presetName, images: prepared.length }, 'input images prepared');
         return prepared;
       }));
     },

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
+import { ApiKeyRole } from '../domain/accounts';
+import { GenflowError } from '../domain/errors';
 import type { Logger } from 'pino';
 import type { AccountsRepo } from '../db/accounts-repo';
 import type { ExperimentsRepo } from '../db/experiments-repo';
@@ -15,6 +17,10 @@ import { createExperimentService } from './experiment-service';
 import { createBatchService } from './batch-service';
 import { createGenerationService } from './generation-service';
 import { adminOnly, createAuthenticator } from './auth';
+import type { GenflowMetrics } from '../runtime/metrics';
+import { httpMetrics, metricsRoutes } from './http-metrics';
+import { requestLogging } from './request-logging';
+import { createSearchAttributes } from './search-attributes';
 import { adminPageRoutes } from './routes/admin-page';
 import { alertRoutes } from './routes/alerts';
 import { apiKeyRoutes } from './routes/api-keys';
@@ -28,6 +34,7 @@ import { generationDeleteRoutes } from './routes/generation-delete';
 import { batchRoutes } from './routes/batches';
 import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
+import { providerReadiness } from './provider-readiness';
 import { modelRoutes } from './routes/models';
 import { providerRoutes } from './routes/providers';
 import { providerConfigRoutes } from './routes/provider-config';
@@ -66,6 +73,8 @@ export interface AppDeps {
   keyLimits?: { requestsPerMinute: number; maxConcurrentGenerations: number };
   /** How long `POST /v1/images/*` waits for its generation (default 5 minutes). */
   imagesWaitMs?: number;
+  /** Serves GET /metrics and counts requests; absent, neither. */
+  metrics?: GenflowMetrics;
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
 }
@@ -74,6 +83,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestLogging(deps.logger));
+  if (deps.metrics) {
+    app.use(httpMetrics(deps.metrics));
+    app.use(metricsRoutes(deps.metrics));
+  }
   // Before the body parsers: a request without a valid key is refused before its body is read.
   const auth = createAuthenticator({
     accounts: deps.accounts,
@@ -81,11 +95,19 @@ export function createApp(deps: AppDeps): Express {
     defaults: deps.keyLimits ?? { requestsPerMinute: 600, maxConcurrentGenerations: 20 },
   });
   app.use(auth.middleware);
+  // /health is public, so no caller is known there: its detailed form checks the key itself.
+  const healthAdmin: RequestHandler = async (req, _res, next) => {
+    if ((await auth.principal(req)).role !== ApiKeyRole.admin) throw new GenflowError('FORBIDDEN', 'the detailed readiness report needs an admin API key');
+    next();
+  };
   // Registered first: the general parser skips a body that is already parsed.
   app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
 
+  // Checked now, so a namespace without them is reported at start rather than at the first submit.
+  const searchAttributes = createSearchAttributes(deps.temporal, deps.logger);
+  searchAttributes.warmUp();
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   const service = createGenerationService({
     repo: deps.repo,
@@ -95,15 +117,20 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
     storage: deps.storage,
+    searchAttributes,
   });
 
   app.use(
     healthRoutes({
-      database: () => deps.repo.ping(),
-      temporal: async () => {
-        await deps.temporal.connection.workflowService.getSystemInfo({});
+      checks: {
+        database: () => deps.repo.ping(),
+        temporal: async () => {
+          await deps.temporal.connection.workflowService.getSystemInfo({});
+        },
+        storage: () => deps.storage.ping(),
       },
-      storage: () => deps.storage.ping(),
+      ...(deps.providers ? { providers: providerReadiness(deps.providers) } : {}),
+      admin: healthAdmin,
     }),
   );
   app.use(modelRoutes());
@@ -116,7 +143,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));
   const experiments = deps.experiments
-    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
+    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, searchAttributes, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
     : undefined;
   if (deps.experiments && experiments) {
     app.use(experimentRoutes({ experiments: deps.experiments, service: experiments, admin: adminOnly }));
@@ -133,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
         ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
+        searchAttributes,
       }),
     }),
   );

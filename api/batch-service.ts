@@ -11,6 +11,7 @@ import type { BatchRow, NewGeneration } from '../db/schema';
 import { estimateCost } from '../providers/model-runtime';
 import { normalizeRequest } from './generation-service';
 import { canSee } from './auth';
+import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface BatchServiceDeps {
@@ -20,6 +21,8 @@ export interface BatchServiceDeps {
   taskQueue?: string;
   /** Children per workflow run before continue-as-new; default BatchLimits.childrenPerRun. */
   childrenPerRun?: number;
+  /** Search attributes set at start (batch id, owner); none without it. */
+  searchAttributes?: SearchAttributes;
 }
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
@@ -143,7 +146,8 @@ export function createBatchService(deps: BatchServiceDeps) {
         ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
       };
       try {
-        await temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input] });
+        const pairs = (await deps.searchAttributes?.pairs({ batchId: id, ...(caller?.owner ? { owner: caller.owner } : {}) })) ?? [];
+        await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input], ...extra }), logger);
       } catch (err) {
         logger.error({ err, batchId: id }, 'starting the batch workflow failed');
         await batches.cancelUnstarted(id, 0, { code: 'UNAVAILABLE', message: 'the workflow service was unavailable' }).catch(() => 0);

@@ -40,7 +40,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = knownError(err);
     const error = known ?? new GenflowError('INTERNAL_ERROR', 'internal error');
     if (!known || error.status >= 500) {
-      logger.error({ err, method: req.method, path: req.path }, 'request failed');
+      // The request's own logger, when there is one, adds the request id to the line.
+      ((req as { log?: Logger }).log ?? logger).error({ err, method: req.method, path: req.path }, 'request failed');
     }
     if (error.retryAfterMs !== undefined) res.setHeader('Retry-After', Math.ceil(error.retryAfterMs / 1000));
     res.status(error.status).json({ error: error.toBody() });

@@ -20,6 +20,7 @@ import { TaskQueue } from '../domain/task-queues';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { ExperimentRow } from '../db/schema';
 import { findModel } from '../providers/registry';
+import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface ExperimentServiceDeps {
@@ -27,6 +28,8 @@ export interface ExperimentServiceDeps {
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
+  /** Search attributes set at start (experiment id); none without it. */
+  searchAttributes?: SearchAttributes;
 }
 
 /** What a generation allocated by an experiment records and carries into its workflow. */
@@ -80,7 +83,8 @@ export function createExperimentService(deps: ExperimentServiceDeps) {
         weights: initialWeights(definition),
       });
       try {
-        await temporal.workflow.start('experimentWorkflow', { taskQueue, workflowId: row.workflow_id, args: [{ definition }] });
+        const pairs = (await deps.searchAttributes?.pairs({ experimentId: id })) ?? [];
+        await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('experimentWorkflow', { taskQueue, workflowId: row.workflow_id, args: [{ definition }], ...extra }), logger);
       } catch (err) {
         logger.error({ err, experimentId: id }, 'starting the experiment workflow failed');
         await experiments.transition(id, 'draft', 'completed').catch(() => undefined);

@@ -19,6 +19,8 @@ import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
 import { checkUrlOnlyInputs } from './url-inputs';
+import type { CallerContext } from './request-logging';
+import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -33,6 +35,8 @@ export interface GenerationServiceDeps {
   storage?: Storage;
   /** Provider settings (rate limits route provider calls); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Search attributes set at start (model, provider, kind, experiment, owner); none without it. */
+  searchAttributes?: SearchAttributes;
 }
 
 const BUILT_IN_SELECTION: ModelSelection = {
@@ -146,13 +150,21 @@ export function createGenerationService(deps: GenerationServiceDeps) {
   const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
   const env = deps.env ?? process.env;
 
-  async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput): Promise<void> {
+  async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput, owner?: string): Promise<void> {
+    const pairs = (await deps.searchAttributes?.pairs({
+      model: row.model,
+      provider: row.provider,
+      kind: row.kind,
+      ...(input.experiment ? { experimentId: input.experiment.experimentId } : {}),
+      ...(owner ? { owner } : {}),
+    })) ?? [];
     try {
-      await temporal.workflow.start('generationWorkflow', {
+      await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('generationWorkflow', {
         taskQueue,
         workflowId: row.workflow_id,
         args: [input],
-      });
+        ...extra,
+      }), logger);
     } catch (err) {
       // A retried request (same idempotency key) may find the workflow already running: fine.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
@@ -171,7 +183,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       idempotencyKey?: string,
       experiment?: ExperimentAssignment,
       caller?: Principal,
+      context: CallerContext = {},
     ): Promise<{ row: GenerationRow; created: boolean }> {
+      const log = context.log ?? logger;
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
       await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
       checkUrlOnlyInputs(entry.model, request.inputImages, deps.storage);
@@ -230,11 +244,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ...(experiment
             ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } }
             : {}),
+          ...(context.requestId ? { requestId: context.requestId } : {}),
         };
         try {
-          await startWorkflow(row, input);
+          await startWorkflow(row, input, caller?.owner);
         } catch (err) {
-          logger.error({ err, generationId: row.id }, 'starting the generation workflow failed');
+          log.error({ err, generationId: row.id, workflowId: row.workflow_id }, 'starting the generation workflow failed');
           // Without a key the client cannot retry this generation, so it must not stay queued.
           if (!idempotencyKey) {
             await repo
@@ -247,6 +262,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           });
         }
       }
+      log.info({ generationId: row.id, workflowId: row.workflow_id, model: row.model, created }, created ? 'generation accepted' : 'generation request repeated');
       return { row, created };
     },
 

@@ -10,7 +10,7 @@ import { closeServer, listen } from './server';
 
 /** The API as its own process (production): Temporal and Postgres are external. */
 const config = loadConfigOrExit(requireSharedDatabase);
-const logger = createLogger(config.LOG_LEVEL, 'genflow-api');
+const logger = createLogger(config.LOG_LEVEL, 'genflow-api', config.LOG_FORMAT);
 const services = await openServices(config, logger);
 const connection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });

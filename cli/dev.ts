@@ -22,8 +22,8 @@ import { createAppFor, startWorkers } from '../runtime/wiring';
  */
 export async function runDev(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.LOG_LEVEL, 'genflow');
-  installTemporalRuntime(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, 'genflow', config.LOG_FORMAT ?? 'pretty');
+  const runtime = await installTemporalRuntime({ logger, ...(config.GENFLOW_TEMPORAL_METRICS_ADDRESS ? { metricsAddress: config.GENFLOW_TEMPORAL_METRICS_ADDRESS } : {}) });
   mkdirSync(resolve(config.GENFLOW_HOME), { recursive: true });
 
   let devTemporal: DevTemporal | undefined;
@@ -33,7 +33,7 @@ export async function runDev(): Promise<void> {
   }
   const address = config.TEMPORAL_ADDRESS ?? devTemporal!.address;
 
-  const services = await openServices(config, logger);
+  const services = await openServices(config, logger, runtime);
   const workerConnection = await connectWorker(address, config);
   const workers = await startWorkers(config, services, workerConnection, logger);
 
@@ -67,6 +67,7 @@ export async function runDev(): Promise<void> {
     [
       '',
       `  genflow API   http://${config.HOST}:${port}`,
+      `  metrics       http://${config.HOST}:${port}/metrics  (readiness: /health/ready)`,
       devTemporal ? `  Temporal UI   ${devTemporal.uiUrl}` : `  Temporal      ${address} (external)`,
       `  data          ${resolve(config.GENFLOW_HOME)} (${services.db.kind})`,
       ...(newAdminKey

@@ -28,6 +28,21 @@ export function parseParams(pairs: string[]): Record<string, unknown> {
 
 const extension = (contentType: string) => contentType.split(';')[0]!.split('/')[1]?.replace('mpeg', 'mp3') ?? 'bin';
 
+/** The --url / --api-key pair (or GENFLOW_URL / GENFLOW_API_KEY) as a client. */
+export function remoteFrom(values: { url: string; 'api-key'?: string | undefined }): Remote {
+  return createRemote({ url: values.url, ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) });
+}
+
+/** Writes each output of a finished generation under `outDir` and prints its path. */
+export async function downloadOutputs(remote: Remote, g: GenerationView, outDir: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  for (const [i, output] of g.outputs.entries()) {
+    const path = resolve(join(outDir, `${g.id}-${i}.${extension(output.contentType)}`));
+    writeFileSync(path, await remote.download(output.url));
+    process.stdout.write(`${path}\n`);
+  }
+}
+
 export async function waitAndDownload(remote: Remote, id: string, outDir: string): Promise<GenerationView> {
   const bar = createProgressBar(id.slice(0, 8));
   let g = await remote.getGeneration(id);
@@ -38,14 +53,7 @@ export async function waitAndDownload(remote: Remote, id: string, outDir: string
   }
   bar.update(g.status === 'succeeded' ? 1 : g.progress, g.status);
   bar.done();
-  if (g.status === 'succeeded') {
-    mkdirSync(outDir, { recursive: true });
-    for (const [i, output] of g.outputs.entries()) {
-      const path = resolve(join(outDir, `${id}-${i}.${extension(output.contentType)}`));
-      writeFileSync(path, await remote.download(output.url));
-      process.stdout.write(`${path}\n`);
-    }
-  }
+  if (g.status === 'succeeded') await downloadOutputs(remote, g, outDir);
   return g;
 }
 
@@ -64,7 +72,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
     },
   });
   if (!values.model || !values.prompt) throw new Error('generate needs --model and --prompt');
-  const remote = createRemote({ url: values.url, ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) });
+  const remote = remoteFrom(values);
   const created = await remote.createGeneration({
     model: values.model,
     prompt: values.prompt,
@@ -89,7 +97,7 @@ export async function runStatus(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: remoteFlags, allowPositionals: true });
   const id = positionals[0];
   if (!id) throw new Error('status needs a generation id');
-  const remote = createRemote({ url: values.url, ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) });
+  const remote = remoteFrom(values);
   process.stdout.write(JSON.stringify(await remote.getGeneration(id), null, 2) + '\n');
   return 0;
 }

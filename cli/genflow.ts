@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --import tsx
+import { runBatch } from './batch';
 import { runDev } from './dev';
 import { runGenerate, runStatus } from './generate';
 import { runMigrate } from './migrate';
@@ -11,9 +12,12 @@ commands:
   migrate                    apply database migrations and exit
   generate --model M --prompt P [--param k=v]... [--image URL]... [--n N] [--wait] [--out DIR]
                              submit a generation; with --wait show progress and download the outputs
+  batch <file.jsonl> [--max-concurrency N] [--stop-on-error] [--out DIR] [--urls] [--no-wait]
+                             submit one generation request per line as a batch; show progress,
+                             then download the outputs (or print their URLs) and list failures
   status <id>                print a generation as JSON
 
-remote options (generate, status):
+remote options (generate, batch, status):
   --url URL                  genflow API (default $GENFLOW_URL or http://127.0.0.1:3000)
   --api-key KEY              API key (default $GENFLOW_API_KEY)
 `;
@@ -29,6 +33,9 @@ try {
       break;
     case 'generate':
       process.exitCode = await runGenerate(rest);
+      break;
+    case 'batch':
+      process.exitCode = await runBatch(rest);
       break;
     case 'status':
       process.exitCode = await runStatus(rest);

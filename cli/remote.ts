@@ -1,3 +1,4 @@
+import type { BatchView } from '../domain/batch';
 import type { GenerationView } from '../domain/generation';
 
 export interface RemoteOptions {
@@ -49,8 +50,13 @@ export function createRemote(options: RemoteOptions) {
     createGeneration: (body: unknown, idempotencyKey?: string) =>
       request<GenerationView>('POST', '/v1/generations', body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : undefined),
     getGeneration: (id: string) => request<GenerationView>('GET', `/v1/generations/${encodeURIComponent(id)}`),
+    createBatch: (body: unknown) => request<{ id: string; status: string; totalTasks: number }>('POST', '/v1/batches', body),
+    getBatch: (id: string, cursor = 0, limit = 1_000) => request<BatchView>('GET', `/v1/batches/${encodeURIComponent(id)}?cursor=${cursor}&limit=${limit}`),
     async download(url: string): Promise<Buffer> {
-      const res = await fetch(url, { headers: headers() });
+      // The key goes only to genflow itself: an output on S3 (a presigned URL) or a CDN must not
+      // receive it, and S3 refuses a presigned request that also carries Authorization.
+      const own = new URL(url, base).origin === new URL(base).origin;
+      const res = await fetch(url, own ? { headers: headers() } : {});
       if (!res.ok) throw new RemoteError(res.status, 'DOWNLOAD_FAILED', `download of ${url} failed with HTTP ${res.status}`);
       return Buffer.from(await res.arrayBuffer());
     },

@@ -45,6 +45,12 @@ export const configSchema = z.object({
   GENFLOW_BATCH_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 32mb').default('32mb'),
   GENFLOW_TASK_QUEUE: z.string().min(1).default('genflow-generations'),
   GENFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** json (default) or pretty (human-readable; the default of `genflow dev`). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** A worker process serves GET /metrics on this port (the API serves it on PORT). */
+  GENFLOW_METRICS_PORT: port.optional(),
+  /** host:port where the Temporal SDK exports its Prometheus metrics (proxied by /metrics); `off` disables. Default: a free loopback port. */
+  GENFLOW_TEMPORAL_METRICS_ADDRESS: optionalString,
   /** A JSON or YAML file declaring custom HTTP providers. */
   GENFLOW_CUSTOM_PROVIDERS: optionalString,
   /** `kind=model,...`: the model used when a request gives a kind and no model. */

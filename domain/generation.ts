@@ -56,6 +56,8 @@ export interface GenerationWorkflowInput {
   enhance?: { request: GenerationRequest; model: ModelRuntime };
   /** Set when an experiment allocated this generation: its outcome is signalled to the experiment. */
   experiment?: { experimentId: string; variantId: string; segment?: string; costUsd: number };
+  /** The API request that created it (X-Request-Id), so worker log lines can be joined to it. */
+  requestId?: string;
   /** Set by the workflow after prepareInputs; the submit activity hands these to the adapter. */
   preparedInputs?: PreparedInput[];
 }

@@ -25,6 +25,15 @@ export interface ProviderRuntimeOptions {
   configs?: ProviderConfigStore;
   /** How stale this process's view of those settings may get; default 2 s. */
   configRefreshMs?: number;
+  /** Told of every finished provider call (metrics): how long it took and the error code, if any. */
+  observe?: (call: ProviderCallObservation) => void;
+}
+
+export interface ProviderCallObservation {
+  provider: string;
+  seconds: number;
+  /** Absent on success; the taxonomy code otherwise. */
+  errorCode?: string;
 }
 
 /** One health probe (the same shape as domain/alerts.ts ProbeResult). */
@@ -209,10 +218,16 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       // The key first: when none is usable it throws, and no limiter slot is taken for nothing.
       const apiKey = keys?.acquire();
       const release = await options.limiter?.acquire(providerId, ctx.signal, config?.rateLimit);
+      const started = performance.now();
+      const observed = (errorCode?: string) =>
+        options.observe?.({ provider: providerId, seconds: (performance.now() - started) / 1000, ...(errorCode ? { errorCode } : {}) });
       try {
-        return await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
+        const result = await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
+        observed();
+        return result;
       } catch (raw) {
         const err = scrub(raw);
+        observed(err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
         if (!(keys && apiKey && err instanceof ProviderError)) throw err;
         const changed = keys.report(apiKey, err.code, err.retryAfterMs, err.message);
         if (changed && store) {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from '../domain/config';
+import { GENFLOW_SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
 import { resolveBinary } from './binaries';
 
 export interface DevTemporal {
@@ -28,6 +29,8 @@ export async function startDevTemporal(config: Config): Promise<DevTemporal> {
         namespace: config.TEMPORAL_NAMESPACE,
         dbFilename: join(resolve(config.GENFLOW_HOME), 'temporal.db'),
         log: { format: 'json', level: 'warn' },
+        // `--search-attribute GenflowModel=Keyword ...`: filterable in the UI from the first start.
+        searchAttributes: GENFLOW_SEARCH_ATTRIBUTE_KEYS,
       },
     });
     return { address: env.address, uiUrl: `http://${ip}:${config.TEMPORAL_UI_PORT}`, stop: () => env.teardown() };

@@ -18,6 +18,7 @@ import { createProviderRuntime, type ProviderRuntime } from '../providers/runtim
 import { createProviderConfigsRepo } from '../db/provider-configs-repo';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { secretBoxFor } from '../providers/secret-key-file';
+import { createMetrics, type GenflowMetrics } from './metrics';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
 export interface Services {
@@ -32,6 +33,7 @@ export interface Services {
   /** Provider settings made over the API (admin). */
   providerConfigs: ProviderConfigStore;
   modelSelection: ModelSelection;
+  metrics: GenflowMetrics;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ function configureProviders(config: Config): ModelSelection {
   }
 }
 
-export async function openServices(config: Config, logger: Logger): Promise<Services> {
+export async function openServices(config: Config, logger: Logger, options: { temporalMetricsUrl?: string } = {}): Promise<Services> {
   const modelSelection = configureProviders(config);
   // Before the database: a bad storage setting fails without leaving a connection open.
   const storage = storageFromConfig(config);
@@ -63,6 +65,22 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     db.db,
     secretBoxFor({ secretKey: config.GENFLOW_SECRET_KEY, home: config.GENFLOW_HOME, embedded: !config.DATABASE_URL }),
   );
+  // `observe` runs only when a call finishes, after both are built.
+  const providers = createProviderRuntime({
+    dataDir: config.GENFLOW_HOME,
+    env: process.env,
+    keyStates: createKeyStateRepo(db.db),
+    onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
+    limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
+    configs: providerConfigs,
+    observe: (call) => metrics.providerCall(call),
+  });
+  const metrics = createMetrics({
+    db: db.db,
+    providers,
+    logger,
+    ...(options.temporalMetricsUrl ? { temporalMetricsUrl: options.temporalMetricsUrl } : {}),
+  });
   return {
     db,
     repo: createGenerationsRepo(db.db),
@@ -71,16 +89,10 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     errorLogs: createErrorLogsRepo(db.db),
     alerts: createAlertsRepo(db.db),
     storage,
-    providers: createProviderRuntime({
-      dataDir: config.GENFLOW_HOME,
-      env: process.env,
-      keyStates: createKeyStateRepo(db.db),
-      onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
-      limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
-      configs: providerConfigs,
-    }),
+    providers,
     providerConfigs,
     modelSelection,
+    metrics,
     close: () => db.close(),
   };
 }

@@ -29,6 +29,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     accounts: createAccountsRepo(services.db.db),
     ...(config.GENFLOW_ADMIN_API_KEY ? { adminApiKey: config.GENFLOW_ADMIN_API_KEY } : {}),
     keyLimits: { requestsPerMinute: config.GENFLOW_KEY_REQUESTS_PER_MINUTE, maxConcurrentGenerations: config.GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS },
+    metrics: services.metrics,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
   });
 }
@@ -42,7 +43,7 @@ export interface RunningWorkers {
 
 /** The generation worker plus one activity worker per rate-limited provider queue. */
 export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
-  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger, errorLogs: services.errorLogs };
+  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger, errorLogs: services.errorLogs, metrics: services.metrics };
   const health = {
     providers: services.providers,
     errorLogs: services.errorLogs,

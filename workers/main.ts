@@ -8,12 +8,17 @@ import { ensureHealthSchedule } from '../runtime/health-schedule';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { startWorkers } from '../runtime/wiring';
+import { serveMetrics } from '../runtime/metrics-server';
 
 /** The worker as its own process (production): Temporal and Postgres are external. */
 const config = loadConfigOrExit(requireSharedDatabase);
-const logger = createLogger(config.LOG_LEVEL, 'genflow-worker');
-installTemporalRuntime(config.LOG_LEVEL);
-const services = await openServices(config, logger);
+const logger = createLogger(config.LOG_LEVEL, 'genflow-worker', config.LOG_FORMAT);
+// The SDK's metrics are proxied by this process's /metrics, which exists only with GENFLOW_METRICS_PORT.
+const metricsAddress = config.GENFLOW_TEMPORAL_METRICS_ADDRESS ?? (config.GENFLOW_METRICS_PORT === undefined ? 'off' : undefined);
+const runtime = await installTemporalRuntime({ logger, ...(metricsAddress ? { metricsAddress } : {}) });
+const services = await openServices(config, logger, runtime);
+const metricsServer = config.GENFLOW_METRICS_PORT === undefined ? undefined : await serveMetrics(services.metrics, config.GENFLOW_METRICS_PORT, config.HOST);
+if (metricsServer) logger.info({ address: metricsServer.address() }, 'worker metrics at /metrics');
 const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const workers = await startWorkers(config, services, connection, logger);
 const clientConnection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
@@ -30,6 +35,7 @@ const health = await ensureHealthSchedule(new Client({ connection: clientConnect
 });
 logger.info({ health, every: alertSettings.healthInterval }, 'provider health schedule');
 onShutdown(logger, async () => {
+  metricsServer?.close();
   workers.shutdown();
   await workers.running;
   await clientConnection.close();

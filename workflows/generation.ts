@@ -3,6 +3,7 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  log,
   proxyActivities,
   setHandler,
   sleep,
@@ -50,6 +51,9 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
   const state: GenerationProgress = { status: 'queued', progress: 0, polls: 0 };
   const calls = providerCalls(input.model.taskQueue);
   setHandler(progressQuery, () => state);
+  // Temporal's workflow logger: silent during replay, and it adds the workflow and run ids.
+  const logged = { generationId: input.generationId, model: input.request.model, ...(input.requestId ? { requestId: input.requestId } : {}) };
+  log.info('generation started', logged);
 
   try {
     // Inside the try: a cancel that arrives while this runs still records `canceled`.
@@ -74,6 +78,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
     await bookkeeping.finishGeneration(input.generationId, 'succeeded');
     state.status = 'succeeded';
     state.progress = 1;
+    log.info('generation succeeded', { ...logged, outputs: assets.length });
     await reportToExperiment(input, true);
     return { status: 'succeeded', assets };
   } catch (err) {
@@ -84,12 +89,14 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
         await bookkeeping.finishGeneration(input.generationId, 'canceled', { code: 'CANCELED', message: 'canceled' });
       });
       state.status = 'canceled';
+      log.info('generation canceled', logged);
       throw err;
     }
     const error = toErrorBody(err);
     const status = error.code === 'CANCELED' ? 'canceled' : 'failed';
     await bookkeeping.finishGeneration(input.generationId, status, error);
     state.status = status;
+    log.info(`generation ${status}`, { ...logged, errorCode: error.code, error: error.message });
     if (status === 'failed') await reportToExperiment(input, false);
     // Failing the workflow (not returning) keeps the Temporal UI's status filter truthful.
     throw ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true, details: [error] });

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Principal } from '../../domain/accounts';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
@@ -9,6 +9,7 @@ import type { ExperimentService } from '../experiment-service';
 import { canSee, ownerScope, principalOf } from '../auth';
 import type { GenerationService } from '../generation-service';
 import { pageLimit } from '../pagination';
+import { callerContext, tagGeneration } from '../request-logging';
 import { parseOrThrow } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
@@ -47,13 +48,15 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     const raw: unknown = req.body ?? undefined;
     if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
       const { body, assignment } = await deps.experiments.allocate(raw, key);
-      const { row, created } = await deps.service.create(body, key, assignment, principalOf(res));
+      const { row, created } = await deps.service.create(body, key, assignment, principalOf(res), callerContext(req, res));
+      tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
       const assets = created ? [] : await deps.repo.listAssets(row.id);
       res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
       return;
     }
     const body = parseOrThrow(createGenerationBody, raw);
-    const { row, created } = await deps.service.create(body, key, undefined, principalOf(res));
+    const { row, created } = await deps.service.create(body, key, undefined, principalOf(res), callerContext(req, res));
+    tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
     const assets = created ? [] : await deps.repo.listAssets(row.id);
     res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
   });
@@ -88,25 +91,26 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
   });
 
   /** Someone else's generation answers 404, exactly like one that does not exist. */
-  async function findOr404(rawId: string, caller: Principal) {
+  async function findOr404(rawId: string, caller: Principal, res?: Response) {
     const id = idParam.safeParse(rawId);
     const row = id.success ? await deps.repo.findById(id.data) : undefined;
     if (!row || !canSee(caller, row.owner)) throw new GenflowError('NOT_FOUND', `no generation with id '${rawId}'`);
+    if (res) tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
     return row;
   }
 
   router.get('/v1/generations/:id', async (req, res) => {
-    const row = await findOr404(req.params.id, principalOf(res));
+    const row = await findOr404(req.params.id, principalOf(res), res);
     res.json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
   });
 
   router.post('/v1/generations/:id/cancel', async (req, res) => {
-    const row = await deps.service.cancel(await findOr404(req.params.id, principalOf(res)));
+    const row = await deps.service.cancel(await findOr404(req.params.id, principalOf(res), res));
     res.status(202).json(generationView(row, await deps.repo.listAssets(row.id), deps.baseUrl(req)));
   });
 
   router.get('/v1/generations/:id/events', async (req, res) => {
-    const row = await findOr404(req.params.id, principalOf(res));
+    const row = await findOr404(req.params.id, principalOf(res), res);
     streamEvents(req, res, row, deps);
   });
 

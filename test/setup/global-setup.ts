@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
+import { GENFLOW_SEARCH_ATTRIBUTE_KEYS } from '../../domain/search-attributes';
 import { resolveBinary } from '../../runtime/binaries';
 import { workflowsPath } from '../../workers/create-worker';
 import { requireAll } from '../support/require-all';
@@ -53,6 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       executable: { type: 'existing-path', path: cli },
       ip: '127.0.0.1',
       log: { format: 'json', level: 'error' },
+      searchAttributes: GENFLOW_SEARCH_ATTRIBUTE_KEYS,
     },
   });
   project.provide('temporalAddress', env.address);

@@ -29,6 +29,7 @@ import type { Storage } from '../../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
 import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
 import { createSecretBox } from '../../providers/secret-box';
+import { createMetrics, type GenflowMetrics } from '../../runtime/metrics';
 import { createGenflowWorker } from '../../workers/create-worker';
 import { testS3Storage } from './s3';
 
@@ -41,6 +42,7 @@ export interface Stack {
   client: Client;
   providers: ProviderRuntime;
   storage: Storage;
+  metrics: GenflowMetrics;
   stop(): Promise<void>;
 }
 
@@ -110,7 +112,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const modelSelection = resolveModelSelection(env);
   // Provider settings over the API, with keys sealed under a key of this stack's own.
   const providerConfigs = createProviderConfigsRepo(db.db, createSecretBox(randomBytes(32)));
-  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs });
+  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs, observe: (call) => metrics.providerCall(call) });
+  const metrics = createMetrics({ db: db.db, providers, processMetrics: false });
   const errorLogs = createErrorLogsRepo(db.db);
   const alerts = createAlertsRepo(db.db);
   const health = { providers, errorLogs, alerts, pingDatabase: () => repo.ping(), settings: parseAlertSettings(env), logger, fetchPolicy };
@@ -121,7 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger, experiments, fetchPolicy, errorLogs },
+    deps: { repo, storage, providers, logger, experiments, fetchPolicy, errorLogs, metrics },
     batches: createBatchesRepo(db.db),
     health,
   });
@@ -129,7 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback,
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics,
     monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -143,6 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     client,
     providers,
     storage,
+    metrics,
     async stop() {
       await closeServer(server);
       worker.shutdown();
@@ -175,6 +179,11 @@ export async function requestJson(method: string, url: string, body?: unknown, h
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
+export async function getText(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers: withKey(headers) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
 export async function getGeneration(baseUrl: string, id: string, headers: Record<string, string> = {}): Promise<GenerationView> {
   const res = await fetch(`${baseUrl}/v1/generations/${id}`, { headers: withKey(headers) });
   if (res.status !== 200) throw new Error(`GET generation ${id}: HTTP ${res.status}`);
@@ -203,10 +212,10 @@ export function openAiClientOptions(baseUrl: string): { baseURL: string; apiKey:
 }
 
 /** GET a JSON resource of the API: status and parsed body. */
-export async function getJson(url: string, headers: Record<string, string> = {}) {
+export async function getJson<T = Record<string, unknown>>(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers: withKey(headers) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as Record<string, unknown> };
+  return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
 }
 
 /** Any API call: method, path and an optional JSON body; the answer parsed when it is JSON. */
