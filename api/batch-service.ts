@@ -130,6 +130,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         maxConcurrency,
         stopOnError,
         ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
+        ...(webhookUrl ? { webhookUrl } : {}),
       };
       try {
         await temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input] });

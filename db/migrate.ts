@@ -4,6 +4,7 @@ import * as m0006 from './migrations/0006-search-and-metadata';
 import * as m0002 from './migrations/0002-provider-keys-and-prompts';
 import * as m0004 from './migrations/0004-experiments';
 import * as m0003 from './migrations/0003-batches';
+import * as m0010 from './migrations/0010-workflow-features';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0002-provider-keys-and-prompts': m0002,
   '0004-experiments': m0004,
   '0003-batches': m0003,
+  '0010-workflow-features': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -24,6 +24,11 @@ export interface SafeFetchOptions {
   /** Name resolution; tests inject one to map names to chosen addresses. Default: the system resolver. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   signal?: AbortSignal;
+  /** GET by default; POST sends `body` (client callbacks). Redirects are never followed for a POST. */
+  method?: 'GET' | 'POST';
+  body?: Buffer;
+  /** Extra request headers (a POST's content type and signature). */
+  headers?: Record<string, string>;
 }
 
 export interface SafeResponse {
@@ -99,10 +104,15 @@ function request(url: URL, target: ResolvedAddress, options: SafeFetchOptions): 
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
-      method: 'GET',
+      method: options.method ?? 'GET',
       agent: false,
       lookup,
-      headers: { 'user-agent': 'genflow-media-fetch', accept: '*/*' },
+      headers: {
+        'user-agent': 'genflow-media-fetch',
+        accept: '*/*',
+        ...options.headers,
+        ...(options.body ? { 'content-length': String(options.body.length) } : {}),
+      },
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const timer = setTimeout(() => {
@@ -116,7 +126,7 @@ function request(url: URL, target: ResolvedAddress, options: SafeFetchOptions): 
       clearTimeout(timer);
       reject(err instanceof SafeFetchError ? err : new SafeFetchError(`fetching ${url.origin} failed: ${err.message}`, 'network', true, { cause: err }));
     });
-    req.end();
+    req.end(options.body);
   });
 }
 
@@ -151,7 +161,8 @@ export async function safeFetch(input: string, options: SafeFetchOptions): Promi
   } catch {
     throw new SafeFetchError('refused: not a valid URL', 'refused', false);
   }
-  const maxRedirects = options.maxRedirects ?? 3;
+  // A redirected POST would resend the body somewhere the caller never chose.
+  const maxRedirects = options.method === 'POST' ? 0 : (options.maxRedirects ?? 3);
   for (let hop = 0; ; hop++) {
     const target = await vet(url, options);
     const res = await request(url, target, options);

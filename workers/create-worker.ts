@@ -6,6 +6,7 @@ import { createExperimentActivities } from '../activities/experiment-activities'
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import { createMediaActivities } from '../activities/media-activities';
 import { createBatchActivities } from '../activities/batch-activities';
+import { createCallbackActivities } from '../activities/client-callback';
 import type { BatchesRepo } from '../db/batches-repo';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -35,6 +36,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
       ...createMediaActivities(options.deps),
       ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
       ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
+      ...createCallbackActivities({ ...options.deps, batches: options.batches }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
