@@ -22,6 +22,7 @@ import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { providerRoutes } from './routes/providers';
+import { providerWebhookRoutes } from './routes/provider-webhooks';
 import { ratingRoutes } from './routes/ratings';
 
 export interface AppDeps {
@@ -47,6 +48,10 @@ export interface AppDeps {
   adminApiKey?: string;
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
+  /** GENFLOW_WEBHOOK_SECRET: signs client callbacks; `webhookUrl` is refused without it. */
+  webhookSecret?: string;
+  /** Where provider webhook secrets (`GENFLOW_<P>_WEBHOOK_SECRET`) are read; default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -55,6 +60,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   // Registered first: the general parser skips a body that is already parsed.
   app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
+  // Provider signatures cover the exact bytes, so webhooks keep their raw body.
+  app.use('/v1/webhooks', express.raw({ type: () => true, limit: '1mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
 
@@ -66,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
+    ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
     storage: deps.storage,
   });
 
@@ -98,9 +106,12 @@ export function createApp(deps: AppDeps): Express {
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
         ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
+        ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
+        ...(deps.allowLoopbackInputs ? { allowLoopbackWebhooks: true } : {}),
       }),
     }),
   );
+  app.use(providerWebhookRoutes({ repo: deps.repo, temporal: deps.temporal, logger: deps.logger, ...(deps.providers ? { providers: deps.providers } : {}), ...(deps.env ? { env: deps.env } : {}) }));
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(generationDeleteRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { BatchLimits, batchProgress, type BatchView, type BatchWorkflowInput, type CreateBatchBody } from '../domain/batch';
+import { checkWebhookUrl } from '../media/webhook-url';
 import { GenflowError } from '../domain/errors';
 import { createGenerationBody } from '../domain/generation';
 import { batchWorkflowId, generationWorkflowId, TaskQueue } from '../domain/task-queues';
@@ -18,6 +19,10 @@ export interface BatchServiceDeps {
   taskQueue?: string;
   /** Children per workflow run before continue-as-new; default BatchLimits.childrenPerRun. */
   childrenPerRun?: number;
+  /** GENFLOW_WEBHOOK_SECRET: signs the batch's completion callback; without it `webhookUrl` is refused. */
+  webhookSecret?: string;
+  /** TEST ONLY: a loopback `webhookUrl` is accepted. */
+  allowLoopbackWebhooks?: boolean;
 }
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
@@ -108,6 +113,12 @@ export function createBatchService(deps: BatchServiceDeps) {
         });
       });
       const { maxConcurrency, stopOnError, webhookUrl } = body.options;
+      if (webhookUrl) {
+        if (!deps.webhookSecret) {
+          throw new GenflowError('UNSUPPORTED_CAPABILITY', 'options.webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server');
+        }
+        await checkWebhookUrl(webhookUrl, { allowLoopback: deps.allowLoopbackWebhooks === true, field: 'options.webhookUrl' });
+      }
       const row = await batches.insert(
         {
           id,

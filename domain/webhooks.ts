@@ -11,3 +11,6 @@ export interface WebhookTarget {
 export function webhookWorkflowId(target: Pick<WebhookTarget, 'kind' | 'id'>): string {
   return `webhook_${target.kind}_${target.id}`;
 }
+
+/** The signal a verified provider webhook sends to the generation's workflow (payload: ProviderUpdate). */
+export const PROVIDER_UPDATE_SIGNAL = 'providerUpdate';

@@ -23,6 +23,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     providers: services.providers,
     modelSelection: services.modelSelection,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+    ...(config.GENFLOW_WEBHOOK_SECRET ? { webhookSecret: config.GENFLOW_WEBHOOK_SECRET } : {}),
   });
 }
 
@@ -35,7 +36,15 @@ export interface RunningWorkers {
 
 /** The generation worker plus one activity worker per rate-limited provider queue. */
 export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
-  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger };
+  const deps = {
+    repo: services.repo,
+    storage: services.storage,
+    providers: services.providers,
+    logger,
+    // Async submits then carry a callback URL; client callbacks are signed with the secret.
+    ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+    ...(config.GENFLOW_WEBHOOK_SECRET ? { webhookSecret: config.GENFLOW_WEBHOOK_SECRET } : {}),
+  };
   const worker = await createGenflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

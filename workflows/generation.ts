@@ -18,6 +18,7 @@ import { fallsBack, type GenerationAttempt } from '../domain/attempts';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationProgress, GenerationResult, GenerationWorkflowInput, ProviderUpdate, StoredAsset } from '../domain/generation';
 import { jitteredPollDelayMs, pollDelayMs } from '../domain/polling';
+import { PROVIDER_UPDATE_SIGNAL } from '../domain/webhooks';
 import { notifyClient } from './client-callback';
 import { reportToExperiment } from './experiment-report';
 import { toErrorBody } from './failures';
@@ -53,7 +54,7 @@ function providerCalls(taskQueue: string | undefined): typeof provider {
 
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 /** Sent by the API when a provider reports on a task (verified webhook): the workflow polls at once. */
-export const providerUpdateSignal = defineSignal<[ProviderUpdate]>('providerUpdate');
+export const providerUpdateSignal = defineSignal<[ProviderUpdate]>(PROVIDER_UPDATE_SIGNAL);
 
 /** Runs recorded before polls had jitter keep their exact delays on replay. */
 const JITTER_PATCH = 'poll-jitter';

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/generation-activities';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
@@ -63,6 +64,8 @@ export interface StackOptions {
   allowLoopbackFetch?: boolean;
   /** Name resolution for the safe fetcher, to point test host names at chosen addresses. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
+  /** Async submits carry a callback URL to this stack's /v1/webhooks (as with GENFLOW_PUBLIC_URL). */
+  providerCallbacks?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -82,22 +85,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const modelSelection = resolveModelSelection(env);
   const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db) });
 
+  const webhookSecret = env.GENFLOW_WEBHOOK_SECRET;
+  const activityDeps: ActivityDeps & { experiments: typeof experiments } = {
+    repo, storage, providers, logger, experiments, fetchPolicy, ...(webhookSecret ? { webhookSecret } : {}),
+  };
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger, experiments, fetchPolicy },
+    deps: activityDeps,
     batches: createBatchesRepo(db.db),
   });
   const running = worker.run();
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback });
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, modelSelection, allowLoopbackInputs: allowLoopback, env, ...(webhookSecret ? { webhookSecret } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Activities read it per call, so setting it once the server listens is enough.
+  if (options.providerCallbacks) activityDeps.publicUrl = baseUrl;
 
   return {
     baseUrl,
