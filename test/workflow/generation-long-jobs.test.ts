@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -95,7 +95,7 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
   async function run<T>(
     activities: GenerationActivities & CallbackActivities,
     wfInput: GenerationWorkflowInput,
-    body: (handle: WorkflowHandle<typeof generationWorkflow>) => Promise<T>,
+    body: (handle: WorkflowHandleWithFirstExecutionRunId<typeof generationWorkflow>) => Promise<T>,
     history?: { name: string; firstRun?: string },
   ): Promise<T> {
     const taskQueue = `wf-${randomUUID()}`;
