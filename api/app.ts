@@ -50,7 +50,7 @@ export interface AppDeps {
   allowLoopbackInputs?: boolean;
   /** GENFLOW_WEBHOOK_SECRET: signs client callbacks; `webhookUrl` is refused without it. */
   webhookSecret?: string;
-  /** Where provider webhook secrets (`GENFLOW_<P>_WEBHOOK_SECRET`) are read; default process.env. */
+  /** Provider settings and webhook secrets (`GENFLOW_<P>_WEBHOOK_SECRET`); default process.env. */
   env?: Record<string, string | undefined>;
 }
 
@@ -74,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
     ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
+    ...(deps.env ? { env: deps.env } : {}),
     storage: deps.storage,
   });
 

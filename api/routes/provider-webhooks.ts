@@ -72,6 +72,9 @@ export function providerWebhookRoutes(deps: ProviderWebhookDeps): Router {
     const row = await deps.repo.findById(query.data.generation);
     // One answer for an unknown generation and a wrong token: no oracle for ids.
     if (!row?.callback_token || !sameSecret(query.data.token, row.callback_token)) throw forged('the callback token does not match');
+    // A token is good for the provider of the task it was handed to, not for any route.
+    const taskProvider = row.provider_task_model ? row.provider_task_model.slice(0, row.provider_task_model.indexOf('/')) : row.provider;
+    if (taskProvider !== providerId) throw forged('the callback token does not match');
     return { row, taskId: row.provider_task_id };
   }
 
