@@ -30,7 +30,11 @@ const iso = (d: Date | string | null): string | undefined => (d === null ? undef
 /** Validates one item like a single generation; an error names the item's index. */
 function normalizeItem(item: unknown, index: number) {
   try {
-    return normalizeRequest(parseOrThrow(createGenerationBody, item));
+    const body = parseOrThrow(createGenerationBody, item);
+    // Not carried into batch items (yet): refused rather than silently dropped.
+    if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
+    if (body.fallbackModels !== undefined) throw new GenflowError('INVALID_REQUEST', 'fallbackModels: not supported for batch items yet');
+    return normalizeRequest(body);
   } catch (err) {
     if (!(err instanceof GenflowError)) throw err;
     throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
