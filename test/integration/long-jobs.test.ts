@@ -201,6 +201,24 @@ describe.skipIf(!temporalAddress)('long jobs: provider webhooks, fallbacks, clie
     expect(replicate.cancelRequests).toContain(taskId);
   });
 
+  it('a failed generation is reported failed, with its error code', async () => {
+    replicate.pollsToFinish = 1;
+    replicate.outcome = 'nsfw';
+    try {
+      const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+        model: 'replicate/black-forest-labs/flux-schnell',
+        prompt: 'something the checker refuses',
+        webhookUrl: `${client.url}/hooks/failed`,
+      });
+      const id = submit.body.id as string;
+      await expect.poll(() => deliveries('failed').length, { timeout: 20_000 }).toBe(1);
+      const payload = JSON.parse(deliveries('failed')[0]!.body.toString('utf8')) as { type: string; data: GenerationView };
+      expect(payload).toMatchObject({ type: 'generation.failed', data: { id, status: 'failed', error: { code: 'CONTENT_REJECTED' } } });
+    } finally {
+      replicate.outcome = 'succeeded';
+    }
+  });
+
   it('a batch reports its completion through the same signed callback', async () => {
     const verify = readmeRecipe();
     const submit = await postJson(`${stack.baseUrl}/v1/batches`, {
