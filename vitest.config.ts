@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
+    // Fakes finish jobs at once: first polls after 1/50 of a model's expected duration (domain/polling.ts).
+    env: { GENFLOW_POLL_SCALE: '0.02' },
   },
 });

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
+import type { GenerationAttempt } from '../domain/attempts';
 import type { ErrorBody } from '../domain/errors';
-import { ProviderError } from '../domain/errors';
+import { GenflowError, ProviderError } from '../domain/errors';
 import { MAX_PROMPT_LENGTH, type GenerationWorkflowInput, type StoredAsset } from '../domain/generation';
 import type { GenerationsRepo } from '../db/generations-repo';
 import { inputsForAdapter, type FetchPolicy } from '../media/prepare-inputs';
@@ -29,6 +31,21 @@ export interface ActivityDeps {
   errorLogs?: ErrorLogsRepo;
   /** Counts finished generations and their cost (runtime/metrics.ts). */
   metrics?: Pick<GenflowMetrics, 'generationFinished'>;
+  /**
+   * GENFLOW_PUBLIC_URL: when set, async submits carry a callback URL to /v1/webhooks/:provider.
+   * Read at each call, so a test stack can set it once its server listens.
+   */
+  publicUrl?: string;
+  /** GENFLOW_WEBHOOK_SECRET: signs the callbacks to clients' `webhookUrl`s. */
+  webhookSecret?: string;
+}
+
+/**
+ * Whether a failed submit leaves no doubt that the provider made no job: anything but a timeout
+ * or a failure of our own (a reset connection may come after the provider took the request).
+ */
+function clearRefusal(err: unknown): boolean {
+  return err instanceof GenflowError && err.code !== 'PROVIDER_TIMEOUT' && err.code !== 'INTERNAL_ERROR';
 }
 
 export type SubmitOutcome = { status: 'succeeded'; assets: StoredAsset[] } | { status: 'pending'; taskId: string };
@@ -46,6 +63,14 @@ export function createActivities(deps: ActivityDeps) {
   const { repo, storage, logger } = deps;
   const errors = createErrorLog({ logger, redact: (t) => deps.providers.redact(t), ...(deps.errorLogs ? { errorLogs: deps.errorLogs } : {}) });
   const subject = (input: GenerationWorkflowInput) => ({ generationId: input.generationId, provider: input.model.provider, model: input.model.id });
+
+  /** `<public>/v1/webhooks/<provider>?generation=…&token=…`: the token authenticates unsigned providers. */
+  async function providerCallbackUrl(generationId: string, provider: string): Promise<string | undefined> {
+    const base = deps.publicUrl?.replace(/\/+$/, '');
+    if (!base) return undefined;
+    const token = await repo.callbackToken(generationId, randomBytes(24).toString('base64url'));
+    return `${base}/v1/webhooks/${encodeURIComponent(provider)}?generation=${generationId}&token=${token}`;
+  }
 
   async function persistAssets(generationId: string, assets: StoredAsset[]): Promise<void> {
     for (const asset of assets) await repo.upsertAsset(generationId, asset);
@@ -80,25 +105,41 @@ export function createActivities(deps: ActivityDeps) {
       }));
     },
 
-    /** One provider call; a sync result is stored before returning, so no bytes cross Temporal. */
+    /**
+     * One provider call; a sync result is stored before returning, so no bytes cross Temporal.
+     * At least once: a task id is persisted the moment it exists, and a retry that finds one of
+     * this model adopts it instead of submitting (and paying) again.
+     */
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
       return errors.logged('submit', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
+        const begun = await repo.beginSubmit(generationId, model.id);
+        if (begun.existingTaskId) {
+          logger.warn({ generationId, taskId: begun.existingTaskId, model: model.id }, 'adopting the provider task of an earlier submit attempt');
+          return { status: 'pending', taskId: begun.existingTaskId };
+        }
         let request = input.request;
         if (input.preparedInputs) {
           // The adapter sees the preprocessed images, as data URLs or presigned URLs per its model.
           const mode = findModel(model.id)?.model.inputImages.mode ?? 'either';
           request = { ...request, inputImages: await inputsForAdapter(storage, input.preparedInputs, mode, request.inputImages) };
         }
-        const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) =>
-          adapter.submit(request, ctx),
-        );
+        const callbackUrl = model.async ? await providerCallbackUrl(generationId, model.provider) : undefined;
+        const context = { ...callContext(generationId), idempotencyKey: `${generationId}:${model.id}`, ...(callbackUrl ? { callbackUrl } : {}) };
+        let result;
+        try {
+          result = await deps.providers.call(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx));
+        } catch (err) {
+          if (clearRefusal(err)) await repo.endSubmit(generationId);
+          throw err;
+        }
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
-          await repo.recordProviderTask(generationId, result.taskId);
+          await repo.recordProviderTask(generationId, result.taskId, model.id);
           activityLogger(logger, generationId, input.requestId).info({ taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
+        await repo.endSubmit(generationId);
         const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
         await persistAssets(generationId, assets);
         return { status: 'succeeded', assets };
@@ -136,11 +177,12 @@ export function createActivities(deps: ActivityDeps) {
       generationId: string,
       status: 'succeeded' | 'failed' | 'canceled',
       error?: ErrorBody,
+      outcome?: { resultModel?: string; attempts?: GenerationAttempt[] },
     ): Promise<void> {
       await withFailureMapping(async () => {
         // Read first so a retried activity does not count the same generation twice.
         const before = deps.metrics ? await repo.findById(generationId) : undefined;
-        await repo.finish(generationId, status, error);
+        await repo.finish(generationId, status, error, outcome);
         if (before && !isTerminal(before.status as GenerationStatus)) {
           const costUsd = status === 'succeeded' ? (before.estimated_cost ?? 0) : 0;
           deps.metrics?.generationFinished({ model: before.model, provider: before.provider, status, costUsd });

@@ -39,6 +39,7 @@ import { modelRoutes } from './routes/models';
 import { providerRoutes } from './routes/providers';
 import { providerConfigRoutes } from './routes/provider-config';
 import type { ProviderConfigStore } from '../providers/provider-config';
+import { providerWebhookRoutes } from './routes/provider-webhooks';
 import { ratingRoutes } from './routes/ratings';
 import { usageRoutes } from './routes/usage';
 
@@ -77,6 +78,10 @@ export interface AppDeps {
   metrics?: GenflowMetrics;
   /** TEST ONLY: lets loopback input URLs through the API's early check. */
   allowLoopbackInputs?: boolean;
+  /** GENFLOW_WEBHOOK_SECRET: signs client callbacks; `webhookUrl` is refused without it. */
+  webhookSecret?: string;
+  /** Provider settings and webhook secrets (`GENFLOW_<P>_WEBHOOK_SECRET`); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -102,6 +107,8 @@ export function createApp(deps: AppDeps): Express {
   };
   // Registered first: the general parser skips a body that is already parsed.
   app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
+  // Provider signatures cover the exact bytes, so webhooks keep their raw body.
+  app.use('/v1/webhooks', express.raw({ type: () => true, limit: '1mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
 
@@ -116,6 +123,8 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
+    ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
+    ...(deps.env ? { env: deps.env } : {}),
     storage: deps.storage,
     searchAttributes,
   });
@@ -161,9 +170,12 @@ export function createApp(deps: AppDeps): Express {
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
         ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
         searchAttributes,
+        ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
+        ...(deps.allowLoopbackInputs ? { allowLoopbackWebhooks: true } : {}),
       }),
     }),
   );
+  app.use(providerWebhookRoutes({ repo: deps.repo, temporal: deps.temporal, logger: deps.logger, ...(deps.providers ? { providers: deps.providers } : {}), ...(deps.env ? { env: deps.env } : {}) }));
   app.use(
     openAiImageRoutes({
       repo: deps.repo,

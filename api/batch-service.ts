@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/accounts';
 import { BatchLimits, batchProgress, type BatchView, type BatchWorkflowInput, type CreateBatchBody } from '../domain/batch';
+import { checkWebhookUrl } from '../media/webhook-url';
 import { GenflowError } from '../domain/errors';
 import { createGenerationBody } from '../domain/generation';
 import { batchWorkflowId, generationWorkflowId, TaskQueue } from '../domain/task-queues';
@@ -23,6 +24,10 @@ export interface BatchServiceDeps {
   childrenPerRun?: number;
   /** Search attributes set at start (batch id, owner); none without it. */
   searchAttributes?: SearchAttributes;
+  /** GENFLOW_WEBHOOK_SECRET: signs the batch's completion callback; without it `webhookUrl` is refused. */
+  webhookSecret?: string;
+  /** TEST ONLY: a loopback `webhookUrl` is accepted. */
+  allowLoopbackWebhooks?: boolean;
 }
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
@@ -30,7 +35,11 @@ const iso = (d: Date | string | null): string | undefined => (d === null ? undef
 /** Validates one item like a single generation; an error names the item's index. */
 function normalizeItem(item: unknown, index: number) {
   try {
-    return normalizeRequest(parseOrThrow(createGenerationBody, item));
+    const body = parseOrThrow(createGenerationBody, item);
+    // Not carried into batch items (yet): refused rather than silently dropped.
+    if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
+    if (body.fallbackModels !== undefined) throw new GenflowError('INVALID_REQUEST', 'fallbackModels: not supported for batch items yet');
+    return normalizeRequest(body);
   } catch (err) {
     if (!(err instanceof GenflowError)) throw err;
     throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
@@ -119,6 +128,12 @@ export function createBatchService(deps: BatchServiceDeps) {
       // A batch runs at most as many items at once as its key may have generations in flight.
       const keyLimit = caller?.maxConcurrentGenerations ?? null;
       const maxConcurrency = keyLimit === null ? body.options.maxConcurrency : Math.min(body.options.maxConcurrency, keyLimit);
+      if (webhookUrl) {
+        if (!deps.webhookSecret) {
+          throw new GenflowError('UNSUPPORTED_CAPABILITY', 'options.webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server');
+        }
+        await checkWebhookUrl(webhookUrl, { allowLoopback: deps.allowLoopbackWebhooks === true, field: 'options.webhookUrl' });
+      }
       const row = await batches.insert(
         {
           id,
@@ -144,6 +159,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         maxConcurrency,
         stopOnError,
         ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
+        ...(webhookUrl ? { webhookUrl } : {}),
       };
       try {
         const pairs = (await deps.searchAttributes?.pairs({ batchId: id, ...(caller?.owner ? { owner: caller.owner } : {}) })) ?? [];

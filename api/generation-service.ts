@@ -14,6 +14,7 @@ import type { GenerationRow } from '../db/schema';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { estimateCost, modelRuntime } from '../providers/model-runtime';
 import { precheckInputImages } from '../media/input-precheck';
+import { checkWebhookUrl } from '../media/webhook-url';
 import type { Storage } from '../media/storage/types';
 import { stashInlineImages } from '../media/uploads';
 import { findModel, type ModelEntry } from '../providers/registry';
@@ -37,6 +38,8 @@ export interface GenerationServiceDeps {
   env?: Record<string, string | undefined>;
   /** Search attributes set at start (model, provider, kind, experiment, owner); none without it. */
   searchAttributes?: SearchAttributes;
+  /** GENFLOW_WEBHOOK_SECRET: without it, requests with a `webhookUrl` are refused (nothing could sign). */
+  webhookSecret?: string;
 }
 
 const BUILT_IN_SELECTION: ModelSelection = {
@@ -140,6 +143,55 @@ export function normalizeRequest(
   return { request, entry, selectedBy };
 }
 
+interface Fallback {
+  request: GenerationRequest;
+  entry: ModelEntry;
+}
+
+/**
+ * The request's `fallbackModels`, else the configured ones of its model, each checked against
+ * the request: same kind, parameters valid for that model, input images within its limit. A
+ * named fallback that cannot take the request is refused (400); a configured one is skipped,
+ * since the caller never asked for it.
+ */
+export function resolveFallbacks(body: CreateGenerationBody, request: GenerationRequest, entry: ModelEntry, selection: ModelSelection): Fallback[] {
+  const named = body.fallbackModels;
+  const ids = named ?? selection.fallbacks?.[entry.model.id] ?? [];
+  const seen = new Set([entry.model.id]);
+  const out: Fallback[] = [];
+  ids.forEach((id, i) => {
+    const fallback = findModel(id);
+    let problem: string | undefined;
+    let parameters: Record<string, unknown> | undefined;
+    if (!fallback) problem = `unknown model '${id}' (GET /v1/models lists them)`;
+    else if (!fallback.model.kinds.includes(request.kind)) {
+      problem = `${id} does not do ${request.kind} (it does ${fallback.model.kinds.join(', ')}); a fallback must be of the request's kind`;
+    } else if (seen.has(id)) problem = `${id} is already tried before it`;
+    else if (request.inputImages.length > fallback.model.inputImages.max) problem = `${id} accepts at most ${fallback.model.inputImages.max} input image(s)`;
+    else {
+      try {
+        checkVideoOptions(fallback.model.id, fallback.model.video, body.parameters);
+        const parsed = fallback.model.parameters.safeParse(body.parameters ?? {});
+        if (parsed.success) parameters = parsed.data;
+        else problem = `${id} does not accept these parameters (${parsed.error.issues[0]?.path.join('.') || 'parameters'}: ${parsed.error.issues[0]?.message ?? 'invalid'})`;
+      } catch (err) {
+        problem = err instanceof Error ? err.message : String(err);
+      }
+    }
+    if (problem || !fallback || !parameters) {
+      if (named) {
+        throw new GenflowError('INVALID_REQUEST', `fallbackModels.${i}: ${problem ?? 'invalid'}`, {
+          details: { issues: [{ field: `fallbackModels.${i}`, message: problem ?? 'invalid' }] },
+        });
+      }
+      return;
+    }
+    seen.add(id);
+    out.push({ entry: fallback, request: { ...request, model: fallback.model.id, parameters } });
+  });
+  return out;
+}
+
 function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, metadata: unknown): string {
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
@@ -187,11 +239,28 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     ): Promise<{ row: GenerationRow; created: boolean }> {
       const log = context.log ?? logger;
       const { request, entry, selectedBy } = normalizeRequest(body, selection);
+      const fallbacks = resolveFallbacks(body, request, entry, selection);
+      if (body.webhookUrl) {
+        if (!deps.webhookSecret) {
+          throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {
+            details: { issues: [{ field: 'webhookUrl', message: 'callbacks are not configured' }] },
+          });
+        }
+        await checkWebhookUrl(body.webhookUrl, { allowLoopback: deps.allowLoopbackInputs === true });
+      }
       await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
       checkUrlOnlyInputs(entry.model, request.inputImages, deps.storage);
       const id = randomUUID();
       // Hashed before inline images become references, so a retried body hashes the same.
-      const hash = requestHash({ ...request, ...(body.enhancePrompt ? { enhancePrompt: true } : {}) }, body.metadata);
+      const hash = requestHash(
+        {
+          ...request,
+          ...(body.enhancePrompt ? { enhancePrompt: true } : {}),
+          ...(body.fallbackModels ? { fallbackModels: body.fallbackModels } : {}),
+          ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
+        },
+        body.metadata,
+      );
       const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
       // Idempotency keys are per owner: another caller's key neither collides nor reveals a row.
       const scopedKey = idempotencyKey === undefined ? null : caller ? `${caller.owner}\n${idempotencyKey}` : idempotencyKey;
@@ -221,6 +290,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
           : {}),
         estimated_cost: estimateCost(entry, request),
+        fallback_models: JSON.stringify(fallbacks.map((f) => f.entry.model.id)),
+        webhook_url: body.webhookUrl ?? null,
         owner: caller?.owner ?? null,
         api_key_id: caller?.keyId ?? null,
       }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined).catch(async (err: unknown) => {
@@ -245,6 +316,15 @@ export function createGenerationService(deps: GenerationServiceDeps) {
             ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } }
             : {}),
           ...(context.requestId ? { requestId: context.requestId } : {}),
+          ...(fallbacks.length > 0
+            ? {
+                fallbacks: fallbacks.map((f) => ({
+                  request: { ...f.request, inputImages: created ? inputImages : row.input_images },
+                  model: modelRuntime(f.entry, env),
+                })),
+              }
+            : {}),
+          ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
         };
         try {
           await startWorkflow(row, input, caller?.owner);

@@ -48,6 +48,10 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
       ...(row.experiment_segment ? { segment: row.experiment_segment } : {}),
     };
   }
+  if (row.result_model) view.resultModel = row.result_model;
+  if (row.fallback_models?.length) view.fallbackModels = row.fallback_models;
+  if (row.attempts?.length) view.attempts = row.attempts;
+  if (row.webhook_url) view.webhookUrl = row.webhook_url;
   const startedAt = iso(row.started_at);
   if (startedAt) view.startedAt = startedAt;
   const completedAt = iso(row.completed_at);

@@ -31,6 +31,14 @@ export function createBatchesRepo(db: Kysely<Database>) {
       });
     },
 
+    async recordWebhookDelivery(id: string, error?: string): Promise<void> {
+      await db
+        .updateTable('batches')
+        .set(error === undefined ? { webhook_delivered_at: sql`now()`, webhook_last_error: null } : { webhook_last_error: error.slice(0, 500) })
+        .where('id', '=', id)
+        .execute();
+    },
+
     findById(id: string): Promise<BatchRow | undefined> {
       return db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
+import type { GenerationAttempt } from '../domain/attempts';
 import type { ErrorBody } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
@@ -66,10 +67,62 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         .execute();
     },
 
-    async recordProviderTask(id: string, taskId: string): Promise<void> {
+    async recordProviderTask(id: string, taskId: string, model?: string): Promise<void> {
       await db
         .updateTable('generations')
-        .set({ provider_task_id: taskId, updated_at: sql`now()` })
+        .set({ provider_task_id: taskId, ...(model ? { provider_task_model: model } : {}), submit_pending_model: null, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * Called right before a provider submit. When an earlier attempt already recorded a task of
+     * this model, answers it (the caller adopts it instead of paying twice). Otherwise counts the
+     * submission, and counts it as a possible duplicate when an earlier submit of this model was
+     * still in flight (its worker died, or it timed out) — the provider may have that job too.
+     */
+    async beginSubmit(id: string, model: string): Promise<{ existingTaskId?: string }> {
+      const row = await db.selectFrom('generations').select(['provider_task_id', 'provider_task_model']).where('id', '=', id).executeTakeFirst();
+      if (row?.provider_task_id && row.provider_task_model === model) return { existingTaskId: row.provider_task_id };
+      await db
+        .updateTable('generations')
+        .set({
+          provider_submissions: sql<number>`provider_submissions + 1`,
+          duplicate_submissions: sql<number>`duplicate_submissions + case when submit_pending_model = ${model} then 1 else 0 end`,
+          submit_pending_model: model,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .execute();
+      return {};
+    },
+
+    /** The provider answered the submit (a result or a clear refusal): no job of unknown fate is left. */
+    async endSubmit(id: string): Promise<void> {
+      await db.updateTable('generations').set({ submit_pending_model: null }).where('id', '=', id).execute();
+    },
+
+    /** The token of this generation's provider callback URLs, made on first use. */
+    async callbackToken(id: string, fresh: string): Promise<string> {
+      const row = await db
+        .updateTable('generations')
+        .set({ callback_token: sql<string>`coalesce(callback_token, ${fresh})` })
+        .where('id', '=', id)
+        .returning('callback_token')
+        .executeTakeFirst();
+      return row?.callback_token ?? fresh;
+    },
+
+    /** The generation waiting on this provider's task; after a fallback the task is the fallback model's. */
+    async findByProviderTask(provider: string, taskId: string): Promise<GenerationRow | undefined> {
+      const rows = await db.selectFrom('generations').selectAll().where('provider_task_id', '=', taskId).execute();
+      return rows.find((r) => (r.provider_task_model ? r.provider_task_model.startsWith(`${provider}/`) : r.provider === provider));
+    },
+
+    async recordWebhookDelivery(id: string, error?: string): Promise<void> {
+      await db
+        .updateTable('generations')
+        .set(error === undefined ? { webhook_delivered_at: sql`now()`, webhook_last_error: null } : { webhook_last_error: error.slice(0, 500) })
         .where('id', '=', id)
         .execute();
     },
@@ -92,11 +145,18 @@ export function createGenerationsRepo(db: Kysely<Database>) {
     },
 
     /** Records the final state and, in the same transaction, settles or releases its reservation. */
-    async finish(id: string, status: Exclude<GenerationStatus, 'queued' | 'running'>, error?: ErrorBody): Promise<void> {
+    async finish(
+      id: string,
+      status: Exclude<GenerationStatus, 'queued' | 'running'>,
+      error?: ErrorBody,
+      outcome?: { resultModel?: string; attempts?: GenerationAttempt[] },
+    ): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('generations')
           .set({
+            ...(outcome?.resultModel ? { result_model: outcome.resultModel } : {}),
+            ...(outcome?.attempts ? { attempts: JSON.stringify(outcome.attempts) } : {}),
             status,
             progress: status === 'succeeded' ? 1 : sql<number>`progress`,
             // Settled from the estimate until providers report what they charged.

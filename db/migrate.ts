@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003-batches';
 import * as m0008 from './migrations/0008-provider-configs';
 import * as m0009 from './migrations/0009-error-logs-and-alerts';
 import * as m0007 from './migrations/0007-accounts';
+import * as m0010 from './migrations/0010-workflow-features';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-provider-configs': m0008,
   '0009-error-logs-and-alerts': m0009,
   '0007-accounts': m0007,
+  '0010-workflow-features': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { GenerationAttempt } from '../domain/attempts';
 import type { ExperimentDefinition } from '../domain/experiment-types';
 import type { ExperimentState } from '../domain/experiment-state';
 
@@ -49,6 +50,22 @@ export interface GenerationsTable {
   /** Who may see it, and the key that submitted it (migration 0007); null for older rows. */
   owner: ColumnType<string | null, string | null | undefined, string | null>;
   api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Migration 0010: fallbacks, attempts, callbacks, submit counters. */
+  fallback_models: ColumnType<string[], string | undefined, string>;
+  attempts: ColumnType<GenerationAttempt[], string | undefined, string>;
+  result_model: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The model whose provider task `provider_task_id` is (a fallback's, after a fallback). */
+  provider_task_model: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The secret in provider callback URLs of providers that do not sign their webhooks. */
+  callback_token: ColumnType<string | null, string | null | undefined, string | null>;
+  webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
+  webhook_delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  webhook_last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set while a provider submit is in flight: found set by the next submit, that one may be a duplicate. */
+  submit_pending_model: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Provider submit calls made, and those made while an earlier one's fate was unknown. */
+  provider_submissions: ColumnType<number, number | undefined, number>;
+  duplicate_submissions: ColumnType<number, number | undefined, number>;
 }
 
 export interface AssetsTable {
@@ -111,6 +128,8 @@ export interface BatchesTable {
   max_concurrency: number;
   stop_on_error: boolean;
   webhook_url: string | null;
+  webhook_delivered_at?: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  webhook_last_error?: ColumnType<string | null, string | null | undefined, string | null>;
   estimated_cost: number;
   actual_cost: number | null;
   created_at: GeneratedTimestamp;

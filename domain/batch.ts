@@ -82,6 +82,8 @@ export interface BatchWorkflowInput {
   /** Override of BatchLimits.childrenPerRun (tests use a small one to exercise continue-as-new). */
   childrenPerRun?: number;
   cursor?: BatchCursor;
+  /** The client's callback URL: the finished batch is POSTed to it, signed. */
+  webhookUrl?: string;
 }
 
 /** One page of items as the workflow sees it: just what a child workflow needs. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FALLBACK_MODELS, type GenerationAttempt } from './attempts';
 import type { ErrorBody } from './errors';
 import type { PreparedInput } from './media';
 import { MODEL_KINDS, type ModelKind, type ModelRuntime } from './models';
@@ -29,6 +30,10 @@ export const generationBodyFields = z
     metadata: metadataSchema.optional(),
     /** Rewrite the prompt with the configured text-to-text model before generating. */
     enhancePrompt: z.boolean().optional(),
+    /** Models of the same kind tried in order when the model's provider fails (see domain/attempts.ts). */
+    fallbackModels: z.array(z.string().min(1).max(200)).max(MAX_FALLBACK_MODELS).optional(),
+    /** Told the final generation (succeeded, failed or canceled) by a signed POST. */
+    webhookUrl: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
   })
   .strict();
 
@@ -60,6 +65,33 @@ export interface GenerationWorkflowInput {
   requestId?: string;
   /** Set by the workflow after prepareInputs; the submit activity hands these to the adapter. */
   preparedInputs?: PreparedInput[];
+  /** Tried in order after the model fails with a code that falls back (domain/attempts.ts). */
+  fallbacks?: Array<{ request: GenerationRequest; model: ModelRuntime }>;
+  /** The client's callback URL: the final generation is POSTed to it, signed. */
+  webhookUrl?: string;
+  /** Continue-as-new once the run's history has this many events (default a few thousand). */
+  maxHistoryEvents?: number;
+  /** Set when a run continued as new while waiting for a provider task. */
+  resume?: WaitResume;
+}
+
+/** What a run waiting for a provider task hands to the next run (continue-as-new). */
+export interface WaitResume {
+  /** Index into [model, ...fallbacks] of the model whose task is awaited. */
+  candidate: number;
+  taskId: string;
+  /** Workflow time the wait started and polls made so far, so the deadline and backoff carry over. */
+  waitStartedMs: number;
+  polls: number;
+  attempts: GenerationAttempt[];
+  attemptStartedAt: string;
+  /** The prompt after enhancement, which the next run must not redo. */
+  prompt: string;
+}
+
+/** A provider webhook for the task a generation waits on: the workflow polls at once. */
+export interface ProviderUpdate {
+  taskId: string;
 }
 
 /** Who chose the model: the caller, or the configured default for the requested kind. */
@@ -84,6 +116,9 @@ export interface GenerationProgress {
   providerTaskId?: string;
   polls: number;
   enhancedPrompt?: string;
+  /** The model being tried now (a fallback after the first failed). */
+  model?: string;
+  attempts?: GenerationAttempt[];
 }
 
 export interface GenerationResult {
@@ -119,6 +154,13 @@ export interface GenerationView {
   error?: { code: string; message: string; details?: unknown };
   /** The experiment and variant that allocated this generation. */
   experiment?: { id: string; variantId: string; segment?: string };
+  /** The model that produced the outputs; differs from `model` after a fallback. */
+  resultModel?: string;
+  /** Fallback models named by the request or configuration, in order. */
+  fallbackModels?: string[];
+  /** Every model tried, with its outcome; set once the generation finished. */
+  attempts?: GenerationAttempt[];
+  webhookUrl?: string;
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

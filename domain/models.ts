@@ -14,11 +14,14 @@ export const MODEL_KINDS = Object.values(ModelKind) as [ModelKind, ...ModelKind[
 export type InputImageMode = 'url' | 'base64' | 'either';
 
 /**
- * How the workflow waits for an async provider job: first poll after `initialDelayMs`,
- * then doubling up to `maxIntervalMs`, and giving up after `maxTotalMs`.
+ * How the workflow waits for an async provider job: first poll after `initialDelayMs` (the
+ * model's expected duration), then from `intervalMs` doubling up to `maxIntervalMs`, with
+ * jitter, and giving up after `maxTotalMs`.
  */
 export interface PollingPolicy {
   initialDelayMs: number;
+  /** Delay of the second poll, doubling from there; `initialDelayMs` when absent (older runs). */
+  intervalMs?: number;
   maxIntervalMs: number;
   maxTotalMs: number;
 }

@@ -24,9 +24,10 @@ export interface SafeFetchOptions {
   /** Name resolution; tests inject one to map names to chosen addresses. Default: the system resolver. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   signal?: AbortSignal;
-  /** A POST with a body (alert deliveries); GET without. Redirects are not followed for a POST. */
+  /** GET by default; POST sends `body` (client callbacks). Redirects are never followed for a POST. */
   method?: 'GET' | 'POST';
   body?: Buffer;
+  /** Extra request headers (a POST's content type and signature). */
   headers?: Record<string, string>;
 }
 
@@ -160,6 +161,7 @@ export async function safeFetch(input: string, options: SafeFetchOptions): Promi
   } catch {
     throw new SafeFetchError('refused: not a valid URL', 'refused', false);
   }
+  // A redirected POST would resend the body somewhere the caller never chose.
   const maxRedirects = options.method === 'POST' ? 0 : (options.maxRedirects ?? 3);
   for (let hop = 0; ; hop++) {
     const target = await vet(url, options);

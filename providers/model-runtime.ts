@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../domain/generation';
 import type { ModelRuntime } from '../domain/models';
-import { defaultPollingPolicy } from '../domain/polling';
+import { defaultPollingPolicy, pollScale } from '../domain/polling';
 import { providerActivityQueue } from './rate-limits';
 import type { ModelEntry } from './registry';
 
@@ -11,7 +11,7 @@ export function modelRuntime(entry: ModelEntry, env: Record<string, string | und
     id: entry.model.id,
     provider: entry.provider.id,
     async: entry.model.async,
-    polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds),
+    polling: defaultPollingPolicy(entry.model.expectedDurationSeconds, entry.model.maxDurationSeconds, pollScale(env.GENFLOW_POLL_SCALE)),
     ...(taskQueue ? { taskQueue } : {}),
   };
 }

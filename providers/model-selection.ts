@@ -11,6 +11,8 @@ import { findModel } from './registry';
 export interface ModelSelection {
   defaults: Partial<Record<ModelKind, string>>;
   promptEnhancer: { model: string; systemPrompt: string };
+  /** GENFLOW_FALLBACK_MODELS: models tried in order when a model's provider fails. */
+  fallbacks?: Record<string, string[]>;
 }
 
 /** Out of the box every kind the built-in provider can do is served by it. */
@@ -45,7 +47,37 @@ export function parseDefaultModels(value: string | undefined): Partial<Record<Mo
   return out;
 }
 
+/**
+ * `replicate/a=kie/b|local/image,openai/x=bfl/y` → each model's fallbacks in order. Every
+ * fallback must exist and share a kind with its model; requests use only those of their kind.
+ */
+export function parseFallbackModels(value: string | undefined): { fallbacks: Record<string, string[]>; problems: string[] } {
+  const fallbacks: Record<string, string[]> = {};
+  const problems: string[] = [];
+  if (!value?.trim()) return { fallbacks, problems };
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [model, list, extra] = entry.split('=').map((p) => p.trim());
+    if (!model || !list || extra !== undefined) {
+      problems.push(`GENFLOW_FALLBACK_MODELS: '${entry}' is not <model>=<fallback>|<fallback>...`);
+      continue;
+    }
+    const primary = findModel(model);
+    if (!primary) problems.push(`GENFLOW_FALLBACK_MODELS: ${model}: no such model`);
+    const chain = list.split('|').map((m) => m.trim()).filter(Boolean);
+    for (const id of chain) {
+      const fallback = findModel(id);
+      if (!fallback) problems.push(`GENFLOW_FALLBACK_MODELS: ${model}=${id}: no such model`);
+      else if (primary && !fallback.model.kinds.some((k) => primary.model.kinds.includes(k))) {
+        problems.push(`GENFLOW_FALLBACK_MODELS: ${model}=${id}: shares no kind with ${model}`);
+      }
+    }
+    fallbacks[model] = chain;
+  }
+  return { fallbacks, problems };
+}
+
 export interface ModelSelectionEnv {
+  GENFLOW_FALLBACK_MODELS?: string | undefined;
   GENFLOW_DEFAULT_MODELS?: string | undefined;
   GENFLOW_PROMPT_ENHANCER_MODEL?: string | undefined;
   GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT?: string | undefined;
@@ -65,9 +97,12 @@ export function resolveModelSelection(env: ModelSelectionEnv): ModelSelection {
   else if (!entry.model.kinds.includes('text-to-text')) problems.push(`GENFLOW_PROMPT_ENHANCER_MODEL: ${enhancer}: not a text-to-text model`);
   // The enhancer runs as one activity before the generation; an async text job has no place there.
   else if (entry.model.async) problems.push(`GENFLOW_PROMPT_ENHANCER_MODEL: ${enhancer}: must be a sync model`);
+  const fallbackModels = parseFallbackModels(env.GENFLOW_FALLBACK_MODELS);
+  problems.push(...fallbackModels.problems);
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return {
     defaults,
+    fallbacks: fallbackModels.fallbacks,
     promptEnhancer: { model: enhancer, systemPrompt: env.GENFLOW_PROMPT_ENHANCER_SYSTEM_PROMPT?.trim() || DEFAULT_ENHANCER_SYSTEM_PROMPT },
   };
 }

@@ -56,6 +56,16 @@ export interface CallContext {
   /** One key from the provider's pool, when it needs one. */
   apiKey?: string;
   signal?: AbortSignal;
+  /**
+   * Submit only, when GENFLOW_PUBLIC_URL is set and the model is async: where the provider
+   * should report the task (its webhook / callback field); polling stays the safety net.
+   */
+  callbackUrl?: string;
+  /**
+   * Submit only: the same for every attempt of one generation on one model. Adapters pass it as
+   * the provider's idempotency / deduplication key where the provider has one.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ProviderAdapter {

@@ -31,6 +31,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     keyLimits: { requestsPerMinute: config.GENFLOW_KEY_REQUESTS_PER_MINUTE, maxConcurrentGenerations: config.GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS },
     metrics: services.metrics,
     ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+    ...(config.GENFLOW_WEBHOOK_SECRET ? { webhookSecret: config.GENFLOW_WEBHOOK_SECRET } : {}),
   });
 }
 
@@ -43,7 +44,17 @@ export interface RunningWorkers {
 
 /** The generation worker plus one activity worker per rate-limited provider queue. */
 export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
-  const deps = { repo: services.repo, storage: services.storage, providers: services.providers, logger, errorLogs: services.errorLogs, metrics: services.metrics };
+  const deps = {
+    repo: services.repo,
+    storage: services.storage,
+    providers: services.providers,
+    logger,
+    // Async submits then carry a callback URL; client callbacks are signed with the secret.
+    ...(config.GENFLOW_PUBLIC_URL ? { publicUrl: config.GENFLOW_PUBLIC_URL } : {}),
+    ...(config.GENFLOW_WEBHOOK_SECRET ? { webhookSecret: config.GENFLOW_WEBHOOK_SECRET } : {}),
+    errorLogs: services.errorLogs,
+    metrics: services.metrics,
+  };
   const health = {
     providers: services.providers,
     errorLogs: services.errorLogs,

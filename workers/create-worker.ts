@@ -6,6 +6,7 @@ import { createExperimentActivities } from '../activities/experiment-activities'
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import { createMediaActivities } from '../activities/media-activities';
 import { createBatchActivities } from '../activities/batch-activities';
+import { createCallbackActivities } from '../activities/client-callback';
 import type { BatchesRepo } from '../db/batches-repo';
 import { createHealthActivities, type HealthActivityDeps } from '../activities/health-activities';
 
@@ -41,6 +42,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
       ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
       ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
       ...(options.health ? createHealthActivities(options.health) : {}),
+      ...createCallbackActivities({ ...options.deps, batches: options.batches }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

@@ -26,6 +26,7 @@ import {
   type BatchWorkflowInput,
 } from '../domain/batch';
 import { generationWorkflowId } from '../domain/task-queues';
+import { notifyClient } from './client-callback';
 import { generationWorkflow } from './generation';
 
 /** Bookkeeping against our own database: retried until it works, so an outage only delays. */
@@ -146,6 +147,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     }
     state.status = finalBatchStatus(counts(), false);
     const { actualCost, counts: recorded } = await bookkeeping.finishBatch(input.batchId, state.status);
+    if (input.webhookUrl) await notifyClient({ kind: 'batch', id: input.batchId, url: input.webhookUrl, deliveryId: input.batchId });
     return { status: state.status, counts: recorded, actualCost };
   } catch (err) {
     if (!isCancellation(err)) throw err;
@@ -157,6 +159,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
       state.canceled += await bookkeeping.cancelUnstartedItems(input.batchId, 0, 'canceled with its batch');
       state.status = 'canceled';
       await bookkeeping.finishBatch(input.batchId, 'canceled');
+      if (input.webhookUrl) await notifyClient({ kind: 'batch', id: input.batchId, url: input.webhookUrl, deliveryId: input.batchId });
     });
     throw err;
   }

@@ -1,4 +1,5 @@
-export { generationWorkflow, progressQuery } from './generation';
+export { generationWorkflow, progressQuery, providerUpdateSignal } from './generation';
+export { clientCallbackWorkflow } from './client-callback';
 export { experimentWorkflow } from './experiment';
 export { mediaRetentionWorkflow } from './media-retention';
 export { batchWorkflow, batchProgressQuery } from './batch';

@@ -5,7 +5,6 @@ import { GenflowError } from '../../domain/errors';
 import type { BatchService } from '../batch-service';
 import { principalOf } from '../auth';
 import { pageLimit } from '../pagination';
-import { callerContext } from '../request-logging';
 import { parseOrThrow } from '../validate';
 
 const idParam = z.uuid();

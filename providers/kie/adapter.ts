@@ -7,7 +7,10 @@ import { readRecord, type KieRecord } from './records';
 import { buildCreateRequest } from './requests';
 
 export interface KieAdapterOptions {
-  /** Sent as `callBackUrl` so Kie pushes completion; polling stays the source of truth. */
+  /**
+   * Sent as `callBackUrl` when the call has none of its own (`ctx.callbackUrl`, set from
+   * GENFLOW_PUBLIC_URL); polling stays the source of truth.
+   */
   callbackUrl?: string;
 }
 
@@ -25,7 +28,7 @@ export function createKieAdapter(env: ProviderEnv, options: KieAdapterOptions = 
   return {
     async submit(request, ctx) {
       const model = modelOf(request);
-      const { api, body } = buildCreateRequest(request, model, options.callbackUrl);
+      const { api, body } = buildCreateRequest(request, model, ctx.callbackUrl ?? options.callbackUrl);
       const data = await kieCall<{ taskId?: string }>(env, ctx, { method: 'POST', path: KIE_ENDPOINTS[api].create, json: body });
       if (typeof data.taskId !== 'string' || !data.taskId) throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: no taskId in the answer`);
       return { status: 'pending', taskId: data.taskId };

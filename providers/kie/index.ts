@@ -10,11 +10,9 @@ export const kieProvider: Provider = {
   models: kieModels,
   requiresApiKey: true,
   defaultBaseUrl: KIE_BASE_URL,
-  // Optional: where Kie should push task completion. The workflow polls either way.
-  createAdapter: (env) => {
-    const callbackUrl = process.env.GENFLOW_KIE_CALLBACK_URL?.trim();
-    return createKieAdapter(env, callbackUrl ? { callbackUrl } : {});
-  },
+  // Kie does not sign its callbacks: the submit activity gives each task a callback URL with a
+  // per-generation token (GENFLOW_PUBLIC_URL); the workflow polls either way.
+  createAdapter: (env) => createKieAdapter(env),
 };
 
 export { createKieAdapter, type KieAdapterOptions } from './adapter';

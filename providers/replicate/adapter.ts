@@ -89,8 +89,9 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
       const model = modelOf(request.model);
       const [owner, name] = model.replicateModel.split('/') as [string, string];
       const body: CreatePredictionBody = { input: predictionInput(model, request) };
-      if (options.webhookUrl) {
-        body.webhook = options.webhookUrl;
+      const webhook = ctx.callbackUrl ?? options.webhookUrl;
+      if (webhook) {
+        body.webhook = webhook;
         body.webhook_events_filter = options.webhookEvents ?? ['start', 'completed'];
       }
       const wait = options.preferWaitSeconds;

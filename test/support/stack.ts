@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/generation-activities';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { createAccountsRepo } from '../../db/accounts-repo';
@@ -93,6 +94,8 @@ export interface StackOptions {
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   /** Limits of user keys without overrides; default the API's defaults. */
   keyLimits?: { requestsPerMinute: number; maxConcurrentGenerations: number };
+  /** Async submits carry a callback URL to this stack's /v1/webhooks (as with GENFLOW_PUBLIC_URL). */
+  providerCallbacks?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -118,13 +121,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const alerts = createAlertsRepo(db.db);
   const health = { providers, errorLogs, alerts, pingDatabase: () => repo.ping(), settings: parseAlertSettings(env), logger, fetchPolicy };
 
+  const webhookSecret = env.GENFLOW_WEBHOOK_SECRET;
+  const activityDeps: ActivityDeps & { experiments: typeof experiments } = {
+    repo, storage, providers, logger, experiments, fetchPolicy, errorLogs, metrics, ...(webhookSecret ? { webhookSecret } : {}),
+  };
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: { repo, storage, providers, logger, experiments, fetchPolicy, errorLogs, metrics },
+    deps: activityDeps,
     batches: createBatchesRepo(db.db),
     health,
   });
@@ -132,10 +139,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics,
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
     monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Activities read it per call, so setting it once the server listens is enough.
+  if (options.providerCallbacks) activityDeps.publicUrl = baseUrl;
 
   return {
     baseUrl,
