@@ -105,7 +105,13 @@ export class ChaosFake extends AcmeFake {
   }
 }
 
-/** Acme's declaration with a short per-call timeout, so hung calls end in seconds. */
+/**
+ * Acme's declaration with a short per-call timeout, so hung calls end in seconds, and outputs
+ * inline (base64) rather than at URLs: a real genflow process refuses loopback output URLs.
+ */
 export function chaosYaml(baseUrl: string, timeoutSeconds = 2): string {
-  return acmeYaml(baseUrl).replace('    errorMessagePath:', `    timeoutSeconds: ${timeoutSeconds}\n    errorMessagePath:`);
+  return acmeYaml(baseUrl)
+    .replace('    errorMessagePath:', `    timeoutSeconds: ${timeoutSeconds}\n    errorMessagePath:`)
+    .replace('enum: [url, b64_json], default: url }', 'enum: [url, b64_json], default: b64_json }')
+    .replace('urls: $.data.result.files[*].url', 'base64: $.data.result.files[*].b64_json');
 }

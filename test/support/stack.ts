@@ -150,3 +150,9 @@ export async function waitForGeneration(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** GET of any genflow URL, its status and JSON body (an error body included). */
+export async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
