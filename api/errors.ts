@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
+import { asUnavailable } from './unavailable';
 
 interface BodyParserError {
   type?: string;
@@ -32,7 +33,7 @@ export function notFoundHandler(): RequestHandler {
 /** Every error leaves the API as `{ error: { code, message, details? } }` with the code's status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = err instanceof GenflowError ? err : fromBodyParser(err);
+    const known = err instanceof GenflowError ? err : (fromBodyParser(err) ?? asUnavailable(err));
     const error = known ?? new GenflowError('INTERNAL_ERROR', 'internal error');
     if (!known || error.status >= 500) {
       logger.error({ err, method: req.method, path: req.path }, 'request failed');

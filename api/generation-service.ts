@@ -138,6 +138,8 @@ function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, m
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
+const START_DEADLINE_MS = 5_000;
+
 export function createGenerationService(deps: GenerationServiceDeps) {
   const { repo, temporal, logger } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
@@ -146,11 +148,15 @@ export function createGenerationService(deps: GenerationServiceDeps) {
 
   async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput): Promise<void> {
     try {
-      await temporal.workflow.start('generationWorkflow', {
-        taskQueue,
-        workflowId: row.workflow_id,
-        args: [input],
-      });
+      // Bounded: with Temporal down the client would retry for many seconds; the caller gets a
+      // prompt 503 and retries with its Idempotency-Key instead.
+      await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+        temporal.workflow.start('generationWorkflow', {
+          taskQueue,
+          workflowId: row.workflow_id,
+          args: [input],
+        }),
+      );
     } catch (err) {
       // A retried request (same idempotency key) may find the workflow already running: fine.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
