@@ -12,6 +12,7 @@ import { findModel } from '../providers/registry';
 import type { ProviderRuntime } from '../providers/runtime';
 import { withHeartbeat } from './heartbeat';
 import { withFailureMapping } from './to-failure';
+import { waitForDatabase } from './wait-for-database';
 
 export interface ActivityDeps {
   repo: GenerationsRepo;
@@ -37,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
   const { repo, storage, logger } = deps;
 
   async function persistAssets(generationId: string, assets: StoredAsset[]): Promise<void> {
-    for (const asset of assets) await repo.upsertAsset(generationId, asset);
+    for (const asset of assets) await waitForDatabase(() => repo.upsertAsset(generationId, asset), { signal: Context.current().cancellationSignal });
   }
 
   return {
@@ -83,7 +84,7 @@ export function createActivities(deps: ActivityDeps) {
         );
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
-          await repo.recordProviderTask(generationId, result.taskId);
+          await waitForDatabase(() => repo.recordProviderTask(generationId, result.taskId), { signal: Context.current().cancellationSignal });
           logger.info({ generationId, taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
@@ -106,7 +107,8 @@ export function createActivities(deps: ActivityDeps) {
           return { status: 'succeeded', assets };
         }
         if (result.status !== 'canceled' && result.progress !== undefined) {
-          await repo.recordProgress(generationId, result.progress);
+          const progress = result.progress;
+          await waitForDatabase(() => repo.recordProgress(generationId, progress), { signal: Context.current().cancellationSignal });
         }
         return result;
       }));
