@@ -41,8 +41,8 @@ export interface Stack {
 export const temporalAddress = inject('temporalAddress');
 
 /** A test database: the run's Postgres when DATABASE_URL is set, else a fresh PGlite. */
-export function openTestDatabase(home: string): Promise<DbHandle> {
-  const url = process.env.DATABASE_URL;
+export function openTestDatabase(home: string, databaseUrl?: string): Promise<DbHandle> {
+  const url = databaseUrl ?? process.env.DATABASE_URL;
   return openAndMigrate({ ...(url ? { databaseUrl: url } : {}), home });
 }
 
@@ -63,13 +63,15 @@ export interface StackOptions {
   allowLoopbackFetch?: boolean;
   /** Name resolution for the safe fetcher, to point test host names at chosen addresses. */
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
+  /** A postgres:// URL other than DATABASE_URL (e.g. through a fault-injecting proxy). */
+  databaseUrl?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!temporalAddress) throw new Error('no Temporal server for this run');
   const home = mkdtempSync(join(tmpdir(), 'genflow-test-'));
   const taskQueue = `test-${randomUUID()}`;
-  const db = await openTestDatabase(home);
+  const db = await openTestDatabase(home, options.databaseUrl);
   const repo = createGenerationsRepo(db.db);
   const experiments = createExperimentsRepo(db.db);
   const storage = options.storage === 's3' ? testS3Storage() : new LocalDiskStorage(join(home, 'media'));
