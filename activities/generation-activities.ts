@@ -73,6 +73,15 @@ export function createActivities(deps: ActivityDeps) {
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
       return withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
+        if (Context.current().info.attempt > 1) {
+          // A retry whose earlier attempt submitted and recorded a task, but whose completion never
+          // reached Temporal (worker killed, Temporal down): resume that task, don't pay twice.
+          const row = await waitForDatabase(() => repo.findById(generationId), { signal: Context.current().cancellationSignal });
+          if (row?.provider_task_id && row.model === model.id) {
+            logger.warn({ generationId, taskId: row.provider_task_id, model: model.id }, 'resuming the provider task of an earlier attempt');
+            return { status: 'pending', taskId: row.provider_task_id };
+          }
+        }
         let request = input.request;
         if (input.preparedInputs) {
           // The adapter sees the preprocessed images, as data URLs or presigned URLs per its model.

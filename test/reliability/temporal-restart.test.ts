@@ -84,6 +84,10 @@ describe.skipIf(!temporalAddress || !cli)('the Temporal server restarted mid-run
 
     const done = await Promise.all(ids.map((id) => waitForGeneration(base, id, undefined, 120_000)));
     expect(done.map((g) => (g.status === 'succeeded' ? g.status : `${g.status}: ${g.error?.code} ${g.error?.message}`))).toEqual(ids.map(() => 'succeeded'));
+    // An async submission whose completion Temporal missed is resumed from its recorded task,
+    // not sent again; a sync one in flight may be sent twice, never more.
+    const submits = fake.submitsPerPrompt();
+    for (const g of done) expect(submits.get(g.prompt), g.prompt).toBeLessThanOrEqual(g.model === 'acme/render' ? 1 : 2);
     // The same worker, reconnected, runs work started after the restart too.
     const after = await postJson(`${base}/v1/generations`, { model: 'acme/render', prompt: 'after the restart' });
     expect(after.status).toBe(202);
