@@ -19,6 +19,7 @@ import { withHeartbeat } from './heartbeat';
 import { isTerminal, type GenerationStatus } from '../domain/status';
 import type { GenflowMetrics } from '../runtime/metrics';
 import { withFailureMapping } from './to-failure';
+import { waitForDatabase } from './wait-for-database';
 
 export interface ActivityDeps {
   repo: GenerationsRepo;
@@ -73,7 +74,7 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   async function persistAssets(generationId: string, assets: StoredAsset[]): Promise<void> {
-    for (const asset of assets) await repo.upsertAsset(generationId, asset);
+    for (const asset of assets) await waitForDatabase(() => repo.upsertAsset(generationId, asset), { signal: Context.current().cancellationSignal });
   }
 
   return {
@@ -135,7 +136,8 @@ export function createActivities(deps: ActivityDeps) {
         }
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
-          await repo.recordProviderTask(generationId, result.taskId, model.id);
+          // Waits out a database outage: failing here would repeat the paid submit on retry.
+          await waitForDatabase(() => repo.recordProviderTask(generationId, result.taskId, model.id), { signal: Context.current().cancellationSignal });
           activityLogger(logger, generationId, input.requestId).info({ taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
@@ -159,7 +161,8 @@ export function createActivities(deps: ActivityDeps) {
           return { status: 'succeeded', assets };
         }
         if (result.status !== 'canceled' && result.progress !== undefined) {
-          await repo.recordProgress(generationId, result.progress);
+          const progress = result.progress;
+          await waitForDatabase(() => repo.recordProgress(generationId, progress), { signal: Context.current().cancellationSignal });
         }
         return result;
       })));

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { isDatabaseUnavailable } from '../db/connection-errors';
 import { GenflowError } from '../domain/errors';
 
 /**
@@ -18,6 +19,10 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
     });
   }
   const message = err instanceof Error ? err.message : String(err);
+  if (isDatabaseUnavailable(err)) {
+    // Our own database being down is an outage to wait out, not a bug: retried, never INTERNAL_ERROR.
+    return ApplicationFailure.create({ type: 'UNAVAILABLE', message: `the database is unavailable: ${message}`, nonRetryable: false });
+  }
   return ApplicationFailure.create({
     type: 'INTERNAL_ERROR',
     message,

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { GenflowError } from '../domain/errors';
+import { asUnavailable } from './unavailable';
 
 interface BodyParserError {
   type?: string;
@@ -37,7 +38,7 @@ export function notFoundHandler(): RequestHandler {
 /** Every error leaves the API as `{ error: { code, message, details? } }` with the code's status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = knownError(err);
+    const known = knownError(err) ?? asUnavailable(err);
     const error = known ?? new GenflowError('INTERNAL_ERROR', 'internal error');
     if (!known || error.status >= 500) {
       // The request's own logger, when there is one, adds the request id to the line.

@@ -196,6 +196,8 @@ function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, m
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
+const START_DEADLINE_MS = 5_000;
+
 export function createGenerationService(deps: GenerationServiceDeps) {
   const { repo, temporal, logger } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
@@ -211,12 +213,17 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       ...(owner ? { owner } : {}),
     })) ?? [];
     try {
-      await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('generationWorkflow', {
-        taskQueue,
-        workflowId: row.workflow_id,
-        args: [input],
-        ...extra,
-      }), logger);
+      // Bounded: with Temporal down the client would retry for many seconds; the caller gets a
+      // prompt 503 and retries with its Idempotency-Key instead.
+      await startWithSearchAttributes(pairs, (extra) =>
+        temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+          temporal.workflow.start('generationWorkflow', {
+            taskQueue,
+            workflowId: row.workflow_id,
+            args: [input],
+            ...extra,
+          }),
+        ), logger);
     } catch (err) {
       // A retried request (same idempotency key) may find the workflow already running: fine.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;

@@ -24,9 +24,14 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // A bounded connect: with the server unreachable, callers get an error (the API a 503) rather
+    // than waiting forever for a connection.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
     // An idle client losing its server (restart, network) must not crash the process.
     pool.on('error', () => undefined);
+    // Nor may a checked-out one: the pool listens only to idle clients, and a client's 'error'
+    // without a listener is an uncaught exception. Its queries still reject, so callers see it.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -91,6 +91,7 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
       path: renderPath(req.path, v),
       headers,
       ...(json !== undefined ? { json } : {}),
+      ...(decl.timeoutSeconds ? { timeoutMs: decl.timeoutSeconds * 1000 } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const text = await res.text().catch(() => '');

@@ -94,6 +94,8 @@ const provider = z
       .optional(),
     /** Where an error response carries its message; otherwise common shapes are tried. */
     errorMessagePath: jsonPathString.optional(),
+    /** How long one HTTP call may take before it fails with PROVIDER_TIMEOUT (default 120 s). */
+    timeoutSeconds: z.number().positive().max(3600).optional(),
     /** How to cancel a task (`{{taskId}}`); a task id is the provider's, not one model's. */
     cancel: request('POST').optional(),
     models: z.array(model).min(1),

@@ -146,7 +146,7 @@ export class AcmeFake extends ProviderFake {
     }
     if (this.failTasks) return { json: { data: { task_id: task.id, status: 'failed', progress: '100%', fail_reason: 'the render node crashed' } } };
     const img = await this.image(task.prompt, 0);
-    return { json: { data: { task_id: task.id, status: 'succeeded', progress: '100%', result: { files: [{ url: `/files/${img.name}` }] } } } };
+    return { json: { data: { task_id: task.id, status: 'succeeded', progress: '100%', result: { files: [{ url: `/files/${img.name}`, b64_json: img.data.toString('base64') }] } } } };
   }
 
   private cancelTask(req: FakeRequest): FakeResponse {

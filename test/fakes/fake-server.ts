@@ -38,6 +38,8 @@ export class FakeServer {
   readonly requests: FakeRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly injected: FakeResponse[] = [];
+  /** Seen before the routes (after injected responses): an answer pre-empts the route, undefined lets it through. */
+  intercept: ((req: FakeRequest) => FakeResponse | undefined) | undefined;
   private server: Server | undefined;
   url = '';
 
@@ -86,7 +88,7 @@ export class FakeServer {
 
     let response: FakeResponse;
     try {
-      response = this.injected.shift() ?? (await this.dispatch(request));
+      response = this.injected.shift() ?? this.intercept?.(request) ?? (await this.dispatch(request));
     } catch (err) {
       response = { status: 500, json: { error: { message: err instanceof Error ? err.message : String(err) } } };
     }

@@ -70,8 +70,8 @@ export function apiFetch(url: string, init: RequestInit = {}): Promise<Response>
 }
 
 /** A test database: the run's Postgres when DATABASE_URL is set, else a fresh PGlite. */
-export function openTestDatabase(home: string): Promise<DbHandle> {
-  const url = process.env.DATABASE_URL;
+export function openTestDatabase(home: string, databaseUrl?: string): Promise<DbHandle> {
+  const url = databaseUrl ?? process.env.DATABASE_URL;
   return openAndMigrate({ ...(url ? { databaseUrl: url } : {}), home });
 }
 
@@ -96,13 +96,15 @@ export interface StackOptions {
   keyLimits?: { requestsPerMinute: number; maxConcurrentGenerations: number };
   /** Async submits carry a callback URL to this stack's /v1/webhooks (as with GENFLOW_PUBLIC_URL). */
   providerCallbacks?: boolean;
+  /** A postgres:// URL other than DATABASE_URL (e.g. through a fault-injecting proxy). */
+  databaseUrl?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!temporalAddress) throw new Error('no Temporal server for this run');
   const home = mkdtempSync(join(tmpdir(), 'genflow-test-'));
   const taskQueue = `test-${randomUUID()}`;
-  const db = await openTestDatabase(home);
+  const db = await openTestDatabase(home, options.databaseUrl);
   const repo = createGenerationsRepo(db.db);
   const experiments = createExperimentsRepo(db.db);
   const storage = options.storage === 's3' ? testS3Storage() : new LocalDiskStorage(join(home, 'media'));
