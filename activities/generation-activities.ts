@@ -190,7 +190,7 @@ export function createActivities(deps: ActivityDeps) {
           const costUsd = status === 'succeeded' ? (before.estimated_cost ?? 0) : 0;
           deps.metrics?.generationFinished({ model: before.model, provider: before.provider, status, costUsd });
         }
-        activityLogger(logger, generationId).info({ status, errorCode: error?.code }, 'generation recorded as finished');
+        activityLogger(logger, generationId).info({ status, errorCode: error?.code }, 'generation finished');
         if (status === 'failed' && error) await errors.record('finish', await repo.findById(generationId).then((row) => ({ generationId, ...(row ? { provider: row.provider, model: row.model } : {}) }), () => ({ generationId })), error);
       });
     },

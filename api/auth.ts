@@ -23,7 +23,8 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
 }
 
 /** Requests that need no key: the health checks and stored assets (their URLs are random, 122-bit ids). */
-const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
+// Provider webhooks authenticate by signature or per-generation token, not by API key.
+const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/webhooks\/[^/]+$/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
 
 export function presentedKey(req: Request): string | undefined {
   const bearer = req.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();

@@ -127,7 +127,8 @@ describe.skipIf(!temporalAddress)('generations over HTTP, real Temporal + databa
   });
 
   it('reports health of the API, database, Temporal and storage', async () => {
-    const res = await fetch(`${stack.baseUrl}/health/ready`);
+    // The per-component report is for admins (the stack's helpers send its admin key).
+    const res = await apiFetch(`${stack.baseUrl}/health/ready`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { components: Record<string, { ok: boolean }> };
     expect(Object.keys(body.components).sort()).toEqual(['database', 'storage', 'temporal']);

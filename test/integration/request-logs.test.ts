@@ -50,7 +50,7 @@ describe.skipIf(!temporalAddress)('request and generation logs', () => {
     expect(capture.lines.find((l) => l.msg === 'generation accepted')).toMatchObject({ requestId, generationId: id, workflowId });
     // The worker's line for the async job carries all three, though it ran in an activity.
     await expect.poll(() => capture.lines.find((l) => l.msg === 'provider task submitted' && l.generationId === id)).toMatchObject({ requestId, workflowId, activity: 'submitToProvider' });
-    expect(capture.lines.find((l) => l.msg === 'generation recorded as finished' && l.generationId === id)).toMatchObject({ workflowId, status: 'succeeded' });
+    expect(capture.lines.find((l) => l.msg === 'generation finished' && l.generationId === id)).toMatchObject({ workflowId, status: 'succeeded' });
   });
 
   it('generates a request id when none (or a malformed one) is given', async () => {
