@@ -5,14 +5,11 @@ import type { CallContext, PollResult, ProviderAdapter } from '../../providers/t
 import { BflFake, type BflOutcome } from '../fakes/bfl';
 import { sampleImage } from '../fakes/sample-image';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const KEY = 'bfl-contract-key-0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = bflModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: 'a fox in a snowy forest', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(bflModels, 'a fox in a snowy forest');
 
 describe('BFL adapter against the BFL fake', () => {
   const fake = new BflFake({ apiKeys: [KEY, 'bfl-limited', 'bfl-broke'] });

@@ -1,24 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createElevenLabsAdapter, elevenlabsModels } from '../../providers/elevenlabs';
 import type { CallContext, ProviderAdapter, SubmitResult } from '../../providers/types';
 import { ElevenLabsFake } from '../fakes/elevenlabs';
+import { caught } from '../support/contract';
 
 const KEY = 'sk_test_elevenlabs';
 
 function request(model: string, parameters: Record<string, unknown> = {}, prompt = 'Hello from genflow.'): GenerationRequest {
   const spec = elevenlabsModels.find((m) => m.id === model)!;
   return { model, kind: 'text-to-speech', prompt, parameters: spec.parameters.parse(parameters), inputImages: [], numberOfOutputs: 1 };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 async function audioOf(result: SubmitResult): Promise<{ data: Buffer; contentType: string }> {

@@ -1,35 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createFalAdapter, falModels } from '../../providers/fal';
 import type { CallContext, PollResult, ProviderAdapter, WebhookRequest } from '../../providers/types';
 import { FakeServer } from '../fakes/fake-server';
 import { FalFake } from '../fakes/fal';
+import { caught, requestFor } from '../support/contract';
 
 const KEY = 'fal-test-key';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = falModels.find((m) => m.id === model)!;
-  return {
-    model,
-    kind: spec.kinds[0]!,
-    prompt: 'a hummingbird in slow motion',
-    inputImages: [],
-    numberOfOutputs: 1,
-    ...overrides,
-    parameters: spec.parameters.parse(overrides.parameters ?? {}),
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
+const request = requestFor(falModels, 'a hummingbird in slow motion');
 
 describe('fal.ai queue adapter against the local fake', () => {
   const fake = new FalFake();

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GenerationRequest } from '../../domain/generation';
 import { createGiteeAdapter, giteeModels } from '../../providers/gitee';
 import type { CallContext, ProviderAdapter } from '../../providers/types';
 import { GiteeFake } from '../fakes/gitee';
 import { pngImage } from '../fakes/media';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const TOKEN = 'gitee-contract-token-0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = giteeModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: '一只在雪地里的红狐狸', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(giteeModels, '一只在雪地里的红狐狸');
 
 describe('Gitee AI adapter against the Gitee fake', () => {
   const fake = new GiteeFake({ tokens: [TOKEN, 'gitee-limited', 'gitee-broke'] });

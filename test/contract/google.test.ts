@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createGoogleAdapter, googleModels } from '../../providers/google';
 import type { CallContext, ProviderAdapter, ProviderOutput } from '../../providers/types';
 import { GoogleFake } from '../fakes/google';
 import { pngImage } from '../fakes/media';
+import { caught } from '../support/contract';
 
 const KEY = 'AIza-test-key';
 
@@ -19,15 +19,6 @@ function request(model: string, overrides: Partial<Omit<GenerationRequest, 'para
     ...overrides,
     parameters: spec.parameters.parse(overrides.parameters ?? {}),
   };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 async function bytesOf(output: ProviderOutput): Promise<Buffer> {

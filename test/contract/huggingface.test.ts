@@ -7,14 +7,11 @@ import type { CallContext, ProviderAdapter, ProviderOutput } from '../../provide
 import { HuggingFaceFake } from '../fakes/huggingface';
 import { pngImage } from '../fakes/media';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const TOKEN = 'hf_contract_token_0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = huggingfaceModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: 'an astronaut riding a horse', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(huggingfaceModels, 'an astronaut riding a horse');
 
 async function only(adapter: ProviderAdapter, req: GenerationRequest, ctx: CallContext): Promise<ProviderOutput> {
   const done = await adapter.submit(req, ctx);

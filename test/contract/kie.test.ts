@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createKieAdapter, kieModels } from '../../providers/kie';
 import { createProviderRuntime } from '../../providers/runtime';
 import type { CallContext, PollResult, ProviderAdapter, SubmitResult } from '../../providers/types';
 import { KieFake } from '../fakes/kie';
+import { caught } from '../support/contract';
 
 const KEY = 'kie-test-key';
 
@@ -20,15 +20,6 @@ function request(model: string, overrides: Partial<GenerationRequest> = {}): Gen
     ...overrides,
     ...(overrides.parameters ? { parameters: spec.parameters.parse(overrides.parameters) } : {}),
   };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('Kie.ai adapter against the local fake', () => {

@@ -1,33 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createKlingAdapter, klingJwt, klingModels } from '../../providers/kling';
 import type { CallContext, PollResult, ProviderAdapter } from '../../providers/types';
 import { KlingFake } from '../fakes/kling';
+import { caught, requestFor } from '../support/contract';
 
 const KEY = 'kling-ak:kling-sk';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = klingModels.find((m) => m.id === model)!;
-  return {
-    model,
-    kind: spec.kinds[0]!,
-    prompt: 'a koi pond in the rain',
-    inputImages: [],
-    numberOfOutputs: 1,
-    ...overrides,
-    parameters: spec.parameters.parse(overrides.parameters ?? {}),
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
+const request = requestFor(klingModels, 'a koi pond in the rain');
 
 describe('Kling adapter against the local fake', () => {
   const fake = new KlingFake();

@@ -6,14 +6,11 @@ import { ModelScopeFake } from '../fakes/modelscope';
 import { pngImage } from '../fakes/media';
 import { FakeServer } from '../fakes/fake-server';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const TOKEN = 'ms-contract-token-0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = modelscopeModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: 'a golden cat on a red sofa', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(modelscopeModels, 'a golden cat on a red sofa');
 
 describe('ModelScope adapter against the ModelScope fake', () => {
   const fake = new ModelScopeFake({ tokens: [TOKEN, 'ms-limited', 'ms-spent'] });

@@ -1,20 +1,16 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GenerationRequest } from '../../domain/generation';
 import { openaiModels } from '../../providers/openai';
 import { createOpenAIAdapter } from '../../providers/openai/adapter';
 import type { CallContext, ProviderAdapter, ProviderOutput } from '../../providers/types';
 import { OpenAIFake } from '../fakes/openai';
 import { sampleImage } from '../fakes/sample-image';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const KEY = 'sk-test-contract-0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = openaiModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: 'a lighthouse at dawn', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(openaiModels, 'a lighthouse at dawn');
 
 async function bytesOf(output: ProviderOutput | undefined): Promise<Buffer> {
   if (output?.type === 'bytes') return output.data;

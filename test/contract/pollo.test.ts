@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createPolloAdapter, polloModels } from '../../providers/pollo';
 import type { CallContext, PollResult, ProviderAdapter, WebhookRequest } from '../../providers/types';
 import { FakeServer } from '../fakes/fake-server';
 import { PolloFake } from '../fakes/pollo';
+import { caught, requestFor } from '../support/contract';
 
 const KEY = 'pollo-test-key';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = polloModels.find((m) => m.id === model)!;
-  return {
-    model,
-    kind: spec.kinds[0]!,
-    prompt: 'a fox running through snow',
-    inputImages: [],
-    numberOfOutputs: 1,
-    ...overrides,
-    parameters: spec.parameters.parse(overrides.parameters ?? {}),
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
+const request = requestFor(polloModels, 'a fox running through snow');
 
 describe('Pollo adapter against the local fake', () => {
   const fake = new PolloFake();

@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../domain/errors';
-import type { GenerationRequest } from '../../domain/generation';
 import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, WebhookRequest } from '../../providers/types';
 import { FakeServer } from '../fakes/fake-server';
 import { ReplicateFake } from '../fakes/replicate';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const KEY = 'r8_contract_key_0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = replicateModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: 'a koi pond in the rain', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(replicateModels, 'a koi pond in the rain');
 
 async function download(result: PollResult): Promise<Buffer[]> {
   if (result.status !== 'succeeded') throw new Error(`expected succeeded, got ${result.status}`);

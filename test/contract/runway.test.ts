@@ -1,33 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createRunwayAdapter, runwayModels } from '../../providers/runway';
 import type { CallContext, PollResult, ProviderAdapter } from '../../providers/types';
 import { RunwayFake } from '../fakes/runway';
+import { caught, requestFor } from '../support/contract';
 
 const KEY = 'runway-test-key';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = runwayModels.find((m) => m.id === model)!;
-  return {
-    model,
-    kind: spec.kinds[0]!,
-    prompt: 'a slow dolly shot through a greenhouse',
-    inputImages: [],
-    numberOfOutputs: 1,
-    ...overrides,
-    parameters: spec.parameters.parse(overrides.parameters ?? {}),
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
+const request = requestFor(runwayModels, 'a slow dolly shot through a greenhouse');
 
 describe('Runway adapter against the local fake', () => {
   const fake = new RunwayFake();

@@ -1,19 +1,15 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GenerationRequest } from '../../domain/generation';
 import { createStabilityAdapter, stabilityModels } from '../../providers/stability';
 import type { CallContext, ProviderAdapter, ProviderOutput } from '../../providers/types';
 import { pngImage } from '../fakes/media';
 import { StabilityFake } from '../fakes/stability';
 import { providerFailure } from '../support/provider-failure';
+import { requestFor } from '../support/contract';
 
 const KEY = 'sk-stability-contract-0001';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = stabilityModels.find((m) => m.id === model)!;
-  const parameters = spec.parameters.parse(overrides.parameters ?? {});
-  return { model, kind: spec.kinds[0]!, prompt: 'a lighthouse at dusk', inputImages: [], numberOfOutputs: 1, ...overrides, parameters };
-}
+const request = requestFor(stabilityModels, 'a lighthouse at dusk');
 
 const bytesOf = (output: ProviderOutput | undefined): Buffer => {
   if (output?.type !== 'bytes') throw new Error('expected image bytes');

@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { createTuziAdapter, tuziModels } from '../../providers/tuzi';
 import type { CallContext, PollResult, ProviderAdapter } from '../../providers/types';
 import { pngImage } from '../fakes/media';
 import { TuziFake } from '../fakes/tuzi';
+import { caught, requestFor } from '../support/contract';
 
 const KEY = 'sk-tuzi-test';
 
-function request(model: string, overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-  const spec = tuziModels.find((m) => m.id === model)!;
-  return {
-    model,
-    kind: spec.kinds[0]!,
-    prompt: 'a lantern festival',
-    inputImages: [],
-    numberOfOutputs: 1,
-    ...overrides,
-    parameters: spec.parameters.parse(overrides.parameters ?? {}),
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
+const request = requestFor(tuziModels, 'a lantern festival');
 
 describe('TuZi adapter against the local fake', () => {
   const fake = new TuziFake();
