@@ -131,7 +131,7 @@ export function createActivities(deps: ActivityDeps) {
         try {
           result = await deps.providers.call(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx));
         } catch (err) {
-          if (clearRefusal(err)) await repo.endSubmit(generationId);
+          if (clearRefusal(err)) await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
           throw err;
         }
         if (result.status === 'pending') {
@@ -141,9 +141,10 @@ export function createActivities(deps: ActivityDeps) {
           activityLogger(logger, generationId, input.requestId).info({ taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
-        await repo.endSubmit(generationId);
+        // After a paid call every database write waits out an outage: failing would resubmit.
         const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
         await persistAssets(generationId, assets);
+        await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
         return { status: 'succeeded', assets };
       })));
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIFake } from '../fakes/openai';
 import { parsePrometheus, sampleValue, type Sample } from '../support/prometheus';
-import { getGeneration, getText, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiFetch, getGeneration, getText, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 // A key of its own per run: key state persists in the database.
 const KEY = `sk-test-metrics-${randomUUID()}`;
@@ -41,7 +41,7 @@ describe.skipIf(!temporalAddress)('GET /metrics after a run of generations', () 
     const rejected = await generate({ model: 'local/image', prompt: 'a kite', parameters: { width: 64, height: 64, failWith: 'CONTENT_REJECTED' } });
     const priced = await generate({ model: 'openai/dall-e-2', prompt: 'a lighthouse' });
     expect([...ok, rejected, priced].map((g) => g.status)).toEqual(['succeeded', 'succeeded', 'failed', 'succeeded']);
-    expect((await fetch(`${stack.baseUrl}/v1/generations/${randomUUID()}`)).status).toBe(404);
+    expect((await apiFetch(`${stack.baseUrl}/v1/generations/${randomUUID()}`)).status).toBe(404);
     // A slow async job is counted as running while it runs.
     const slow = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'local/video', prompt: 'slow waves', parameters: { durationSeconds: 60, width: 64, height: 64 } });
     await waitForGeneration(stack.baseUrl, slow.body.id as string, (g) => g.status === 'running');

@@ -31,7 +31,9 @@ function failingInput(failWith: string): GenerationWorkflowInput {
 }
 
 function activitiesWith(errorLogs: Pick<ErrorLogsRepo, 'insert'>) {
-  return createActivities({ repo: {} as GenerationsRepo, storage: new LocalDiskStorage(join(home, 'media')), providers, logger, errorLogs: errorLogs as ErrorLogsRepo });
+  // Only the submit bookkeeping is reached before the provider call fails.
+  const repo = { beginSubmit: async () => ({}), endSubmit: async () => undefined } as Partial<GenerationsRepo> as GenerationsRepo;
+  return createActivities({ repo, storage: new LocalDiskStorage(join(home, 'media')), providers, logger, errorLogs: errorLogs as ErrorLogsRepo });
 }
 
 describe('the error log written from activities', () => {
