@@ -5,12 +5,13 @@ import { alertView, type AlertsRepo } from '../../db/alerts-repo';
 import type { ErrorLogsRepo } from '../../db/error-logs-repo';
 import type { ErrorLogRow } from '../../db/schema';
 import { GenflowError } from '../../domain/errors';
+import { pageLimit } from '../pagination';
 import { parseOrThrow } from '../validate';
 
-const limit = z.coerce.number().int().min(1).max(200).default(50);
+const limit = pageLimit(200, 50);
 const datetime = z.iso.datetime({ offset: true }).optional();
 
-const errorsQuery = z
+export const errorsQuery = z
   .object({
     provider: z.string().min(1).max(100).optional(),
     code: z.string().min(1).max(64).optional(),
@@ -22,7 +23,7 @@ const errorsQuery = z
   })
   .strict();
 
-const alertsQuery = z
+export const alertsQuery = z
   .object({
     status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
     rule: z.string().min(1).max(100).optional(),
@@ -32,7 +33,7 @@ const alertsQuery = z
   })
   .strict();
 
-const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional() }).strict();
+export const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional() }).strict();
 
 function errorView(row: ErrorLogRow) {
   return {

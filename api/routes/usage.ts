@@ -7,7 +7,7 @@ import { ownerScope, principalOf } from '../auth';
 import { parseOrThrow } from '../validate';
 
 const DAY = 86_400_000;
-const usageQuery = z.strictObject({
+export const usageQuery = z.strictObject({
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
   owner: z.string().min(1).max(200).optional(),
