@@ -138,14 +138,17 @@ export const providerListSchema = z.strictObject({
       baseUrl: z.string(),
       requiresApiKey: z.boolean(),
       configured: z.boolean(),
+      enabled: z.boolean().describe('false when an admin disabled it over the API'),
+      source: z.strictObject({ baseUrl: z.enum(['api', 'env']), apiKeys: z.enum(['api', 'env']) }).describe('Where the base URL and the keys come from'),
+      timeoutMs: z.int().optional(),
       custom: z.boolean(),
       keys: z.array(
         z.strictObject({
           id: z.string(),
           masked: z.string(),
-          status: z.string(),
+          status: z.enum(['active', 'cooling_down', 'disabled']),
           coolingDownUntil: z.string().optional(),
-          lastError: z.string().optional(),
+          lastError: z.enum(Object.values(ErrorCode)).optional(),
           lastErrorMessage: z.string().optional(),
           lastErrorAt: z.string().optional(),
         }),
@@ -292,7 +295,9 @@ export const alertSchema = z
 export const alertListSchema = z.strictObject({ data: z.array(alertSchema), nextCursor: z.string().nullable() });
 
 // Compile-time agreement between the views and their schemas: each pair of functions stops
-// compiling when a view gains, loses or changes a field its schema does not (or vice versa).
+// compiling when a view gains, loses or changes a field its schema does not (or vice versa);
+// the key checks catch an optional field on one side only, which assignability lets through.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Generation = z.output<typeof generationSchema>;
 type Batch = z.output<typeof batchSchema>;
 type Provider = z.output<typeof providerListSchema>['data'][number];
@@ -304,6 +309,16 @@ export const _viewSchemaChecks = [
   (v: BatchView): Batch => v,
   (v: Batch): BatchView => v,
   (v: ProviderStatus): Provider => v,
+  (v: Provider): ProviderStatus => v,
   (v: ApiKeyView): ApiKey => v,
+  (v: ApiKey): ApiKeyView => v,
   (v: AlertView): Alert => v,
+  (v: Alert): AlertView => v,
 ];
+export const _viewKeyChecks: [
+  SameKeys<GenerationView, Generation>,
+  SameKeys<BatchView, Batch>,
+  SameKeys<ProviderStatus, Provider>,
+  SameKeys<ApiKeyView, ApiKey>,
+  SameKeys<AlertView, Alert>,
+] = [true, true, true, true, true];
