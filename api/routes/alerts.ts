@@ -6,10 +6,11 @@ import type { ErrorLogsRepo } from '../../db/error-logs-repo';
 import type { ErrorLogRow } from '../../db/schema';
 import { GenflowError } from '../../domain/errors';
 import { pageLimit } from '../pagination';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow, storableDateTime } from '../validate';
 
 const limit = pageLimit(200, 50);
-const datetime = z.iso.datetime({ offset: true }).optional();
+const datetime = storableDateTime().optional();
+const INT8_MAX = 9_223_372_036_854_775_807n;
 
 export const errorsQuery = z
   .object({
@@ -18,7 +19,11 @@ export const errorsQuery = z
     generationId: z.string().min(1).max(100).optional(),
     from: datetime,
     to: datetime,
-    cursor: z.string().regex(/^\d{1,19}$/, 'not a cursor from this API').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, 'not a cursor from this API')
+      .refine((c) => !/^\d+$/.test(c) || BigInt(c) <= INT8_MAX, 'not a cursor from this API')
+      .optional(),
     limit,
   })
   .strict();

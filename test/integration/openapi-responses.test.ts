@@ -145,6 +145,21 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     await call('GET', '/v1/alerts', '/v1/alerts?cursor=garbage');
     await call('POST', '/v1/alerts/:id/acknowledge', '/v1/alerts/00000000-0000-4000-8000-000000000000/acknowledge', { by: 'docs' });
 
+    // Values the database cannot hold are refused as bad requests, not failed as 500s.
+    for (const [method, template, path, body] of [
+      ['GET', '/v1/errors', '/v1/errors?cursor=9999999999999999999', undefined],
+      ['GET', '/v1/errors', '/v1/errors?from=0000-01-01T00:00:00Z', undefined],
+      ['GET', '/v1/generations', '/v1/generations?from=0000-01-01T00:00:00Z', undefined],
+      ['GET', '/v1/usage', '/v1/usage?to=9999-12-31', undefined],
+      ['GET', '/v1/alerts', '/v1/alerts?subject=%00', undefined],
+      ['GET', '/v1/generations', '/v1/generations?q=a%00b', undefined],
+      ['GET', '/v1/generations', '/v1/generations?metadata.shot=%00', undefined],
+      ['POST', '/v1/api-keys', '/v1/api-keys', { name: 'a\u0000b' }],
+      ['POST', '/v1/generations', '/v1/generations', { model: 'local/image', prompt: 'x', metadata: { 'a\u0000': 'b' } }],
+    ] as const) {
+      expect((await call(method, template, path, body)).status, path).toBe(400);
+    }
+
     expect((await call('GET', '/health/ready', '/health/ready')).status).toBe(200);
     expect((await call('GET', '/metrics', '/metrics')).status).toBe(200);
     // Providers send no API key: the route is reached without one and checks its own token.
