@@ -22,9 +22,8 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
   return { key, hash: hashKey(key), prefix: key.slice(0, 7) };
 }
 
-/** Requests that need no key: the health checks and stored assets (their URLs are random, 122-bit ids). */
-// Provider webhooks authenticate by signature or per-generation token, not by API key.
-const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/webhooks\/[^/]+$/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
+/** Requests that need no key: the health checks, stored assets (their URLs are random, 122-bit ids) and provider webhooks (checked by signature or callback token). */
+const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/v1\/webhooks\/[^/]+$/];
 
 export function presentedKey(req: Request): string | undefined {
   const bearer = req.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();

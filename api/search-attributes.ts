@@ -18,13 +18,16 @@ export const CREATE_COMMAND = (namespace: string, names: string[]) =>
  * workflows start without them. A submit never fails over a search attribute.
  */
 export function createSearchAttributes(temporal: Client, logger: Logger) {
-  const namespace = temporal.options.namespace;
+  // Read lazily: building the app must not touch the client (tests list routes with a stub).
+  let namespace = '';
   let checked: { at: number; ok: boolean; names: Promise<Set<string>> } | undefined;
 
   async function check(): Promise<{ ok: boolean; names: Set<string> }> {
-    const operator = temporal.connection.operatorService;
     let present: Set<string>;
+    let operator: Client['connection']['operatorService'];
     try {
+      namespace = temporal.options.namespace;
+      operator = temporal.connection.operatorService;
       const { customAttributes } = await operator.listSearchAttributes({ namespace });
       present = new Set(Object.entries(customAttributes ?? {}).filter(([, type]) => Number(type) === KEYWORD).map(([name]) => name));
     } catch (err) {

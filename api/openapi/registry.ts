@@ -45,7 +45,8 @@ export interface RouteDoc {
   responses: Record<number, ResponseDoc>;
   /**
    * Error codes the route answers besides the ones every route may answer (INTERNAL_ERROR;
-   * AUTHENTICATION_FAILED unless public; INVALID_REQUEST and PAYLOAD_TOO_LARGE with a body).
+   * unless public AUTHENTICATION_FAILED, RATE_LIMITED and UNAVAILABLE; FORBIDDEN on admin routes;
+   * INVALID_REQUEST and PAYLOAD_TOO_LARGE with a body).
    */
   errors?: ErrorCode[];
   /** Which error body the route answers: genflow's, or OpenAI's on the OpenAI-compatible routes. */
@@ -56,7 +57,13 @@ export interface RouteDoc {
 export function errorCodesByStatus(route: RouteDoc): Map<number, ErrorCode[]> {
   const codes = new Set<ErrorCode>(route.errors ?? []);
   codes.add('INTERNAL_ERROR');
-  if (route.access !== 'public') codes.add('AUTHENTICATION_FAILED');
+  if (route.access !== 'public') {
+    // The key check reads the database and counts the key's requests (api/auth.ts).
+    codes.add('AUTHENTICATION_FAILED');
+    codes.add('RATE_LIMITED');
+    codes.add('UNAVAILABLE');
+  }
+  if (route.access === 'admin') codes.add('FORBIDDEN');
   if (route.body) {
     codes.add('INVALID_REQUEST');
     codes.add('PAYLOAD_TOO_LARGE');

@@ -1,11 +1,17 @@
 import { adminPageDocs } from '../routes/admin-page.doc';
+import { alertDocs } from '../routes/alerts.doc';
+import { apiKeyDocs } from '../routes/api-keys.doc';
 import { batchDocs } from '../routes/batches.doc';
 import { catalogDocs } from '../routes/catalog.doc';
 import { experimentDocs } from '../routes/experiments.doc';
 import { generationDocs } from '../routes/generations.doc';
+import { operationsDocs } from '../routes/health.doc';
 import { openAiImageDocs } from '../routes/openai-images.doc';
 import { openApiDocs } from '../routes/openapi.doc';
+import { providerConfigDocs } from '../routes/provider-config.doc';
+import { providerWebhookDocs } from '../routes/provider-webhooks.doc';
 import { ratingDocs } from '../routes/ratings.doc';
+import { usageDocs } from '../routes/usage.doc';
 import type { RouteDoc } from './registry';
 
 /**
@@ -21,4 +27,10 @@ export const routeDocs: readonly RouteDoc[] = [
   ...openAiImageDocs,
   ...adminPageDocs,
   ...openApiDocs,
+  ...operationsDocs,
+  ...providerConfigDocs,
+  ...apiKeyDocs,
+  ...usageDocs,
+  ...alertDocs,
+  ...providerWebhookDocs,
 ];

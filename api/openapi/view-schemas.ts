@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { ApiKeyView } from '../../domain/accounts';
+import type { AlertView } from '../../domain/alerts';
 import type { BatchView } from '../../domain/batch';
 import { ErrorCode } from '../../domain/errors';
 import type { GenerationView } from '../../domain/generation';
@@ -50,6 +52,22 @@ export const generationSchema = z
     ),
     error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
     experiment: z.strictObject({ id: z.string(), variantId: z.string(), segment: z.string().optional() }).optional(),
+    resultModel: z.string().optional().describe('The model that produced the outputs; differs from `model` after a fallback'),
+    fallbackModels: z.array(z.string()).optional(),
+    attempts: z
+      .array(
+        z.strictObject({
+          model: z.string(),
+          status: z.enum(['succeeded', 'failed', 'canceled']),
+          code: z.enum(Object.values(ErrorCode)).optional(),
+          message: z.string().optional(),
+          startedAt: isoDate,
+          finishedAt: isoDate,
+        }),
+      )
+      .optional()
+      .describe('Every model tried, with its outcome; set once the generation finished'),
+    webhookUrl: z.string().optional(),
     createdAt: isoDate,
     startedAt: isoDate.optional(),
     completedAt: isoDate.optional(),
@@ -120,14 +138,17 @@ export const providerListSchema = z.strictObject({
       baseUrl: z.string(),
       requiresApiKey: z.boolean(),
       configured: z.boolean(),
+      enabled: z.boolean().describe('false when an admin disabled it over the API'),
+      source: z.strictObject({ baseUrl: z.enum(['api', 'env']), apiKeys: z.enum(['api', 'env']) }).describe('Where the base URL and the keys come from'),
+      timeoutMs: z.int().optional(),
       custom: z.boolean(),
       keys: z.array(
         z.strictObject({
           id: z.string(),
           masked: z.string(),
-          status: z.string(),
+          status: z.enum(['active', 'cooling_down', 'disabled']),
           coolingDownUntil: z.string().optional(),
-          lastError: z.string().optional(),
+          lastError: z.enum(Object.values(ErrorCode)).optional(),
           lastErrorMessage: z.string().optional(),
           lastErrorAt: z.string().optional(),
         }),
@@ -138,7 +159,13 @@ export const providerListSchema = z.strictObject({
 });
 
 const componentHealth = z.strictObject({ ok: z.boolean(), error: z.string().optional() });
-export const healthSchema = z.strictObject({ status: z.literal('ok'), components: z.record(z.string(), componentHealth) });
+export const healthSchema = z.strictObject({ status: z.literal('ok'), uptimeSeconds: z.int().min(0) });
+export const readinessSchema = z.strictObject({
+  status: z.literal('ready'),
+  checkedAt: isoDate,
+  components: z.record(z.string(), componentHealth).optional().describe('Admin keys only'),
+  providers: z.record(z.string(), z.looseObject({ ok: z.boolean(), error: z.string().optional() })).optional().describe('Admin keys only; advisory'),
+});
 
 export const ratingSchema = z.strictObject({
   generationId: z.uuid(),
@@ -194,15 +221,104 @@ export const experimentResultsSchema = z.looseObject({
   outcomes: z.int(),
 });
 
+const usd = z.number().min(0);
+
+export const apiKeySchema = z
+  .strictObject({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(['user', 'admin']),
+    owner: z.string(),
+    prefix: z.string().describe("The key's first characters, never the key"),
+    budget: z.strictObject({ daily: usd.optional(), monthly: usd.optional(), total: usd.optional() }),
+    rateLimit: z.strictObject({ requestsPerMinute: z.int().optional(), maxConcurrentGenerations: z.int().optional() }),
+    createdAt: isoDate,
+    revokedAt: isoDate.optional(),
+  })
+  .meta({ title: 'ApiKey' });
+export const apiKeyCreatedSchema = apiKeySchema.extend({ key: z.string().describe('The key itself: shown in this answer only') });
+export const apiKeyListSchema = z.strictObject({ data: z.array(apiKeySchema) });
+
+const usageAmounts = { settledUsd: usd, reservedUsd: usd, releasedUsd: usd };
+export const usageSchema = z.strictObject({
+  owner: z.string().optional(),
+  from: z.iso.date(),
+  to: z.iso.date(),
+  data: z.array(z.strictObject({ day: z.iso.date(), model: z.string(), generations: z.int().min(0), ...usageAmounts })),
+  totals: z.strictObject({ generations: z.int().min(0), ...usageAmounts }),
+});
+
+export const providerConfigSchema = z.strictObject({
+  providerId: z.string(),
+  baseUrl: z.string().nullable(),
+  apiKeys: z.array(z.string()).nullable().describe('Masked'),
+  enabled: z.boolean(),
+  timeoutMs: z.int().nullable(),
+  rateLimit: z.strictObject({ requestsPerSecond: z.number().optional(), maxConcurrent: z.int().optional() }).nullable(),
+  version: z.int(),
+  updatedAt: isoDate,
+});
+
+export const errorLogListSchema = z.strictObject({
+  data: z.array(
+    z.strictObject({
+      id: z.string(),
+      generationId: z.string().nullable(),
+      provider: z.string().nullable(),
+      model: z.string().nullable(),
+      stage: z.string(),
+      source: z.string(),
+      code: z.string(),
+      message: z.string(),
+      attempt: z.int(),
+      createdAt: isoDate,
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const alertSchema = z
+  .strictObject({
+    id: z.uuid(),
+    rule: z.string(),
+    subject: z.string(),
+    severity: z.string(),
+    status: z.enum(['open', 'acknowledged', 'resolved']),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: isoDate,
+    lastSeenAt: isoDate,
+    resolvedAt: isoDate.nullable(),
+    acknowledgedAt: isoDate.nullable(),
+  })
+  .meta({ title: 'Alert' });
+export const alertListSchema = z.strictObject({ data: z.array(alertSchema), nextCursor: z.string().nullable() });
+
 // Compile-time agreement between the views and their schemas: each pair of functions stops
-// compiling when a view gains, loses or changes a field its schema does not (or vice versa).
+// compiling when a view gains, loses or changes a field its schema does not (or vice versa);
+// the key checks catch an optional field on one side only, which assignability lets through.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Generation = z.output<typeof generationSchema>;
 type Batch = z.output<typeof batchSchema>;
 type Provider = z.output<typeof providerListSchema>['data'][number];
+type ApiKey = z.output<typeof apiKeySchema>;
+type Alert = z.output<typeof alertSchema>;
 export const _viewSchemaChecks = [
   (v: GenerationView): Generation => v,
   (v: Generation): GenerationView => v,
   (v: BatchView): Batch => v,
   (v: Batch): BatchView => v,
   (v: ProviderStatus): Provider => v,
+  (v: Provider): ProviderStatus => v,
+  (v: ApiKeyView): ApiKey => v,
+  (v: ApiKey): ApiKeyView => v,
+  (v: AlertView): Alert => v,
+  (v: Alert): AlertView => v,
 ];
+export const _viewKeyChecks: [
+  SameKeys<GenerationView, Generation>,
+  SameKeys<BatchView, Batch>,
+  SameKeys<ProviderStatus, Provider>,
+  SameKeys<ApiKeyView, ApiKey>,
+  SameKeys<AlertView, Alert>,
+] = [true, true, true, true, true];

@@ -5,24 +5,30 @@ import { alertView, type AlertsRepo } from '../../db/alerts-repo';
 import type { ErrorLogsRepo } from '../../db/error-logs-repo';
 import type { ErrorLogRow } from '../../db/schema';
 import { GenflowError } from '../../domain/errors';
-import { parseOrThrow } from '../validate';
+import { pageLimit } from '../pagination';
+import { parseOrThrow, storableDateTime } from '../validate';
 
-const limit = z.coerce.number().int().min(1).max(200).default(50);
-const datetime = z.iso.datetime({ offset: true }).optional();
+const limit = pageLimit(200, 50);
+const datetime = storableDateTime().optional();
+const INT8_MAX = 9_223_372_036_854_775_807n;
 
-const errorsQuery = z
+export const errorsQuery = z
   .object({
     provider: z.string().min(1).max(100).optional(),
     code: z.string().min(1).max(64).optional(),
     generationId: z.string().min(1).max(100).optional(),
     from: datetime,
     to: datetime,
-    cursor: z.string().regex(/^\d{1,19}$/, 'not a cursor from this API').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, 'not a cursor from this API')
+      .refine((c) => !/^\d+$/.test(c) || BigInt(c) <= INT8_MAX, 'not a cursor from this API')
+      .optional(),
     limit,
   })
   .strict();
 
-const alertsQuery = z
+export const alertsQuery = z
   .object({
     status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
     rule: z.string().min(1).max(100).optional(),
@@ -32,7 +38,7 @@ const alertsQuery = z
   })
   .strict();
 
-const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional() }).strict();
+export const ackBody = z.object({ by: z.string().trim().min(1).max(200).optional() }).strict();
 
 function errorView(row: ErrorLogRow) {
   return {

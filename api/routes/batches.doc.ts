@@ -17,7 +17,7 @@ export const batchDocs: RouteDoc[] = [
     description: 'Each item of `requests` is a POST /v1/generations body; one invalid item rejects the whole batch, naming its index.',
     body: { json: createBatchBody },
     responses: { 202: { description: 'Accepted: the batch is running', schema: batchCreatedSchema } },
-    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE'],
+    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED'],
   },
   {
     method: 'get',

@@ -38,7 +38,7 @@ export const generationDocs: RouteDoc[] = [
       202: { description: 'Accepted: the generation is queued', schema: generationSchema },
       200: { description: 'A retry with the same Idempotency-Key: the existing generation', schema: generationSchema },
     },
-    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'],
+    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'QUOTA_EXCEEDED'],
   },
   {
     method: 'get',

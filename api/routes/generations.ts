@@ -10,7 +10,7 @@ import { canSee, ownerScope, principalOf } from '../auth';
 import type { GenerationService } from '../generation-service';
 import { pageLimit } from '../pagination';
 import { callerContext, tagGeneration } from '../request-logging';
-import { parseOrThrow } from '../validate';
+import { parseOrThrow, storableDateTime } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
 
@@ -22,8 +22,8 @@ export const listQuery = z
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),
     model: z.string().max(200).optional(),
     provider: z.string().max(100).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: storableDateTime().optional(),
+    to: storableDateTime().optional(),
     cursor: z.string().max(200).optional(),
     // An admin may narrow the list to one owner; a user key always sees only its own.
     owner: z.string().min(1).max(200).optional(),

@@ -23,7 +23,7 @@ export interface ProviderWebhookDeps {
   env?: Record<string, string | undefined>;
 }
 
-const tokenQuery = z.object({ generation: z.uuid(), token: z.string().min(16).max(200) });
+export const tokenQuery = z.object({ generation: z.uuid(), token: z.string().min(16).max(200) });
 
 function forged(reason: string): GenflowError {
   return new GenflowError('AUTHENTICATION_FAILED', `webhook refused: ${reason}`);

@@ -7,9 +7,11 @@ import { ownerScope, principalOf } from '../auth';
 import { parseOrThrow } from '../validate';
 
 const DAY = 86_400_000;
-const usageQuery = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+// Bounded so the range (and `to` + one day) stays within what the database's timestamps hold.
+const day = z.iso.date().refine((d) => d >= '1970-01-01' && d <= '9999-12-30', 'must be a date from 1970-01-01 to 9999-12-30');
+export const usageQuery = z.strictObject({
+  from: day.optional(),
+  to: day.optional(),
   owner: z.string().min(1).max(200).optional(),
 });
 

@@ -24,9 +24,9 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
   }
 
   /** Calls the route and validates the answer; returns the body for the next step. */
-  async function call(method: string, template: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  async function call(method: string, template: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }> {
     const doc = docFor(method, template);
-    const res = await apiRequest(stack.baseUrl, method, path, body);
+    const res = await apiRequest(stack.baseUrl, method, path, body, headers);
     const success = doc.responses[res.status];
     if (success) {
       if (success.schema) {
@@ -113,6 +113,61 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     await call('GET', '/admin', '/admin');
     await call('GET', '/admin/experiments', '/admin/experiments');
     await call('GET', '/admin/experiments.js', '/admin/experiments.js');
+  });
+
+  it('API keys, usage, provider settings, errors, alerts, readiness, metrics and webhooks', async () => {
+    const created = await call('POST', '/v1/api-keys', '/v1/api-keys', { name: 'docs user', budget: { daily: 5 }, rateLimit: { requestsPerMinute: 100 } });
+    expect(created.status).toBe(201);
+    const user = created.body as { id: string; key: string };
+    const asUser = { authorization: `Bearer ${user.key}` };
+    await call('POST', '/v1/api-keys', '/v1/api-keys', { name: '' });
+    await call('GET', '/v1/api-keys', '/v1/api-keys');
+    expect((await call('GET', '/v1/api-keys', '/v1/api-keys', undefined, asUser)).status).toBe(403);
+    expect((await call('GET', '/v1/usage', '/v1/usage', undefined, asUser)).status).toBe(200);
+    expect((await call('GET', '/v1/usage', '/v1/usage?owner=someone-else', undefined, asUser)).status).toBe(403);
+    await call('GET', '/v1/usage', '/v1/usage?from=2026-01-01&to=2026-01-31');
+    await call('GET', '/v1/usage', '/v1/usage?from=yesterday');
+    expect((await call('DELETE', '/v1/api-keys/:id', `/v1/api-keys/${user.id}`)).status).toBe(200);
+    expect((await call('GET', '/v1/usage', '/v1/usage', undefined, asUser)).status).toBe(401);
+    await call('DELETE', '/v1/api-keys/:id', '/v1/api-keys/00000000-0000-4000-8000-000000000000');
+
+    expect((await call('GET', '/v1/providers/:id/config', '/v1/providers/openai/config')).status).toBe(404);
+    expect((await call('PUT', '/v1/providers/:id/config', '/v1/providers/openai/config', { apiKeys: ['sk-docs-check-1234'], timeoutMs: 30_000 })).status).toBe(200);
+    await call('PUT', '/v1/providers/:id/config', '/v1/providers/openai/config', { timeoutMs: 5 });
+    await call('PUT', '/v1/providers/:id/config', '/v1/providers/nope/config', { enabled: true });
+    expect((await call('GET', '/v1/providers/:id/config', '/v1/providers/openai/config')).status).toBe(200);
+    expect((await call('DELETE', '/v1/providers/:id/config', '/v1/providers/openai/config')).status).toBe(204);
+    await call('DELETE', '/v1/providers/:id/config', '/v1/providers/openai/config');
+
+    await call('GET', '/v1/errors', '/v1/errors?limit=5');
+    await call('GET', '/v1/errors', '/v1/errors?limit=0');
+    await call('GET', '/v1/alerts', '/v1/alerts?status=open');
+    await call('GET', '/v1/alerts', '/v1/alerts?cursor=garbage');
+    await call('POST', '/v1/alerts/:id/acknowledge', '/v1/alerts/00000000-0000-4000-8000-000000000000/acknowledge', { by: 'docs' });
+
+    // Values the database cannot hold are refused as bad requests, not failed as 500s.
+    for (const [method, template, path, body] of [
+      ['GET', '/v1/errors', '/v1/errors?cursor=9999999999999999999', undefined],
+      ['GET', '/v1/errors', '/v1/errors?from=0000-01-01T00:00:00Z', undefined],
+      ['GET', '/v1/generations', '/v1/generations?from=0000-01-01T00:00:00Z', undefined],
+      ['GET', '/v1/usage', '/v1/usage?to=9999-12-31', undefined],
+      ['GET', '/v1/alerts', '/v1/alerts?subject=%00', undefined],
+      ['GET', '/v1/generations', '/v1/generations?q=a%00b', undefined],
+      ['GET', '/v1/generations', '/v1/generations?metadata.shot=%00', undefined],
+      ['POST', '/v1/api-keys', '/v1/api-keys', { name: 'a\u0000b' }],
+      ['POST', '/v1/generations', '/v1/generations', { model: 'local/image', prompt: 'x', metadata: { 'a\u0000': 'b' } }],
+    ] as const) {
+      expect((await call(method, template, path, body)).status, path).toBe(400);
+    }
+
+    expect((await call('GET', '/health/ready', '/health/ready')).status).toBe(200);
+    expect((await call('GET', '/metrics', '/metrics')).status).toBe(200);
+    // Providers send no API key: the route is reached without one and checks its own token.
+    const noKey = { authorization: '' };
+    expect((await call('POST', '/v1/webhooks/:provider', '/v1/webhooks/nope', { id: 'x' }, noKey)).status).toBe(404);
+    const unsigned = await call('POST', '/v1/webhooks/:provider', '/v1/webhooks/replicate', { id: 'x' }, noKey);
+    expect(unsigned.status).toBe(401);
+    expect((unsigned.body as { error: { message: string } }).error.message).toContain('webhook refused');
   });
 
   it('exercised every documented route', () => {

@@ -229,17 +229,18 @@ export async function getJson<T = Record<string, unknown>>(url: string, headers:
   return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
 }
 
-/** Any API call: method, path and an optional JSON body; the answer parsed when it is JSON. */
+/** Any API call: method, path, an optional JSON body and headers (another key); the answer parsed when it is JSON. */
 export async function apiRequest(
   baseUrl: string,
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; contentType: string; body: unknown }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     redirect: 'manual',
-    headers: withKey(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    headers: withKey({ ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }),
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const contentType = res.headers.get('content-type') ?? '';

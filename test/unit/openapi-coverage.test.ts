@@ -23,6 +23,7 @@ function fullApp() {
     accounts: unused('accounts'),
     providerConfigs: unused('providerConfigs'),
     monitoring: { errorLogs: unused('errorLogs'), alerts: unused('alerts') },
+    metrics: unused('metrics'),
   };
   return createApp(deps);
 }
@@ -59,7 +60,11 @@ describe('OpenAPI coverage', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKeyHeader', 'bearerAuth']);
     const get = doc.paths['/v1/generations/{id}']!.get!;
     expect(get.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '401', '404', '500']);
+    // 429 and 503 come from the key check (per-key rate limit, database down), on every keyed route.
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '401', '404', '429', '500', '503']);
+    expect(get.responses['429']).toHaveProperty('headers.Retry-After');
+    // Admin routes answer 403 to a user key.
+    expect(doc.paths['/v1/api-keys']!.get!.responses).toHaveProperty('403');
     expect(get.responses['404']!.content!['application/json']!.schema!.properties).toHaveProperty('error');
     const post = doc.paths['/v1/generations']!.post!;
     expect(Object.keys(post.requestBody!.content).sort()).toEqual(['application/json', 'multipart/form-data']);
