@@ -28,7 +28,8 @@ describe.skipIf(!temporalAddress || (!schemathesis && !requireAll()))('API fuzz 
   let stack: Stack;
   let reports: string;
   beforeAll(async () => {
-    stack = await startStack();
+    // Its own database: the fuzz PUTs provider configs, which every stack on a shared database would obey.
+    stack = await startStack({ ownDatabase: true });
     reports = mkdtempSync(join(tmpdir(), 'genflow-fuzz-'));
   });
   afterAll(async () => {

@@ -11,7 +11,8 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
   let stack: Stack;
   const checked = new Set<string>();
   beforeAll(async () => {
-    stack = await startStack();
+    // Its own database: it sets provider configs, which every stack on a shared database would obey.
+    stack = await startStack({ ownDatabase: true });
   });
   afterAll(async () => {
     await stack?.stop();

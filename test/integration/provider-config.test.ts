@@ -17,7 +17,8 @@ describe.skipIf(!temporalAddress)('provider configuration over the API', () => {
   beforeAll(async () => {
     await fake.start();
     // Nothing in the environment: the provider is unconfigured until the API sets it.
-    stack = await startStack({ env: { GENFLOW_OPENAI_BASE_URL: '', GENFLOW_OPENAI_API_KEYS: '', GENFLOW_OPENAI_API_KEY: '' } });
+    // Its own database: provider configs apply to every stack sharing one.
+    stack = await startStack({ ownDatabase: true, env: { GENFLOW_OPENAI_BASE_URL: '', GENFLOW_OPENAI_API_KEYS: '', GENFLOW_OPENAI_API_KEY: '' } });
   });
   afterAll(async () => {
     await stack?.stop();

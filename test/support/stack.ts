@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +71,37 @@ export function apiFetch(url: string, init: RequestInit = {}): Promise<Response>
 }
 
 /** A test database: the run's Postgres when DATABASE_URL is set, else a fresh PGlite. */
+/**
+ * A database of the caller's own, for suites that change deployment-wide state (provider
+ * configs): with DATABASE_URL a fresh database on the same Postgres server, dropped on close;
+ * without it a PGlite of its own (which every stack has anyway).
+ */
+export async function openOwnTestDatabase(home: string): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return openAndMigrate({ home });
+  const name = `genflow_own_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const handle = await openAndMigrate({ databaseUrl: own.toString(), home });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await admin(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
 export function openTestDatabase(home: string, databaseUrl?: string): Promise<DbHandle> {
   const url = databaseUrl ?? process.env.DATABASE_URL;
   return openAndMigrate({ ...(url ? { databaseUrl: url } : {}), home });
@@ -98,13 +130,15 @@ export interface StackOptions {
   providerCallbacks?: boolean;
   /** A postgres:// URL other than DATABASE_URL (e.g. through a fault-injecting proxy). */
   databaseUrl?: string;
+  /** A database of the stack's own (see openOwnTestDatabase): for suites that change provider configs. */
+  ownDatabase?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!temporalAddress) throw new Error('no Temporal server for this run');
   const home = mkdtempSync(join(tmpdir(), 'genflow-test-'));
   const taskQueue = `test-${randomUUID()}`;
-  const db = await openTestDatabase(home, options.databaseUrl);
+  const db = options.ownDatabase ? await openOwnTestDatabase(home) : await openTestDatabase(home, options.databaseUrl);
   const repo = createGenerationsRepo(db.db);
   const experiments = createExperimentsRepo(db.db);
   const storage = options.storage === 's3' ? testS3Storage() : new LocalDiskStorage(join(home, 'media'));

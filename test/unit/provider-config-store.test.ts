@@ -7,17 +7,16 @@ import type { DbHandle } from '../../db/connect';
 import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
 import { createProviderRuntime } from '../../providers/runtime';
 import { createSecretBox } from '../../providers/secret-box';
-import { openTestDatabase } from '../support/stack';
+import { openOwnTestDatabase } from '../support/stack';
 
 describe('provider configs shared through the database', () => {
   const home = mkdtempSync(join(tmpdir(), 'genflow-provider-config-'));
   let handle: DbHandle;
   beforeAll(async () => {
-    handle = await openTestDatabase(home);
-    await handle.db.deleteFrom('provider_configs').where('provider', '=', 'bfl').execute();
+    // Its own database: a bfl config here would redirect other suites' bfl calls.
+    handle = await openOwnTestDatabase(home);
   });
   afterAll(async () => {
-    await handle.db.deleteFrom('provider_configs').where('provider', '=', 'bfl').execute();
     await handle.close();
     rmSync(home, { recursive: true, force: true });
   });
