@@ -65,12 +65,12 @@ describe.skipIf(!temporalAddress || (!schemathesis && !requireAll()))('API fuzz 
     ];
     const result = await new Promise<{ code: number; output: string }>((resolve) => {
       // cwd: schemathesis keeps a cache of crashes in ./.schemathesis, which belongs in the temp dir.
-      execFile(schemathesis!, args, { cwd: reports, timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      execFile(schemathesis!, args, { cwd: reports, timeout: 480_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, output: `${stdout}\n${stderr}` });
       });
     });
     expect(result.output).toMatch(/API Operations/);
     expect(result.code, result.output.slice(-20_000)).toBe(0);
-  }, 240_000);
+  }, 500_000);
 });
