@@ -69,7 +69,7 @@ export function createActivities(deps: ActivityDeps) {
   async function providerCallbackUrl(generationId: string, provider: string): Promise<string | undefined> {
     const base = deps.publicUrl?.replace(/\/+$/, '');
     if (!base) return undefined;
-    const token = await repo.callbackToken(generationId, randomBytes(24).toString('base64url'));
+    const token = await waitForDatabase(() => repo.callbackToken(generationId, randomBytes(24).toString('base64url')), { signal: Context.current().cancellationSignal });
     return `${base}/v1/webhooks/${encodeURIComponent(provider)}?generation=${generationId}&token=${token}`;
   }
 
@@ -100,7 +100,7 @@ export function createActivities(deps: ActivityDeps) {
         const [first] = result.outputs;
         const text = first ? (await readText(first, deps.fetchPolicy ?? {})).trim().slice(0, MAX_PROMPT_LENGTH) : '';
         if (!text) throw new ProviderError('PROVIDER_ERROR', `prompt enhancer ${enhance.model.id} returned no text`);
-        await repo.recordEnhancedPrompt(generationId, text);
+        await waitForDatabase(() => repo.recordEnhancedPrompt(generationId, text), { signal: Context.current().cancellationSignal });
         activityLogger(logger, generationId, input.requestId).info({ model: enhance.model.id }, 'prompt enhanced');
         return text;
       }));
@@ -114,7 +114,8 @@ export function createActivities(deps: ActivityDeps) {
     async submitToProvider(input: GenerationWorkflowInput): Promise<SubmitOutcome> {
       return errors.logged('submit', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
-        const begun = await repo.beginSubmit(generationId, model.id);
+        // Waits out a database outage in place: failing here would spend the provider retries.
+        const begun = await waitForDatabase(() => repo.beginSubmit(generationId, model.id), { signal: Context.current().cancellationSignal });
         if (begun.existingTaskId) {
           logger.warn({ generationId, taskId: begun.existingTaskId, model: model.id }, 'adopting the provider task of an earlier submit attempt');
           return { status: 'pending', taskId: begun.existingTaskId };
