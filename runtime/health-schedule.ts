@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ensureSchedule, type ScheduleOutcome } from './schedules';
 import type { ProviderHealthInput } from '../workflows/provider-health';
 
 export const HEALTH_SCHEDULE_ID = 'genflow-provider-health';
@@ -15,40 +16,15 @@ export interface HealthScheduleOptions {
  * (every worker and `genflow dev` call this at start; the schedule id makes it idempotent).
  * An interval of 0 removes it.
  */
-export async function ensureHealthSchedule(client: Client, options: HealthScheduleOptions): Promise<'created' | 'updated' | 'deleted' | 'absent'> {
-  const scheduleId = options.scheduleId ?? HEALTH_SCHEDULE_ID;
-  const handle = client.schedule.getHandle(scheduleId);
-  if (/^0+$/.test(options.every.trim())) {
-    try {
-      await handle.delete();
-      return 'deleted';
-    } catch {
-      return 'absent';
-    }
-  }
+export async function ensureHealthSchedule(client: Client, options: HealthScheduleOptions): Promise<ScheduleOutcome> {
   const args: [ProviderHealthInput] = [{}];
-  const action = {
-    type: 'startWorkflow' as const,
+  return ensureSchedule(client, options.scheduleId ?? HEALTH_SCHEDULE_ID, !/^0+$/.test(options.every.trim()), { intervals: [{ every: options.every }] }, {
+    type: 'startWorkflow',
     workflowType: 'providerHealthWorkflow',
     taskQueue: options.taskQueue,
-    workflowId: `${scheduleId}-run`,
+    workflowId: `${options.scheduleId ?? HEALTH_SCHEDULE_ID}-run`,
     args,
     // A check that cannot finish in a few minutes is stuck; the next one starts fresh.
     workflowExecutionTimeout: '10 minutes',
-  };
-  const spec = { intervals: [{ every: options.every }] };
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      // A check still running when the next is due makes the next one redundant.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-    });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await handle.update((previous) => ({ ...previous, spec, action }));
-    return 'updated';
-  }
+  });
 }

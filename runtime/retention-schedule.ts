@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ensureSchedule, type ScheduleOutcome } from './schedules';
 import type { MediaRetentionInput } from '../workflows/media-retention';
 
 export const RETENTION_SCHEDULE_ID = 'genflow-media-retention';
@@ -16,38 +17,13 @@ export interface RetentionScheduleOptions {
  * exists (every worker calls this at start; the schedule id makes it idempotent). With a
  * retention of 0 days the schedule is removed: media is kept forever.
  */
-export async function ensureRetentionSchedule(client: Client, options: RetentionScheduleOptions): Promise<'created' | 'updated' | 'deleted' | 'absent'> {
-  const scheduleId = options.scheduleId ?? RETENTION_SCHEDULE_ID;
-  const handle = client.schedule.getHandle(scheduleId);
-  if (options.retentionDays <= 0) {
-    try {
-      await handle.delete();
-      return 'deleted';
-    } catch {
-      return 'absent';
-    }
-  }
+export async function ensureRetentionSchedule(client: Client, options: RetentionScheduleOptions): Promise<ScheduleOutcome> {
   const args: [MediaRetentionInput] = [{ retentionDays: options.retentionDays }];
-  const action = {
-    type: 'startWorkflow' as const,
+  return ensureSchedule(client, options.scheduleId ?? RETENTION_SCHEDULE_ID, options.retentionDays > 0, { intervals: [{ every: options.every ?? '1 day' }] }, {
+    type: 'startWorkflow',
     workflowType: 'mediaRetentionWorkflow',
     taskQueue: options.taskQueue,
-    workflowId: `${scheduleId}-run`,
+    workflowId: `${options.scheduleId ?? RETENTION_SCHEDULE_ID}-run`,
     args,
-  };
-  const spec = { intervals: [{ every: options.every ?? '1 day' }] };
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      // A sweep still running when the next is due makes the next one pointless.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-    });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await handle.update((previous) => ({ ...previous, spec, action }));
-    return 'updated';
-  }
+  });
 }

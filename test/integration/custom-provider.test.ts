@@ -2,12 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderStatus } from '../../providers/runtime';
 import { AcmeFake, acmeYaml } from '../fakes/custom-http';
 import { apiFetch, getGeneration, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { capturingLogs } from '../support/capture-logs';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -21,38 +20,6 @@ async function providersList(stack: Stack): Promise<ProviderStatus[]> {
   const res = await apiFetch(`${stack.baseUrl}/v1/providers`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { data: ProviderStatus[] }).data;
-}
-
-/**
- * Every line logged during the suite: genflow's pino logger at the most verbose level, and
- * whatever reaches stdout/stderr (the Temporal worker logs activity failures there).
- */
-function capturingLogs() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const originals = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const tap = (original: typeof process.stdout.write): typeof process.stdout.write =>
-    ((chunk: string | Uint8Array, ...rest: never[]) => {
-      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return original(chunk, ...rest);
-    });
-  return {
-    logger: pino({ level: 'trace' }, stream),
-    text: () => lines.join(''),
-    start() {
-      process.stdout.write = tap(originals.out);
-      process.stderr.write = tap(originals.err);
-    },
-    stop() {
-      process.stdout.write = originals.out;
-      process.stderr.write = originals.err;
-    },
-  };
 }
 
 describe.skipIf(!temporalAddress)('a custom HTTP provider declared only in YAML, end to end', () => {
