@@ -185,15 +185,17 @@ export function createActivities(deps: ActivityDeps) {
       outcome?: { resultModel?: string; attempts?: GenerationAttempt[] },
     ): Promise<void> {
       await withFailureMapping(async () => {
-        // Read first so a retried activity does not count the same generation twice.
-        const before = deps.metrics ? await repo.findById(generationId) : undefined;
+        // Read once, first: a retried activity must not count the same generation twice, and
+        // the error log takes the provider and model from the same row.
+        const logFailure = status === 'failed' && error !== undefined;
+        const before = deps.metrics || logFailure ? await repo.findById(generationId) : undefined;
         await repo.finish(generationId, status, error, outcome);
-        if (before && !isTerminal(before.status as GenerationStatus)) {
+        if (deps.metrics && before && !isTerminal(before.status as GenerationStatus)) {
           const costUsd = status === 'succeeded' ? (before.estimated_cost ?? 0) : 0;
           deps.metrics?.generationFinished({ model: before.model, provider: before.provider, status, costUsd });
         }
         activityLogger(logger, generationId).info({ status, errorCode: error?.code }, 'generation finished');
-        if (status === 'failed' && error) await errors.record('finish', await repo.findById(generationId).then((row) => ({ generationId, ...(row ? { provider: row.provider, model: row.model } : {}) }), () => ({ generationId })), error);
+        if (logFailure) await errors.record('finish', { generationId, ...(before ? { provider: before.provider, model: before.model } : {}) }, error);
       });
     },
   };
