@@ -109,13 +109,14 @@ describe.skipIf(!temporalAddress)('batches over HTTP, real Temporal + database',
 
     const started = done.items.slice(0, 2);
     for (const item of started) {
-      const described = await stack.client.workflow.getHandle(`gen_${item.generationId}`).describe();
-      expect(described.status.name).toBe('CANCELLED');
+      // The row says canceled once the cleanup ran; the workflow closes a moment after.
+      const status = async () => (await stack.client.workflow.getHandle(`gen_${item.generationId}`).describe()).status.name;
+      await expect.poll(status, { timeout: 10_000, interval: 100 }).toBe('CANCELLED');
     }
     // The three never started have no workflow at all.
     await expect(stack.client.workflow.getHandle(`gen_${done.items[4]!.generationId}`).describe()).rejects.toThrow();
-    const batch = await stack.client.workflow.getHandle(`batch_${created.id}`).describe();
-    expect(batch.status.name).toBe('CANCELLED');
+    const batchStatus = async () => (await stack.client.workflow.getHandle(`batch_${created.id}`).describe()).status.name;
+    await expect.poll(batchStatus, { timeout: 10_000, interval: 100 }).toBe('CANCELLED');
   });
 
   describe('validation', () => {
