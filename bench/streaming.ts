@@ -180,7 +180,6 @@ export async function run(): Promise<BenchResult> {
       versions: {
         node: process.version,
         '@aws-sdk/client-s3': packageVersion('@aws-sdk/client-s3'),
-        '@aws-sdk/lib-storage': packageVersion('@aws-sdk/lib-storage'),
         seaweedfs: weedVersion() ?? 'absent',
       },
     },

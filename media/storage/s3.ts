@@ -8,9 +8,9 @@ import {
   NoSuchKey,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { meteredSource } from './meter';
+import { uploadStream } from './s3-multipart';
 import type { PutResult, Storage, StoredObject } from './types';
 
 export interface S3StorageOptions {
@@ -26,7 +26,7 @@ export interface S3StorageOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Lifetime of presigned GET URLs. */
   presignSeconds?: number;
-  /** Multipart part size in bytes (S3's minimum is 5 MiB); memory use is about partSize × queueSize. */
+  /** Multipart part size in bytes (S3's minimum is 5 MiB); memory use is about partSize × (queueSize + 1). */
   partSize?: number;
   /** Parts uploaded in parallel. */
   queueSize?: number;
@@ -36,8 +36,9 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
 
 /**
- * S3 (or S3-compatible) storage. Uploads stream through lib-storage's multipart Upload, so a
- * multi-GiB video never sits in memory: at most `queueSize` parts of `partSize` bytes do.
+ * S3 (or S3-compatible) storage. Uploads stream through a multipart upload with a fixed pool of
+ * part buffers (s3-multipart.ts), so a multi-GiB video never sits in memory: `queueSize + 1`
+ * parts of `partSize` bytes do.
  * The SDK's own retries are off (maxAttempts 1): Temporal retries the whole activity.
  */
 export class S3Storage implements Storage {
@@ -73,15 +74,10 @@ export class S3Storage implements Storage {
     const { stream: meter, source, result } = meteredSource(body);
     source.once('error', (err) => meter.destroy(err));
     source.pipe(meter);
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: meter, ContentType: contentType },
+    await uploadStream(this.client, { Bucket: this.bucket, Key: this.objectKey(key), ContentType: contentType }, meter, {
       partSize: this.partSize,
       queueSize: this.queueSize,
-      // A failed multipart upload is aborted, so no half object or orphaned parts are left.
-      leavePartsOnError: false,
     });
-    await upload.done();
     return result();
   }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { S3Storage } from '../../media/storage/s3';
 import { s3Server, testS3Storage } from '../support/s3';
@@ -24,6 +25,33 @@ describe.skipIf(!s3Server)('S3 storage driver (SeaweedFS)', () => {
     const object = await storage.get('generations/g1/0.bin');
     expect(object?.bytes).toBe(data.length);
     expect((await readAll(object!.stream)).equals(data)).toBe(true);
+  });
+
+  it('stores bodies of exactly one part, several whole parts and under one part byte for byte', async () => {
+    const part = 5 * 1024 * 1024;
+    const storage = testS3Storage({ partSize: part, queueSize: 2 });
+    for (const [i, size] of [part, 3 * part, 1000].entries()) {
+      const data = randomBytes(size);
+      const source = Readable.from((function* () {
+        for (let o = 0; o < data.length; o += 100_000) yield data.subarray(o, o + 100_000);
+      })());
+      await storage.put(`generations/g5/${i}.bin`, source, 'application/octet-stream');
+      const object = await storage.get(`generations/g5/${i}.bin`);
+      expect(object?.bytes).toBe(size);
+      expect((await readAll(object!.stream)).equals(data)).toBe(true);
+    }
+  });
+
+  it('a source that fails after two parts leaves no object and no unfinished multipart upload', async () => {
+    const storage = testS3Storage({ partSize: 5 * 1024 * 1024, queueSize: 2 });
+    const source = Readable.from((async function* () {
+      for (let i = 0; i < 180; i++) yield randomBytes(64 * 1024); // ~11 MiB: two parts sent
+      throw new Error('provider connection reset');
+    })());
+    await expect(storage.put('generations/g6/0.bin', source, 'video/mp4')).rejects.toThrow('provider connection reset');
+    expect(await storage.get('generations/g6/0.bin')).toBeUndefined();
+    const open = await storage.client.send(new ListMultipartUploadsCommand({ Bucket: s3Server!.bucket }));
+    expect((open.Uploads ?? []).filter((u) => u.Key?.endsWith('generations/g6/0.bin'))).toEqual([]);
   });
 
   it('hands out a presigned URL that works without credentials and expires', async () => {
