@@ -8,6 +8,7 @@ import * as m0008 from './migrations/0008-provider-configs';
 import * as m0009 from './migrations/0009-error-logs-and-alerts';
 import * as m0007 from './migrations/0007-accounts';
 import * as m0010 from './migrations/0010-workflow-features';
+import * as m0011 from './migrations/0011-search-five-grams';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-error-logs-and-alerts': m0009,
   '0007-accounts': m0007,
   '0010-workflow-features': m0010,
+  '0011-search-five-grams': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -3,8 +3,11 @@
  * database extension (so PGlite and any Postgres behave the same):
  * - runs of CJK characters give every character and every adjacent pair, so a one- or
  *   two-character Chinese word is found (pg_trgm needs three characters and word boundaries);
- * - runs of other letters and digits give their lower-cased trigrams (words of one or two
- *   characters give themselves, marked so they never collide with a trigram).
+ * - runs of other letters and digits give their lower-cased trigrams and 5-grams (words of one
+ *   or two characters give themselves, marked so they never collide with a trigram). A query
+ *   word of five or more characters asks for its 5-grams, which keep the order trigrams lose:
+ *   with trigrams alone, "xenphasol" matched every prompt holding "xenpha…" and "…phasol" as
+ *   separate words (3,550 candidates to recheck in 1M prompts; none with 5-grams).
  * A query matches rows whose tokens contain all of the query's tokens; the substring itself is
  * then rechecked, so tokens only need to be necessary, never sufficient.
  */
@@ -29,6 +32,12 @@ function* runs(text: string): Generator<{ cjk: boolean; chars: string[] }> {
   if (current.length) yield { cjk, chars: current };
 }
 
+const GRAM = 5;
+
+function* grams(chars: string[], n: number): Generator<string> {
+  for (let i = 0; i + n <= chars.length; i++) yield chars.slice(i, i + n).join('');
+}
+
 function tokensOf(text: string, forQuery: boolean): string[] {
   const out = new Set<string>();
   for (const run of runs(text)) {
@@ -42,7 +51,9 @@ function tokensOf(text: string, forQuery: boolean): string[] {
       // yields no token, and the recheck alone decides. A short document word is kept whole.
       if (!forQuery) out.add(`${c.join('')}$`);
     } else {
-      for (let i = 0; i + 2 < c.length; i++) out.add(c[i]! + c[i + 1]! + c[i + 2]!);
+      // A query's 5-grams cover each of its trigrams, so a long query word needs only those.
+      if (!forQuery || c.length < GRAM) for (const g of grams(c, 3)) out.add(g);
+      if (c.length >= GRAM) for (const g of grams(c, GRAM)) out.add(g);
     }
   }
   return [...out];

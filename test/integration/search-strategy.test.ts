@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/connect';
 import { decodeCursor, searchGenerations } from '../../db/generation-search';
 import type { NewGeneration } from '../../db/schema';
+import * as fiveGrams from '../../db/migrations/0011-search-five-grams';
 import { documentTokens } from '../../domain/search-tokens';
 import { openTestDatabase } from '../support/stack';
 
@@ -69,6 +70,7 @@ describe('prompt search strategies agree with a plain substring filter', () => {
   it.each([
     ['a word in every third prompt', 'Amber'],
     ['a word in seven prompts', 'zircon tow'],
+    ['a long word in seven prompts (5-grams)', 'zircon'],
     ['a two-character Chinese word in three old prompts', '雪山'],
     ['a word in no prompt', 'obsidian'],
     ['a fragment shorter than a trigram', 'zi'],
@@ -77,4 +79,20 @@ describe('prompt search strategies agree with a plain substring filter', () => {
     const got = await allPages(q);
     expect(got).toEqual(want);
   }, 60_000);
+
+  it('migration 0011 re-tokenises rows indexed before 5-grams, so a long word still finds them', async () => {
+    const id = `${run}-old`;
+    const prompt = 'an old zirconium spire';
+    // As the row was written before 0011: trigrams and short words, no 5-grams.
+    const before = documentTokens(prompt).filter((t) => !/^[a-z0-9]{5}$/.test(t));
+    await handle.db.insertInto('generations').values({
+      id, workflow_id: `gen_${id}`, model: 'local/image', provider: 'local', kind: 'text-to-image', status: 'succeeded',
+      prompt, search_tokens: before, parameters: '{}', input_images: '[]', number_of_outputs: 1,
+      provider_task_id: null, error_code: null, error_message: null, error_details: null, idempotency_key: null,
+      request_hash: '', started_at: null, completed_at: null, created_at: new Date(Date.UTC(2024, 0, 1)), metadata: JSON.stringify({ run }),
+    }).execute();
+    expect(await allPages('zirconium')).toEqual([]);
+    await fiveGrams.up(handle.db as never);
+    expect(await allPages('zirconium')).toEqual([id]);
+  }, 120_000);
 });
