@@ -71,6 +71,7 @@ export async function startWorkers(config: Config, services: Services, connectio
     health,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
+    ...(config.GENFLOW_WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.GENFLOW_WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const providerWorkers = await createProviderWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, deps, env: process.env });
   const all = [worker, ...providerWorkers];
