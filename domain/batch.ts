@@ -1,6 +1,8 @@
-import { z } from 'zod';
 import type { ErrorBody } from './errors';
-import { createGenerationBody, type GenerationWorkflowInput } from './generation';
+import type { GenerationWorkflowInput } from './generation';
+
+// No zod here (the request schemas are in batch-body.ts): workflow code imports this module, and
+// every cached workflow evaluates its own copy of the modules it imports (see README, Performance).
 
 /** Limits of one batch, in one place: the API enforces them and the README quotes them. */
 export const BatchLimits = {
@@ -21,27 +23,6 @@ export const BatchLimits = {
   defaultListLimit: 100,
   maxListLimit: 1_000,
 } as const;
-
-export const batchOptions = z
-  .object({
-    maxConcurrency: z.int().min(1).max(BatchLimits.maxConcurrency).default(BatchLimits.defaultConcurrency),
-    stopOnError: z.boolean().default(false),
-    webhookUrl: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
-  })
-  .strict();
-
-/**
- * The body of `POST /v1/batches`. Items are checked only for shape here; each one is then
- * normalised against its model exactly like a single generation, so the error can name its index.
- */
-export const createBatchBody = z
-  .object({
-    requests: z.array(z.unknown()).min(1, 'a batch needs at least one request').max(BatchLimits.maxItems),
-    options: batchOptions.default({ maxConcurrency: BatchLimits.defaultConcurrency, stopOnError: false }),
-  })
-  .strict();
-export type CreateBatchBody = z.infer<typeof createBatchBody>;
-export { createGenerationBody as batchItemBody };
 
 export const BatchStatus = {
   running: 'running',

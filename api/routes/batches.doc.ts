@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createBatchBody } from '../../domain/batch';
+import { createBatchBody } from '../../domain/batch-body';
 import type { RouteDoc } from '../openapi/registry';
 import { batchCreatedSchema, batchSchema } from '../openapi/view-schemas';
 import { listQuery } from './batches';

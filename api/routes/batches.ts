@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { BatchLimits, createBatchBody } from '../../domain/batch';
+import { BatchLimits } from '../../domain/batch';
+import { createBatchBody } from '../../domain/batch-body';
 import { GenflowError } from '../../domain/errors';
 import type { BatchService } from '../batch-service';
 import { principalOf } from '../auth';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBatchBody, finalBatchStatus } from '../../domain/batch';
+import { finalBatchStatus } from '../../domain/batch';
+import { createBatchBody } from '../../domain/batch-body';
 import { rateWindow } from '../../providers/limiter';
 import { providerRateLimit, rateLimitedProviders } from '../../providers/rate-limits';
 import { localProvider } from '../../providers/local';
