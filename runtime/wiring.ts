@@ -9,6 +9,7 @@ import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
 import type { Services } from './services';
+import { prepareWorkflowBundle } from './workflow-bundle';
 
 /** The API over the process's services: one place, so the API process and `genflow dev` agree. */
 export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger): Express {
@@ -63,6 +64,7 @@ export async function startWorkers(config: Config, services: Services, connectio
     settings: parseAlertSettings(process.env),
     logger,
   };
+  const workflowBundle = await prepareWorkflowBundle(config.GENFLOW_HOME, logger);
   const worker = await createGenflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -70,6 +72,7 @@ export async function startWorkers(config: Config, services: Services, connectio
     batches: services.batches,
     health,
     taskQueue: config.GENFLOW_TASK_QUEUE,
+    ...(workflowBundle ? { workflowBundle } : {}),
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,
     ...(config.GENFLOW_WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.GENFLOW_WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });

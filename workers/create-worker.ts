@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../domain/task-queues';
+import { workflowBundleOptions, workflowsPath } from './workflow-bundle-options';
 import { createActivities, type ActivityDeps } from '../activities/generation-activities';
 import { createExperimentActivities } from '../activities/experiment-activities';
 import type { ExperimentsRepo } from '../db/experiments-repo';
@@ -9,8 +9,6 @@ import { createBatchActivities } from '../activities/batch-activities';
 import { createCallbackActivities } from '../activities/client-callback';
 import type { BatchesRepo } from '../db/batches-repo';
 import { createHealthActivities, type HealthActivityDeps } from '../activities/health-activities';
-
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface GenflowWorkerOptions {
   connection: NativeConnection;
@@ -35,7 +33,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TaskQueue.generations,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: workflowBundleOptions }),
     activities: {
       ...createActivities(options.deps),
       ...createMediaActivities(options.deps),

@@ -5,7 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { GENFLOW_SEARCH_ATTRIBUTE_KEYS } from '../../domain/search-attributes';
 import { resolveBinary } from '../../runtime/binaries';
-import { workflowsPath } from '../../workers/create-worker';
+import { workflowBundleOptions, workflowsPath } from '../../workers/workflow-bundle-options';
 import { requireAll } from '../support/require-all';
 import { startSeaweedFs, type S3TestServer } from './seaweedfs';
 
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = resolve('.genflow/test');
   mkdirSync(dir, { recursive: true });
 
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } });
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
