@@ -11,18 +11,22 @@ const BARE_WORKFLOW_EVENTS = 11;
  * N async generations waiting at the same time on a slow provider job (local/video, tiny
  * frames so rendering is not what is measured): worker RSS while they wait, Temporal history
  * events per job, and detection lag — provider job done → genflow `succeeded`.
+ * On Postgres (DATABASE_URL) the worker runs as its own process, as deployed, and the figure is
+ * that process's RSS; on PGlite everything shares this process and the figure covers it all.
  */
-async function one(n: number, jobSeconds: number, maxCachedWorkflows: number | undefined) {
-  const stack = await startBenchStack({ maxConcurrentActivities: 200, ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}) });
+async function one(n: number, jobSeconds: number, maxCachedWorkflows: number | undefined, workerProcess: boolean) {
+  const stack = await startBenchStack({ maxConcurrentActivities: 200, workerProcess, ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}) });
   try {
-    const rssBefore = process.memoryUsage().rss;
+    const worker = stack.workerProcess;
+    const rssNow = () => (worker ? worker.memory().rss : process.memoryUsage().rss);
+    const rssBefore = rssNow();
     let rssPeak = rssBefore;
-    // Where the peak lives: the main JS heap, ArrayBuffers (PGlite's WASM memory, sharp buffers),
-    // or neither (native: Temporal core, the workflow threads' own heaps).
+    // In-process: where the peak lives — the main JS heap, ArrayBuffers (PGlite's WASM memory,
+    // sharp buffers), or neither (native: Temporal core, the workflow threads' own heaps).
     let atPeak = process.memoryUsage();
     const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      if (m.rss > rssPeak) [rssPeak, atPeak] = [m.rss, m];
+      const rss = rssNow();
+      if (rss > rssPeak) [rssPeak, atPeak] = [rss, process.memoryUsage()];
     }, 200);
     const body = { model: 'local/video', prompt: 'in flight', parameters: { durationSeconds: jobSeconds, width: 64, height: 64, fps: 1 } };
     const ids: string[] = [];
@@ -51,8 +55,10 @@ async function one(n: number, jobSeconds: number, maxCachedWorkflows: number | u
     const events: number[] = [];
     for (const id of sample) events.push((await stack.client.workflow.getHandle(`gen_${id}`).fetchHistory()).events?.length ?? 0);
     const mib = (b: number) => Math.round(b / 2 ** 20);
-    const peak = { rss: mib(atPeak.rss), heapUsed: mib(atPeak.heapUsed), arrayBuffers: mib(atPeak.arrayBuffers), other: mib(atPeak.rss - atPeak.heapUsed - atPeak.arrayBuffers) };
-    return { rssGrowthMiB: (rssPeak - rssBefore) / 2 ** 20, rssIdleMiB: rssBefore / 2 ** 20, lag: summary(lags), events: summary(events), peak };
+    const peak = worker
+      ? { workerRss: mib(rssPeak), workerVmHWM: mib(worker.memory().peak) }
+      : { rss: mib(atPeak.rss), heapUsed: mib(atPeak.heapUsed), arrayBuffers: mib(atPeak.arrayBuffers), other: mib(atPeak.rss - atPeak.heapUsed - atPeak.arrayBuffers) };
+    return { rssPeakMiB: rssPeak / 2 ** 20, rssGrowthMiB: (rssPeak - rssBefore) / 2 ** 20, rssIdleMiB: rssBefore / 2 ** 20, lag: summary(lags), events: summary(events), peak };
   } finally {
     await stack.stop();
   }
@@ -63,12 +69,17 @@ export async function run(): Promise<BenchResult> {
   const jobSeconds = envNumber('BENCH_JOB_SECONDS', 60);
   // Unset: the SDK's default, sized from the heap limit (thousands of workflows on this machine).
   const maxCached = process.env.BENCH_MAX_CACHED_WORKFLOWS ? Number(process.env.BENCH_MAX_CACHED_WORKFLOWS) : undefined;
+  const workerProcess = Boolean(process.env.DATABASE_URL);
   const figures: Figure[] = [];
   const peaks: string[] = [];
   for (const n of sizes) {
-    const r = await one(n, jobSeconds, maxCached);
+    const r = await one(n, jobSeconds, maxCached, workerProcess);
     peaks.push(`${n} in flight, at peak (MiB): ${JSON.stringify(r.peak)}`);
-    figures.push(figure(`RSS growth with ${n} in flight`, 'MiB', r.rssGrowthMiB, 'RSS of the idle stack before', r.rssIdleMiB, n === 1000 ? '< 500 MB in all' : undefined));
+    if (workerProcess) {
+      figures.push(figure(`worker RSS peak with ${n} in flight`, 'MiB', r.rssPeakMiB, 'RSS of the idle worker before', r.rssIdleMiB, n === 1000 ? '< 500 MB' : undefined));
+    } else {
+      figures.push(figure(`RSS growth with ${n} in flight`, 'MiB', r.rssGrowthMiB, 'RSS of the idle stack before', r.rssIdleMiB, n === 1000 ? '< 500 MB in all' : undefined));
+    }
     figures.push(figure(`history events per job (${n})`, 'events', r.events.mean, 'a bare workflow with one activity', BARE_WORKFLOW_EVENTS));
     figures.push(figure(`detection lag p50 (${n})`, 'ms', r.lag.p50, 'backoff cap', BACKOFF_CAP_MS));
     figures.push(figure(`detection lag p99 (${n})`, 'ms', r.lag.p99, 'backoff cap', BACKOFF_CAP_MS));
@@ -77,9 +88,14 @@ export async function run(): Promise<BenchResult> {
   return {
     bench: 'jobs-in-flight',
     machine: machine(),
-    parameters: { inFlight: sizes, jobSeconds, maxCachedWorkflows: maxCached ?? 'SDK default', model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
+    parameters: { inFlight: sizes, jobSeconds, maxCachedWorkflows: maxCached ?? 'SDK default', model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: workerProcess ? 'postgres' : 'pglite', worker: workerProcess ? 'own process' : 'in this process' },
     figures,
-    notes: ['API, worker, database and the local provider share one process here, so RSS covers all of them', ...peaks],
+    notes: [
+      workerProcess
+        ? 'the worker runs as its own process (workers/main.ts) on Postgres; RSS is that process (API and Temporal are elsewhere)'
+        : 'API, worker, database and the local provider share one process here (PGlite), so RSS covers all of them; set DATABASE_URL for the worker alone',
+      ...peaks,
+    ],
   };
 }
 

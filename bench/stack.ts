@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,14 @@ import { createProviderRuntime } from '../providers/runtime';
 import { resolveBinary } from '../runtime/binaries';
 import { createGenflowWorker } from '../workers/create-worker';
 
+/** The genflow worker as its own process (`workers/main.ts`, as deployed), for per-process memory. */
+export interface WorkerProcess {
+  pid: number;
+  /** Current and peak (VmHWM) resident memory of the worker process, in bytes. */
+  memory(): { rss: number; peak: number };
+  stop(): Promise<void>;
+}
+
 export interface BenchStack {
   baseUrl: string;
   /** What the stack's API was built with, to build a second one (e.g. on another task queue). */
@@ -28,7 +38,9 @@ export interface BenchStack {
   env: TestWorkflowEnvironment;
   db: DbHandle;
   home: string;
-  genflowWorker: Worker;
+  /** In-process genflow worker; absent when it runs as its own process (`workerProcess`). */
+  genflowWorker?: Worker;
+  workerProcess?: WorkerProcess;
   noopWorker: Worker;
   noopQueue: string;
   stop(): Promise<void>;
@@ -45,7 +57,9 @@ const quiet = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() 
  * or a fresh PGlite), the genflow worker and API, and a baseline worker that runs a workflow
  * with one no-op activity on the same server.
  */
-export async function startBenchStack(options: { maxConcurrentActivities?: number; maxCachedWorkflows?: number } = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  options: { maxConcurrentActivities?: number; maxCachedWorkflows?: number; workerProcess?: boolean } = {},
+): Promise<BenchStack> {
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   } catch {
@@ -63,15 +77,30 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
   const storage = new LocalDiskStorage(join(home, 'media'));
   const logger = pino({ level: 'silent' });
 
-  const genflowWorker = await createGenflowWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue: 'bench-genflow',
-    deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger },
-    batches,
-    maxConcurrentActivities: options.maxConcurrentActivities ?? 100,
-    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-  });
+  const taskQueue = 'bench-genflow';
+  let genflowWorker: Worker | undefined;
+  let workerProcess: WorkerProcess | undefined;
+  if (options.workerProcess) {
+    if (!process.env.DATABASE_URL) throw new Error('a worker of its own needs DATABASE_URL (PGlite serves one process)');
+    workerProcess = await spawnWorker({
+      DATABASE_URL: process.env.DATABASE_URL,
+      TEMPORAL_ADDRESS: env.address,
+      GENFLOW_HOME: home,
+      GENFLOW_TASK_QUEUE: taskQueue,
+      GENFLOW_WORKER_CONCURRENCY: String(options.maxConcurrentActivities ?? 100),
+      ...(options.maxCachedWorkflows !== undefined ? { GENFLOW_WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) } : {}),
+    });
+  } else {
+    genflowWorker = await createGenflowWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger },
+      batches,
+      maxConcurrentActivities: options.maxConcurrentActivities ?? 100,
+      ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    });
+  }
   const noopQueue = 'bench-noop';
   const noopBundle = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('./workflows/noop.ts', import.meta.url)),
@@ -84,9 +113,9 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
     activities: { noop: () => Promise.resolve() },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
-  const running = [genflowWorker.run(), noopWorker.run()];
+  const running = [genflowWorker?.run(), noopWorker.run()];
 
-  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue: 'bench-genflow', accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
+  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
   const app = createApp(appDeps);
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -98,12 +127,14 @@ export async function startBenchStack(options: { maxConcurrentActivities?: numbe
     env,
     db,
     home,
-    genflowWorker,
+    ...(genflowWorker ? { genflowWorker } : {}),
+    ...(workerProcess ? { workerProcess } : {}),
     noopWorker,
     noopQueue,
     async stop() {
       await closeServer(server);
-      genflowWorker.shutdown();
+      await workerProcess?.stop();
+      genflowWorker?.shutdown();
       noopWorker.shutdown();
       await Promise.all(running);
       await db.close();
@@ -121,4 +152,33 @@ export async function submit(baseUrl: string, body: unknown): Promise<string> {
   });
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
+}
+
+/** Starts `workers/main.ts` with `env` on top of this process's and waits until it polls. */
+async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    // Every line is read to the end, or a full pipe would stall the worker's logging.
+    lines.on('line', (line) => {
+      if (line.includes('genflow worker running')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`the worker process exited (${code}) before it started polling`)));
+  });
+  const status = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  };
+  return {
+    pid: child.pid!,
+    memory: () => ({ rss: status('VmRSS'), peak: status('VmHWM') }),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
