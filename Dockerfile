@@ -37,4 +37,7 @@ CMD ["node", "--import", "tsx", "api/main.ts"]
 
 FROM api AS worker
 HEALTHCHECK NONE
+# glibc gives each busy thread (Temporal core's, libuv's) its own malloc arena, and the worker's
+# RSS grows with them: two arenas saved ~90 MiB with 1,000 jobs in flight (README, Performance).
+ENV MALLOC_ARENA_MAX=2
 CMD ["node", "--import", "tsx", "workers/main.ts"]

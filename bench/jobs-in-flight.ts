@@ -88,7 +88,7 @@ export async function run(): Promise<BenchResult> {
   return {
     bench: 'jobs-in-flight',
     machine: machine(),
-    parameters: { inFlight: sizes, jobSeconds, maxCachedWorkflows: maxCached ?? 'SDK default', model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: workerProcess ? 'postgres' : 'pglite', worker: workerProcess ? 'own process' : 'in this process' },
+    parameters: { inFlight: sizes, jobSeconds, maxCachedWorkflows: maxCached ?? 'SDK default', model: 'local/video 64x64 1 fps', backoff: '≥1 s doubling, cap 60 s', database: workerProcess ? 'postgres' : 'pglite', worker: workerProcess ? `own process, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 2}` : 'in this process' },
     figures,
     notes: [
       workerProcess

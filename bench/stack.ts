@@ -156,8 +156,11 @@ export async function submit(baseUrl: string, body: unknown): Promise<string> {
 
 /** Starts `workers/main.ts` with `env` on top of this process's and waits until it polls. */
 async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+  // BENCH_WORKER_NODE_FLAGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the worker alone.
+  const flags = process.env.BENCH_WORKER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'workers/main.ts'], {
+    // Two malloc arenas, as the Dockerfile's worker image sets, unless the caller chose otherwise.
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
