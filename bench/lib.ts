@@ -15,6 +15,8 @@ export interface Figure {
 
 export interface BenchResult {
   bench: string;
+  /** When it was measured (ISO 8601); set by saveResult. */
+  date?: string;
   machine: { cores: number; cpu: string; memoryGiB: number; node: string; platform: string };
   parameters: Record<string, unknown>;
   figures: Figure[];
@@ -66,7 +68,7 @@ export function printResult(result: BenchResult): void {
 export function saveResult(result: BenchResult): void {
   const dir = join('bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${result.bench}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(dir, `${result.bench}.json`), JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2));
 }
 
 export function envNumber(name: string, fallback: number): number {

@@ -6,7 +6,8 @@ import type { BenchResult } from './lib';
 /**
  * Runs every bench script in its own process (so one's memory doesn't colour the next) and
  * gathers their results into bench/results/latest.json and latest.md.
- * `BENCH_ONLY=submit-latency,throughput` runs a subset.
+ * `BENCH_ONLY=submit-latency,throughput` runs a subset; the others keep their last saved result,
+ * shown with the date it was measured.
  */
 const scripts: Array<[string, string]> = [
   ['submit-latency', 'bench/submit-latency.ts'],
@@ -20,11 +21,14 @@ const scripts: Array<[string, string]> = [
 const only = process.env.BENCH_ONLY?.split(',');
 const results: BenchResult[] = [];
 for (const [name, script] of scripts) {
-  if (only && !only.includes(name)) continue;
   if (!existsSync(script)) continue;
+  const file = join('bench', 'results', `${name}.json`);
+  if (only && !only.includes(name)) {
+    if (existsSync(file)) results.push(JSON.parse(readFileSync(file, 'utf8')) as BenchResult);
+    continue;
+  }
   process.stdout.write(`\n=== ${name} ===\n`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
-  const file = join('bench', 'results', `${name}.json`);
   if (r.status !== 0 || !existsSync(file)) {
     process.stdout.write(`${name} failed (exit ${r.status})\n`);
     continue;
@@ -33,9 +37,9 @@ for (const [name, script] of scripts) {
 }
 
 const rows = results.flatMap((r) =>
-  r.figures.map((f) => `| ${r.bench} | ${f.name} | ${f.value.toFixed(1)} ${f.unit} | ${f.baselineName}: ${f.baseline.toFixed(1)} | ${f.ratio.toFixed(2)} | ${f.target ?? ''} |`),
+  r.figures.map((f) => `| ${r.bench} | ${f.name} | ${f.value.toFixed(1)} ${f.unit} | ${f.baselineName}: ${f.baseline.toFixed(1)} | ${f.ratio.toFixed(2)} | ${f.target ?? ''} | ${r.date?.slice(0, 16) ?? ''} |`),
 );
-const md = ['| bench | figure | value | baseline | ratio | target |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+const md = ['| bench | figure | value | baseline | ratio | target | measured |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
 writeFileSync(join('bench', 'results', 'latest.md'), md + '\n');
 process.stdout.write(`\n${md}\n`);
