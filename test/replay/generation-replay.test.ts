@@ -17,6 +17,19 @@ describe('replay of recorded workflow histories', () => {
     expect(files.filter((f) => f.startsWith('generation-')).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('has generation histories from before and after recordRunning became a local activity', () => {
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    const before = files.filter((f) => f.startsWith('generation-before-local-record-running-'));
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    // Before: an ActivityTaskScheduled for recordRunning; after: a local-activity marker.
+    for (const f of before) {
+      expect(read(f)).toContain('"name": "recordRunning"');
+      expect(read(f)).not.toContain('core_local_activity');
+    }
+    expect(read('generation-sync-success.json')).toContain('core_local_activity');
+    expect(read('generation-sync-success.json')).not.toContain('"name": "recordRunning"');
+  });
+
   it('has recorded histories for batchWorkflow, including a continue-as-new hand-over', () => {
     const batch = files.filter((f) => f.startsWith('batch-'));
     expect(batch).toEqual(expect.arrayContaining(['batch-continue-as-new.json', 'batch-canceled.json', 'batch-stop-on-error.json']));
