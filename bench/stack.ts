@@ -113,7 +113,7 @@ export async function startBenchStack(
     activities: { noop: () => Promise.resolve() },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
-  const running = [genflowWorker?.run(), noopWorker.run()];
+  const running = [noopWorker.run(), ...(genflowWorker ? [genflowWorker.run()] : [])];
 
   const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
   const app = createApp(appDeps);
@@ -165,7 +165,7 @@ async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> 
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   await new Promise<void>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     // Every line is read to the end, or a full pipe would stall the worker's logging.
     lines.on('line', (line) => {
       if (line.includes('genflow worker running')) resolve();

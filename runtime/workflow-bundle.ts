@@ -55,7 +55,7 @@ function buildInChild(codePath: string): Promise<void> {
     // The parent's flags carry the TypeScript loader (tsx) to the child.
     const child = spawn(process.execPath, [...process.execArgv, script, codePath], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`workflow bundling exited with ${code}: ${stderr.trim()}`))));
   });

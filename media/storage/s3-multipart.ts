@@ -42,7 +42,7 @@ export async function uploadStream(
   const inFlight = new Set<Promise<void>>();
   // A part's failure is kept here rather than left as a rejected promise nobody awaits yet
   // (which would crash the process); the loop checks it between chunks.
-  let failure: unknown;
+  let failure: Error | undefined;
   const check = () => {
     if (failure) throw failure;
   };
@@ -56,7 +56,7 @@ export async function uploadStream(
         free.push(buffer);
       })
       .catch((err: unknown) => {
-        failure ??= err;
+        failure ??= err instanceof Error ? err : new Error(String(err));
       })
       .finally(() => inFlight.delete(done));
     inFlight.add(done);
