@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { resolveBinary } from '../runtime/binaries';
 
 export interface Figure {
   name: string;
@@ -17,7 +19,7 @@ export interface BenchResult {
   bench: string;
   /** When it was measured (ISO 8601); set by saveResult. */
   date?: string;
-  machine: { cores: number; cpu: string; memoryGiB: number; node: string; platform: string };
+  machine: { cores: number; cpu: string; memoryGiB: number; node: string; platform: string; versions?: Record<string, string> };
   parameters: Record<string, unknown>;
   figures: Figure[];
   notes?: string[];
@@ -30,6 +32,33 @@ export function machine(): BenchResult['machine'] {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    versions: versions(),
+  };
+}
+
+export function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** Versions of what the figures depend on: the Temporal SDK and server, the database and sharp. */
+function versions(): Record<string, string> {
+  const pkg = packageVersion;
+  const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
+  let temporal = 'absent';
+  try {
+    if (cli) temporal = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // keep 'absent'
+  }
+  return {
+    '@temporalio/worker': pkg('@temporalio/worker'),
+    temporal,
+    database: process.env.DATABASE_URL ? 'postgres (DATABASE_URL)' : `pglite ${pkg('@electric-sql/pglite')}`,
+    sharp: pkg('sharp'),
   };
 }
 
@@ -55,6 +84,7 @@ export function printResult(result: BenchResult): void {
   const lines = [
     `# ${result.bench}`,
     `machine: ${result.machine.cores} cores (${result.machine.cpu}), ${result.machine.memoryGiB} GiB, node ${result.machine.node}`,
+    ...(result.machine.versions ? [`versions: ${JSON.stringify(result.machine.versions)}`] : []),
     `parameters: ${JSON.stringify(result.parameters)}`,
     ...result.figures.map(
       (f) => `  ${f.name}: ${fmt(f.value)} ${f.unit}  | baseline (${f.baselineName}): ${fmt(f.baseline)} ${f.unit}  | ratio ${fmt(f.ratio)}${f.target ? `  | target ${f.target}` : ''}`,

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,17 +23,9 @@ import { S3Storage } from '../media/storage/s3';
 import type { Storage } from '../media/storage/types';
 import { resolveBinary } from '../runtime/binaries';
 import { startSeaweedFs } from '../test/setup/seaweedfs';
-import { envNumber, figure, machine, printResult, saveResult, type BenchResult, type Figure } from './lib';
+import { envNumber, figure, machine, packageVersion, printResult, saveResult, type BenchResult, type Figure } from './lib';
 
 const MiB = 1024 * 1024;
-
-function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 function weedVersion(): string | undefined {
   const weed = resolveBinary('weed', 'WEED_PATH');
