@@ -26,10 +26,11 @@ import { reportToExperiment } from './experiment-report';
 import { toErrorBody } from './failures';
 
 /** Bookkeeping against our own database: retried until it works, so an outage only delays. */
-const bookkeeping = proxyActivities<GenerationActivities>({
+const bookkeepingOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const bookkeeping = proxyActivities<GenerationActivities>(bookkeepingOptions);
 
 /**
  * Marking the row running is one short, idempotent UPDATE: as a local activity it runs in the
@@ -37,10 +38,7 @@ const bookkeeping = proxyActivities<GenerationActivities>({
  * (~50 ms on the dev server, a quarter of a fast generation; README, Performance). Retried
  * the same way; past a minute of retries the SDK waits between them with a durable timer.
  */
-const localBookkeeping = proxyLocalActivities<GenerationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const localBookkeeping = proxyLocalActivities<GenerationActivities>(bookkeepingOptions);
 
 /** Provider calls: bounded retries; non-retryable codes fail at once (set by the activity). */
 const providerRetry = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 };
