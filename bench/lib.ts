@@ -44,21 +44,23 @@ export function packageVersion(name: string): string {
   }
 }
 
+/** `<binary> <args>` (e.g. `--version`) of a binary found as resolveBinary finds it, or 'absent'. */
+export function binaryVersion(name: Parameters<typeof resolveBinary>[0], envVar: string, args: string[]): string {
+  const path = resolveBinary(name, envVar);
+  try {
+    return path ? execFileSync(path, args, { encoding: 'utf8' }).trim() : 'absent';
+  } catch {
+    return 'absent';
+  }
+}
+
 /** Versions of what the figures depend on: the Temporal SDK and server, the database and sharp. */
 function versions(): Record<string, string> {
-  const pkg = packageVersion;
-  const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
-  let temporal = 'absent';
-  try {
-    if (cli) temporal = execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    // keep 'absent'
-  }
   return {
-    '@temporalio/worker': pkg('@temporalio/worker'),
-    temporal,
-    database: process.env.DATABASE_URL ? 'postgres (DATABASE_URL)' : `pglite ${pkg('@electric-sql/pglite')}`,
-    sharp: pkg('sharp'),
+    '@temporalio/worker': packageVersion('@temporalio/worker'),
+    temporal: binaryVersion('temporal', 'TEMPORAL_CLI_PATH', ['--version']),
+    database: process.env.DATABASE_URL ? 'postgres (DATABASE_URL)' : `pglite ${packageVersion('@electric-sql/pglite')}`,
+    sharp: packageVersion('sharp'),
   };
 }
 

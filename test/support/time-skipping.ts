@@ -1,6 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { GenerationWorkflowInput } from '../../domain/generation';
+import type { generationWorkflow } from '../../workflows/generation';
 import { resolveBinary } from '../../runtime/binaries';
 import { requireAll } from './require-all';
 
@@ -29,4 +35,41 @@ export function saveHistory(env: TestWorkflowEnvironment, name: string, workflow
   const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
   const args = ['workflow', 'show', '--address', env.address, '-w', workflowId, ...(runId ? ['-r', runId] : []), '-o', 'json'];
   writeFileSync(`test/replay/histories/${name}.json`, execFileSync(cli, args));
+}
+
+/**
+ * Runs one generationWorkflow with `activities` on a task queue of its own and hands its handle
+ * to `body`. With `history` (and `npm run test:record-histories`), saves its history for replay:
+ * `name` the latest run, `firstRun` the first one of a workflow that continued as new.
+ */
+export async function runGenerationWorkflow<T>(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  wfInput: GenerationWorkflowInput,
+  body: (handle: WorkflowHandleWithFirstExecutionRunId<typeof generationWorkflow>) => Promise<T>,
+  history?: { name: string; firstRun?: string },
+): Promise<T> {
+  const taskQueue = `wf-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities,
+  });
+  return worker.runUntil(async () => {
+    const handle = await env.client.workflow.start<typeof generationWorkflow>('generationWorkflow', {
+      taskQueue,
+      workflowId: `gen_${wfInput.generationId}`,
+      args: [wfInput],
+    });
+    try {
+      return await body(handle);
+    } finally {
+      if (recordHistories && history) {
+        await handle.result().catch(() => undefined);
+        saveHistory(env, `generation-${history.name}`, handle.workflowId);
+        if (history.firstRun) saveHistory(env, `generation-${history.firstRun}`, handle.workflowId, handle.firstExecutionRunId);
+      }
+    }
+  });
 }

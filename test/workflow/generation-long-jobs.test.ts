@@ -3,8 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackActivities } from '../../activities/client-callback';
 import type { GenerationActivities, PollOutcome, SubmitOutcome } from '../../activities/generation-activities';
 import type { GenerationAttempt } from '../../domain/attempts';
@@ -13,7 +12,7 @@ import type { GenerationProgress, GenerationWorkflowInput, StoredAsset } from '.
 import type { PollingPolicy } from '../../domain/models';
 import { PROVIDER_UPDATE_SIGNAL, type WebhookTarget } from '../../domain/webhooks';
 import type { generationWorkflow } from '../../workflows/generation';
-import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
+import { createTimeSkippingEnv, recordHistories, runGenerationWorkflow, saveHistory } from '../support/time-skipping';
 
 const asset: StoredAsset = { id: 'a1', index: 0, storageKey: 'generations/x/0.png', contentType: 'image/png', bytes: 10, sha256: 'abc' };
 const policy: PollingPolicy = { initialDelayMs: 30_000, intervalMs: 5_000, maxIntervalMs: 60_000, maxTotalMs: 2 * 60 * 60 * 1000 };
@@ -92,36 +91,12 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
     await env?.teardown();
   });
 
-  async function run<T>(
+  const run = <T>(
     activities: GenerationActivities & CallbackActivities,
     wfInput: GenerationWorkflowInput,
     body: (handle: WorkflowHandleWithFirstExecutionRunId<typeof generationWorkflow>) => Promise<T>,
     history?: { name: string; firstRun?: string },
-  ): Promise<T> {
-    const taskQueue = `wf-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities,
-    });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof generationWorkflow>('generationWorkflow', {
-        taskQueue,
-        workflowId: `gen_${wfInput.generationId}`,
-        args: [wfInput],
-      });
-      try {
-        return await body(handle);
-      } finally {
-        if (recordHistories && history) {
-          await handle.result().catch(() => undefined);
-          saveHistory(env, `generation-${history.name}`, handle.workflowId);
-          if (history.firstRun) saveHistory(env, `generation-${history.firstRun}`, handle.workflowId, handle.firstExecutionRunId);
-        }
-      }
-    });
-  }
+  ) => runGenerationWorkflow(env, activities, wfInput, body, history);
 
   it('polls first after the expected duration, then backs off exponentially with jitter up to the cap', async () => {
     const sequences: number[][] = [];

@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import type { GenerationActivities, PollOutcome, SubmitOutcome } from '../../activities/generation-activities';
 import type { ErrorBody } from '../../domain/errors';
 import type { GenerationProgress, GenerationWorkflowInput, StoredAsset } from '../../domain/generation';
 import type { generationWorkflow } from '../../workflows/generation';
-import { createTimeSkippingEnv, recordHistories, saveHistory } from '../support/time-skipping';
+import { createTimeSkippingEnv, runGenerationWorkflow } from '../support/time-skipping';
 
 const asset: StoredAsset = {
   id: 'a1',
@@ -65,7 +63,6 @@ function mockActivities(overrides: Partial<GenerationActivities>) {
   return { activities: counted, calls };
 }
 
-const record = recordHistories;
 
 describe('generationWorkflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -76,35 +73,8 @@ describe('generationWorkflow on the time-skipping server', () => {
     await env?.teardown();
   });
 
-  async function run<T>(
-    activities: GenerationActivities,
-    wfInput: GenerationWorkflowInput,
-    body: (handle: WorkflowHandle<typeof generationWorkflow>) => Promise<T>,
-    historyName?: string,
-  ): Promise<T> {
-    const taskQueue = `wf-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities,
-    });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof generationWorkflow>('generationWorkflow', {
-        taskQueue,
-        workflowId: `gen_${wfInput.generationId}`,
-        args: [wfInput],
-      });
-      try {
-        return await body(handle);
-      } finally {
-        if (record && historyName) {
-          await handle.result().catch(() => undefined);
-          saveHistory(env, `generation-${historyName}`, handle.workflowId);
-        }
-      }
-    });
-  }
+  const run = <T>(activities: GenerationActivities, wfInput: GenerationWorkflowInput, body: (handle: WorkflowHandle<typeof generationWorkflow>) => Promise<T>, historyName?: string) =>
+    runGenerationWorkflow(env, activities, wfInput, body, historyName ? { name: historyName } : undefined);
 
   it('finishes a sync generation with the provider outputs', async () => {
     const { activities, calls } = mockActivities({});
