@@ -90,8 +90,13 @@ export function createBatchService(deps: BatchServiceDeps) {
      * Validates every item first (one bad item rejects the whole batch), records the batch and
      * its items in one transaction, then starts the batch workflow.
      */
-    async create(body: CreateBatchBody, caller?: Principal): Promise<{ id: string; status: string; totalTasks: number; estimatedCost: number }> {
+    async create(
+      body: CreateBatchBody,
+      caller?: Principal,
+      idempotencyKey?: string,
+    ): Promise<{ batch: { id: string; status: string; totalTasks: number; estimatedCost: number }; created: boolean }> {
       const id = randomUUID();
+      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
       const items: NewGeneration[] = [];
       let estimatedCost = 0;
       body.requests.forEach((raw, index) => {
@@ -135,7 +140,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         }
         await checkWebhookUrl(webhookUrl, { allowLoopback: deps.allowLoopbackWebhooks === true, field: 'options.webhookUrl' });
       }
-      const row = await batches.insert(
+      const { row, created } = await batches.insert(
         {
           id,
           workflow_id: batchWorkflowId(id),
@@ -149,11 +154,20 @@ export function createBatchService(deps: BatchServiceDeps) {
           completed_at: null,
           owner: caller?.owner ?? null,
           api_key_id: caller?.keyId ?? null,
+          // Per owner, like generations': another caller's key neither collides nor reveals a batch.
+          idempotency_key: idempotencyKey === undefined ? null : `${caller?.owner ?? ''}\n${idempotencyKey}`,
+          request_hash: requestHash,
         },
         items,
         BatchLimits.insertChunk,
         caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined,
       );
+      if (!created) {
+        if (row.request_hash !== requestHash) {
+          throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', { details: { batchId: row.id } });
+        }
+        return { batch: { id: row.id, status: row.status, totalTasks: row.total, estimatedCost: row.estimated_cost }, created };
+      }
       const input: BatchWorkflowInput = {
         batchId: id,
         total: items.length,
@@ -172,7 +186,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         throw new GenflowError('UNAVAILABLE', 'the workflow service is unavailable; submit the batch again', { details: { batchId: id }, cause: err });
       }
       logger.info({ batchId: id, total: items.length, maxConcurrency, stopOnError }, 'batch started');
-      return { id, status: row.status, totalTasks: row.total, estimatedCost };
+      return { batch: { id, status: row.status, totalTasks: row.total, estimatedCost }, created };
     },
 
     async get(id: string, cursor: number, limit: number, caller?: Principal): Promise<BatchView> {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
 import type { BatchCounts, BatchStatus } from '../domain/batch';
 import type { ErrorBody } from '../domain/errors';
+import { isUniqueViolation } from './errors';
 import { admitAndReserve, settleFinished } from './ledger';
 import type { BatchRow, Database, GenerationRow, NewBatch, NewGeneration } from './schema';
 
@@ -16,7 +17,25 @@ export function createBatchesRepo(db: Kysely<Database>) {
      * The batch and all its items in one transaction, items in chunks so that no statement
      * carries more than a few hundred rows: a batch exists completely or not at all.
      */
-    async insert(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<BatchRow> {
+    async insert(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<{ row: BatchRow; created: boolean }> {
+      // A retry of an accepted batch gets that batch, even once the budget is spent.
+      const earlier = batch.idempotency_key ? await this.findByIdempotencyKey(batch.idempotency_key) : undefined;
+      if (earlier) return { row: earlier, created: false };
+      try {
+        return { row: await this.insertNew(batch, items, chunk, admission), created: true };
+      } catch (err) {
+        // Two requests raced for the same key: the loser answers with the winner's batch.
+        const existing = batch.idempotency_key && isUniqueViolation(err) ? await this.findByIdempotencyKey(batch.idempotency_key) : undefined;
+        if (existing) return { row: existing, created: false };
+        throw err;
+      }
+    },
+
+    findByIdempotencyKey(key: string): Promise<BatchRow | undefined> {
+      return db.selectFrom('batches').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    },
+
+    async insertNew(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<BatchRow> {
       return db.transaction().execute(async (trx) => {
         // The whole batch is reserved up front, so it either fits the budget or is refused at once.
         if (admission) {

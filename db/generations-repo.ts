@@ -5,14 +5,10 @@ import type { ErrorBody } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
 import { searchGenerations, type GenerationFilter } from './generation-search';
+import { isUniqueViolation } from './errors';
 import { admitAndReserve, settleFinished } from './ledger';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
 
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
-}
 
 /** Terminal rows are never rewritten: a late activity retry must not undo a final state. */
 const NOT_TERMINAL = ['queued', 'running'] as const;

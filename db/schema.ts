@@ -137,6 +137,9 @@ export interface BatchesTable {
   completed_at: Timestamp | null;
   owner: ColumnType<string | null, string | null | undefined, string | null>;
   api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `<owner>\n<Idempotency-Key>`: keys are per owner, like generations'. */
+  idempotency_key: ColumnType<string | null, string | null | undefined, string | null>;
+  request_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ProviderCallsTable {

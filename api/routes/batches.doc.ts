@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createBatchBody } from '../../domain/batch-body';
+import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
 import { batchCreatedSchema, batchSchema } from '../openapi/view-schemas';
 import { listQuery } from './batches';
@@ -15,9 +16,13 @@ export const batchDocs: RouteDoc[] = [
     access: 'key',
     summary: 'Submit a batch of generations',
     description: 'Each item of `requests` is a POST /v1/generations body; one invalid item rejects the whole batch, naming its index.',
+    headers: idempotencyHeader('batch (200)'),
     body: { json: createBatchBody },
-    responses: { 202: { description: 'Accepted: the batch is running', schema: batchCreatedSchema } },
-    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED'],
+    responses: {
+      202: { description: 'Accepted: the batch is running', schema: batchCreatedSchema },
+      200: { description: 'A retry with the same Idempotency-Key: the existing batch', schema: batchCreatedSchema },
+    },
+    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'CONFLICT'],
   },
   {
     method: 'get',

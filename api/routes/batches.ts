@@ -5,6 +5,7 @@ import { createBatchBody } from '../../domain/batch-body';
 import { GenflowError } from '../../domain/errors';
 import type { BatchService } from '../batch-service';
 import { principalOf } from '../auth';
+import { idempotencyKeyOf } from '../idempotency-key';
 import { pageLimit } from '../pagination';
 import { parseOrThrow } from '../validate';
 
@@ -27,7 +28,8 @@ export function batchRoutes(deps: { service: BatchService }): Router {
 
   router.post('/v1/batches', async (req, res) => {
     const body = parseOrThrow(createBatchBody, req.body ?? undefined);
-    res.status(202).json(await deps.service.create(body, principalOf(res)));
+    const { batch, created } = await deps.service.create(body, principalOf(res), idempotencyKeyOf(req));
+    res.status(created ? 202 : 200).json(batch);
   });
 
   router.get('/v1/batches/:id', async (req, res) => {

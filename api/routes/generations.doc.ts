@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { createGenerationBody, MAX_INPUT_IMAGES } from '../../domain/generation';
 import { MODEL_KINDS } from '../../domain/models';
+import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
 import { generationListSchema, generationSchema } from '../openapi/view-schemas';
 import { listQuery } from './generations';
 
 const tag = 'Generations';
 const idParams = z.object({ id: z.uuid().describe('Generation id') });
-const idempotency = z.object({
-  'Idempotency-Key': z.string().min(1).max(255).optional().describe('A retried request with the same key answers the same generation (200) instead of starting another'),
-});
+const idempotency = idempotencyHeader('generation (200)');
 
 /** The multipart form of POST /v1/generations: the JSON fields as form fields, images as files or URLs. */
 const generationForm = z.object({

@@ -8,13 +8,12 @@ import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentService } from '../experiment-service';
 import { canSee, ownerScope, principalOf } from '../auth';
 import type { GenerationService } from '../generation-service';
+import { idempotencyKeyOf } from '../idempotency-key';
 import { pageLimit } from '../pagination';
 import { callerContext, tagGeneration } from '../request-logging';
 import { parseOrThrow, storableDateTime } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
-
-const idempotencyKey = z.string().min(1).max(255).optional();
 
 export const listQuery = z
   .object({
@@ -44,7 +43,7 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
   const router = Router();
 
   router.post('/v1/generations', async (req, res) => {
-    const key = parseOrThrow(idempotencyKey, req.get('idempotency-key'), 'INVALID_REQUEST', 'Idempotency-Key');
+    const key = idempotencyKeyOf(req);
     const raw: unknown = req.body ?? undefined;
     if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
       const { body, assignment } = await deps.experiments.allocate(raw, key);

@@ -1,3 +1,4 @@
+import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
 import { openAiEditForm, openAiGenerationBody, openAiImagesResponse } from '../openapi/openai-schemas';
 
@@ -15,6 +16,7 @@ export const openAiImageDocs: RouteDoc[] = [
     description:
       'For OpenAI clients (`baseURL` = `<genflow>/v1`). Runs an ordinary durable generation and waits for it. `model`: a genflow model id, or an OpenAI name / none for the default text-to-image model. ' +
       'Errors use OpenAI\'s shape `{ error: { message, type, param, code } }` with the genflow code as `code`.',
+    headers: idempotencyHeader('generation\'s images'),
     body: { json: openAiGenerationBody },
     responses: { 200: { description: 'The images', schema: openAiImagesResponse, headers } },
     errors: [...generationOutcomes],
@@ -27,6 +29,7 @@ export const openAiImageDocs: RouteDoc[] = [
     access: 'key',
     summary: 'Edit images (OpenAI Images API format, multipart)',
     description: 'As images/generations, with the image(s) to edit as files; an OpenAI name / none selects the default image-to-image model.',
+    headers: idempotencyHeader('generation\'s images'),
     body: { multipart: openAiEditForm },
     responses: { 200: { description: 'The images', schema: openAiImagesResponse, headers } },
     errors: [...generationOutcomes],

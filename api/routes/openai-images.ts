@@ -1,15 +1,18 @@
-import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { GenflowError } from '../../domain/errors';
 import type { ModelKind } from '../../domain/models';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { Storage } from '../../media/storage/types';
+import { principalOf } from '../auth';
 import { knownError } from '../errors';
 import type { GenerationService } from '../generation-service';
 import { fileAsDataUrl, readMultipartForm } from '../multipart';
 import { imagesResponse, openAiErrorBody, toGenerationBody, waitForFinish } from '../openai-images';
 import { openAiEditBody, openAiGenerationBody } from '../openapi/openai-schemas';
+import { idempotencyKeyOf } from '../idempotency-key';
+import { callerContext } from '../request-logging';
 import { parseOrThrow } from '../validate';
 
 export interface OpenAiImagesDeps {
@@ -57,23 +60,30 @@ async function editForm(req: Request, limit: number): Promise<Record<string, unk
 export function openAiImageRoutes(deps: OpenAiImagesDeps): Router {
   const router = Router();
 
-  async function run(req: Request, body: Parameters<typeof toGenerationBody>[0], kind: ModelKind) {
-    const key = req.get('idempotency-key');
-    const { row } = await deps.service.create(toGenerationBody(body, kind, deps.defaults[kind]), key && key.length <= 255 ? key : undefined);
+  // The same submission path as POST /v1/generations: the caller's owner, budget, concurrency
+  // limit and per-owner Idempotency-Key scope all apply.
+  async function run(req: Request, res: Response, body: Parameters<typeof toGenerationBody>[0], kind: ModelKind) {
+    const { row } = await deps.service.create(
+      toGenerationBody(body, kind, deps.defaults[kind]),
+      idempotencyKeyOf(req),
+      undefined,
+      principalOf(res),
+      callerContext(req, res),
+    );
     const done = await waitForFinish(deps.temporal, deps.repo, row, deps.waitMs);
     return { id: row.id, response: await imagesResponse(done, { repo: deps.repo, storage: deps.storage, baseUrl: deps.baseUrl(req) }, body.response_format ?? 'url') };
   }
 
   router.post('/v1/images/generations', async (req, res) => {
     const body = parseOrThrow(openAiGenerationBody, req.body ?? undefined);
-    const { id, response } = await run(req, body, 'text-to-image');
+    const { id, response } = await run(req, res, body, 'text-to-image');
     res.setHeader('X-Genflow-Generation-Id', id);
     res.json(response);
   });
 
   router.post('/v1/images/edits', async (req, res) => {
     const body = parseOrThrow(openAiEditBody, await editForm(req, deps.bodyLimitBytes));
-    const { id, response } = await run(req, body, 'image-to-image');
+    const { id, response } = await run(req, res, body, 'image-to-image');
     res.setHeader('X-Genflow-Generation-Id', id);
     res.json(response);
   });
