@@ -29,7 +29,10 @@ export async function runDev(): Promise<void> {
   let devTemporal: DevTemporal | undefined;
   if (!config.TEMPORAL_ADDRESS) {
     logger.info('starting the Temporal dev server');
-    devTemporal = await startDevTemporal(config);
+    devTemporal = await startDevTemporal(config, logger, (err) => {
+      logger.fatal({ err }, 'genflow cannot run without Temporal: exiting');
+      process.exit(1);
+    });
   }
   const address = config.TEMPORAL_ADDRESS ?? devTemporal!.address;
 
