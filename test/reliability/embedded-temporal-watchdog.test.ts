@@ -1,23 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freeLoopbackPort } from '../../runtime/free-port';
 import { kill, startDevProcess, type DevProcess } from '../support/dev-process';
 import { postJson, temporalAddress, waitForGeneration } from '../support/stack';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Pids of `temporal server start-dev` processes serving the given port. */
 function devServerPids(port: number): number[] {
@@ -42,8 +31,8 @@ describe.skipIf(!temporalAddress)('the embedded Temporal dev server is restarted
   });
 
   it('a SIGKILLed dev server comes back and generations go on', async () => {
-    const port = await freePort();
-    const uiPort = await freePort();
+    const port = await freeLoopbackPort();
+    const uiPort = await freeLoopbackPort();
     current = await startDevProcess(
       { TEMPORAL_ADDRESS: '', TEMPORAL_PORT: String(port), TEMPORAL_UI_PORT: String(uiPort), GENFLOW_HOME: home, GENFLOW_TASK_QUEUE: `watchdog-${randomUUID()}`, DATABASE_URL: '' },
       200_000,

@@ -5,6 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { GENFLOW_SEARCH_ATTRIBUTE_KEYS } from '../../domain/search-attributes';
 import { resolveBinary } from '../../runtime/binaries';
+import { provisionBinary } from '../../runtime/provision';
 import { workflowBundleOptions, workflowsPath } from '../../workers/workflow-bundle-options';
 import { requireAll } from '../support/require-all';
 import { startSeaweedFs, type S3TestServer } from './seaweedfs';
@@ -36,6 +37,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
 
+  // A fresh clone without scripts/setup-machine.sh: install the servers for this user under
+  // .genflow/tools (no root), as `npm start` does; the forks inherit the paths set here.
+  for (const [name, envVar] of [['temporal', 'TEMPORAL_CLI_PATH'], ['temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH'], ['weed', 'WEED_PATH']] as const) {
+    const path = provisionBinary(name, envVar, '.genflow', (line) => console.log(`[genflow test setup] ${line}`));
+    if (path) process.env[envVar] = path;
+  }
   const weed = resolveBinary('weed', 'WEED_PATH');
   if (!weed && requireAll()) throw new Error('GENFLOW_REQUIRE_ALL=1 but no `weed` (SeaweedFS) was found (scripts/setup-machine.sh installs it)');
   const seaweed = weed ? await startSeaweedFs(weed) : undefined;

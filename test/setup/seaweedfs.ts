@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../../runtime/free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,17 +11,6 @@ export interface S3TestServer {
   accessKeyId: string;
   secretAccessKey: string;
   bucket: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -52,7 +41,7 @@ export async function startSeaweedFs(weed: string): Promise<{ server: S3TestServ
     }),
   );
   const ports: number[] = [];
-  for (let i = 0; i < 8; i++) ports.push(await freePort());
+  for (let i = 0; i < 8; i++) ports.push(await freeLoopbackPort());
   const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc] = ports as [number, number, number, number, number, number, number, number];
   const log = openSync(join(dir, 'weed.log'), 'a');
   const child: ChildProcess = spawn(
