@@ -16,10 +16,10 @@ export function modelRuntime(entry: ModelEntry, env: Record<string, string | und
   };
 }
 
-/** USD estimate of one request from the model's price function; a model without one costs 0. */
+/** USD estimate of one request from the model's price rule (providers/pricing.ts); a model without one costs 0. */
 export function estimateCost(entry: ModelEntry, request: GenerationRequest): number {
   const price = entry.model.price;
   if (!price) return 0;
-  const value = price(request.parameters, request.numberOfOutputs);
+  const value = price(request.parameters, request.numberOfOutputs, { prompt: request.prompt });
   return Number.isFinite(value) && value > 0 ? value : 0;
 }

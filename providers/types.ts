@@ -5,6 +5,7 @@ import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
 import type { VideoOptions } from '../domain/video-options';
 import type { PreprocessPresetName } from '../media/preprocess-presets';
+import type { PriceRule } from './pricing';
 
 /**
  * One row of a provider's declarative model table. `P` is the zod schema of the model's
@@ -29,8 +30,11 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
    * allow (see domain/video-options.ts); the API refuses others with UNSUPPORTED_CAPABILITY.
    */
   video?: VideoOptions;
-  /** Estimated cost in USD of one request. */
-  price?: (parameters: z.infer<P>, numberOfOutputs: number) => number;
+  /**
+   * How the provider bills the model, and the estimate in USD of one request (providers/pricing.ts):
+   * every built-in model has one, `free('why')` when it costs nothing.
+   */
+  price?: PriceRule;
 }
 
 /** An output as the provider hands it over: bytes (buffered or streamed) or a URL to fetch. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { perImage } from '../pricing';
 
 /** BFL-specific data: the endpoint under `/v1/` and how input images are passed. */
 export interface BflModelExtra {
@@ -78,7 +79,7 @@ export const bflModels: BflModel[] = [
     async: true,
     expectedDurationSeconds: 6,
     maxDurationSeconds: 600,
-    price: () => 0.04,
+    price: perImage(0.04, { notes: 'bfl.ai list price per image' }),
   }),
   defineModel<typeof fluxPro11UltraParameters, BflModelExtra>({
     id: 'bfl/flux-pro-1.1-ultra',
@@ -91,7 +92,7 @@ export const bflModels: BflModel[] = [
     async: true,
     expectedDurationSeconds: 10,
     maxDurationSeconds: 600,
-    price: () => 0.06,
+    price: perImage(0.06, { notes: 'bfl.ai list price per image' }),
   }),
   defineModel<typeof fluxDevParameters, BflModelExtra>({
     id: 'bfl/flux-dev',
@@ -104,7 +105,7 @@ export const bflModels: BflModel[] = [
     async: true,
     expectedDurationSeconds: 8,
     maxDurationSeconds: 600,
-    price: () => 0.025,
+    price: perImage(0.025, { notes: 'bfl.ai list price per image' }),
   }),
   defineModel<typeof fluxKontextParameters, BflModelExtra>({
     id: 'bfl/flux-kontext-pro',
@@ -117,7 +118,7 @@ export const bflModels: BflModel[] = [
     async: true,
     expectedDurationSeconds: 8,
     maxDurationSeconds: 600,
-    price: () => 0.04,
+    price: perImage(0.04, { notes: 'bfl.ai list price per image' }),
   }),
   defineModel<typeof fluxKontextParameters, BflModelExtra>({
     id: 'bfl/flux-kontext-max',
@@ -130,6 +131,6 @@ export const bflModels: BflModel[] = [
     async: true,
     expectedDurationSeconds: 10,
     maxDurationSeconds: 600,
-    price: () => 0.08,
+    price: perImage(0.08, { notes: 'bfl.ai list price per image' }),
   }),
 ];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { perOutput } from '../pricing';
 import type { ModelSpec, Provider } from '../types';
 import { createCustomAdapter } from './adapter';
 import { customProvidersFile, type ProviderDeclaration } from './declaration';
@@ -70,7 +71,7 @@ export function toProvider(decl: ProviderDeclaration): Provider {
       async: m.task !== undefined,
       expectedDurationSeconds: m.expectedDurationSeconds,
       maxDurationSeconds: m.maxDurationSeconds,
-      ...(price !== undefined ? { price: (_p: Record<string, unknown>, n: number) => price * n } : {}),
+      ...(price !== undefined ? { price: perOutput(price, { notes: 'pricePerOutput of the custom provider declaration' }) } : {}),
     };
   });
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ModelSpec } from '../types';
+import { perCharacter } from '../pricing';
 
 export interface ElevenLabsModel extends ModelSpec {
   /** `model_id` on the wire. */
@@ -48,14 +49,25 @@ export const ttsParametersWithLanguage = z.strictObject({
   languageCode: z.string().regex(/^[a-z]{2,3}$/, 'an ISO 639-1 code such as "en"').optional(),
 });
 
+/**
+ * ElevenLabs bills text to speech per character of the text: Flash and Turbo at half a credit a
+ * character ($0.05 per 1,000 over the API), the others a credit a character ($0.10 per 1,000).
+ * Voices with a credit multiplier (some Voice Library voices) cost more; not estimated.
+ */
+const USD_PER_CHARACTER = { full: 0.0001, half: 0.00005 } as const;
+const perCharacterOf = (rate: keyof typeof USD_PER_CHARACTER) =>
+  perCharacter(USD_PER_CHARACTER[rate], {
+    notes: `ElevenLabs API price: $${USD_PER_CHARACTER[rate] * 1000} per 1,000 characters of text (${rate === 'half' ? 'Flash/Turbo: half a credit' : 'one credit'} a character); voice multipliers not included`,
+  });
+
 export const elevenlabsModels: ElevenLabsModel[] = (
   [
-    ['elevenlabs/multilingual-v2', 'eleven_multilingual_v2', 'Eleven Multilingual v2: the most lifelike, 29 languages', 10_000, false],
-    ['elevenlabs/turbo-v2.5', 'eleven_turbo_v2_5', 'Eleven Turbo v2.5: fast, 32 languages', 40_000, true],
-    ['elevenlabs/flash-v2.5', 'eleven_flash_v2_5', 'Eleven Flash v2.5: lowest latency, 32 languages', 40_000, true],
-    ['elevenlabs/v3', 'eleven_v3', 'Eleven v3: most expressive, audio tags, 70+ languages', 5_000, true],
+    ['elevenlabs/multilingual-v2', 'eleven_multilingual_v2', 'Eleven Multilingual v2: the most lifelike, 29 languages', 10_000, false, 'full'],
+    ['elevenlabs/turbo-v2.5', 'eleven_turbo_v2_5', 'Eleven Turbo v2.5: fast, 32 languages', 40_000, true, 'half'],
+    ['elevenlabs/flash-v2.5', 'eleven_flash_v2_5', 'Eleven Flash v2.5: lowest latency, 32 languages', 40_000, true, 'half'],
+    ['elevenlabs/v3', 'eleven_v3', 'Eleven v3: most expressive, audio tags, 70+ languages', 5_000, true, 'full'],
   ] as const
-).map(([id, wireModel, description, maxCharacters, languageCode]) => ({
+).map(([id, wireModel, description, maxCharacters, languageCode, rate]) => ({
   id,
   kinds: ['text-to-speech'],
   description,
@@ -64,7 +76,7 @@ export const elevenlabsModels: ElevenLabsModel[] = (
   async: false,
   expectedDurationSeconds: 3,
   maxDurationSeconds: 120,
-  // No price: ElevenLabs bills per character and the price rule does not see the text.
+  price: perCharacterOf(rate),
   wireModel,
   maxCharacters,
   languageCode,

@@ -3,6 +3,7 @@ import { videoParameterFields, type VideoOptions } from '../../domain/video-opti
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import type { VideoWireNames } from '../video-wire';
+import { priced } from '../pricing';
 
 /**
  * fal-specific data. Parameter names in the schemas are fal's input names, except the
@@ -21,11 +22,6 @@ export interface FalModelExtra {
   videoWire?: VideoWireNames;
 }
 export type FalModel = ModelSpec & FalModelExtra;
-
-/** A price rule typed by its model's schema; the row stores it against plain parameters. */
-function priced<S extends z.ZodType<Record<string, unknown>>>(schema: S, rule: (p: z.infer<S>, outputs: number) => number) {
-  return (parameters: Record<string, unknown>, outputs: number): number => rule(schema.parse(parameters), outputs);
-}
 
 const seed = z.int().min(0).optional();
 
@@ -81,7 +77,7 @@ export const falModels: FalModel[] = [
     async: true,
     expectedDurationSeconds: 60,
     maxDurationSeconds: 1200,
-    price: priced(pikaParameters, (p) => cents((p.resolution === '1080p' ? 0.45 : 0.2) * (p.durationSeconds / 5))),
+    price: priced(pikaParameters, { unit: 'second', usd: 0.04, tiers: [{ when: 'resolution=1080p', usd: 0.09 }], notes: 'fal list price: $0.20 per 5 s at 720p, $0.45 at 1080p' }, (p) => cents((p.resolution === '1080p' ? 0.45 : 0.2) * (p.durationSeconds / 5))),
     textEndpoint: 'fal-ai/pika/v2.2/text-to-video',
     imageEndpoint: 'fal-ai/pika/v2.2/image-to-video',
     imageField: 'image_url',
@@ -97,7 +93,7 @@ export const falModels: FalModel[] = [
     async: true,
     expectedDurationSeconds: 5,
     maxDurationSeconds: 300,
-    price: priced(fluxDevParameters, (p, n) => cents(0.025 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
+    price: priced(fluxDevParameters, { unit: 'image', usd: 0.025, tiers: [{ when: 'image_size=square_hd (1.05 MP)', usd: 0.02625 }], notes: 'fal list price: $0.025 per megapixel of each image, at least 1 MP' }, (p, n) => cents(0.025 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
     textEndpoint: 'fal-ai/flux/dev',
     countField: 'num_images',
     maxOutputs: 4,
@@ -111,7 +107,7 @@ export const falModels: FalModel[] = [
     async: true,
     expectedDurationSeconds: 2,
     maxDurationSeconds: 300,
-    price: priced(fluxSchnellParameters, (p, n) => cents(0.003 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
+    price: priced(fluxSchnellParameters, { unit: 'image', usd: 0.003, tiers: [{ when: 'image_size=square_hd (1.05 MP)', usd: 0.00315 }], notes: 'fal list price: $0.003 per megapixel of each image, at least 1 MP' }, (p, n) => cents(0.003 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
     textEndpoint: 'fal-ai/flux/schnell',
     countField: 'num_images',
     maxOutputs: 4,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { perImage, priced, usd } from '../pricing';
 
 /** Gitee-specific data: the model name on Gitee AI and which API it uses. */
 export interface GiteeModelExtra {
@@ -63,7 +64,14 @@ export const wanI2vParameters = z.strictObject({ ...videoParameterFields(wanI2vV
 const image = { async: false, expectedDurationSeconds: 10, maxDurationSeconds: 180 };
 const video = { async: true, expectedDurationSeconds: 120, maxDurationSeconds: 1800 };
 
-// Gitee AI bills in CNY per call with resource packages; no USD price is declared.
+/**
+ * Gitee AI bills CNY per call out of prepaid resource packages, and the docs at hand list no
+ * price. Estimates at Alibaba Bailian's list price for the same open models, at ¥7.2 a dollar:
+ * Qwen-Image ¥0.25 an image, Qwen-Image-Edit ¥0.3, Z-Image-Turbo ¥0.1 (assumed: a few-step
+ * model priced below Qwen-Image), Wan 2.1 turbo (480p) ¥0.24 a second, Wan 2.1 plus (720p) ¥0.7.
+ */
+const CNY = 1 / 7.2;
+const estimate = (what: string) => `estimate: ${what}; Gitee AI lists no public per-call price`;
 export const giteeModels: GiteeModel[] = [
   defineModel<typeof zImageTurboParameters, GiteeModelExtra>({
     id: 'gitee/z-image-turbo',
@@ -74,6 +82,7 @@ export const giteeModels: GiteeModel[] = [
     parameters: zImageTurboParameters,
     inputImages: { mode: 'base64', max: 0 },
     ...image,
+    price: perImage(usd(0.1 * CNY, 4), { notes: estimate('¥0.1 an image') }),
   }),
   defineModel<typeof qwenImageParameters, GiteeModelExtra>({
     id: 'gitee/qwen-image',
@@ -85,6 +94,7 @@ export const giteeModels: GiteeModel[] = [
     inputImages: { mode: 'base64', max: 0 },
     ...image,
     expectedDurationSeconds: 20,
+    price: perImage(usd(0.25 * CNY, 4), { notes: estimate("Bailian's ¥0.25 an image") }),
   }),
   defineModel<typeof qwenImageEditParameters, GiteeModelExtra>({
     id: 'gitee/qwen-image-edit',
@@ -96,6 +106,7 @@ export const giteeModels: GiteeModel[] = [
     inputImages: { mode: 'base64', max: 3 },
     ...image,
     expectedDurationSeconds: 20,
+    price: perImage(usd(0.3 * CNY, 4), { notes: estimate("Bailian's ¥0.3 an edit") }),
   }),
   defineModel<typeof wanT2vParameters, GiteeModelExtra>({
     id: 'gitee/wan2.1-t2v',
@@ -107,6 +118,7 @@ export const giteeModels: GiteeModel[] = [
     inputImages: { mode: 'base64', max: 0 },
     video: wanT2vVideo,
     ...video,
+    price: priced(wanT2vParameters, { unit: 'second', usd: usd(0.24 * CNY, 4), notes: estimate("Bailian's ¥0.24 a second of Wan 2.1 turbo") }, (p) => usd(0.24 * CNY * p.durationSeconds, 4)),
   }),
   defineModel<typeof wanI2vParameters, GiteeModelExtra>({
     id: 'gitee/wan2.1-i2v',
@@ -118,5 +130,6 @@ export const giteeModels: GiteeModel[] = [
     inputImages: { mode: 'base64', max: 1 },
     video: wanI2vVideo,
     ...video,
+    price: priced(wanI2vParameters, { unit: 'second', usd: usd(0.7 * CNY, 4), notes: estimate("Bailian's ¥0.7 a second of Wan 2.1 plus (720p)") }, (p) => usd(0.7 * CNY * p.durationSeconds, 4)),
   }),
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
 import type { ModelSpec } from '../types';
+import { perImage, priced } from '../pricing';
 
 /**
  * Google's image and video models on the Gemini API (generativelanguage.googleapis.com).
@@ -44,11 +45,6 @@ const veoOwn = {
 export const veo3Parameters = z.strictObject({ ...videoParameterFields(veo3Video, { durationSeconds: 8 }), ...veoOwn });
 export const veo31Parameters = z.strictObject({ ...videoParameterFields(veo31Video, { durationSeconds: 8 }), ...veoOwn });
 
-/** A price rule typed by its model's schema; the row stores it against plain parameters. */
-function priced<S extends z.ZodType<Record<string, unknown>>>(schema: S, rule: (p: z.infer<S>, outputs: number) => number) {
-  return (parameters: Record<string, unknown>, outputs: number): number => rule(schema.parse(parameters), outputs);
-}
-
 // Published Gemini API list prices (USD) at the time of writing.
 export const googleModels: GoogleModel[] = [
   {
@@ -60,7 +56,7 @@ export const googleModels: GoogleModel[] = [
     async: false,
     expectedDurationSeconds: 10,
     maxDurationSeconds: 120,
-    price: () => 0.039,
+    price: perImage(0.039, { notes: 'Gemini API list price: 1290 output tokens at $30 per million' }),
     api: 'gemini-image',
     wireModel: 'gemini-2.5-flash-image',
     maxOutputs: 1,
@@ -74,7 +70,7 @@ export const googleModels: GoogleModel[] = [
     async: false,
     expectedDurationSeconds: 30,
     maxDurationSeconds: 300,
-    price: priced(geminiProImageParameters, (p) => (p.imageSize === '4K' ? 0.24 : 0.134)),
+    price: priced(geminiProImageParameters, { unit: 'image', usd: 0.134, tiers: [{ when: 'imageSize=4K', usd: 0.24 }], notes: 'Gemini API list price: $0.134 per 1K/2K image, $0.24 per 4K image' }, (p) => (p.imageSize === '4K' ? 0.24 : 0.134)),
     api: 'gemini-image',
     wireModel: 'gemini-3-pro-image-preview',
     maxOutputs: 1,
@@ -84,7 +80,7 @@ export const googleModels: GoogleModel[] = [
     ['google/imagen-4-ultra', 'imagen-4.0-ultra-generate-001', 'Imagen 4 Ultra', 0.06, 1, imagenParameters],
     ['google/imagen-4-fast', 'imagen-4.0-fast-generate-001', 'Imagen 4 Fast', 0.02, 4, imagenFastParameters],
   ] as const).map(
-    ([id, wireModel, name, perImage, maxOutputs, parameters]): GoogleModel => ({
+    ([id, wireModel, name, usd, maxOutputs, parameters]): GoogleModel => ({
       id,
       kinds: ['text-to-image'],
       description: `${name} text-to-image (Gemini API predict)`,
@@ -93,7 +89,7 @@ export const googleModels: GoogleModel[] = [
       async: false,
       expectedDurationSeconds: 10,
       maxDurationSeconds: 120,
-      price: (_p, n) => Math.round(perImage * n * 1000) / 1000,
+      price: perImage(usd, { notes: `Gemini API list price of ${name}` }),
       api: 'imagen',
       wireModel,
       maxOutputs,
@@ -114,7 +110,7 @@ export const googleModels: GoogleModel[] = [
       async: true,
       expectedDurationSeconds: 90,
       maxDurationSeconds: 900,
-      price: (p) => Math.round(perSecond * (typeof p.durationSeconds === 'number' ? p.durationSeconds : 8) * 100) / 100,
+      price: priced(parameters, { unit: 'second', usd: perSecond, notes: `Gemini API list price of ${name}, with audio` }, (p) => Math.round(perSecond * p.durationSeconds * 100) / 100),
       api: 'veo',
       wireModel,
       maxOutputs: 1,

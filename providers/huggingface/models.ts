@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { free, perImage } from '../pricing';
 
 /**
  * One value of a Gradio endpoint's `data` array: the prompt, a parameter by name, an input
@@ -58,7 +59,12 @@ export const kontextSpaceParameters = z.strictObject({
 
 const param = (name: string): GradioSlot => ({ from: 'parameter', name });
 
-// HF bills Inference Providers by compute time and Spaces are free (within ZeroGPU quota): no price is declared.
+/**
+ * HF Inference bills compute time (after the account's monthly credits; no public per-image list
+ * price), so the two Inference models carry an estimate of a few seconds of GPU. Public Gradio
+ * Spaces on ZeroGPU cost nothing: calls count against the account's daily ZeroGPU quota.
+ */
+const SPACE = free("a public Gradio Space on ZeroGPU: no charge, calls count against the account's daily GPU quota");
 export const huggingfaceModels: HuggingFaceModel[] = [
   defineModel<typeof fluxSchnellParameters, HuggingFaceModelExtra>({
     id: 'huggingface/flux-1-schnell',
@@ -71,6 +77,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     async: false,
     expectedDurationSeconds: 5,
     maxDurationSeconds: 120,
+    price: perImage(0.003, { notes: 'estimate: HF Inference bills compute time; about the market price of a FLUX.1 [schnell] image' }),
   }),
   defineModel<typeof sdxlParameters, HuggingFaceModelExtra>({
     id: 'huggingface/sdxl',
@@ -83,6 +90,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     async: false,
     expectedDurationSeconds: 10,
     maxDurationSeconds: 120,
+    price: perImage(0.004, { notes: 'estimate: HF Inference bills compute time; about 10 s of a small GPU per SDXL image' }),
   }),
   defineModel<typeof fluxSchnellSpaceParameters, HuggingFaceModelExtra>({
     id: 'huggingface/space-flux-1-schnell',
@@ -100,6 +108,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     async: false,
     expectedDurationSeconds: 20,
     maxDurationSeconds: 300,
+    price: SPACE,
   }),
   defineModel<typeof kontextSpaceParameters, HuggingFaceModelExtra>({
     id: 'huggingface/space-flux-1-kontext',
@@ -117,5 +126,6 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     async: false,
     expectedDurationSeconds: 40,
     maxDurationSeconds: 300,
+    price: SPACE,
   }),
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { perRequest } from '../pricing';
 
 /**
  * Sora 2 (reverse) on Jiekou AI: 10 or 15 s, landscape or portrait; the output is about 480p
@@ -32,5 +33,9 @@ export const jiekouModels: JiekouModel[] = [
     async: true,
     expectedDurationSeconds: 180,
     maxDurationSeconds: 1800,
+    // A flat price per call whatever the length, as the reverse Sora 2 channels bill.
+    price: perRequest(0.15, {
+      notes: 'estimate: Jiekou bills its reverse Sora 2 per call; its price page is not in the docs at hand, comparable channels charge $0.12-0.15 a 10 or 15 s clip',
+    }),
   }),
 ];

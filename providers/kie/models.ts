@@ -18,6 +18,7 @@ import {
   veoVideo,
   runwayVideo,
 } from './parameters';
+import { perImage, perRequest, priced } from '../pricing';
 
 /**
  * Kie.ai exposes several API families with their own request and record shapes. A model row
@@ -56,11 +57,6 @@ export interface KieModel extends ModelSpec {
 export const USD_PER_CREDIT = 0.005;
 const credits = (n: number): number => Math.round(n * USD_PER_CREDIT * 10_000) / 10_000;
 
-/** A price rule typed by its model's schema; the row stores it against plain parameters. */
-function priced<S extends z.ZodType<Record<string, unknown>>>(schema: S, rule: (p: z.infer<S>, outputs: number) => number) {
-  return (parameters: Record<string, unknown>, outputs: number): number => rule(schema.parse(parameters), outputs);
-}
-
 /** The seed's 4o rule: 1 image 6 credits, 2 images 7, 4 images 8. */
 function gpt4oCredits(outputs: number): number {
   return outputs >= 4 ? 8 : outputs === 2 ? 7 : 6;
@@ -78,7 +74,7 @@ export const kieModels: KieModel[] = [
     async: true,
     expectedDurationSeconds: 60,
     maxDurationSeconds: 900,
-    price: (_p, n) => credits(gpt4oCredits(n)),
+    price: priced(gpt4oImageParameters, { unit: 'request', usd: credits(6), tiers: [{ when: 'numberOfOutputs=2', usd: credits(7) }, { when: 'numberOfOutputs=4', usd: credits(8) }], notes: 'Kie credits at $0.005 (seed S1): 6 credits for 1 image, 7 for 2, 8 for 4' }, (_p, n) => credits(gpt4oCredits(n))),
     route: { api: 'gpt4o-image' },
     maxOutputs: 4,
   },
@@ -92,7 +88,7 @@ export const kieModels: KieModel[] = [
       async: true,
       expectedDurationSeconds: 20,
       maxDurationSeconds: 600,
-      price: () => credits(tier === 'pro' ? 5 : 10),
+      price: perImage(credits(tier === 'pro' ? 5 : 10), { notes: `Kie: ${tier === 'pro' ? 5 : 10} credits at $0.005` }),
       route: { api: 'flux-kontext', model: `flux-kontext-${tier}` },
       maxOutputs: 1,
     }),
@@ -107,7 +103,7 @@ export const kieModels: KieModel[] = [
     expectedDurationSeconds: 15,
     maxDurationSeconds: 600,
     // The seed: "4 Credits/张 ≈ $0.020".
-    price: () => credits(4),
+    price: perImage(credits(4), { notes: 'Kie: 4 credits at $0.005 (seed S1: "4 Credits/张 ≈ $0.020")' }),
     route: { api: 'jobs', textModel: 'google/nano-banana', imageModel: 'google/nano-banana-edit', imageField: 'image_urls' },
     maxOutputs: 1,
   },
@@ -120,7 +116,7 @@ export const kieModels: KieModel[] = [
     async: true,
     expectedDurationSeconds: 20,
     maxDurationSeconds: 600,
-    price: (_p, n) => credits(5 * n),
+    price: perImage(credits(5), { notes: 'Kie: 5 credits an image at $0.005' }),
     route: {
       api: 'jobs',
       textModel: 'bytedance/seedream-v4-text-to-image',
@@ -144,7 +140,7 @@ export const kieModels: KieModel[] = [
       durationSeconds: { field: 'n_frames', as: 'string' },
       aspectRatio: { field: 'aspect_ratio', values: { '16:9': 'landscape', '9:16': 'portrait' } },
     },
-    price: priced(sora2Parameters, (p) => credits(p.durationSeconds === 15 ? 45 : 30)),
+    price: priced(sora2Parameters, { unit: 'request', usd: credits(30), tiers: [{ when: 'durationSeconds=15', usd: credits(45) }], notes: 'Kie: 30 credits a 10 s clip, 45 a 15 s one, at $0.005' }, (p) => credits(p.durationSeconds === 15 ? 45 : 30)),
     route: { api: 'jobs', textModel: 'sora-2-text-to-video', imageModel: 'sora-2-image-to-video', imageField: 'image_urls' },
     maxOutputs: 1,
   },
@@ -159,7 +155,7 @@ export const kieModels: KieModel[] = [
     maxDurationSeconds: 1800,
     video: klingVideo,
     videoWire: { durationSeconds: { field: 'duration', as: 'string' }, aspectRatio: { field: 'aspect_ratio' } },
-    price: priced(klingParameters, (p) => credits(p.durationSeconds === 10 ? 84 : 42)),
+    price: priced(klingParameters, { unit: 'request', usd: credits(42), tiers: [{ when: 'durationSeconds=10', usd: credits(84) }], notes: 'Kie: 42 credits a 5 s clip, 84 a 10 s one, at $0.005' }, (p) => credits(p.durationSeconds === 10 ? 84 : 42)),
     route: {
       api: 'jobs',
       textModel: 'kling/v2-5-turbo-text-to-video-pro',
@@ -180,7 +176,7 @@ export const kieModels: KieModel[] = [
     // $0.06 a second at 720p, $0.10 at 1080p.
     video: wanVideo,
     videoWire: { durationSeconds: { field: 'duration', as: 'string' }, aspectRatio: { field: 'aspect_ratio' }, resolution: { field: 'resolution' } },
-    price: priced(wanParameters, (p) => credits((p.resolution === '1080p' ? 20 : 12) * p.durationSeconds)),
+    price: priced(wanParameters, { unit: 'second', usd: credits(20), tiers: [{ when: 'resolution=720p', usd: credits(12) }], notes: 'Kie: 12 credits a second at 720p, 20 at 1080p, at $0.005' }, (p) => credits((p.resolution === '1080p' ? 20 : 12) * p.durationSeconds)),
     route: { api: 'jobs', textModel: 'wan/2-5-text-to-video', imageModel: 'wan/2-5-image-to-video', imageField: 'image_url' },
     maxOutputs: 1,
     maxPromptLength: 800,
@@ -201,7 +197,7 @@ export const kieModels: KieModel[] = [
       video: veoVideo,
       // The length is fixed, so it is not sent.
       videoWire: { aspectRatio: { field: 'aspectRatio', values: { auto: 'Auto' } } },
-      price: () => credits(cost),
+      price: perRequest(credits(cost), { notes: `Kie: ${cost} credits an 8 s clip at $0.005` }),
       route: { api: 'veo', model },
       maxOutputs: 1,
     }),
@@ -217,7 +213,7 @@ export const kieModels: KieModel[] = [
     maxDurationSeconds: 1800,
     video: runwayVideo,
     videoWire: { durationSeconds: { field: 'duration', as: 'number' }, aspectRatio: { field: 'aspectRatio' }, resolution: { field: 'quality' } },
-    price: priced(runwayParameters, (p) => credits(p.durationSeconds === 10 || p.resolution === '1080p' ? 30 : 12)),
+    price: priced(runwayParameters, { unit: 'request', usd: credits(12), tiers: [{ when: 'durationSeconds=10 or resolution=1080p', usd: credits(30) }], notes: 'Kie: 12 credits a 5 s 720p clip, 30 for 10 s or 1080p, at $0.005' }, (p) => credits(p.durationSeconds === 10 || p.resolution === '1080p' ? 30 : 12)),
     route: { api: 'runway' },
     maxOutputs: 1,
     maxPromptLength: 1800,
@@ -231,7 +227,7 @@ export const kieModels: KieModel[] = [
     async: true,
     expectedDurationSeconds: 60,
     maxDurationSeconds: 1800,
-    price: priced(midjourneyParameters, (p) => credits(MJ_CREDITS[p.speed])),
+    price: priced(midjourneyParameters, { unit: 'request', usd: credits(MJ_CREDITS.fast), tiers: [{ when: 'speed=relaxed', usd: credits(MJ_CREDITS.relaxed) }, { when: 'speed=turbo', usd: credits(MJ_CREDITS.turbo) }], notes: 'Kie: one four-image grid; 3/8/16 credits by speed at $0.005' }, (p) => credits(MJ_CREDITS[p.speed])),
     route: { api: 'midjourney' },
     // Midjourney always renders four; numberOfOutputs does not change that.
     maxOutputs: 4,

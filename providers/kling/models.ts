@@ -3,6 +3,7 @@ import { videoParameterFields, type VideoOptions } from '../../domain/video-opti
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import type { VideoWireNames } from '../video-wire';
+import { perImage, priced } from '../pricing';
 
 /** What a Kling-shaped API needs to know about a model: which family of endpoints, which model_name. */
 export interface KlingModelExtra {
@@ -13,11 +14,6 @@ export interface KlingModelExtra {
   videoWire?: VideoWireNames;
 }
 export type KlingModel = ModelSpec & KlingModelExtra;
-
-/** A price rule typed by its model's schema; the row stores it against plain parameters. */
-function priced<S extends z.ZodType<Record<string, unknown>>>(schema: S, rule: (p: z.infer<S>, outputs: number) => number) {
-  return (parameters: Record<string, unknown>, outputs: number): number => rule(schema.parse(parameters), outputs);
-}
 
 const videoOwn = {
   negative_prompt: z.string().max(2500).optional(),
@@ -61,7 +57,7 @@ export function klingModelRows(prefix: string, via: string): KlingModel[] {
       async: true,
       expectedDurationSeconds: 120,
       maxDurationSeconds: 1800,
-      price: priced(klingTurboParameters, (p) => cents((p.resolution === '720p' ? 0.21 : 0.35) * (p.durationSeconds / 5))),
+      price: priced(klingTurboParameters, { unit: 'second', usd: 0.07, tiers: [{ when: 'resolution=720p', usd: 0.042 }], notes: 'Kling list price: $0.35 per 5 s in pro mode (1080p), $0.21 in std (720p)' }, (p) => cents((p.resolution === '720p' ? 0.21 : 0.35) * (p.durationSeconds / 5))),
       api: 'video',
       modelName: 'kling-v2-5-turbo',
       maxOutputs: 1,
@@ -77,7 +73,7 @@ export function klingModelRows(prefix: string, via: string): KlingModel[] {
       async: true,
       expectedDurationSeconds: 240,
       maxDurationSeconds: 3600,
-      price: priced(klingMasterParameters, (p) => cents(1.4 * (p.durationSeconds / 5))),
+      price: priced(klingMasterParameters, { unit: 'second', usd: 0.28, notes: 'Kling list price: $1.40 per 5 s clip' }, (p) => cents(1.4 * (p.durationSeconds / 5))),
       api: 'video',
       modelName: 'kling-v2-1-master',
       maxOutputs: 1,
@@ -93,7 +89,7 @@ export function klingModelRows(prefix: string, via: string): KlingModel[] {
       async: true,
       expectedDurationSeconds: 20,
       maxDurationSeconds: 600,
-      price: (_p, n) => cents(0.014 * n),
+      price: perImage(0.014, { notes: 'Kling list price per image' }),
       api: 'image',
       modelName: 'kling-v2',
       maxOutputs: 9,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelSpec } from '../types';
 import { PROMPT_STYLES } from './rewrite-prompt';
+import { free } from '../pricing';
 
 export const LocalModelId = {
   image: 'local/image',
@@ -74,7 +75,7 @@ export const textParameters = z.strictObject({
 });
 export type TextParameters = z.infer<typeof textParameters>;
 
-const free = (): number => 0;
+const FREE = free('the built-in local provider renders on this machine: no provider, no bill');
 
 export const localModels: ModelSpec[] = [
   {
@@ -87,7 +88,7 @@ export const localModels: ModelSpec[] = [
     async: false,
     expectedDurationSeconds: 1,
     maxDurationSeconds: 60,
-    price: free,
+    price: FREE,
   },
   {
     id: LocalModelId.speech,
@@ -98,7 +99,7 @@ export const localModels: ModelSpec[] = [
     async: false,
     expectedDurationSeconds: 1,
     maxDurationSeconds: 60,
-    price: free,
+    price: FREE,
   },
   {
     id: LocalModelId.video,
@@ -109,7 +110,7 @@ export const localModels: ModelSpec[] = [
     async: true,
     expectedDurationSeconds: 3,
     maxDurationSeconds: 600,
-    price: free,
+    price: FREE,
   },
   {
     id: LocalModelId.text,
@@ -120,6 +121,6 @@ export const localModels: ModelSpec[] = [
     async: false,
     expectedDurationSeconds: 1,
     maxDurationSeconds: 60,
-    price: free,
+    price: FREE,
   },
 ];

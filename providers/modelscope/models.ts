@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { free } from '../pricing';
 
 /** ModelScope-specific data: the model id on ModelScope and its largest side. */
 export interface ModelScopeModelExtra {
@@ -32,7 +33,9 @@ export const zImageTurboParameters = parameters(2048, 9, 1.5);
 
 const common = { async: true, expectedDurationSeconds: 15, maxDurationSeconds: 600, inputImages: { mode: 'url' as const, max: 0 } };
 
-// API-Inference is free within ModelScope's daily quota, so every price is 0.
+// API-Inference is free within ModelScope's daily quota.
+const FREE_WITHIN_QUOTA = free('ModelScope API-Inference is free within its daily call quota (2,000 calls a day per account)');
+
 export const modelscopeModels: ModelScopeModel[] = [
   defineModel<typeof qwenImageParameters, ModelScopeModelExtra>({
     id: 'modelscope/qwen-image',
@@ -42,7 +45,7 @@ export const modelscopeModels: ModelScopeModel[] = [
     description: 'Qwen-Image on ModelScope API-Inference: strong text rendering, Chinese and English; sizes up to 1664x1664',
     parameters: qwenImageParameters,
     ...common,
-    price: () => 0,
+    price: FREE_WITHIN_QUOTA,
   }),
   defineModel<typeof fluxKreaParameters, ModelScopeModelExtra>({
     id: 'modelscope/flux-1-krea-dev',
@@ -52,7 +55,7 @@ export const modelscopeModels: ModelScopeModel[] = [
     description: 'FLUX.1 Krea [dev] on ModelScope API-Inference; sizes up to 1024x1024',
     parameters: fluxKreaParameters,
     ...common,
-    price: () => 0,
+    price: FREE_WITHIN_QUOTA,
   }),
   defineModel<typeof zImageTurboParameters, ModelScopeModelExtra>({
     id: 'modelscope/z-image-turbo',
@@ -63,7 +66,7 @@ export const modelscopeModels: ModelScopeModel[] = [
     parameters: zImageTurboParameters,
     ...common,
     expectedDurationSeconds: 8,
-    price: () => 0,
+    price: FREE_WITHIN_QUOTA,
   }),
   defineModel<typeof qwenImageParameters, ModelScopeModelExtra>({
     id: 'modelscope/qwen-image-edit',
@@ -74,6 +77,6 @@ export const modelscopeModels: ModelScopeModel[] = [
     parameters: qwenImageParameters,
     ...common,
     inputImages: { mode: 'url', max: 1 },
-    price: () => 0,
+    price: FREE_WITHIN_QUOTA,
   }),
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { priced } from '../pricing';
 
 /** What the adapter needs beyond the shared spec: the model's name on the wire and its API. */
 export interface OpenAIModelExtra {
@@ -76,12 +77,20 @@ export const openaiModels: OpenAIModel[] = [
     async: false,
     expectedDurationSeconds: 30,
     maxDurationSeconds: 240,
-    price: (p, n) => {
+    price: priced(gptImage1Parameters, {
+      unit: 'image',
+      usd: GPT_IMAGE_PRICES.medium.square,
+      tiers: (['low', 'medium', 'high'] as const).flatMap((q) => [
+        { when: `quality=${q}, size=1024x1024`, usd: GPT_IMAGE_PRICES[q].square },
+        { when: `quality=${q}, size=1536x1024 or 1024x1536`, usd: GPT_IMAGE_PRICES[q].wide },
+      ]),
+      notes: 'OpenAI list price per image; quality auto is estimated as medium',
+    }, (p, n) => {
       // `auto` lets OpenAI pick; medium is the usual choice and a fair estimate.
       const tier = GPT_IMAGE_PRICES[p.quality === 'auto' ? 'medium' : p.quality];
       const wide = p.size === '1536x1024' || p.size === '1024x1536';
       return (wide ? tier.wide : tier.square) * n;
-    },
+    }),
   }),
   defineModel<typeof dallE3Parameters, OpenAIModelExtra>({
     id: 'openai/dall-e-3',
@@ -95,11 +104,20 @@ export const openaiModels: OpenAIModel[] = [
     async: false,
     expectedDurationSeconds: 15,
     maxDurationSeconds: 120,
-    price: (p) => {
+    price: priced(dallE3Parameters, {
+      unit: 'image',
+      usd: 0.04,
+      tiers: [
+        { when: 'quality=standard, size 1792x1024 or 1024x1792', usd: 0.08 },
+        { when: 'quality=hd, size=1024x1024', usd: 0.08 },
+        { when: 'quality=hd, size 1792x1024 or 1024x1792', usd: 0.12 },
+      ],
+      notes: 'OpenAI list price per image',
+    }, (p) => {
       const square = p.size === '1024x1024';
       if (p.quality === 'hd') return square ? 0.08 : 0.12;
       return square ? 0.04 : 0.08;
-    },
+    }),
   }),
   defineModel<typeof dallE2Parameters, OpenAIModelExtra>({
     id: 'openai/dall-e-2',
@@ -113,7 +131,7 @@ export const openaiModels: OpenAIModel[] = [
     async: false,
     expectedDurationSeconds: 10,
     maxDurationSeconds: 120,
-    price: (p, n) => ({ '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 })[p.size] * n,
+    price: priced(dallE2Parameters, { unit: 'image', usd: 0.02, tiers: [{ when: 'size=512x512', usd: 0.018 }, { when: 'size=256x256', usd: 0.016 }], notes: 'OpenAI list price per image' }, (p, n) => ({ '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 })[p.size] * n),
   }),
   defineModel<typeof chatParameters, OpenAIModelExtra>({
     id: 'openai/gpt-4o-mini',
@@ -127,6 +145,6 @@ export const openaiModels: OpenAIModel[] = [
     expectedDurationSeconds: 5,
     maxDurationSeconds: 120,
     // $0.15 per million input tokens, $0.60 per million output tokens; the reply at its cap.
-    price: (p) => (tokens(p.systemPrompt) * 0.15 + p.maxTokens * 0.6) / 1_000_000,
+    price: priced(chatParameters, { unit: 'token', usd: 0.0000006, notes: 'OpenAI list price: $0.15 per million input tokens, $0.60 per million output tokens; estimated with the reply at maxTokens' }, (p) => (tokens(p.systemPrompt) * 0.15 + p.maxTokens * 0.6) / 1_000_000),
   }),
 ];

@@ -3,6 +3,7 @@ import { videoParameterFields, type VideoOptions } from '../../domain/video-opti
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import type { VideoWireNames } from '../video-wire';
+import { priced, usd } from '../pricing';
 
 export interface PolloModelExtra {
   /** `{brand}/{model}` of Pollo's generation endpoint. */
@@ -28,7 +29,11 @@ export const polloKlingParameters = z.strictObject({
   strength: z.int().min(0).max(100).default(50).describe('How closely the clip follows the prompt'),
 });
 
-// Pollo bills in its own credits and publishes no USD list price per call, so no estimate.
+/**
+ * Pollo bills in its own credits and the docs at hand give no USD price per credit, so these are
+ * estimates at the upstream model's list price: Veo 3 as on the Gemini API ($0.40 a second
+ * with audio, $0.20 without), Kling 2.1 as a std-mode clip from Kling ($0.21 per 5 s).
+ */
 export const polloModels: PolloModel[] = [
   defineModel<typeof polloVeo3Parameters, PolloModelExtra>({
     id: 'pollo/veo3',
@@ -40,6 +45,12 @@ export const polloModels: PolloModel[] = [
     async: true,
     expectedDurationSeconds: 120,
     maxDurationSeconds: 1800,
+    price: priced(polloVeo3Parameters, {
+      unit: 'second',
+      usd: 0.4,
+      tiers: [{ when: 'generateAudio=false', usd: 0.2 }],
+      notes: "estimate: Google's Veo 3 list price (Pollo publishes credits, not USD)",
+    }, (p) => usd((p.generateAudio ? 0.4 : 0.2) * p.durationSeconds, 2)),
     endpoint: 'google/veo3',
     textToVideo: true,
     videoWire: { durationSeconds: { field: 'length', as: 'number' }, aspectRatio: { field: 'aspectRatio' }, resolution: { field: 'resolution' } },
@@ -54,6 +65,11 @@ export const polloModels: PolloModel[] = [
     async: true,
     expectedDurationSeconds: 120,
     maxDurationSeconds: 1800,
+    price: priced(polloKlingParameters, {
+      unit: 'second',
+      usd: 0.042,
+      notes: "estimate: Kling's list price of a std clip, $0.21 per 5 s (Pollo publishes credits, not USD)",
+    }, (p) => usd(0.042 * p.durationSeconds, 3)),
     endpoint: 'kling-ai/kling-v2-1',
     textToVideo: false,
     videoWire: { durationSeconds: { field: 'length', as: 'number' } },

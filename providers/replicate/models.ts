@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { perImage, perRequest } from '../pricing';
 
 /** Replicate-specific data: which official model runs, and how its output comes back. */
 export interface ReplicateModelExtra {
@@ -68,7 +69,7 @@ export const replicateModels: ReplicateModel[] = [
     async: true,
     expectedDurationSeconds: 2,
     maxDurationSeconds: 300,
-    price: (_p, n) => 0.003 * n,
+    price: perImage(0.003, { notes: 'Replicate list price per output image' }),
   }),
   defineModel<typeof flux11ProParameters, ReplicateModelExtra>({
     id: 'replicate/black-forest-labs/flux-1.1-pro',
@@ -81,7 +82,7 @@ export const replicateModels: ReplicateModel[] = [
     async: true,
     expectedDurationSeconds: 8,
     maxDurationSeconds: 600,
-    price: () => 0.04,
+    price: perImage(0.04, { notes: 'Replicate list price per output image' }),
   }),
   defineModel<typeof minimaxVideo01Parameters, ReplicateModelExtra>({
     id: 'replicate/minimax/video-01',
@@ -94,6 +95,6 @@ export const replicateModels: ReplicateModel[] = [
     async: true,
     expectedDurationSeconds: 240,
     maxDurationSeconds: 1800,
-    price: () => 0.5,
+    price: perRequest(0.5, { notes: 'Replicate list price per 6 s video' }),
   }),
 ];

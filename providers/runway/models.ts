@@ -3,6 +3,7 @@ import { videoParameterFields, type VideoOptions } from '../../domain/video-opti
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import type { VideoWireNames } from '../video-wire';
+import { priced } from '../pricing';
 
 export interface RunwayModelExtra {
   /** Runway's `model`. */
@@ -12,10 +13,6 @@ export interface RunwayModelExtra {
   videoWire: VideoWireNames;
 }
 export type RunwayModel = ModelSpec & RunwayModelExtra;
-
-function priced<S extends z.ZodType<Record<string, unknown>>>(schema: S, rule: (p: z.infer<S>, outputs: number) => number) {
-  return (parameters: Record<string, unknown>, outputs: number): number => rule(schema.parse(parameters), outputs);
-}
 
 /** Runway names output shapes by pixels; genflow by ratio. All are 720p-class. */
 const RATIOS: Record<string, string> = { '16:9': '1280:720', '9:16': '720:1280', '4:3': '1104:832', '3:4': '832:1104', '1:1': '960:960', '21:9': '1584:672' };
@@ -39,7 +36,7 @@ export const runwayModels: RunwayModel[] = [
     async: true,
     expectedDurationSeconds: 60,
     maxDurationSeconds: 1200,
-    price: priced(runwayParameters, (p) => Math.round(0.05 * p.durationSeconds * 100) / 100),
+    price: priced(runwayParameters, { unit: 'second', usd: 0.05, notes: 'Runway: 5 credits a second at $0.01 a credit' }, (p) => Math.round(0.05 * p.durationSeconds * 100) / 100),
     runwayModel: 'gen4_turbo',
     textToVideo: false,
     videoWire: WIRE,
@@ -54,7 +51,7 @@ export const runwayModels: RunwayModel[] = [
     async: true,
     expectedDurationSeconds: 90,
     maxDurationSeconds: 1800,
-    price: priced(runwayParameters, (p) => Math.round(0.12 * p.durationSeconds * 100) / 100),
+    price: priced(runwayParameters, { unit: 'second', usd: 0.12, notes: 'Runway: 12 credits a second at $0.01 a credit' }, (p) => Math.round(0.12 * p.durationSeconds * 100) / 100),
     runwayModel: 'gen4.5',
     textToVideo: true,
     videoWire: WIRE,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
+import { perImage } from '../pricing';
 
 /**
  * Stability's Stable Image endpoints (`/v2beta/stable-image/<endpoint>`): multipart form in,
@@ -82,7 +83,7 @@ export const stabilityModels: StabilityModel[] = [
     parameters: ultraParameters,
     inputImages: { mode: 'base64', max: 1 },
     ...sync,
-    price: () => 0.08,
+    price: perImage(0.08, { notes: 'Stability: 8 credits at $0.01' }),
   }),
   defineModel<typeof coreParameters, StabilityModelExtra>({
     id: 'stability/stable-image-core',
@@ -93,7 +94,7 @@ export const stabilityModels: StabilityModel[] = [
     parameters: coreParameters,
     inputImages: { mode: 'base64', max: 0 },
     ...sync,
-    price: () => 0.03,
+    price: perImage(0.03, { notes: 'Stability: 3 credits at $0.01' }),
   }),
   ...([
     ['stability/sd3.5-large', 'sd3.5-large', 'Stable Diffusion 3.5 Large', 0.065],
@@ -111,7 +112,7 @@ export const stabilityModels: StabilityModel[] = [
       parameters: sd3Parameters,
       inputImages: { mode: 'base64', max: 1 },
       ...sync,
-      price: () => usd,
+      price: perImage(usd, { notes: `Stability: ${Number((usd * 100).toFixed(1))} credits at $0.01` }),
     }),
   ),
   defineModel<typeof fastUpscaleParameters, StabilityModelExtra>({
@@ -123,7 +124,7 @@ export const stabilityModels: StabilityModel[] = [
     parameters: fastUpscaleParameters,
     inputImages: { mode: 'base64', max: 1 },
     ...sync,
-    price: () => 0.02,
+    price: perImage(0.02, { notes: 'Stability: 2 credits at $0.01' }),
   }),
   defineModel<typeof conservativeUpscaleParameters, StabilityModelExtra>({
     id: 'stability/upscale-conservative',
@@ -135,7 +136,7 @@ export const stabilityModels: StabilityModel[] = [
     inputImages: { mode: 'base64', max: 1 },
     ...sync,
     maxDurationSeconds: 300,
-    price: () => 0.4,
+    price: perImage(0.4, { notes: 'Stability: 40 credits at $0.01' }),
   }),
   defineModel<typeof creativeUpscaleParameters, StabilityModelExtra>({
     id: 'stability/upscale-creative',
@@ -148,6 +149,6 @@ export const stabilityModels: StabilityModel[] = [
     async: true,
     expectedDurationSeconds: 30,
     maxDurationSeconds: 600,
-    price: () => 0.6,
+    price: perImage(0.6, { notes: 'Stability: 60 credits at $0.01' }),
   }),
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineModel } from '../define-model';
 import { klingModelRows, type KlingModel } from '../kling/models';
 import type { ModelSpec } from '../types';
+import { perImage, perRequest } from '../pricing';
 
 /** Which TuZi API a model uses: the OpenAI-style image endpoint, the Kling proxy, or mj-proxy. */
 export type TuziRoute = { api: 'images'; model: string; maxOutputs: number } | { api: 'kling'; kling: KlingModel } | { api: 'midjourney' };
@@ -29,7 +30,7 @@ export const tuziModels: TuziModel[] = [
     async: false,
     expectedDurationSeconds: 40,
     maxDurationSeconds: 300,
-    price: (_p, n) => Math.round(0.04 * n * 1000) / 1000,
+    price: perImage(0.04, { notes: 'TuZi price list (estimate; TuZi resells at its own rates)' }),
     route: { api: 'images', model: 'gpt-image-1', maxOutputs: 4 },
   }),
   ...klingModelRows('tuzi', ' through TuZi’s Kling proxy').map((kling): TuziModel => ({ ...kling, route: { api: 'kling', kling } })),
@@ -42,7 +43,7 @@ export const tuziModels: TuziModel[] = [
     async: true,
     expectedDurationSeconds: 60,
     maxDurationSeconds: 1200,
-    price: () => 0.1,
+    price: perRequest(0.1, { notes: 'TuZi price list: one four-image grid (estimate)' }),
     route: { api: 'midjourney' },
   }),
 ];
