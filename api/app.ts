@@ -36,6 +36,8 @@ import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { providerReadiness } from './provider-readiness';
 import { modelRoutes } from './routes/models';
+import { createProviderAvailability } from './provider-availability';
+import { createSubmitChecks } from './submit-checks';
 import { providerRoutes } from './routes/providers';
 import { providerConfigRoutes } from './routes/provider-config';
 import type { ProviderConfigStore } from '../providers/provider-config';
@@ -116,7 +118,16 @@ export function createApp(deps: AppDeps): Express {
   const searchAttributes = createSearchAttributes(deps.temporal, deps.logger);
   searchAttributes.warmUp();
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
-  const service = createGenerationService({
+  // Whether each provider has keys: /v1/models shows it, and a submit to one without is refused at once.
+  const availability = createProviderAvailability({ env: deps.env ?? process.env, ...(deps.providerConfigs ? { configs: deps.providerConfigs } : {}) });
+  const checks = createSubmitChecks({
+    availability,
+    ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
+    ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
+    ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
+    storage: deps.storage,
+  });
+  const service = checks.guardGenerations(createGenerationService({
     repo: deps.repo,
     temporal: deps.temporal,
     logger: deps.logger,
@@ -127,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.env ? { env: deps.env } : {}),
     storage: deps.storage,
     searchAttributes,
-  });
+  }));
 
   app.use(
     healthRoutes({
@@ -142,7 +153,7 @@ export function createApp(deps: AppDeps): Express {
       admin: healthAdmin,
     }),
   );
-  app.use(modelRoutes());
+  app.use(modelRoutes({ availability }));
   // Provider state and configuration are the operator's business.
   app.use('/v1/providers', adminOnly);
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
@@ -160,10 +171,11 @@ export function createApp(deps: AppDeps): Express {
     app.use(adminPageRoutes(auth));
   }
   if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
-  app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
+  app.use(generationRoutes({ repo: deps.repo, service, baseUrl, checks, ...(experiments ? { experiments } : {}) }));
   app.use(
     batchRoutes({
-      service: createBatchService({
+      checks,
+      service: checks.guardBatches(createBatchService({
         batches: deps.batches,
         temporal: deps.temporal,
         logger: deps.logger,
@@ -172,7 +184,7 @@ export function createApp(deps: AppDeps): Express {
         searchAttributes,
         ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
         ...(deps.allowLoopbackInputs ? { allowLoopbackWebhooks: true } : {}),
-      }),
+      })),
     }),
   );
   app.use(providerWebhookRoutes({ repo: deps.repo, temporal: deps.temporal, logger: deps.logger, ...(deps.providers ? { providers: deps.providers } : {}), ...(deps.env ? { env: deps.env } : {}) }));

@@ -15,6 +15,7 @@ import { normalizeRequest } from './generation-service';
 import { canSee } from './auth';
 import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
+import { settledCost } from './views';
 
 export interface BatchServiceDeps {
   batches: BatchesRepo;
@@ -69,6 +70,8 @@ export function createBatchService(deps: BatchServiceDeps) {
         model: i.model,
         status: i.status,
         ...(i.error_code ? { error: { code: i.error_code, message: i.error_message ?? '' } } : {}),
+        estimatedCost: Number(i.estimated_cost ?? 0),
+        cost: settledCost(i),
       })),
     };
     if (row.actual_cost !== null) result.actualCost = Number(row.actual_cost);

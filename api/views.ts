@@ -1,5 +1,5 @@
 import type { GenerationView, ModelSelectedBy } from '../domain/generation';
-import type { GenerationStatus } from '../domain/status';
+import { isTerminal, type GenerationStatus } from '../domain/status';
 import type { AssetRow, GenerationRow } from '../db/schema';
 
 const iso = (d: Date | string | null): string | undefined =>
@@ -7,6 +7,12 @@ const iso = (d: Date | string | null): string | undefined =>
 
 export function assetUrl(baseUrl: string, assetId: string): string {
   return `${baseUrl}/v1/assets/${assetId}/content`;
+}
+
+/** The charge once settled: a finished generation's, else null (a running one may still cost). */
+export function settledCost(row: Pick<GenerationRow, 'cost' | 'status'>): number | null {
+  if (row.cost !== null) return Number(row.cost);
+  return isTerminal(row.status as GenerationStatus) ? 0 : null;
 }
 
 export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: string): GenerationView {
@@ -32,6 +38,8 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
       ...(a.height !== null ? { height: a.height } : {}),
       ...(a.duration_seconds !== null ? { durationSeconds: Number(a.duration_seconds) } : {}),
     })),
+    estimatedCost: Number(row.estimated_cost ?? 0),
+    cost: settledCost(row),
     createdAt: iso(row.created_at) ?? '',
   };
   if (row.error_code) {

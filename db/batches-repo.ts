@@ -8,7 +8,7 @@ import type { BatchRow, Database, GenerationRow, NewBatch, NewGeneration } from 
 
 export type BatchItemRow = Pick<
   GenerationRow,
-  'id' | 'batch_index' | 'model' | 'kind' | 'status' | 'prompt' | 'parameters' | 'input_images' | 'number_of_outputs' | 'error_code' | 'error_message'
+  'id' | 'batch_index' | 'model' | 'kind' | 'status' | 'prompt' | 'parameters' | 'input_images' | 'number_of_outputs' | 'error_code' | 'error_message' | 'estimated_cost' | 'cost'
 >;
 
 export function createBatchesRepo(db: Kysely<Database>) {
@@ -81,7 +81,7 @@ export function createBatchesRepo(db: Kysely<Database>) {
     listItems(batchId: string, fromIndex: number, limit: number): Promise<BatchItemRow[]> {
       return db
         .selectFrom('generations')
-        .select(['id', 'batch_index', 'model', 'kind', 'status', 'prompt', 'parameters', 'input_images', 'number_of_outputs', 'error_code', 'error_message'])
+        .select(['id', 'batch_index', 'model', 'kind', 'status', 'prompt', 'parameters', 'input_images', 'number_of_outputs', 'error_code', 'error_message', 'estimated_cost', 'cost'])
         .where('batch_id', '=', batchId)
         .where('batch_index', '>=', fromIndex)
         .orderBy('batch_index')

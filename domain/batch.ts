@@ -118,6 +118,15 @@ export interface BatchView {
   actualCost?: number;
   createdAt: string;
   completedAt?: string;
-  items: Array<{ index: number; generationId: string; model: string; status: string; error?: { code: string; message: string } }>;
+  items: Array<{
+    index: number;
+    generationId: string;
+    model: string;
+    status: string;
+    error?: { code: string; message: string };
+    /** USD, as on the generation: estimated at submit, settled when it finished (null until then). */
+    estimatedCost: number;
+    cost: number | null;
+  }>;
   nextCursor?: string;
 }

@@ -161,6 +161,10 @@ export interface GenerationView {
   /** Every model tried, with its outcome; set once the generation finished. */
   attempts?: GenerationAttempt[];
   webhookUrl?: string;
+  /** USD estimated from the model's price rule when the request was accepted. */
+  estimatedCost: number;
+  /** USD charged, settled when the generation finished (0 unless it succeeded); null until then. */
+  cost: number | null;
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

@@ -79,5 +79,5 @@ export function errorCodesByStatus(route: RouteDoc): Map<number, ErrorCode[]> {
 
 /** `/v1/generations/:id` → `/v1/generations/{id}`. */
 export function openApiPath(expressPath: string): string {
-  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return expressPath.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
 }

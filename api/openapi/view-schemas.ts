@@ -6,6 +6,7 @@ import { ErrorCode } from '../../domain/errors';
 import type { GenerationView } from '../../domain/generation';
 import { MODEL_KINDS } from '../../domain/models';
 import type { ProviderStatus } from '../../providers/runtime';
+import type { BatchEstimate, GenerationEstimate } from '../submit-checks';
 
 /**
  * Zod schemas of the API's answers. The views are built by plain functions (views.ts and the
@@ -68,6 +69,8 @@ export const generationSchema = z
       .optional()
       .describe('Every model tried, with its outcome; set once the generation finished'),
     webhookUrl: z.string().optional(),
+    estimatedCost: z.number().describe("USD estimated from the model's price rule when the request was accepted"),
+    cost: z.number().nullable().describe('USD charged, settled when the generation finished (0 unless it succeeded); null until then'),
     createdAt: isoDate,
     startedAt: isoDate.optional(),
     completedAt: isoDate.optional(),
@@ -107,28 +110,84 @@ export const batchSchema = z
         model: z.string(),
         status: z.string(),
         error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+        estimatedCost: z.number().describe('USD estimated at submit'),
+        cost: z.number().nullable().describe('USD charged once the item finished; null until then'),
       }),
     ),
     nextCursor: z.string().optional().describe('Pass as `cursor` for the next page of items'),
   })
   .meta({ title: 'Batch' });
 
-export const modelListSchema = z.strictObject({
-  data: z.array(
-    z.strictObject({
-      id: z.string(),
-      provider: z.string(),
-      description: z.string(),
-      kinds: z.array(z.enum(MODEL_KINDS)),
-      async: z.boolean(),
-      inputImages: z.looseObject({ mode: z.string(), max: z.int() }),
-      expectedDurationSeconds: z.number(),
-      maxDurationSeconds: z.number(),
-      video: z.record(z.string(), z.unknown()).optional(),
-      parameters: z.record(z.string(), z.unknown()).describe("JSON Schema of the model's parameters"),
-    }),
-  ),
-});
+export const priceSchema = z
+  .strictObject({
+    unit: z
+      .enum(['image', 'output', 'second', 'character', 'request', 'token', 'free'])
+      .describe('What `usd` buys: an output image, any output, a second of video, a character of text, a request, a token; `free` costs nothing'),
+    usd: z.number().describe("USD per unit with the model's default parameters; 0 when free"),
+    tiers: z
+      .array(z.strictObject({ when: z.string().describe('The parameter values it applies to'), usd: z.number() }))
+      .optional()
+      .describe('Other prices per unit when parameters change it'),
+    notes: z.string().optional().describe('Where the price comes from (an estimate says so), or why the model is free'),
+  })
+  .meta({ title: 'Price' });
+
+export const modelSchema = z
+  .strictObject({
+    id: z.string(),
+    provider: z.string(),
+    description: z.string(),
+    kinds: z.array(z.enum(MODEL_KINDS)),
+    async: z.boolean(),
+    inputImages: z.looseObject({ mode: z.string(), max: z.int() }),
+    expectedDurationSeconds: z.number(),
+    maxDurationSeconds: z.number(),
+    video: z.record(z.string(), z.unknown()).optional(),
+    price: priceSchema.nullable().describe('How the provider bills the model; null for a custom model declared without pricePerOutput'),
+    parameters: z.record(z.string(), z.unknown()).describe("JSON Schema of the model's parameters"),
+    available: z.boolean().describe('false: a submit would be refused (no API key) or fail (provider disabled)'),
+    unavailable: z
+      .strictObject({ code: z.enum(['no_api_key', 'disabled']).optional(), reason: z.string().optional() })
+      .optional()
+      .describe('Why the model is not available, and how to fix it'),
+  })
+  .meta({ title: 'Model' });
+
+export const modelListSchema = z.strictObject({ data: z.array(modelSchema) });
+
+export const generationEstimateSchema = z
+  .strictObject({
+    dryRun: z.literal(true),
+    model: z.string().describe('The model that would run (the default for `kind` when none was named)'),
+    provider: z.string(),
+    kind: z.enum(MODEL_KINDS),
+    modelSelectedBy: z.enum(['request', 'default']),
+    parameters: z.record(z.string(), z.unknown()).describe("The parameters as they would run: validated, with the model's defaults"),
+    numberOfOutputs: z.int(),
+    estimatedCost: z.number().describe('USD, as the submit would record and reserve it'),
+    price: priceSchema.nullable(),
+    fallbackModels: z.array(z.string()).optional(),
+  })
+  .meta({ title: 'GenerationEstimate' });
+
+export const batchEstimateSchema = z
+  .strictObject({
+    dryRun: z.literal(true),
+    totalTasks: z.int(),
+    estimatedCost: z.number().describe('USD of all items, as the submit would reserve it'),
+    items: z.array(
+      z.strictObject({
+        index: z.int(),
+        model: z.string(),
+        provider: z.string(),
+        kind: z.enum(MODEL_KINDS),
+        parameters: z.record(z.string(), z.unknown()),
+        numberOfOutputs: z.int(),
+        estimatedCost: z.number(),
+      }),
+    ),
+  })
+  .meta({ title: 'BatchEstimate' });
 
 export const providerListSchema = z.strictObject({
   data: z.array(
@@ -303,6 +362,8 @@ type Batch = z.output<typeof batchSchema>;
 type Provider = z.output<typeof providerListSchema>['data'][number];
 type ApiKey = z.output<typeof apiKeySchema>;
 type Alert = z.output<typeof alertSchema>;
+type Estimate = z.output<typeof generationEstimateSchema>;
+type BatchEst = z.output<typeof batchEstimateSchema>;
 export const _viewSchemaChecks = [
   (v: GenerationView): Generation => v,
   (v: Generation): GenerationView => v,
@@ -314,6 +375,8 @@ export const _viewSchemaChecks = [
   (v: ApiKey): ApiKeyView => v,
   (v: AlertView): Alert => v,
   (v: Alert): AlertView => v,
+  (v: GenerationEstimate): Estimate => v,
+  (v: BatchEstimate): BatchEst => v,
 ];
 export const _viewKeyChecks: [
   SameKeys<GenerationView, Generation>,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { createBatchBody } from '../../domain/batch-body';
 import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
-import { batchCreatedSchema, batchSchema } from '../openapi/view-schemas';
-import { listQuery } from './batches';
+import { batchCreatedSchema, batchEstimateSchema, batchSchema } from '../openapi/view-schemas';
+import { listQuery, submitQuery } from './batches';
 
 const tag = 'Batches';
 const idParams = z.object({ id: z.uuid() });
@@ -15,14 +15,20 @@ export const batchDocs: RouteDoc[] = [
     tag,
     access: 'key',
     summary: 'Submit a batch of generations',
-    description: 'Each item of `requests` is a POST /v1/generations body; one invalid item rejects the whole batch, naming its index.',
+    description:
+      'Each item of `requests` is a POST /v1/generations body; one invalid item rejects the whole batch, naming its index, and so does an item ' +
+      'whose provider has no API key (503 PROVIDER_UNAVAILABLE). With `?dryRun=true` every item is validated and priced, and nothing is written or started.',
+    query: submitQuery,
     headers: idempotencyHeader('batch (200)'),
     body: { json: createBatchBody },
     responses: {
       202: { description: 'Accepted: the batch is running', schema: batchCreatedSchema },
-      200: { description: 'A retry with the same Idempotency-Key: the existing batch', schema: batchCreatedSchema },
+      200: {
+        description: 'A retry with the same Idempotency-Key: the existing batch; with `?dryRun=true`, the estimate',
+        schema: z.union([batchCreatedSchema, batchEstimateSchema]),
+      },
     },
-    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'CONFLICT'],
+    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'CONFLICT', 'PROVIDER_UNAVAILABLE'],
   },
   {
     method: 'get',

@@ -7,6 +7,7 @@ import type { BatchService } from '../batch-service';
 import { principalOf } from '../auth';
 import { idempotencyKeyOf } from '../idempotency-key';
 import { pageLimit } from '../pagination';
+import type { SubmitChecks } from '../submit-checks';
 import { parseOrThrow } from '../validate';
 
 const idParam = z.uuid();
@@ -23,11 +24,18 @@ function batchId(raw: string | string[] | undefined): string {
   return id.data;
 }
 
-export function batchRoutes(deps: { service: BatchService }): Router {
+/** `?dryRun=true`: validate every item and estimate, write and start nothing. */
+export const submitQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
+
+export function batchRoutes(deps: { service: BatchService; checks: SubmitChecks }): Router {
   const router = Router();
 
   router.post('/v1/batches', async (req, res) => {
     const body = parseOrThrow(createBatchBody, req.body ?? undefined);
+    if (parseOrThrow(submitQuery, req.query, 'INVALID_REQUEST', 'query').dryRun === 'true') {
+      res.status(200).json(await deps.checks.batch(body));
+      return;
+    }
     const { batch, created } = await deps.service.create(body, principalOf(res), idempotencyKeyOf(req));
     res.status(created ? 202 : 200).json(batch);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDoc } from '../openapi/registry';
-import { healthSchema, modelListSchema, providerListSchema } from '../openapi/view-schemas';
+import { healthSchema, modelListSchema, modelSchema, providerListSchema } from '../openapi/view-schemas';
 
 /** Health, models, providers, assets. */
 export const catalogDocs: RouteDoc[] = [
@@ -17,8 +17,22 @@ export const catalogDocs: RouteDoc[] = [
     path: '/v1/models',
     tag: 'Models',
     access: 'key',
-    summary: 'List the models, with the JSON Schema of each one\'s parameters',
+    summary: 'List the models, with the JSON Schema of each one\'s parameters, its price rule and whether it is available',
+    description:
+      'Each model carries `price` (unit, USD per unit, tiers by parameter, notes; `unit: free` says why it costs nothing) and ' +
+      '`available`: false when its provider has no API key configured (a submit answers 503 PROVIDER_UNAVAILABLE) or is disabled.',
     responses: { 200: { description: 'Models', schema: modelListSchema } },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/*id',
+    tag: 'Models',
+    access: 'key',
+    summary: 'One model, as in the list',
+    description: 'The id keeps its slashes (`/v1/models/replicate/black-forest-labs/flux-schnell`); `%2F` works too.',
+    params: z.object({ id: z.string().describe('A model id, e.g. kie/4o-image') }),
+    responses: { 200: { description: 'The model', schema: modelSchema } },
+    errors: ['NOT_FOUND'],
   },
   {
     method: 'get',

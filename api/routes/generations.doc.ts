@@ -3,8 +3,8 @@ import { createGenerationBody, MAX_INPUT_IMAGES } from '../../domain/generation'
 import { MODEL_KINDS } from '../../domain/models';
 import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
-import { generationListSchema, generationSchema } from '../openapi/view-schemas';
-import { listQuery } from './generations';
+import { generationEstimateSchema, generationListSchema, generationSchema } from '../openapi/view-schemas';
+import { listQuery, submitQuery } from './generations';
 
 const tag = 'Generations';
 const idParams = z.object({ id: z.uuid().describe('Generation id') });
@@ -30,14 +30,20 @@ export const generationDocs: RouteDoc[] = [
     summary: 'Submit a generation',
     description:
       'Validates the request against the model (GET /v1/models lists each model\'s parameters), records it and starts its durable workflow; answers at once with status `queued`. ' +
-      'Give `model`, or `kind` to use the configured default model for that kind. With `experimentId` an experiment allocates the model.',
+      'Give `model`, or `kind` to use the configured default model for that kind. With `experimentId` an experiment allocates the model. ' +
+      'With `?dryRun=true` the request is validated exactly as a submit and answered 200 with its estimate (the model chosen, the parameters as they would run, `estimatedCost`): ' +
+      'nothing is written, no budget reserved, nothing started. A model whose provider has no API key configured is refused at once with 503 PROVIDER_UNAVAILABLE.',
+    query: submitQuery,
     headers: idempotency,
     body: { json: createGenerationBody, multipart: generationForm },
     responses: {
       202: { description: 'Accepted: the generation is queued', schema: generationSchema },
-      200: { description: 'A retry with the same Idempotency-Key: the existing generation', schema: generationSchema },
+      200: {
+        description: 'A retry with the same Idempotency-Key: the existing generation; with `?dryRun=true`, the estimate',
+        schema: z.union([generationSchema, generationEstimateSchema]),
+      },
     },
-    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'QUOTA_EXCEEDED'],
+    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'PROVIDER_UNAVAILABLE'],
   },
   {
     method: 'get',

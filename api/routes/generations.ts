@@ -14,6 +14,7 @@ import { callerContext, tagGeneration } from '../request-logging';
 import { parseOrThrow, storableDateTime } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
+import type { SubmitChecks } from '../submit-checks';
 
 export const listQuery = z
   .object({
@@ -30,6 +31,8 @@ export const listQuery = z
   })
   .catchall(z.string().max(256));
 const idParam = z.uuid();
+/** `?dryRun=true`: validate and estimate, write and start nothing. Other query fields are ignored, as before. */
+export const submitQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
 
 export interface GenerationRoutesDeps {
   repo: GenerationsRepo;
@@ -37,6 +40,8 @@ export interface GenerationRoutesDeps {
   baseUrl(req: Request): string;
   /** Allocates requests that name an `experimentId`; absent, such requests are rejected. */
   experiments?: ExperimentService;
+  /** Validates and prices a request without writing it (the dry run). */
+  checks: SubmitChecks;
 }
 
 export function generationRoutes(deps: GenerationRoutesDeps): Router {
@@ -45,6 +50,12 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
   router.post('/v1/generations', async (req, res) => {
     const key = idempotencyKeyOf(req);
     const raw: unknown = req.body ?? undefined;
+    if (parseOrThrow(submitQuery, req.query, 'INVALID_REQUEST', 'query').dryRun === 'true') {
+      // Validated exactly as a submit would be, then priced: no row, no budget, no workflow.
+      const allocated = deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw ? await deps.experiments.allocate(raw, key) : undefined;
+      res.status(200).json(await deps.checks.generation(allocated?.body ?? parseOrThrow(createGenerationBody, raw)));
+      return;
+    }
     if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
       const { body, assignment } = await deps.experiments.allocate(raw, key);
       const { row, created } = await deps.service.create(body, key, assignment, principalOf(res), callerContext(req, res));

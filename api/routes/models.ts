@@ -1,10 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { listModels } from '../../providers/registry';
+import { GenflowError } from '../../domain/errors';
+import { describePrice } from '../../providers/pricing';
+import { findModel, listModels, type ModelEntry } from '../../providers/registry';
+import type { Availability, ProviderAvailability } from '../provider-availability';
 
-/** JSON Schema of each model's parameters, computed once: the table does not change at run time. */
-function describeModels() {
-  return listModels().map(({ provider, model }) => ({
+/** A model as `/v1/models` shows it, without its availability (which changes at run time). */
+function describeModel({ provider, model }: ModelEntry) {
+  return {
     id: model.id,
     provider: provider.id,
     description: model.description,
@@ -14,16 +17,39 @@ function describeModels() {
     expectedDurationSeconds: model.expectedDurationSeconds,
     maxDurationSeconds: model.maxDurationSeconds,
     ...(model.video ? { video: model.video } : {}),
+    // null: a custom provider's model declared without pricePerOutput; its cost is not known.
+    price: model.price ? describePrice(model.price) : null,
     parameters: z.toJSONSchema(model.parameters, { io: 'input', unrepresentable: 'any' }),
-  }));
+  };
 }
 
-export function modelRoutes(): Router {
+function withAvailability(described: ReturnType<typeof describeModel>, state: Availability | undefined) {
+  return {
+    ...described,
+    available: state?.available ?? true,
+    ...(state && !state.available ? { unavailable: { code: state.code, reason: state.reason } } : {}),
+  };
+}
+
+export function modelRoutes(deps: { availability?: ProviderAvailability } = {}): Router {
   const router = Router();
-  let cached: ReturnType<typeof describeModels> | undefined;
-  router.get('/v1/models', (_req, res) => {
-    cached ??= describeModels();
-    res.json({ data: cached });
+  // The table does not change at run time (JSON Schemas are costly to build): described once.
+  let cached: Map<string, ReturnType<typeof describeModel>> | undefined;
+  const described = () => (cached ??= new Map(listModels().map((e) => [e.model.id, describeModel(e)])));
+
+  router.get('/v1/models', async (_req, res) => {
+    const states = await deps.availability?.all();
+    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.provider))) });
+  });
+
+  // Model ids hold slashes (`replicate/black-forest-labs/flux-schnell`), given as they are or as %2F.
+  router.get('/v1/models/*id', async (req, res) => {
+    const raw = (req.params as { id: string | string[] }).id;
+    const id = Array.isArray(raw) ? raw.join('/') : raw;
+    const entry = findModel(id);
+    if (!entry) throw new GenflowError('NOT_FOUND', `no model with id '${id}' (GET /v1/models lists them)`);
+    const state = await deps.availability?.of(entry.provider);
+    res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state));
   });
   return router;
 }

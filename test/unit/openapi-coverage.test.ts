@@ -3,6 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import { buildOpenApiDocument } from '../../api/openapi/document';
+import { openApiPath } from '../../api/openapi/registry';
 import { routeDocs } from '../../api/openapi/route-docs';
 import { renderDocsPage } from '../../api/openapi/docs-page';
 import { listExpressRoutes } from '../support/express-routes';
@@ -79,7 +80,7 @@ describe('OpenAPI coverage', () => {
 
   it('renders the docs page self-contained: every operation, nothing loaded from elsewhere', () => {
     const html = renderDocsPage(buildOpenApiDocument(routeDocs, { version: 'test' }));
-    for (const route of routeDocs) expect(html).toContain(route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'));
+    for (const route of routeDocs) expect(html).toContain(openApiPath(route.path));
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i);
     expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
   });

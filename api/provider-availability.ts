@@ -1,0 +1,90 @@
+import { GenflowError } from '../domain/errors';
+import type { ProviderConfig, ProviderConfigStore } from '../providers/provider-config';
+import { providers as registered } from '../providers/registry';
+import { envPrefix, providerSettings } from '../providers/settings';
+import type { Provider } from '../providers/types';
+
+export interface Availability {
+  available: boolean;
+  /** Why not: no key configured, or disabled by an admin. */
+  code?: 'no_api_key' | 'disabled';
+  /** Why not, and how to fix it, in words. */
+  reason?: string;
+}
+
+export interface ProviderAvailabilityDeps {
+  env: Record<string, string | undefined>;
+  /** Settings made over the API (`PUT /v1/providers/:id/config`); the environment's alone without it. */
+  configs?: ProviderConfigStore;
+  /** How stale the view of those settings may get; default 1 s. */
+  refreshMs?: number;
+}
+
+/** How to give a provider its keys, for the error and for `/v1/models`. */
+export function howToConfigure(providerId: string): string {
+  const prefix = envPrefix(providerId);
+  return `set ${prefix}API_KEYS=key1,key2 (or ${prefix}API_KEY) and restart, or PUT /v1/providers/${providerId}/config with {"apiKeys": ["..."]}`;
+}
+
+/**
+ * Whether a provider can take calls from this server: it needs no key (`local`, keyless
+ * providers), or keys are configured in the environment or over the config API, and an admin
+ * has not disabled it. Keys that are configured but cooling down or rejected still count:
+ * that is the key pool's business at call time, not a reason to refuse a submit.
+ */
+export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
+  let configs = new Map<string, ProviderConfig>();
+  let loadedAt = -Infinity;
+  let loading: Promise<void> | undefined;
+
+  async function refresh(): Promise<void> {
+    if (!deps.configs || Date.now() - loadedAt < (deps.refreshMs ?? 1_000)) return;
+    loading ??= (async () => {
+      try {
+        configs = new Map((await deps.configs!.list()).map((c) => [c.providerId, c]));
+        loadedAt = Date.now();
+      } finally {
+        loading = undefined;
+      }
+    })();
+    await loading;
+  }
+
+  function check(provider: Provider): Availability {
+    const config = configs.get(provider.id);
+    if (config && !config.enabled) {
+      return { available: false, code: 'disabled', reason: `${provider.id} is disabled by its configuration (PUT /v1/providers/${provider.id}/config with {"enabled": true})` };
+    }
+    if (!provider.requiresApiKey) return { available: true };
+    const keys = config?.apiKeys ?? providerSettings(provider, deps.env).apiKeys;
+    if (keys.length > 0) return { available: true };
+    return { available: false, code: 'no_api_key', reason: `no API key is configured for ${provider.id}: ${howToConfigure(provider.id)}` };
+  }
+
+  return {
+    async of(provider: Provider): Promise<Availability> {
+      await refresh();
+      return check(provider);
+    },
+
+    async all(): Promise<Map<string, Availability>> {
+      await refresh();
+      return new Map(Object.values(registered).map((p) => [p.id, check(p)]));
+    },
+
+    /**
+     * Refuses a submit at once (503 PROVIDER_UNAVAILABLE) when the provider has no key, instead
+     * of accepting it to fail later. A disabled provider is left to the workflow: its
+     * generations fail there with the same code, or move on to their fallbacks.
+     */
+    async requireKeys(provider: Provider, field = 'model'): Promise<void> {
+      await refresh();
+      const state = check(provider);
+      if (state.code !== 'no_api_key') return;
+      throw new GenflowError('PROVIDER_UNAVAILABLE', `${field}: ${state.reason}`, {
+        details: { provider: provider.id, configure: howToConfigure(provider.id) },
+      });
+    },
+  };
+}
+export type ProviderAvailability = ReturnType<typeof createProviderAvailability>;

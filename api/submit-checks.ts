@@ -1,0 +1,179 @@
+import { GenflowError } from '../domain/errors';
+import type { CreateBatchBody } from '../domain/batch-body';
+import { createGenerationBody, type CreateGenerationBody, type ModelSelectedBy } from '../domain/generation';
+import type { ModelKind } from '../domain/models';
+import { precheckInputImages } from '../media/input-precheck';
+import type { Storage } from '../media/storage/types';
+import { checkWebhookUrl } from '../media/webhook-url';
+import { estimateCost } from '../providers/model-runtime';
+import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
+import { describePrice, type PriceDescription } from '../providers/pricing';
+import type { ModelEntry } from '../providers/registry';
+import type { BatchService } from './batch-service';
+import type { GenerationService } from './generation-service';
+import { normalizeRequest, resolveFallbacks } from './generation-service';
+import type { ProviderAvailability } from './provider-availability';
+import { checkUrlOnlyInputs } from './url-inputs';
+import { parseOrThrow } from './validate';
+
+export interface SubmitChecksDeps {
+  availability: ProviderAvailability;
+  /** The same as the generation service's; built-in defaults without it. */
+  modelSelection?: ModelSelection;
+  webhookSecret?: string;
+  allowLoopbackInputs?: boolean;
+  storage?: Storage;
+}
+
+/** What `POST /v1/generations?dryRun=true` answers: the request as it would run, and its price. */
+export interface GenerationEstimate {
+  dryRun: true;
+  model: string;
+  provider: string;
+  kind: ModelKind;
+  modelSelectedBy: ModelSelectedBy;
+  parameters: Record<string, unknown>;
+  numberOfOutputs: number;
+  estimatedCost: number;
+  price: PriceDescription | null;
+  fallbackModels?: string[];
+}
+
+/** One item of `POST /v1/batches?dryRun=true`. */
+export interface BatchItemEstimate {
+  index: number;
+  model: string;
+  provider: string;
+  kind: ModelKind;
+  parameters: Record<string, unknown>;
+  numberOfOutputs: number;
+  estimatedCost: number;
+}
+
+export interface BatchEstimate {
+  dryRun: true;
+  totalTasks: number;
+  estimatedCost: number;
+  items: BatchItemEstimate[];
+}
+
+/**
+ * The checks a submit makes before anything is written, as pure functions of the body: the
+ * dry runs answer with them, and real submits are refused with them at once when the model's
+ * provider has no API key (503 PROVIDER_UNAVAILABLE) instead of being accepted to fail later.
+ */
+export function createSubmitChecks(deps: SubmitChecksDeps) {
+  const selection: ModelSelection = deps.modelSelection ?? {
+    defaults: BUILT_IN_DEFAULT_MODELS,
+    promptEnhancer: { model: 'local/text', systemPrompt: DEFAULT_ENHANCER_SYSTEM_PROMPT },
+  };
+  const { availability } = deps;
+
+  /** The model's provider needs keys and has none: refused, unless a fallback's provider can take it. */
+  async function requireProvider(entry: ModelEntry, fallbacks: readonly ModelEntry[], field: string): Promise<void> {
+    try {
+      await availability.requireKeys(entry.provider, field);
+    } catch (err) {
+      for (const fallback of fallbacks) if ((await availability.of(fallback.provider)).available) return;
+      throw err;
+    }
+  }
+
+  /** What create() checks before it writes, in its order (see api/generation-service.ts). */
+  async function generation(body: CreateGenerationBody): Promise<GenerationEstimate> {
+    const { request, entry, selectedBy } = normalizeRequest(body, selection);
+    const fallbacks = resolveFallbacks(body, request, entry, selection);
+    if (body.webhookUrl) {
+      if (!deps.webhookSecret) {
+        throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {
+          details: { issues: [{ field: 'webhookUrl', message: 'callbacks are not configured' }] },
+        });
+      }
+      await checkWebhookUrl(body.webhookUrl, { allowLoopback: deps.allowLoopbackInputs === true });
+    }
+    await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
+    checkUrlOnlyInputs(entry.model, request.inputImages, deps.storage);
+    await requireProvider(entry, fallbacks.map((f) => f.entry), 'model');
+    return {
+      dryRun: true,
+      model: entry.model.id,
+      provider: entry.provider.id,
+      kind: request.kind,
+      modelSelectedBy: selectedBy,
+      parameters: request.parameters,
+      numberOfOutputs: request.numberOfOutputs,
+      estimatedCost: estimateCost(entry, request),
+      price: entry.model.price ? describePrice(entry.model.price) : null,
+      ...(fallbacks.length > 0 ? { fallbackModels: fallbacks.map((f) => f.entry.model.id) } : {}),
+    };
+  }
+
+  /** One batch item as the batch service validates it (api/batch-service.ts normalizeItem). */
+  function batchItem(raw: unknown, index: number) {
+    try {
+      const body = parseOrThrow(createGenerationBody, raw);
+      if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
+      if (body.fallbackModels !== undefined) throw new GenflowError('INVALID_REQUEST', 'fallbackModels: not supported for batch items yet');
+      return normalizeRequest(body);
+    } catch (err) {
+      if (!(err instanceof GenflowError)) throw err;
+      throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
+    }
+  }
+
+  async function batchProviders(items: ReadonlyArray<{ entry: ModelEntry }>): Promise<void> {
+    for (const [index, { entry }] of items.entries()) await requireProvider(entry, [], `requests[${index}].model`);
+  }
+
+  async function batch(body: CreateBatchBody): Promise<BatchEstimate> {
+    const items = body.requests.map((raw, index) => ({ index, ...batchItem(raw, index) }));
+    const { webhookUrl } = body.options;
+    if (webhookUrl) {
+      if (!deps.webhookSecret) {
+        throw new GenflowError('UNSUPPORTED_CAPABILITY', 'options.webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server');
+      }
+      await checkWebhookUrl(webhookUrl, { allowLoopback: deps.allowLoopbackInputs === true, field: 'options.webhookUrl' });
+    }
+    await batchProviders(items);
+    const estimates = items.map(({ index, request, entry }) => ({
+      index,
+      model: entry.model.id,
+      provider: entry.provider.id,
+      kind: request.kind,
+      parameters: request.parameters,
+      numberOfOutputs: request.numberOfOutputs,
+      estimatedCost: estimateCost(entry, request),
+    }));
+    return { dryRun: true, totalTasks: estimates.length, estimatedCost: estimates.reduce((sum, i) => sum + i.estimatedCost, 0), items: estimates };
+  }
+
+  return {
+    generation,
+    batch,
+
+    /** A generation service whose submits are refused at once when the model's provider has no key. */
+    guardGenerations(service: GenerationService): GenerationService {
+      return {
+        ...service,
+        async create(...args: Parameters<GenerationService['create']>) {
+          const [body] = args;
+          const { request, entry } = normalizeRequest(body, selection);
+          await requireProvider(entry, resolveFallbacks(body, request, entry, selection).map((f) => f.entry), 'model');
+          return service.create(...args);
+        },
+      };
+    },
+
+    /** The same for batches: an item whose provider has no key refuses the whole batch, naming it. */
+    guardBatches(service: BatchService): BatchService {
+      return {
+        ...service,
+        async create(...args: Parameters<BatchService['create']>) {
+          await batchProviders(args[0].requests.map((raw, index) => batchItem(raw, index)));
+          return service.create(...args);
+        },
+      };
+    },
+  };
+}
+export type SubmitChecks = ReturnType<typeof createSubmitChecks>;
