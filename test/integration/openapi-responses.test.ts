@@ -51,6 +51,8 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
   it('generations, ratings, assets and their errors', async () => {
     const created = await call('POST', '/v1/generations', '/v1/generations', { model: 'local/image', prompt: 'a stone bridge', parameters: { width: 64, height: 64 }, metadata: { shot: 'a1' } });
     expect(created.status).toBe(202);
+    const dryRun = await call('POST', '/v1/generations', '/v1/generations?dryRun=true', { model: 'local/image', prompt: 'a stone bridge' });
+    expect(dryRun.status).toBe(200);
     const id = (created.body as { id: string }).id;
     const done = await waitForGeneration(stack.baseUrl, id);
     expect(done.status).toBe('succeeded');
@@ -105,6 +107,8 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
   it('catalog, health, OpenAI images, documentation and pages', async () => {
     await call('GET', '/health', '/health');
     await call('GET', '/v1/models', '/v1/models');
+    await call('GET', '/v1/models/*id', '/v1/models/replicate/black-forest-labs/flux-schnell');
+    await call('GET', '/v1/models/*id', '/v1/models/nobody/nothing');
     await call('GET', '/v1/providers', '/v1/providers');
     await call('POST', '/v1/images/generations', '/v1/images/generations', { prompt: 'a kite', size: '64x64' });
     await call('POST', '/v1/images/generations', '/v1/images/generations', { prompt: 'a kite', size: 'big' });
