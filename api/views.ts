@@ -1,5 +1,5 @@
 import type { GenerationView, ModelSelectedBy } from '../domain/generation';
-import type { GenerationStatus } from '../domain/status';
+import { isTerminal, type GenerationStatus } from '../domain/status';
 import type { AssetRow, GenerationRow } from '../db/schema';
 
 const iso = (d: Date | string | null): string | undefined =>
@@ -32,6 +32,7 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
       ...(a.height !== null ? { height: a.height } : {}),
       ...(a.duration_seconds !== null ? { durationSeconds: Number(a.duration_seconds) } : {}),
     })),
+    estimatedCost: Number(row.estimated_cost ?? 0),
     createdAt: iso(row.created_at) ?? '',
   };
   if (row.error_code) {
@@ -52,6 +53,12 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
   if (row.fallback_models?.length) view.fallbackModels = row.fallback_models;
   if (row.attempts?.length) view.attempts = row.attempts;
   if (row.webhook_url) view.webhookUrl = row.webhook_url;
+  const settled = row.billing?.settled;
+  if (isTerminal(view.status) && row.cost !== null) {
+    view.cost = Number(row.cost);
+    view.costSource = settled?.source ?? 'estimate';
+    if (settled?.reason) view.costReason = settled.reason;
+  }
   const startedAt = iso(row.started_at);
   if (startedAt) view.startedAt = startedAt;
   const completedAt = iso(row.completed_at);

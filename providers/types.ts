@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
+import type { ProviderCharge } from '../domain/charges';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
@@ -39,15 +40,21 @@ export type ProviderOutput =
   | { type: 'stream'; stream: Readable; contentType: string }
   | { type: 'url'; url: string; contentType?: string };
 
+/**
+ * `charge`: what the provider reported charging for the task, where its API says so (a header
+ * or a field of the answer), converted to USD by the adapter's documented rule. Absent, the
+ * generation settles at the model's price-table estimate.
+ */
 export type SubmitResult =
-  | { status: 'succeeded'; outputs: ProviderOutput[] }
+  | { status: 'succeeded'; outputs: ProviderOutput[]; charge?: ProviderCharge }
   | { status: 'pending'; taskId: string };
 
 export type PollResult =
   | { status: 'pending' | 'running'; progress?: number }
-  | { status: 'succeeded'; outputs: ProviderOutput[] }
+  | { status: 'succeeded'; outputs: ProviderOutput[]; charge?: ProviderCharge }
   | { status: 'canceled' };
-// A failed job is reported by throwing a ProviderError with the matching code.
+// A failed job is reported by throwing a ProviderError with the matching code (and `charge`
+// when the provider charged for the failed task).
 
 export interface CallContext {
   generationId: string;

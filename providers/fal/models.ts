@@ -19,6 +19,12 @@ export interface FalModelExtra {
   countField?: 'num_images';
   maxOutputs: number;
   videoWire?: VideoWireNames;
+  /**
+   * USD per unit of the model's billing unit (fal's pricing API `unit_price`), which fal's
+   * `x-fal-billable-units` result header counts: the charge is units × this. Absent (the unit is
+   * not known here), the generation settles at the estimate.
+   */
+  unitPriceUsd?: number;
 }
 export type FalModel = ModelSpec & FalModelExtra;
 
@@ -99,6 +105,7 @@ export const falModels: FalModel[] = [
     maxDurationSeconds: 300,
     price: priced(fluxDevParameters, (p, n) => cents(0.025 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
     textEndpoint: 'fal-ai/flux/dev',
+    unitPriceUsd: 0.025,
     countField: 'num_images',
     maxOutputs: 4,
   }),
@@ -113,6 +120,7 @@ export const falModels: FalModel[] = [
     maxDurationSeconds: 300,
     price: priced(fluxSchnellParameters, (p, n) => cents(0.003 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
     textEndpoint: 'fal-ai/flux/schnell',
+    unitPriceUsd: 0.003,
     countField: 'num_images',
     maxOutputs: 4,
   }),
