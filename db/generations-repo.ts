@@ -7,6 +7,7 @@ import type { GenerationStatus } from '../domain/status';
 import { searchGenerations, type GenerationFilter } from './generation-search';
 import { admitAndReserve, settleFinished } from './ledger';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
+import { createWebhookDeliveries } from './webhook-deliveries';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -233,6 +234,9 @@ export function createGenerationsRepo(db: Kysely<Database>) {
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },
+
+    /** Provider webhook deliveries already acted on (replays change nothing). */
+    webhookDeliveries: createWebhookDeliveries(db),
   };
 }
 export type GenerationsRepo = ReturnType<typeof createGenerationsRepo>;
