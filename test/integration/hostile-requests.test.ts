@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { getJson, postJson, startStack, temporalAddress, waitForGeneration, withKey, type Stack } from '../support/stack';
 
 type ErrorAnswer = { error?: { code: string; message: string; details?: unknown; type?: string } };
 
@@ -43,6 +43,10 @@ describe.skipIf(!temporalAddress)('hostile requests: deep nesting, lone surrogat
     // Every JSON route: experiments and the OpenAI-compatible one too.
     const experiment = await postText(`${url}/v1/experiments`, `{"name":"deep","variants":[{"name":"a","model":"local/image","parameters":{"x":${nested(5000)}}}]}`);
     expect(experiment.status).toBe(400);
+    // Refused before the provider config is read, so nothing of it can change.
+    const config = await fetch(`${url}/v1/providers/local/config`, { method: 'PUT', headers: withKey({ 'content-type': 'application/json' }), body: `{"defaults":{"x":${nested(5000)}}}` });
+    expect(config.status).toBe(400);
+    expect(((await config.json()) as ErrorAnswer).error?.message).toMatch(/nested more than 32 levels/);
     const images = await postText(`${url}/v1/images/generations`, `{"prompt":"deep","size":${nested(5000)}}`);
     expect(images.status).toBe(400);
     expect(images.body.error?.type).toBe('invalid_request_error');
