@@ -27,6 +27,7 @@ export interface JsonLimits {
   maxNodes: number;
 }
 
+const ANY_SURROGATE = /[\ud800-\udfff]/;
 /** A high surrogate without its low one, or a low one without its high one (UTF-16 code units). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -43,9 +44,15 @@ interface Frame {
   depth: number;
 }
 
+/** A key as it can be shown and stored: NUL and unpaired surrogates written as `\uXXXX` escapes. */
+function printable(key: string): string {
+  const bad = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, 'g');
+  return key.replace(bad, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function pathOf(frame: Frame | undefined, prefix: readonly string[]): string {
   const keys: string[] = [];
-  for (let f = frame; f?.key !== undefined; f = f.parent) keys.push(String(f.key));
+  for (let f = frame; f?.key !== undefined; f = f.parent) keys.push(typeof f.key === 'number' ? String(f.key) : printable(f.key));
   return [...prefix, ...keys.reverse()].join('.') || '(body)';
 }
 
@@ -72,7 +79,7 @@ export function checkJsonValue(value: unknown, options: WalkOptions = {}): void 
   const code = options.code ?? 'INVALID_REQUEST';
   const prefix = options.prefix ?? [];
   const badText = (text: string): string | undefined =>
-    options.nul && text.includes('\u0000') ? MESSAGES.nul : LONE_SURROGATE.test(text) ? MESSAGES.surrogate : undefined;
+    options.nul && text.includes('\u0000') ? MESSAGES.nul : ANY_SURROGATE.test(text) && LONE_SURROGATE.test(text) ? MESSAGES.surrogate : undefined;
   const stack: Frame[] = [{ value, key: undefined, parent: undefined, depth: 0 }];
   let nodes = 1;
   while (stack.length > 0) {
@@ -89,15 +96,17 @@ export function checkJsonValue(value: unknown, options: WalkOptions = {}): void 
     if (frame.depth >= maxDepth) {
       throw fail(code, pathOf(frame, prefix), `nested more than ${maxDepth} levels deep`, { limit: { maxDepth } });
     }
-    const entries: Array<[string | number, unknown]> = Array.isArray(v) ? v.map((item, i) => [i, item]) : Object.entries(v);
-    nodes += entries.length;
+    const keys = Array.isArray(v) ? undefined : Object.keys(v);
+    const count = keys ? keys.length : (v as unknown[]).length;
+    nodes += count;
     if (nodes > maxNodes) {
       throw fail(code, pathOf(frame, prefix), `more than ${maxNodes} values in one request`, { limit: { maxNodes } });
     }
     // Pushed last to first, so the first bad field in document order is the one reported.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, item] = entries[i]!;
-      stack.push({ value: item, key, parent: frame, depth: frame.depth + 1 });
+    const depth = frame.depth + 1;
+    for (let i = count - 1; i >= 0; i--) {
+      const key = keys ? keys[i]! : i;
+      stack.push({ value: (v as Record<string | number, unknown>)[key], key, parent: frame, depth });
     }
   }
 }
