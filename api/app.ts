@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import { ApiKeyRole } from '../domain/accounts';
+import { BatchLimits } from '../domain/batch';
 import { GenflowError } from '../domain/errors';
 import type { Logger } from 'pino';
 import type { AccountsRepo } from '../db/accounts-repo';
@@ -20,6 +21,7 @@ import { adminOnly, createAuthenticator } from './auth';
 import type { GenflowMetrics } from '../runtime/metrics';
 import { httpMetrics, metricsRoutes } from './http-metrics';
 import { requestLogging } from './request-logging';
+import { JSON_LIMITS, jsonBodyLimits } from './validate';
 import { createSearchAttributes } from './search-attributes';
 import { adminPageRoutes } from './routes/admin-page';
 import { alertRoutes } from './routes/alerts';
@@ -106,11 +108,13 @@ export function createApp(deps: AppDeps): Express {
     next();
   };
   // Registered first: the general parser skips a body that is already parsed.
-  app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
+  app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }), jsonBodyLimits({ ...JSON_LIMITS, maxNodes: BatchLimits.maxItems * 100 }));
   // Provider signatures cover the exact bytes, so webhooks keep their raw body.
   app.use('/v1/webhooks', express.raw({ type: () => true, limit: '1mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
+  // Depth, size and text of every JSON body, before any route walks or parses it.
+  app.use(jsonBodyLimits());
 
   // Checked now, so a namespace without them is reported at start rather than at the first submit.
   const searchAttributes = createSearchAttributes(deps.temporal, deps.logger);

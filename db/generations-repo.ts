@@ -9,6 +9,7 @@ import { searchGenerations, type GenerationFilter } from './generation-search';
 import { isUniqueViolation } from './errors';
 import { admitAndReserve, settleFinished } from './ledger';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
+import { createWebhookDeliveries } from './webhook-deliveries';
 
 
 /** Terminal rows are never rewritten: a late activity retry must not undo a final state. */
@@ -271,6 +272,9 @@ export function createGenerationsRepo(db: Kysely<Database>) {
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },
+
+    /** Provider webhook deliveries already acted on (replays change nothing). */
+    webhookDeliveries: createWebhookDeliveries(db),
   };
 }
 export type GenerationsRepo = ReturnType<typeof createGenerationsRepo>;

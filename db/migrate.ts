@@ -11,6 +11,7 @@ import * as m0010 from './migrations/0010-workflow-features';
 import * as m0011 from './migrations/0011-search-five-grams';
 import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0012 from './migrations/0012-ledger-actuals';
+import * as m0014 from './migrations/0014-webhook-deliveries';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011-search-five-grams': m0011,
   '0016-batch-idempotency': m0016,
   '0012-ledger-actuals': m0012,
+  '0014-webhook-deliveries': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
