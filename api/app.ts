@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(deps.logger));
   if (deps.metrics) {
     app.use(httpMetrics(deps.metrics));
-    app.use(metricsRoutes(deps.metrics));
+    app.use(metricsRoutes(deps.metrics, env.GENFLOW_METRICS_TOKEN));
   }
   const sessions = deps.browserSessions
     ? createBrowserSessions({ repo: deps.browserSessions, apiRoutes: ADMIN_PAGE_API_ROUTES, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) })

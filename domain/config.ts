@@ -55,6 +55,8 @@ export const configSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** A worker process serves GET /metrics on this port (the API serves it on PORT). */
   GENFLOW_METRICS_PORT: port.optional(),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (API and worker); unset, it is open to scrapers. */
+  GENFLOW_METRICS_TOKEN: optionalString,
   /** host:port where the Temporal SDK exports its Prometheus metrics (proxied by /metrics); `off` disables. Default: a free loopback port. */
   GENFLOW_TEMPORAL_METRICS_ADDRESS: optionalString,
   /** A JSON or YAML file declaring custom HTTP providers. */
