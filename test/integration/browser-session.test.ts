@@ -176,6 +176,9 @@ describe.skipIf(!temporalAddress)('browser sessions: sign-in, cookie flags, CSRF
     expect((await send('POST', `/v1/experiments/${id}/start`, { cookie, referer: `${url}/admin/experiments`, 'x-csrf-token': csrf })).status).toBe(200);
     expect(await experimentStatus(id)).toBe('running');
     expect((await send('POST', `/v1/experiments/${id}/pause`, { cookie, origin: url, 'x-csrf-token': csrf })).status).toBe(200);
+    // A client that is not a browser (curl with a cookie jar) sends neither header: the token suffices.
+    expect((await send('POST', `/v1/experiments/${id}/resume`, { cookie, 'x-csrf-token': csrf })).status).toBe(200);
+    expect(await experimentStatus(id)).toBe('running');
     // The page reads its token back from the session.
     const session = await send('GET', '/admin/session', { cookie });
     expect(session.status).toBe(200);
