@@ -12,6 +12,7 @@ import * as m0011 from './migrations/0011-search-five-grams';
 import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0012 from './migrations/0012-ledger-actuals';
 import * as m0014 from './migrations/0014-webhook-deliveries';
+import * as m0013 from './migrations/0013-browser-sessions';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0016-batch-idempotency': m0016,
   '0012-ledger-actuals': m0012,
   '0014-webhook-deliveries': m0014,
+  '0013-browser-sessions': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
