@@ -49,6 +49,8 @@ export const configSchema = z.object({
   GENFLOW_BATCH_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 32mb').default('32mb'),
   GENFLOW_TASK_QUEUE: z.string().min(1).default('genflow-generations'),
   GENFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** A prebuilt workflow bundle the worker runs instead of building its own (a rolling upgrade ships one). */
+  GENFLOW_WORKFLOW_BUNDLE: optionalString,
   /** Workflows kept in the worker's cache; unset: the SDK's default (sized from the heap limit). */
   GENFLOW_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** json (default) or pretty (human-readable; the default of `genflow dev`). */

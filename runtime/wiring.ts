@@ -66,7 +66,7 @@ export async function startWorkers(config: Config, services: Services, connectio
     settings: parseAlertSettings(process.env),
     logger,
   };
-  const workflowBundle = await prepareWorkflowBundle(config.GENFLOW_HOME, logger);
+  const workflowBundle = config.GENFLOW_WORKFLOW_BUNDLE ? { codePath: config.GENFLOW_WORKFLOW_BUNDLE } : await prepareWorkflowBundle(config.GENFLOW_HOME, logger);
   const worker = await createGenflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
