@@ -66,7 +66,8 @@ export function sessionRoutes(deps: { sessions: BrowserSessions; auth: Pick<Auth
       if (form) res.redirect(303, next);
       else res.json(view(principal, session));
     } catch (err) {
-      if (form && err instanceof GenflowError && err.code === 'AUTHENTICATION_FAILED') {
+      // A browser's form post gets the page again; any other client the usual error body.
+      if (form && req.accepts(['json', 'html']) === 'html' && err instanceof GenflowError && err.code === 'AUTHENTICATION_FAILED') {
         sendPage(res, signInPage({ next, message: 'That key is not valid or has been revoked. Try again.' }), 401);
         return;
       }
