@@ -4,7 +4,7 @@ import { codeForStatus, messageFromBody, parseRetryAfter, providerFetch } from '
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult } from '../types';
 import type { ModelDeclaration, ProviderDeclaration, RequestDeclaration } from './declaration';
 import { jsonPath, type JsonPath } from './json-path';
-import { renderJson, renderPath, renderString, type TemplateVars } from './template';
+import { renderJson, renderPath, renderString, UnsafePathValueError, type TemplateVars } from './template';
 
 /** A model declaration with its JSON paths compiled once. */
 interface CompiledModel {
@@ -86,9 +86,16 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
     }
     headers.accept ??= 'application/json';
     const json = req.body !== undefined && req.method !== 'GET' ? renderJson(req.body, v) : undefined;
+    let path: string;
+    try {
+      path = renderPath(req.path, v);
+    } catch (err) {
+      if (!(err instanceof UnsafePathValueError)) throw err;
+      throw new ProviderError('INVALID_PARAMETERS', `${decl.id}: ${err.message}`, { retryable: false });
+    }
     const res = await providerFetch(env, decl.id, {
       method: req.method,
-      path: renderPath(req.path, v),
+      path,
       headers,
       ...(json !== undefined ? { json } : {}),
       ...(decl.timeoutSeconds ? { timeoutMs: decl.timeoutSeconds * 1000 } : {}),
