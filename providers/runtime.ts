@@ -5,7 +5,8 @@ import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
 import type { ProviderConfig, ProviderConfigStore } from './provider-config';
-import { providerSettings, type ProviderSettings } from './settings';
+import { boundedError, policedFetch } from './http';
+import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
 
 export interface ProviderRuntimeOptions {
@@ -103,7 +104,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     const fromEnv = providerSettings(provider, options.env);
     const config = configs.get(provider.id);
     return {
-      baseUrl: config?.baseUrl?.replace(/\/+$/, '') ?? fromEnv.baseUrl,
+      baseUrl: config?.baseUrl ? normaliseBaseUrl(provider, config.baseUrl) : fromEnv.baseUrl,
       apiKeys: config?.apiKeys ?? fromEnv.apiKeys,
     };
   }
@@ -125,7 +126,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       a = provider.createAdapter({
         dataDir: resolve(options.dataDir, 'providers', id),
         baseUrl: settings(provider).baseUrl,
-        fetch: options.fetch ?? fetch,
+        // Every URL an adapter calls is checked against the address policy before the key goes out.
+        fetch: policedFetch(options.fetch ?? fetch, id, { allowPrivate: privateProviderUrlsAllowed(options.env) }),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
       adapters.set(id, a);
@@ -226,7 +228,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
         observed();
         return result;
       } catch (raw) {
-        const err = scrub(raw);
+        // Keys masked first, then the message made fit for users (the whole text goes to the error log).
+        const err = boundedError(scrub(raw));
         observed(err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
         if (!(keys && apiKey && err instanceof ProviderError)) throw err;
         const changed = keys.report(apiKey, err.code, err.retryAfterMs, err.message);

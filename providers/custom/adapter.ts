@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { codeForStatus, messageFromBody, parseRetryAfter, providerFetch } from '../http';
+import { codeForStatus, excerpt, MESSAGE_CHARS, messageFromBody, parseRetryAfter, ProviderResponseBody, providerFetch } from '../http';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult } from '../types';
 import type { ModelDeclaration, ProviderDeclaration, RequestDeclaration } from './declaration';
 import { jsonPath, type JsonPath } from './json-path';
@@ -110,14 +110,17 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
     }
     if (!res.ok) {
       const declared = errorMessage?.first(body);
-      const message = typeof declared === 'string' && declared ? declared.slice(0, 500) : messageFromBody(body, `HTTP ${res.status}`);
+      const message = typeof declared === 'string' && declared ? excerpt(declared, MESSAGE_CHARS) : messageFromBody(body, `HTTP ${res.status}`);
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-      throw new ProviderError(codeForStatus(res.status), `${decl.id}: ${message}`, {
+      throw new ProviderError(codeForStatus(res.status), `${decl.id}: ${message || `HTTP ${res.status}`}`, {
         details: { status: res.status },
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(text ? { cause: new ProviderResponseBody(text, res.status) } : {}),
       });
     }
-    if (typeof body === 'string') throw new ProviderError('PROVIDER_ERROR', `${decl.id}: expected a JSON response, got ${text.slice(0, 100)}`);
+    if (typeof body === 'string') {
+      throw new ProviderError('PROVIDER_ERROR', `${decl.id}: expected a JSON response, got ${excerpt(text, 100)}`, { cause: new ProviderResponseBody(text, res.status) });
+    }
     return body;
   }
 
@@ -169,7 +172,7 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
       if (status === 'canceled') return { status };
       if (status === 'failed') {
         const reason = m.task.error?.first(body);
-        throw new ProviderError('PROVIDER_ERROR', `${decl.id}: the task failed${typeof reason === 'string' && reason ? `: ${reason.slice(0, 500)}` : ''}`, {
+        throw new ProviderError('PROVIDER_ERROR', `${decl.id}: the task failed${typeof reason === 'string' && reason ? `: ${excerpt(reason, MESSAGE_CHARS)}` : ''}`, {
           details: { providerStatus: raw },
         });
       }
