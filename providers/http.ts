@@ -49,7 +49,9 @@ export const MESSAGE_CHARS = 300;
  * login form, whatever a redirect led to — and it ends up in API answers and alerts.
  */
 export function excerpt(text: string, max: number = BODY_EXCERPT_CHARS): string {
+  // The words users may see are near the start; a megabyte page need not be scanned whole.
   const plain = text
+    .slice(0, 64_000)
     .replace(/<(script|style)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ')
     .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
     .replace(/<\/?[a-z!?][^>]*(>|$)/gi, ' ')
