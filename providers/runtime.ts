@@ -94,7 +94,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   let configsLoading: Promise<void> | undefined;
 
   function providerOf(id: string): Provider {
-    const provider = providers[id];
+    const provider = Object.hasOwn(providers, id) ? providers[id] : undefined;
     if (!provider) throw new ProviderError('INTERNAL_ERROR', `unknown provider '${id}'`, { retryable: false });
     return provider;
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, evaluateRules } from '../../domain/alerts';
 import { GenflowError } from '../../domain/errors';
 import { openaiModels } from '../../providers/openai';
 import { replicateModels } from '../../providers/replicate';
@@ -78,6 +79,20 @@ describe('provider calls leaving genflow', () => {
     expect(probe).toMatchObject({ ok: false, code: 'PROVIDER_ERROR' });
     expect(JSON.stringify(probe)).not.toContain(SECRET);
     expect(internal.requests).toHaveLength(0);
+  });
+
+  it("a probe answered with an error page reports (and alerts with) a short plain excerpt, not the page", async () => {
+    const rt = runtime({ GENFLOW_OPENAI_BASE_URL: openai.url, GENFLOW_OPENAI_API_KEYS: KEY });
+    const page = `<html><head><script>var token = "${SECRET}";</script></head><body><h1>503 Service Unavailable</h1>${'upstream connect error '.repeat(40)}</body></html>`;
+    openai.server.inject({ status: 503, headers: { 'content-type': 'text/html' }, body: page });
+    const probe = await rt.probe('openai');
+    expect(probe).toMatchObject({ ok: false, code: 'PROVIDER_UNAVAILABLE' });
+    expect(probe.message).toContain('503 Service Unavailable');
+    expect(probe.message).not.toMatch(/[<>]|token/);
+    expect(probe.message).not.toContain(SECRET);
+    expect(probe.message!.length).toBeLessThanOrEqual(230);
+    const [alert] = evaluateRules({ since: '', providers: [], databaseErrors: 0 }, [probe], DEFAULT_THRESHOLDS);
+    expect(JSON.stringify(alert)).not.toContain(SECRET);
   });
 
   it('masks a key the provider echoes base64- or URL-encoded, in errors and in redacted log text', async () => {
