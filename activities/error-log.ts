@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { ErrorLogsRepo, NewErrorLog } from '../db/error-logs-repo';
+import { GenflowError } from '../domain/errors';
 import { responseBodyOf } from '../providers/http';
 
 /** Codes that say the provider (not the request, not genflow) failed: what the failure-rate rule counts. */
@@ -73,7 +74,7 @@ export function createErrorLog(deps: ErrorLogDeps) {
     try {
       const body = isErrorBody(failure) ? failure : undefined;
       const err = body ? undefined : failure;
-      const code = body?.code ?? (err instanceof ApplicationFailure ? (err.type ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR');
+      const code = body?.code ?? (err instanceof ApplicationFailure ? (err.type ?? 'INTERNAL_ERROR') : err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
       const said = body?.message ?? (err instanceof Error ? err.message : String(err));
       // Users got a short excerpt of an odd provider answer; the error log keeps all of it.
       const answer = responseBodyOf(err);

@@ -255,9 +255,10 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
 
     /**
      * The provider's health probe through `call` (so a rejected key leaves the pool as on any
-     * call), or, for an adapter without one, the key pool's state. Never throws.
+     * call), or, for an adapter without one, the key pool's state. Never throws; `onFailure`
+     * gets a failed probe's error.
      */
-    async probe(providerId: string, signal?: AbortSignal): Promise<ProbeOutcome> {
+    async probe(providerId: string, signal?: AbortSignal, onFailure?: (err: unknown) => void): Promise<ProbeOutcome> {
       const provider = providerOf(providerId);
       const started = Date.now();
       const withProbe = adapter(providerId).probe !== undefined;
@@ -267,6 +268,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
           await this.call(providerId, { generationId: 'health-probe', attempt: 1, ...(signal ? { signal } : {}) }, (a, ctx) => a.probe!(ctx));
         } catch (err) {
           const e = scrub(err);
+          // The error itself (with the provider's whole answer as its cause) is for the error log only.
+          onFailure?.(e);
           failure = e instanceof GenflowError ? { code: e.code, message: e.message } : { code: 'INTERNAL_ERROR', message: e instanceof Error ? e.message : String(e) };
         }
       }

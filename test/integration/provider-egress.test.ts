@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProviderHealthResult } from '../../workflows/provider-health';
 import { FakeServer } from '../fakes/fake-server';
 import { OpenAIFake } from '../fakes/openai';
 import { getJson, postJson, requestJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
@@ -129,6 +130,26 @@ describe.skipIf(!temporalAddress)('provider egress', () => {
 
     const logged = await getJson<{ data: Array<{ generationId: string; message: string }> }>(`${stack.baseUrl}/v1/errors?provider=openai`);
     expect(logged.body.data.filter((e) => e.generationId === failed.id).some((e) => e.message.includes(tail))).toBe(true);
+  });
+
+  it("the scheduled health check keeps an error page out of the probe result and the alert; the error log has it whole", async () => {
+    expect((await requestJson('PUT', config(), { baseUrl: other.url, apiKeys: [OTHER_KEY] })).status).toBe(200);
+    const tail = `tail-${randomUUID()}`;
+    other.server.inject({ status: 503, headers: { 'content-type': 'text/html' }, body: `<html><body><h1>503 Service Unavailable</h1>${'upstream reset '.repeat(30)}${tail}</body></html>` });
+    const run = await stack.client.workflow.execute<(input: { scope: { providers: string[] } }) => Promise<ProviderHealthResult>>('providerHealthWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `health-egress-${randomUUID()}`,
+      args: [{ scope: { providers: ['openai'] } }],
+    });
+    const probe = run.probes.find((p) => p.provider === 'openai');
+    expect(probe).toMatchObject({ ok: false });
+    expect(probe?.message).toContain('503 Service Unavailable');
+    expect(probe?.message).not.toMatch(/[<>]/);
+    expect(probe?.message).not.toContain(tail);
+    const alerts = await getJson(`${stack.baseUrl}/v1/alerts?subject=openai`);
+    expect(JSON.stringify(alerts.body)).not.toContain(tail);
+    const logged = await getJson<{ data: Array<{ stage: string; message: string }> }>(`${stack.baseUrl}/v1/errors?provider=openai`);
+    expect(logged.body.data.some((e) => e.stage === 'probe' && e.message.includes(tail))).toBe(true);
   });
 
   it('accepts a base URL given with the version segment of the docs (…/v1 and …/v1/) as well as without', async () => {
