@@ -163,7 +163,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/providers', adminOnly);
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   if (deps.providers && deps.providerConfigs) {
-    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly }));
+    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
   }
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));

@@ -113,6 +113,12 @@ export interface Provider {
   requiresApiKey: boolean;
   /** The real service's base URL; `GENFLOW_<PROVIDER>_BASE_URL` overrides it (e.g. a local fake). */
   defaultBaseUrl?: string;
+  /**
+   * The version segment the provider's docs put at the end of its base URL (`/v1`), with which
+   * every adapter path starts: a base URL given with it works as well as without
+   * (providers/settings.ts `normaliseBaseUrl`).
+   */
+  baseUrlVersion?: string;
   /** Declared in the GENFLOW_CUSTOM_PROVIDERS file rather than written as code. */
   custom?: boolean;
   /** Limits that hold across all workers; `GENFLOW_<P>_RPS` / `_MAX_CONCURRENT` override them. */
