@@ -13,6 +13,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
     // Fakes finish jobs at once: first polls after 1/50 of a model's expected duration (domain/polling.ts).
-    env: { GENFLOW_POLL_SCALE: '0.02' },
+    // The provider fakes listen on 127.0.0.1, which provider calls refuse without GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS.
+    env: { GENFLOW_POLL_SCALE: '0.02', GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS: '1' },
   },
 });

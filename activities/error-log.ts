@@ -2,6 +2,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { ErrorLogsRepo, NewErrorLog } from '../db/error-logs-repo';
+import { GenflowError } from '../domain/errors';
+import { responseBodyOf } from '../providers/http';
 
 /** Codes that say the provider (not the request, not genflow) failed: what the failure-rate rule counts. */
 const PROVIDER_CODES = new Set([
@@ -49,6 +51,8 @@ export interface ErrorLogDeps {
 }
 
 const MAX_MESSAGE = 2_000;
+/** With the provider's answer appended: admins read the whole of it here, and only here. */
+const MAX_MESSAGE_WITH_BODY = 20_000;
 const WRITE_TIMEOUT_MS = 5_000;
 
 function currentAttempt(): number {
@@ -70,9 +74,12 @@ export function createErrorLog(deps: ErrorLogDeps) {
     try {
       const body = isErrorBody(failure) ? failure : undefined;
       const err = body ? undefined : failure;
-      const code = body?.code ?? (err instanceof ApplicationFailure ? (err.type ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR');
-      const raw = body?.message ?? (err instanceof Error ? err.message : String(err));
-      const message = (deps.redact ? deps.redact(raw) : raw).slice(0, MAX_MESSAGE);
+      const code = body?.code ?? (err instanceof ApplicationFailure ? (err.type ?? 'INTERNAL_ERROR') : err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
+      const said = body?.message ?? (err instanceof Error ? err.message : String(err));
+      // Users got a short excerpt of an odd provider answer; the error log keeps all of it.
+      const answer = responseBodyOf(err);
+      const raw = answer ? `${said.slice(0, MAX_MESSAGE)}\n\nprovider answer${answer.status ? ` (HTTP ${answer.status})` : ''}:\n${answer.body}` : said;
+      const message = (deps.redact ? deps.redact(raw) : raw).slice(0, answer ? MAX_MESSAGE_WITH_BODY : MAX_MESSAGE);
       const source = failureSource(code, err instanceof Error ? (err.cause ?? err) : err);
       // A database that hangs must not hold the activity: the write gets a few seconds.
       let timer: NodeJS.Timeout | undefined;

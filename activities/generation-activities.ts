@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { GenerationAttempt } from '../domain/attempts';
+import type { ProviderCharge } from '../domain/charges';
 import type { ErrorBody } from '../domain/errors';
 import { GenflowError, ProviderError } from '../domain/errors';
 import { MAX_PROMPT_LENGTH, type GenerationWorkflowInput, type StoredAsset } from '../domain/generation';
@@ -10,6 +11,7 @@ import { inputsForAdapter, type FetchPolicy } from '../media/prepare-inputs';
 import { storeOutputs } from '../media/store-outputs';
 import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
+import { estimateCost } from '../providers/model-runtime';
 import { findModel } from '../providers/registry';
 import type { ProviderRuntime } from '../providers/runtime';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
@@ -77,6 +79,18 @@ export function createActivities(deps: ActivityDeps) {
     for (const asset of assets) await waitForDatabase(() => repo.upsertAsset(generationId, asset), { signal: Context.current().cancellationSignal });
   }
 
+  /** A charge the provider reported is money spent: recorded first, whatever happens next. */
+  async function recordCharge(generationId: string, model: string, charge: ProviderCharge | undefined): Promise<void> {
+    if (!charge) return;
+    await waitForDatabase(() => repo.recordProviderCharge(generationId, model, charge), { signal: Context.current().cancellationSignal });
+  }
+
+  /** A failed task the provider charged for (the error carries the charge): recorded, then rethrown. */
+  async function recordChargeOf(generationId: string, model: string, err: unknown): Promise<never> {
+    if (err instanceof GenflowError) await recordCharge(generationId, model, err.charge);
+    throw err;
+  }
+
   return {
     async recordRunning(generationId: string): Promise<void> {
       await withFailureMapping(() => repo.markRunning(generationId));
@@ -115,7 +129,9 @@ export function createActivities(deps: ActivityDeps) {
       return errors.logged('submit', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
         // Waits out a database outage in place: failing here would spend the provider retries.
-        const begun = await waitForDatabase(() => repo.beginSubmit(generationId, model.id), { signal: Context.current().cancellationSignal });
+        const entry = findModel(model.id);
+        const estimate = entry ? estimateCost(entry, input.request) : undefined;
+        const begun = await waitForDatabase(() => repo.beginSubmit(generationId, model.id, estimate), { signal: Context.current().cancellationSignal });
         if (begun.existingTaskId) {
           logger.warn({ generationId, taskId: begun.existingTaskId, model: model.id }, 'adopting the provider task of an earlier submit attempt');
           return { status: 'pending', taskId: begun.existingTaskId };
@@ -123,7 +139,7 @@ export function createActivities(deps: ActivityDeps) {
         let request = input.request;
         if (input.preparedInputs) {
           // The adapter sees the preprocessed images, as data URLs or presigned URLs per its model.
-          const mode = findModel(model.id)?.model.inputImages.mode ?? 'either';
+          const mode = entry?.model.inputImages.mode ?? 'either';
           request = { ...request, inputImages: await inputsForAdapter(storage, input.preparedInputs, mode, request.inputImages) };
         }
         const callbackUrl = model.async ? await providerCallbackUrl(generationId, model.provider) : undefined;
@@ -133,7 +149,7 @@ export function createActivities(deps: ActivityDeps) {
           result = await deps.providers.call(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx));
         } catch (err) {
           if (clearRefusal(err)) await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
-          throw err;
+          return recordChargeOf(generationId, model.id, err);
         }
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
@@ -143,6 +159,7 @@ export function createActivities(deps: ActivityDeps) {
           return { status: 'pending', taskId: result.taskId };
         }
         // After a paid call every database write waits out an outage: failing would resubmit.
+        await recordCharge(generationId, model.id, result.charge);
         const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
         await persistAssets(generationId, assets);
         await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
@@ -153,11 +170,14 @@ export function createActivities(deps: ActivityDeps) {
     async pollProvider(input: GenerationWorkflowInput, taskId: string): Promise<PollOutcome> {
       return errors.logged('poll', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, request, model } = input;
-        const result = await deps.providers.call(model.provider, callContext(generationId), (adapter, ctx) => {
-          if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
-          return adapter.poll(taskId, request, ctx);
-        });
+        const result = await deps.providers
+          .call(model.provider, callContext(generationId), (adapter, ctx) => {
+            if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
+            return adapter.poll(taskId, request, ctx);
+          })
+          .catch((err: unknown) => recordChargeOf(generationId, model.id, err));
         if (result.status === 'succeeded') {
+          await recordCharge(generationId, model.id, result.charge);
           const assets = await storeOutputs(storage, generationId, result.outputs, { policy: deps.fetchPolicy ?? {} });
           await persistAssets(generationId, assets);
           return { status: 'succeeded', assets };
@@ -189,10 +209,9 @@ export function createActivities(deps: ActivityDeps) {
         // the error log takes the provider and model from the same row.
         const logFailure = status === 'failed' && error !== undefined;
         const before = deps.metrics || logFailure ? await repo.findById(generationId) : undefined;
-        await repo.finish(generationId, status, error, outcome);
+        const settled = await repo.finish(generationId, status, error, outcome);
         if (deps.metrics && before && !isTerminal(before.status as GenerationStatus)) {
-          const costUsd = status === 'succeeded' ? (before.estimated_cost ?? 0) : 0;
-          deps.metrics?.generationFinished({ model: before.model, provider: before.provider, status, costUsd });
+          deps.metrics?.generationFinished({ model: before.model, provider: before.provider, status, costUsd: settled?.costUsd ?? 0 });
         }
         activityLogger(logger, generationId).info({ status, errorCode: error?.code }, 'generation finished');
         if (logFailure) await errors.record('finish', { generationId, ...(before ? { provider: before.provider, model: before.model } : {}) }, error);

@@ -51,9 +51,11 @@ export function createHealthActivities(deps: HealthActivityDeps) {
 
     async probeProvider(providerId: string): Promise<ProbeResult> {
       return withFailureMapping(async () => {
-        const result = await deps.providers.probe(providerId, Context.current().cancellationSignal);
+        let error: unknown;
+        const result = await deps.providers.probe(providerId, Context.current().cancellationSignal, (err) => (error = err));
         if (!result.ok && result.method === 'probe') {
-          await errors.record('probe', { provider: providerId }, { code: result.code ?? 'INTERNAL_ERROR', message: result.message ?? 'probe failed' });
+          // The error log gets the error with the provider's whole answer; the result (and any alert) only its short message.
+          await errors.record('probe', { provider: providerId }, error ?? { code: result.code ?? 'INTERNAL_ERROR', message: result.message ?? 'probe failed' });
         }
         return result;
       });

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import { ApiKeyRole } from '../domain/accounts';
+import { BatchLimits } from '../domain/batch';
 import { GenflowError } from '../domain/errors';
 import type { Logger } from 'pino';
 import type { AccountsRepo } from '../db/accounts-repo';
@@ -20,8 +21,12 @@ import { adminOnly, createAuthenticator } from './auth';
 import type { GenflowMetrics } from '../runtime/metrics';
 import { httpMetrics, metricsRoutes } from './http-metrics';
 import { requestLogging } from './request-logging';
+import { JSON_LIMITS, jsonBodyLimits } from './validate';
 import { createSearchAttributes } from './search-attributes';
-import { adminPageRoutes } from './routes/admin-page';
+import { ADMIN_PAGE_API_ROUTES, ADMIN_PAGE_HOME, adminPageRoutes } from './routes/admin-page';
+import { createBrowserSessions, trustProxySetting } from './session';
+import { sessionRoutes } from './session-routes';
+import type { BrowserSessionsRepo } from '../db/browser-sessions-repo';
 import { alertRoutes } from './routes/alerts';
 import { apiKeyRoutes } from './routes/api-keys';
 import { experimentRoutes } from './routes/experiments';
@@ -84,19 +89,28 @@ export interface AppDeps {
   webhookSecret?: string;
   /** Provider settings and webhook secrets (`GENFLOW_<P>_WEBHOOK_SECRET`); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Browser sign-in of the pages (api/session.ts); without it the pages take header keys only. */
+  browserSessions?: BrowserSessionsRepo;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const env = deps.env ?? process.env;
+  // Behind a TLS-terminating proxy: X-Forwarded-Proto/Host tell the session cookie and Origin check the truth.
+  if (env.GENFLOW_TRUST_PROXY) app.set('trust proxy', trustProxySetting(env.GENFLOW_TRUST_PROXY));
   app.use(requestLogging(deps.logger));
   if (deps.metrics) {
     app.use(httpMetrics(deps.metrics));
-    app.use(metricsRoutes(deps.metrics));
+    app.use(metricsRoutes(deps.metrics, env.GENFLOW_METRICS_TOKEN));
   }
+  const sessions = deps.browserSessions
+    ? createBrowserSessions({ repo: deps.browserSessions, apiRoutes: ADMIN_PAGE_API_ROUTES, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) })
+    : undefined;
   // Before the body parsers: a request without a valid key is refused before its body is read.
   const auth = createAuthenticator({
+    ...(sessions ? { sessions } : {}),
     accounts: deps.accounts,
     ...((deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY) ? { adminApiKey: deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY } : {}),
     defaults: deps.keyLimits ?? { requestsPerMinute: 600, maxConcurrentGenerations: 20 },
@@ -108,11 +122,13 @@ export function createApp(deps: AppDeps): Express {
     next();
   };
   // Registered first: the general parser skips a body that is already parsed.
-  app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }));
+  app.use('/v1/batches', express.json({ limit: deps.batchBodyLimit ?? '32mb' }), jsonBodyLimits({ ...JSON_LIMITS, maxNodes: BatchLimits.maxItems * 100 }));
   // Provider signatures cover the exact bytes, so webhooks keep their raw body.
   app.use('/v1/webhooks', express.raw({ type: () => true, limit: '1mb' }));
   app.use(express.json({ limit: deps.bodyLimit }));
   app.use(multipartGenerationBody(deps.bodyLimit));
+  // Depth, size and text of every JSON body, before any route walks or parses it.
+  app.use(jsonBodyLimits());
 
   // Checked now, so a namespace without them is reported at start rather than at the first submit.
   const searchAttributes = createSearchAttributes(deps.temporal, deps.logger);
@@ -158,7 +174,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/providers', adminOnly);
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   if (deps.providers && deps.providerConfigs) {
-    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly }));
+    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
   }
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));
@@ -170,6 +186,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(ratingRoutes({ repo: deps.repo, experiments: deps.experiments, service: experiments }));
     app.use(adminPageRoutes(auth));
   }
+  if (sessions) app.use(sessionRoutes({ sessions, auth, home: ADMIN_PAGE_HOME }));
   if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, checks, ...(experiments ? { experiments } : {}) }));
   app.use(

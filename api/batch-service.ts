@@ -71,7 +71,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         status: i.status,
         ...(i.error_code ? { error: { code: i.error_code, message: i.error_message ?? '' } } : {}),
         estimatedCost: Number(i.estimated_cost ?? 0),
-        cost: settledCost(i),
+        ...settledCost(i),
       })),
     };
     if (row.actual_cost !== null) result.actualCost = Number(row.actual_cost);

@@ -1,5 +1,7 @@
 import { Router, type RequestHandler } from 'express';
+import { GenflowError } from '../domain/errors';
 import type { GenflowMetrics } from '../runtime/metrics';
+import { metricsAuthorized } from '../runtime/metrics-server';
 
 /**
  * Counts and times every request by its route template (`/v1/generations/:id`, never the raw
@@ -17,10 +19,18 @@ export function httpMetrics(metrics: GenflowMetrics): RequestHandler {
   };
 }
 
-/** `GET /metrics` in the Prometheus text format (genflow's series, then the Temporal SDK's). */
-export function metricsRoutes(metrics: GenflowMetrics): Router {
+/**
+ * `GET /metrics` in the Prometheus text format (genflow's series, then the Temporal SDK's).
+ * Open to scrapers unless a token is set (GENFLOW_METRICS_TOKEN); then it takes that token as
+ * a bearer, not an API key, so a scraper's credential opens nothing else.
+ */
+export function metricsRoutes(metrics: GenflowMetrics, token?: string): Router {
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (!metricsAuthorized(req.get('authorization'), token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new GenflowError('AUTHENTICATION_FAILED', '/metrics needs the metrics token (Authorization: Bearer <GENFLOW_METRICS_TOKEN>)');
+    }
     const { contentType, body } = await metrics.render();
     res.setHeader('Content-Type', contentType);
     res.send(body);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -6,6 +6,17 @@ import { pinoHttp } from 'pino-http';
 
 /** A caller's X-Request-Id is kept when it is a plain token; anything else gets a fresh id. */
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** Secrets that travel in query strings: provider callback tokens (`/v1/webhooks/:p?…&token=…`). */
+const SECRET_PARAM = /([?&]token=)([^&#]*)/gi;
+
+/**
+ * The URL as logged: a secret query value becomes `sha256:` and the first 12 hex digits of its
+ * hash, enough to tell deliveries of one token from another's, useless to replay one.
+ */
+export function loggableUrl(url: string): string {
+  return url.replace(SECRET_PARAM, (_all, name: string, value: string) => `${name}sha256:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`);
+}
 
 /** What a route learnt about the generation a request concerns; it joins the request's log line. */
 export interface GenerationLogContext {
@@ -69,7 +80,7 @@ export function requestLogging(logger: Logger) {
       return 'info';
     },
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggableUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });

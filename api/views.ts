@@ -9,10 +9,9 @@ export function assetUrl(baseUrl: string, assetId: string): string {
   return `${baseUrl}/v1/assets/${assetId}/content`;
 }
 
-/** The charge once settled: a finished generation's, else null (a running one may still cost). */
-export function settledCost(row: Pick<GenerationRow, 'cost' | 'status'>): number | null {
-  if (row.cost !== null) return Number(row.cost);
-  return isTerminal(row.status as GenerationStatus) ? 0 : null;
+/** The charge once settled, as on the generation view: present when it finished and was settled. */
+export function settledCost(row: Pick<GenerationRow, 'cost' | 'status'>): { cost?: number } {
+  return isTerminal(row.status as GenerationStatus) && row.cost !== null ? { cost: Number(row.cost) } : {};
 }
 
 export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: string): GenerationView {
@@ -39,7 +38,6 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
       ...(a.duration_seconds !== null ? { durationSeconds: Number(a.duration_seconds) } : {}),
     })),
     estimatedCost: Number(row.estimated_cost ?? 0),
-    cost: settledCost(row),
     createdAt: iso(row.created_at) ?? '',
   };
   if (row.error_code) {
@@ -60,6 +58,12 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
   if (row.fallback_models?.length) view.fallbackModels = row.fallback_models;
   if (row.attempts?.length) view.attempts = row.attempts;
   if (row.webhook_url) view.webhookUrl = row.webhook_url;
+  const settled = row.billing?.settled;
+  if (isTerminal(view.status) && row.cost !== null) {
+    view.cost = Number(row.cost);
+    view.costSource = settled?.source ?? 'estimate';
+    if (settled?.reason) view.costReason = settled.reason;
+  }
   const startedAt = iso(row.started_at);
   if (startedAt) view.startedAt = startedAt;
   const completedAt = iso(row.completed_at);

@@ -16,9 +16,15 @@ export interface NewApiKey {
 
 export interface UsageRow {
   day: string;
+  /** The model the money went to (a fallback's after a fallback), and its provider. */
   model: string;
+  provider: string;
   generations: number;
+  /** Price-table estimates of what settled, next to what settled (the actual). */
+  estimated_micros: number;
   settled_micros: number;
+  /** The part of settled_micros the providers reported themselves. */
+  reported_micros: number;
   reserved_micros: number;
   released_micros: number;
 }
@@ -83,27 +89,38 @@ export function createAccountsRepo(db: Kysely<Database>) {
       return { count, windowEndsAt: new Date(new Date(row.window_start).getTime() + 60_000) };
     },
 
-    /** Spend per UTC day and model for one owner (or everyone), from the ledger. */
+    /**
+     * Spend per UTC day, model and provider for one owner (or everyone), from the ledger. A
+     * settled generation counts under the model the money went to; an open or released one under
+     * the model asked for. Model ids are `<provider>/<model>`, so the provider is the prefix.
+     */
     async usage(filter: { owner?: string; from: Date; to: Date }): Promise<UsageRow[]> {
+      const model = sql<string>`coalesce(charged_model, model)`;
       let query = db
         .selectFrom('usage_ledger')
         .select([
           sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`.as('day'),
-          'model',
+          model.as('model'),
+          sql<string>`split_part(${model}, '/', 1)`.as('provider'),
           sql<number>`count(*)`.as('generations'),
+          sql<number>`coalesce(sum(coalesce(estimated_micros, settled_micros)) filter (where state = 'settled'), 0)`.as('estimated_micros'),
           sql<number>`coalesce(sum(settled_micros) filter (where state = 'settled'), 0)`.as('settled_micros'),
+          sql<number>`coalesce(sum(settled_micros) filter (where state = 'settled' and charge_source = 'provider'), 0)`.as('reported_micros'),
           sql<number>`coalesce(sum(reserved_micros) filter (where state = 'reserved'), 0)`.as('reserved_micros'),
           sql<number>`coalesce(sum(reserved_micros) filter (where state = 'released'), 0)`.as('released_micros'),
         ])
         .where('created_at', '>=', filter.from)
         .where('created_at', '<', filter.to);
       if (filter.owner !== undefined) query = query.where('owner', '=', filter.owner);
-      const rows = await query.groupBy(['day', 'model']).orderBy('day').orderBy('model').execute();
+      const rows = await query.groupBy([sql`1`, sql`2`, sql`3`]).orderBy('day').orderBy('model').execute();
       return rows.map((r) => ({
         day: r.day,
         model: r.model,
+        provider: r.provider,
         generations: Number(r.generations),
+        estimated_micros: Number(r.estimated_micros),
         settled_micros: Number(r.settled_micros),
+        reported_micros: Number(r.reported_micros),
         reserved_micros: Number(r.reserved_micros),
         released_micros: Number(r.released_micros),
       }));

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
 import type { GenerationAttempt } from '../domain/attempts';
+import { settle, type ProviderCharge } from '../domain/charges';
 import type { ErrorBody } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
@@ -8,6 +9,7 @@ import { searchGenerations, type GenerationFilter } from './generation-search';
 import { isUniqueViolation } from './errors';
 import { admitAndReserve, settleFinished } from './ledger';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
+import { createWebhookDeliveries } from './webhook-deliveries';
 
 
 /** Terminal rows are never rewritten: a late activity retry must not undo a final state. */
@@ -77,7 +79,7 @@ export function createGenerationsRepo(db: Kysely<Database>) {
      * submission, and counts it as a possible duplicate when an earlier submit of this model was
      * still in flight (its worker died, or it timed out) — the provider may have that job too.
      */
-    async beginSubmit(id: string, model: string): Promise<{ existingTaskId?: string }> {
+    async beginSubmit(id: string, model: string, estimateUsd?: number): Promise<{ existingTaskId?: string }> {
       const row = await db.selectFrom('generations').select(['provider_task_id', 'provider_task_model']).where('id', '=', id).executeTakeFirst();
       if (row?.provider_task_id && row.provider_task_model === model) return { existingTaskId: row.provider_task_id };
       await db
@@ -86,11 +88,28 @@ export function createGenerationsRepo(db: Kysely<Database>) {
           provider_submissions: sql<number>`provider_submissions + 1`,
           duplicate_submissions: sql<number>`duplicate_submissions + case when submit_pending_model = ${model} then 1 else 0 end`,
           submit_pending_model: model,
+          // The price-table estimate of the model submitted: a fallback's result settles at its own.
+          ...(estimateUsd !== undefined
+            ? { billing: sql<string>`jsonb_set(billing, '{estimates}', coalesce(billing->'estimates', '{}'::jsonb) || jsonb_build_object(${model}::text, ${estimateUsd}::double precision))` }
+            : {}),
           updated_at: sql`now()`,
         })
         .where('id', '=', id)
         .execute();
       return {};
+    },
+
+    /**
+     * What a provider reported charging for this generation's task of `model`. Keyed by model, so
+     * a retried activity that reads the same report again records it once.
+     */
+    async recordProviderCharge(id: string, model: string, charge: ProviderCharge): Promise<void> {
+      const value = JSON.stringify({ [model]: charge });
+      await db
+        .updateTable('generations')
+        .set({ billing: sql<string>`jsonb_set(billing, '{charges}', coalesce(billing->'charges', '{}'::jsonb) || ${value}::jsonb)` })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** The provider answered the submit (a result or a clear refusal): no job of unknown fate is left. */
@@ -140,34 +159,58 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         .execute();
     },
 
-    /** Records the final state and, in the same transaction, settles or releases its reservation. */
+    /**
+     * Records the final state with what it costs (domain/charges.ts settle: the provider's
+     * reported charge, else the estimate of the model that produced the result; nothing for a
+     * failure the provider did not charge) and, in the same transaction, settles or releases its
+     * reservation. Answers the settlement, or undefined when the row was already final.
+     */
     async finish(
       id: string,
       status: Exclude<GenerationStatus, 'queued' | 'running'>,
       error?: ErrorBody,
       outcome?: { resultModel?: string; attempts?: GenerationAttempt[] },
-    ): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('generations')
-          .set({
-            ...(outcome?.resultModel ? { result_model: outcome.resultModel } : {}),
-            ...(outcome?.attempts ? { attempts: JSON.stringify(outcome.attempts) } : {}),
-            status,
-            progress: status === 'succeeded' ? 1 : sql<number>`progress`,
-            // Settled from the estimate until providers report what they charged.
-            cost: status === 'succeeded' ? sql<number>`coalesce(estimated_cost, 0)` : 0,
-            error_code: error?.code ?? null,
-            error_message: error?.message ?? null,
-            error_details: error?.details === undefined ? null : JSON.stringify(error.details),
-            completed_at: sql`now()`,
-            updated_at: sql`now()`,
-          })
+    ): Promise<{ costUsd: number } | undefined> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('generations')
+          .select(['model', 'status', 'estimated_cost', 'billing'])
           .where('id', '=', id)
-          .where('status', 'in', NOT_TERMINAL)
-          .execute();
+          .forUpdate()
+          .executeTakeFirst();
+        let settled: { costUsd: number } | undefined;
+        if (row && (NOT_TERMINAL as readonly string[]).includes(row.status)) {
+          const billing = row.billing ?? {};
+          const settlement = settle({
+            status,
+            requestedModel: row.model,
+            requestedEstimateUsd: Number(row.estimated_cost ?? 0),
+            ...(outcome?.resultModel ? { resultModel: outcome.resultModel } : {}),
+            billing,
+          });
+          await trx
+            .updateTable('generations')
+            .set({
+              ...(outcome?.resultModel ? { result_model: outcome.resultModel } : {}),
+              ...(outcome?.attempts ? { attempts: JSON.stringify(outcome.attempts) } : {}),
+              status,
+              progress: status === 'succeeded' ? 1 : sql<number>`progress`,
+              cost: settlement.costUsd,
+              billing: JSON.stringify({ ...billing, settled: settlement }),
+              error_code: error?.code ?? null,
+              error_message: error?.message ?? null,
+              error_details: error?.details === undefined ? null : JSON.stringify(error.details),
+              completed_at: sql`now()`,
+              updated_at: sql`now()`,
+            })
+            .where('id', '=', id)
+            .where('status', 'in', NOT_TERMINAL)
+            .execute();
+          settled = { costUsd: settlement.costUsd };
+        }
         // Also when the row was already final: a reservation left over is settled now.
         await settleFinished(trx, { generationId: id });
+        return settled;
       });
     },
 
@@ -229,6 +272,9 @@ export function createGenerationsRepo(db: Kysely<Database>) {
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },
+
+    /** Provider webhook deliveries already acted on (replays change nothing). */
+    webhookDeliveries: createWebhookDeliveries(db),
   };
 }
 export type GenerationsRepo = ReturnType<typeof createGenerationsRepo>;

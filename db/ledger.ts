@@ -7,7 +7,8 @@ import type { Database } from './schema';
 /**
  * The money ledger: one row per generation. On submit its estimate is RESERVED (in the same
  * transaction as the generation's insert); when the generation ends the row becomes SETTLED
- * at the generation's cost (succeeded) or RELEASED (failed, canceled). The generation id is the
+ * at the generation's cost — what the provider reported, else the estimate of the model that
+ * produced the result — or RELEASED (failed, canceled; unless the provider charged for it). The generation id is the
  * primary key and a row leaves 'reserved' only once, so a retried activity or a duplicate
  * webhook cannot settle twice.
  */
@@ -93,15 +94,24 @@ export async function admitAndReserve(trx: Kysely<Database>, admission: Admissio
 
 /**
  * Settles or releases the reservations of generations that have reached a final state, from
- * that state: succeeded → settled at the generation's cost, anything else → released. Rows
- * already settled or released are untouched, so calling this again changes nothing.
+ * that state and the settlement the finish recorded (domain/charges.ts): a generation that
+ * costs something (succeeded, or failed after its provider charged for it) is settled at its
+ * cost, with the estimate, the model the money went to, the source and the reason next to it;
+ * anything else is released. Rows already settled or released are untouched, so calling this
+ * again changes nothing.
  */
 export async function settleFinished(trx: Kysely<Database>, where: { generationId: string } | { batchId: string }): Promise<void> {
   const match = 'generationId' in where ? sql`g.id = ${where.generationId}` : sql`g.batch_id = ${where.batchId}`;
+  const charged = sql`(g.status = 'succeeded' or coalesce(g.cost, 0) > 0)`;
   await sql`
     update usage_ledger l
-       set state = case when g.status = 'succeeded' then 'settled' else 'released' end,
-           settled_micros = case when g.status = 'succeeded' then round(coalesce(g.cost, 0) * 1000000)::bigint else 0 end,
+       set state = case when ${charged} then 'settled' else 'released' end,
+           settled_micros = case when ${charged} then round(coalesce(g.cost, 0) * 1000000)::bigint else 0 end,
+           estimated_micros = round(coalesce((g.billing #>> '{settled,estimateUsd}')::double precision,
+                                             case when g.status = 'succeeded' then g.estimated_cost end, 0) * 1000000)::bigint,
+           charged_model = case when ${charged} then coalesce(g.billing #>> '{settled,model}', g.result_model, g.model) end,
+           charge_source = case when ${charged} then coalesce(g.billing #>> '{settled,source}', 'estimate') end,
+           charge_reason = g.billing #>> '{settled,reason}',
            finished_at = now()
       from generations g
      where l.generation_id = g.id

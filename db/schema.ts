@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { GenerationAttempt } from '../domain/attempts';
+import type { Billing } from '../domain/charges';
 import type { ExperimentDefinition } from '../domain/experiment-types';
 import type { ExperimentState } from '../domain/experiment-state';
 
@@ -66,6 +67,8 @@ export interface GenerationsTable {
   /** Provider submit calls made, and those made while an earlier one's fate was unknown. */
   provider_submissions: ColumnType<number, number | undefined, number>;
   duplicate_submissions: ColumnType<number, number | undefined, number>;
+  /** Migration 0012: per-model estimates and provider charges, and how it was settled (domain/charges.ts). */
+  billing: ColumnType<Billing, string | undefined, string>;
 }
 
 export interface AssetsTable {
@@ -239,6 +242,11 @@ export interface UsageLedgerTable {
   state: string;
   reserved_micros: Int8;
   settled_micros: NullableInt8;
+  /** Migration 0012: the model the money went to, its estimate, where the amount came from, why. */
+  charged_model: ColumnType<string | null, string | null | undefined, string | null>;
+  estimated_micros: NullableInt8;
+  charge_source: ColumnType<string | null, string | null | undefined, string | null>;
+  charge_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: GeneratedTimestamp;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -124,9 +124,9 @@ export interface BatchView {
     model: string;
     status: string;
     error?: { code: string; message: string };
-    /** USD, as on the generation: estimated at submit, settled when it finished (null until then). */
+    /** USD, as on the generation: estimated at submit, and what it cost once it finished. */
     estimatedCost: number;
-    cost: number | null;
+    cost?: number;
   }>;
   nextCursor?: string;
 }

@@ -15,6 +15,8 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   GENFLOW_HOME: z.string().default('.genflow'),
   GENFLOW_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /** Express `trust proxy` (`true`, a hop count, or addresses like `loopback`): honour X-Forwarded-Proto/Host from that proxy. */
+  GENFLOW_TRUST_PROXY: optionalString,
   /** Signs client callbacks (`webhookUrl`); requests with one are refused while unset. */
   GENFLOW_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'use at least 16 characters').optional()),
   DATABASE_URL: optionalString.pipe(
@@ -47,12 +49,16 @@ export const configSchema = z.object({
   GENFLOW_BATCH_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 32mb').default('32mb'),
   GENFLOW_TASK_QUEUE: z.string().min(1).default('genflow-generations'),
   GENFLOW_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** A prebuilt workflow bundle the worker runs instead of building its own (a rolling upgrade ships one). */
+  GENFLOW_WORKFLOW_BUNDLE: optionalString,
   /** Workflows kept in the worker's cache; unset: the SDK's default (sized from the heap limit). */
   GENFLOW_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** json (default) or pretty (human-readable; the default of `genflow dev`). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** A worker process serves GET /metrics on this port (the API serves it on PORT). */
   GENFLOW_METRICS_PORT: port.optional(),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (API and worker); unset, it is open to scrapers. */
+  GENFLOW_METRICS_TOKEN: optionalString,
   /** host:port where the Temporal SDK exports its Prometheus metrics (proxied by /metrics); `off` disables. Default: a free loopback port. */
   GENFLOW_TEMPORAL_METRICS_ADDRESS: optionalString,
   /** A JSON or YAML file declaring custom HTTP providers. */

@@ -3,6 +3,7 @@
  * of these codes; the HTTP status and the retryable flag are fixed per code so that the API,
  * the activities and the workflows all agree on what a failure means.
  */
+import type { ProviderCharge } from './charges';
 export const ErrorCode = {
   INVALID_REQUEST: 'INVALID_REQUEST',
   INVALID_PARAMETERS: 'INVALID_PARAMETERS',
@@ -73,6 +74,8 @@ export interface GenflowErrorOptions {
   retryable?: boolean;
   /** How long the caller should wait before retrying, when the provider said so. */
   retryAfterMs?: number;
+  /** A failed task the provider charged for anyway (domain/charges.ts). */
+  charge?: ProviderCharge;
 }
 
 export class GenflowError extends Error {
@@ -81,6 +84,7 @@ export class GenflowError extends Error {
   readonly details?: unknown;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  readonly charge?: ProviderCharge;
 
   constructor(code: ErrorCode, message: string, options: GenflowErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -88,6 +92,7 @@ export class GenflowError extends Error {
     this.details = options.details;
     this.retryable = options.retryable ?? ERROR_SPECS[code].retryable;
     this.retryAfterMs = options.retryAfterMs;
+    if (options.charge) this.charge = options.charge;
   }
 
   get status(): number {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_FALLBACK_MODELS, type GenerationAttempt } from './attempts';
+import type { CostSource } from './charges';
 import type { ErrorBody } from './errors';
 import type { PreparedInput } from './media';
 import { MODEL_KINDS, type ModelKind, type ModelRuntime } from './models';
@@ -160,11 +161,14 @@ export interface GenerationView {
   fallbackModels?: string[];
   /** Every model tried, with its outcome; set once the generation finished. */
   attempts?: GenerationAttempt[];
-  webhookUrl?: string;
-  /** USD estimated from the model's price rule when the request was accepted. */
+  /** USD: the price-table estimate reserved on submit, and (once finished) what it cost. */
   estimatedCost: number;
-  /** USD charged, settled when the generation finished (0 unless it succeeded); null until then. */
-  cost: number | null;
+  cost?: number;
+  /** Where `cost` came from: the provider's reported charge, or the estimate of the producing model. */
+  costSource?: CostSource;
+  /** Why a cost is not just the producing model's price (a provider charged for a failed attempt). */
+  costReason?: string;
+  webhookUrl?: string;
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

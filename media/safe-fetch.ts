@@ -63,8 +63,11 @@ async function systemResolve(hostname: string): Promise<ResolvedAddress[]> {
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 }
 
-/** Checks the URL's form and every address its host resolves to; answers the address to connect to. */
-async function vet(url: URL, options: SafeFetchOptions): Promise<ResolvedAddress> {
+/**
+ * Checks the URL's form and every address its host resolves to; answers the address to connect
+ * to. Also the address policy of provider calls (providers/http.ts).
+ */
+export async function vetUrl(url: URL, options: Pick<SafeFetchOptions, 'allowLoopback' | 'resolve'>): Promise<ResolvedAddress> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SafeFetchError(`refused ${url.protocol}// URL: only http and https are fetched`, 'refused', false);
   }
@@ -164,7 +167,7 @@ export async function safeFetch(input: string, options: SafeFetchOptions): Promi
   // A redirected POST would resend the body somewhere the caller never chose.
   const maxRedirects = options.method === 'POST' ? 0 : (options.maxRedirects ?? 3);
   for (let hop = 0; ; hop++) {
-    const target = await vet(url, options);
+    const target = await vetUrl(url, options);
     const res = await request(url, target, options);
     const status = res.statusCode ?? 0;
     if (REDIRECTS.has(status) && res.headers.location) {

@@ -1,5 +1,5 @@
 import { ProviderError, type ErrorCode } from '../domain/errors';
-import { codeForStatus, parseRetryAfter, providerFetch, type ProviderRequest } from './http';
+import { BODY_EXCERPT_CHARS, codeForStatus, excerpt, MESSAGE_CHARS, parseRetryAfter, ProviderResponseBody, providerFetch, readResponse, type ProviderRequest } from './http';
 import type { ProviderEnv } from './types';
 
 /** What a provider's error body says: a taxonomy code (else the status decides) and a message. */
@@ -10,28 +10,20 @@ export interface ErrorReading {
 
 export type ErrorReader = (status: number, body: unknown) => ErrorReading;
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text().catch(() => '');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /**
  * A failed response as a ProviderError, read by the provider's own `read` (each of them puts
  * its message somewhere else: `errors.message`, `reason`, `errors[]`). The key is never part of
  * a message: only the body's text and the status are used.
  */
 export async function providerErrorFrom(providerId: string, res: Response, read: ErrorReader): Promise<ProviderError> {
-  const body = await readBody(res);
+  const { body, text: raw } = await readResponse(res);
   const reading = read(res.status, body);
-  const text = reading.message || (typeof body === 'string' && body ? body.slice(0, 300) : `HTTP ${res.status}`);
+  const said = reading.message ? excerpt(reading.message, MESSAGE_CHARS) : typeof body === 'string' ? excerpt(body, BODY_EXCERPT_CHARS) : '';
   const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-  return new ProviderError(reading.code ?? codeForStatus(res.status), `${providerId}: ${text}`, {
+  return new ProviderError(reading.code ?? codeForStatus(res.status), `${providerId}: ${said || `HTTP ${res.status}`}`, {
     details: { status: res.status },
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(raw ? { cause: new ProviderResponseBody(raw, res.status) } : {}),
   });
 }
 
@@ -39,9 +31,11 @@ export async function providerErrorFrom(providerId: string, res: Response, read:
 export async function jsonCall<T>(env: ProviderEnv, providerId: string, req: ProviderRequest, read: ErrorReader): Promise<T> {
   const res = await providerFetch(env, providerId, req);
   if (!res.ok) throw await providerErrorFrom(providerId, res, read);
-  const body = await readBody(res);
+  const { body, text } = await readResponse(res);
   if (typeof body !== 'object' || body === null) {
-    throw new ProviderError('PROVIDER_ERROR', `${providerId}: expected JSON, got ${String(body).slice(0, 100)}`);
+    throw new ProviderError('PROVIDER_ERROR', `${providerId}: expected JSON, got ${excerpt(String(body), 100) || 'an empty body'}`, {
+      cause: new ProviderResponseBody(text, res.status),
+    });
   }
   return body as T;
 }
@@ -57,6 +51,6 @@ export const MODERATION = /moderat|content polic|safety|sensitive|nsfw|inappropr
 
 /** A message field at any of the usual places of an error body. */
 export function firstString(...candidates: unknown[]): string | undefined {
-  for (const c of candidates) if (typeof c === 'string' && c) return c.slice(0, 500);
+  for (const c of candidates) if (typeof c === 'string' && c) return excerpt(c, MESSAGE_CHARS) || undefined;
   return undefined;
 }

@@ -32,6 +32,8 @@ export interface PersistedKeyState {
 
 interface Entry {
   key: string;
+  /** Every text the key may be echoed as (keyForms). */
+  forms: string[];
   id: string;
   disabled: boolean;
   coolUntil: number;
@@ -46,6 +48,27 @@ export function maskKey(key: string): string {
   const dash = key.indexOf('-');
   const prefix = dash > 0 && dash <= 4 ? key.slice(0, dash + 1) : '';
   return `${prefix}…${key.slice(-4)}`;
+}
+
+/**
+ * The texts a key may appear as in what a provider sends back: as is, URL-encoded, and base64
+ * or base64url at each of the three byte alignments (inside `user:key` encoded for Basic auth
+ * the key starts mid-group). Of an encoded form only the characters that depend on the key's
+ * bytes alone are kept, so it is found whatever surrounds the key.
+ */
+export function keyForms(key: string): string[] {
+  const forms = new Set([key, encodeURIComponent(key)]);
+  const bytes = Buffer.from(key, 'utf8');
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const from = Math.ceil((4 * offset) / 3);
+    const to = Math.floor((4 * padded.length) / 3);
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const stable = padded.toString(encoding).replace(/=+$/, '').slice(from, to);
+      if (stable.length >= 8) forms.add(stable);
+    }
+  }
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
 }
 
 export function keyId(key: string): string {
@@ -66,7 +89,7 @@ export class KeyPool {
     keys: readonly string[],
     private readonly now: () => number = Date.now,
   ) {
-    this.entries = keys.map((key) => ({ key, id: keyId(key), disabled: false, coolUntil: 0 }));
+    this.entries = keys.map((key) => ({ key, forms: keyForms(key), id: keyId(key), disabled: false, coolUntil: 0 }));
   }
 
   get size(): number {
@@ -146,16 +169,19 @@ export class KeyPool {
     }
   }
 
-  /** `text` with every key of this pool replaced by its mask: for messages from providers that echo keys. */
+  /**
+   * `text` with every key of this pool replaced by its mask, also where it is URL- or
+   * base64-encoded: for messages from providers that echo keys.
+   */
   redact(text: string): string {
     let out = text;
-    for (const e of this.entries) if (e.key.length >= 4) out = out.split(e.key).join(maskKey(e.key));
+    for (const e of this.entries) for (const form of e.forms) out = out.split(form).join(maskKey(e.key));
     return out;
   }
 
-  /** Whether `text` contains any key of this pool. */
+  /** Whether `text` contains any key of this pool, in any of its encodings. */
   leaks(text: string): boolean {
-    return this.entries.some((e) => e.key.length >= 4 && text.includes(e.key));
+    return this.entries.some((e) => e.forms.some((form) => text.includes(form)));
   }
 
   states(): KeyState[] {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeFetchError, vetUrl, type ResolvedAddress } from '../media/safe-fetch';
 
 /**
  * What an admin may set for a provider over the API (`PUT /v1/providers/:id/config`). Every
@@ -17,6 +18,12 @@ export const providerConfigBody = z.strictObject({
     .max(50)
     .optional()
     .describe('Replaces the key pool; stored encrypted, shown masked'),
+  rebindKeys: z
+    .literal(true)
+    .optional()
+    .describe(
+      'With a baseUrl other than the environment\'s and no apiKeys: send the keys already in force (set over the API, else the environment\'s) to the new baseUrl. Not stored.',
+    ),
   enabled: z.boolean().optional().describe('false: calls fail with PROVIDER_UNAVAILABLE (fallbacks may take over)'),
   timeoutMs: z.int().min(1_000).max(600_000).optional().describe('Per HTTP request to the provider'),
   rateLimit: z
@@ -47,4 +54,35 @@ export interface ProviderConfigStore {
   get(providerId: string): Promise<ProviderConfig | undefined>;
   put(providerId: string, body: ProviderConfigBody): Promise<ProviderConfig>;
   delete(providerId: string): Promise<boolean>;
+}
+
+/**
+ * Why a base URL set over the API is refused, or undefined when it may be used: credentials in
+ * the URL (`user:pw@host`: keys go in `apiKeys`, sealed), and — unless private addresses are
+ * allowed — any host that is or resolves to a loopback, private, link-local or metadata address,
+ * in any spelling (`[::1]`, `0x7f000001`, `2130706433`, `169.254.169.254`). A name that does not
+ * resolve now is accepted: the same check runs again before every call (providers/http.ts).
+ */
+export async function baseUrlRefusal(
+  baseUrl: string,
+  options: { allowPrivate: boolean; resolve?: (hostname: string) => Promise<ResolvedAddress[]>; timeoutMs?: number },
+): Promise<string | undefined> {
+  const url = new URL(baseUrl);
+  if (url.username || url.password) return 'must not carry credentials (user:password@): give the keys in apiKeys';
+  if (options.allowPrivate) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const slowDns = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), options.timeoutMs ?? 3_000);
+  });
+  try {
+    await Promise.race([vetUrl(url, options.resolve ? { resolve: options.resolve } : {}), slowDns]);
+    return undefined;
+  } catch (err) {
+    if (err instanceof SafeFetchError && err.kind === 'refused') {
+      return `${err.message}; provider URLs must be public addresses (GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS=1 allows private ones)`;
+    }
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }

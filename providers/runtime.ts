@@ -5,7 +5,8 @@ import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
 import type { ProviderConfig, ProviderConfigStore } from './provider-config';
-import { providerSettings, type ProviderSettings } from './settings';
+import { boundedError, policedFetch } from './http';
+import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
 
 export interface ProviderRuntimeOptions {
@@ -93,7 +94,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   let configsLoading: Promise<void> | undefined;
 
   function providerOf(id: string): Provider {
-    const provider = providers[id];
+    const provider = Object.hasOwn(providers, id) ? providers[id] : undefined;
     if (!provider) throw new ProviderError('INTERNAL_ERROR', `unknown provider '${id}'`, { retryable: false });
     return provider;
   }
@@ -103,7 +104,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     const fromEnv = providerSettings(provider, options.env);
     const config = configs.get(provider.id);
     return {
-      baseUrl: config?.baseUrl?.replace(/\/+$/, '') ?? fromEnv.baseUrl,
+      baseUrl: config?.baseUrl ? normaliseBaseUrl(provider, config.baseUrl) : fromEnv.baseUrl,
       apiKeys: config?.apiKeys ?? fromEnv.apiKeys,
     };
   }
@@ -125,7 +126,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       a = provider.createAdapter({
         dataDir: resolve(options.dataDir, 'providers', id),
         baseUrl: settings(provider).baseUrl,
-        fetch: options.fetch ?? fetch,
+        // Every URL an adapter calls is checked against the address policy before the key goes out.
+        fetch: policedFetch(options.fetch ?? fetch, id, { allowPrivate: privateProviderUrlsAllowed(options.env) }),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
       adapters.set(id, a);
@@ -226,7 +228,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
         observed();
         return result;
       } catch (raw) {
-        const err = scrub(raw);
+        // Keys masked first, then the message made fit for users (the whole text goes to the error log).
+        const err = boundedError(scrub(raw));
         observed(err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
         if (!(keys && apiKey && err instanceof ProviderError)) throw err;
         const changed = keys.report(apiKey, err.code, err.retryAfterMs, err.message);
@@ -252,9 +255,10 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
 
     /**
      * The provider's health probe through `call` (so a rejected key leaves the pool as on any
-     * call), or, for an adapter without one, the key pool's state. Never throws.
+     * call), or, for an adapter without one, the key pool's state. Never throws; `onFailure`
+     * gets a failed probe's error.
      */
-    async probe(providerId: string, signal?: AbortSignal): Promise<ProbeOutcome> {
+    async probe(providerId: string, signal?: AbortSignal, onFailure?: (err: unknown) => void): Promise<ProbeOutcome> {
       const provider = providerOf(providerId);
       const started = Date.now();
       const withProbe = adapter(providerId).probe !== undefined;
@@ -264,6 +268,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
           await this.call(providerId, { generationId: 'health-probe', attempt: 1, ...(signal ? { signal } : {}) }, (a, ctx) => a.probe!(ctx));
         } catch (err) {
           const e = scrub(err);
+          // The error itself (with the provider's whole answer as its cause) is for the error log only.
+          onFailure?.(e);
           failure = e instanceof GenflowError ? { code: e.code, message: e.message } : { code: 'INTERNAL_ERROR', message: e instanceof Error ? e.message : String(e) };
         }
       }

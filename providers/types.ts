@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
+import type { ProviderCharge } from '../domain/charges';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
@@ -43,15 +44,21 @@ export type ProviderOutput =
   | { type: 'stream'; stream: Readable; contentType: string }
   | { type: 'url'; url: string; contentType?: string };
 
+/**
+ * `charge`: what the provider reported charging for the task, where its API says so (a header
+ * or a field of the answer), converted to USD by the adapter's documented rule. Absent, the
+ * generation settles at the model's price-table estimate.
+ */
 export type SubmitResult =
-  | { status: 'succeeded'; outputs: ProviderOutput[] }
+  | { status: 'succeeded'; outputs: ProviderOutput[]; charge?: ProviderCharge }
   | { status: 'pending'; taskId: string };
 
 export type PollResult =
   | { status: 'pending' | 'running'; progress?: number }
-  | { status: 'succeeded'; outputs: ProviderOutput[] }
+  | { status: 'succeeded'; outputs: ProviderOutput[]; charge?: ProviderCharge }
   | { status: 'canceled' };
-// A failed job is reported by throwing a ProviderError with the matching code.
+// A failed job is reported by throwing a ProviderError with the matching code (and `charge`
+// when the provider charged for the failed task).
 
 export interface CallContext {
   generationId: string;
@@ -110,6 +117,12 @@ export interface Provider {
   requiresApiKey: boolean;
   /** The real service's base URL; `GENFLOW_<PROVIDER>_BASE_URL` overrides it (e.g. a local fake). */
   defaultBaseUrl?: string;
+  /**
+   * The version segment the provider's docs put at the end of its base URL (`/v1`), with which
+   * every adapter path starts: a base URL given with it works as well as without
+   * (providers/settings.ts `normaliseBaseUrl`).
+   */
+  baseUrlVersion?: string;
   /** Declared in the GENFLOW_CUSTOM_PROVIDERS file rather than written as code. */
   custom?: boolean;
   /** Limits that hold across all workers; `GENFLOW_<P>_RPS` / `_MAX_CONCURRENT` override them. */

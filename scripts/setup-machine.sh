@@ -7,7 +7,10 @@
 #   - PostgreSQL server binaries (Debian package) only when no initdb is found;
 #     we never use the Debian cluster: scripts/start-postgres.sh runs its own;
 #   - node_modules via `npm ci` when missing or older than package-lock.json
-#     (SETUP_SKIP_NPM=1 skips this step).
+#     (SETUP_SKIP_NPM=1 skips this step);
+#   - the Temporal server, its SQL tool and UI for the cluster lane, built with `go install`
+#     into ~/.cache/genflow-gobin when not cached (scripts/start-cluster.sh; SETUP_SKIP_CLUSTER=1
+#     skips this step).
 #
 # Fast (about a second) when everything is already there.
 set -euo pipefail
@@ -131,6 +134,17 @@ elif [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund </dev/null
 else
   log "node_modules up to date"
+fi
+
+# ---------------------------------------------------------------- Temporal cluster binaries
+# The cluster lane (test/cluster) and `npm run start:cluster` run a real Temporal server, its SQL
+# schema tool and its UI, built from the Go module proxy into ${GENFLOW_GOBIN:-~/.cache/genflow-gobin}
+# (outside the clone, so CI on this machine builds once): about 6 minutes cold, nothing when
+# cached. SETUP_SKIP_CLUSTER=1 skips this step.
+if [ "${SETUP_SKIP_CLUSTER:-0}" = "1" ]; then
+  log "SETUP_SKIP_CLUSTER=1: skipping the Temporal cluster binaries"
+else
+  GENFLOW_CLUSTER_BUILD_ONLY=1 bash scripts/start-cluster.sh </dev/null
 fi
 
 # ---------------------------------------------------------------- machine.env

@@ -17,7 +17,7 @@ const logger = createLogger(config.LOG_LEVEL, 'genflow-worker', config.LOG_FORMA
 const metricsAddress = config.GENFLOW_TEMPORAL_METRICS_ADDRESS ?? (config.GENFLOW_METRICS_PORT === undefined ? 'off' : undefined);
 const runtime = await installTemporalRuntime({ logger, ...(metricsAddress ? { metricsAddress } : {}) });
 const services = await openServices(config, logger, runtime);
-const metricsServer = config.GENFLOW_METRICS_PORT === undefined ? undefined : await serveMetrics(services.metrics, config.GENFLOW_METRICS_PORT, config.HOST);
+const metricsServer = config.GENFLOW_METRICS_PORT === undefined ? undefined : await serveMetrics(services.metrics, config.GENFLOW_METRICS_PORT, config.HOST, config.GENFLOW_METRICS_TOKEN);
 if (metricsServer) logger.info({ address: metricsServer.address() }, 'worker metrics at /metrics');
 const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const workers = await startWorkers(config, services, connection, logger);

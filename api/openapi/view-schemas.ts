@@ -68,9 +68,15 @@ export const generationSchema = z
       )
       .optional()
       .describe('Every model tried, with its outcome; set once the generation finished'),
+    estimatedCost: z.number().min(0).describe('USD: the price-table estimate of the requested model, reserved on submit'),
+    cost: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("USD, once finished: the provider's reported charge where it reports one, else the estimate of the model that produced the result; 0 for a failure the provider did not charge"),
+    costSource: z.enum(['estimate', 'provider']).optional(),
+    costReason: z.string().optional().describe('Why the cost is not just the producing model’s price, e.g. a provider charged for a failed task'),
     webhookUrl: z.string().optional(),
-    estimatedCost: z.number().describe("USD estimated from the model's price rule when the request was accepted"),
-    cost: z.number().nullable().describe('USD charged, settled when the generation finished (0 unless it succeeded); null until then'),
     createdAt: isoDate,
     startedAt: isoDate.optional(),
     completedAt: isoDate.optional(),
@@ -111,7 +117,7 @@ export const batchSchema = z
         status: z.string(),
         error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
         estimatedCost: z.number().describe('USD estimated at submit'),
-        cost: z.number().nullable().describe('USD charged once the item finished; null until then'),
+        cost: z.number().optional().describe('USD: what the item cost, once it finished'),
       }),
     ),
     nextCursor: z.string().optional().describe('Pass as `cursor` for the next page of items'),
@@ -298,12 +304,26 @@ export const apiKeySchema = z
 export const apiKeyCreatedSchema = apiKeySchema.extend({ key: z.string().describe('The key itself: shown in this answer only') });
 export const apiKeyListSchema = z.strictObject({ data: z.array(apiKeySchema) });
 
-const usageAmounts = { settledUsd: usd, reservedUsd: usd, releasedUsd: usd };
+const usageAmounts = {
+  estimatedUsd: usd.describe('What the price table estimated for the settled generations'),
+  settledUsd: usd.describe("What they cost: providers' reported charges where reported, else the estimate of the model that produced the result"),
+  reportedUsd: usd.describe('The part of settledUsd the providers reported themselves'),
+  reservedUsd: usd,
+  releasedUsd: usd,
+};
 export const usageSchema = z.strictObject({
   owner: z.string().optional(),
   from: z.iso.date(),
   to: z.iso.date(),
-  data: z.array(z.strictObject({ day: z.iso.date(), model: z.string(), generations: z.int().min(0), ...usageAmounts })),
+  data: z.array(
+    z.strictObject({
+      day: z.iso.date(),
+      model: z.string().describe('The model the money went to: after a fallback, the fallback that produced the result'),
+      provider: z.string(),
+      generations: z.int().min(0),
+      ...usageAmounts,
+    }),
+  ),
   totals: z.strictObject({ generations: z.int().min(0), ...usageAmounts }),
 });
 

@@ -52,9 +52,11 @@ export const generationDocs: RouteDoc[] = [
     access: 'key',
     summary: 'List and search generations',
     description:
-      'Newest first, a page at a time (`nextCursor`). `q` searches prompts (English and Chinese); `metadata.<key>=<value>` filters on client metadata.',
+      'Newest first, a page at a time (`nextCursor`). `q` searches prompts (English and Chinese); `metadata.<key>=<value>` filters on client metadata. ' +
+      'A user key sees its own generations; an admin key everyone\'s, or one `owner`\'s (a user key naming another owner gets 403).',
     query: listQuery,
     responses: { 200: { description: 'A page of generations', schema: generationListSchema } },
+    errors: ['FORBIDDEN'],
   },
   {
     method: 'get',

@@ -25,7 +25,7 @@ export const listQuery = z
     from: storableDateTime().optional(),
     to: storableDateTime().optional(),
     cursor: z.string().max(200).optional(),
-    // An admin may narrow the list to one owner; a user key always sees only its own.
+    // An admin may narrow the list to one owner; a user key sees only its own (another owner: 403).
     owner: z.string().min(1).max(200).optional(),
     limit: pageLimit(100, 20),
   })
@@ -73,14 +73,20 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
 
   router.get('/v1/generations', async (req, res) => {
     const { q, status, model, provider, from, to, cursor, limit, owner: ownerFilter, ...rest } = parseOrThrow(listQuery, req.query, 'INVALID_REQUEST', 'query');
-    const metadata: Record<string, string> = {};
+    // No prototype: `metadata.__proto__=x` must become a filter, not a prototype assignment.
+    const metadata = Object.create(null) as Record<string, string>;
     for (const [key, value] of Object.entries(rest)) {
       if (!key.startsWith('metadata.')) throw new GenflowError('INVALID_REQUEST', `query.${key}: unknown filter`);
       metadata[key.slice('metadata.'.length)] = value;
     }
     const position = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !position) throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
-    const owner = ownerScope(principalOf(res)) ?? ownerFilter;
+    // As on /v1/usage: a user key naming another owner is refused, never silently ignored.
+    const scope = ownerScope(principalOf(res));
+    if (scope !== undefined && ownerFilter !== undefined && ownerFilter !== scope) {
+      throw new GenflowError('FORBIDDEN', 'query.owner: only an admin key may list the generations of another owner');
+    }
+    const owner = scope ?? ownerFilter;
     const page = await deps.repo.search({
       limit,
       metadata,

@@ -21,7 +21,8 @@ export const operationsDocs: RouteDoc[] = [
     tag: 'Operations',
     access: 'public',
     summary: 'Prometheus metrics (genflow\'s series, then the Temporal SDK\'s)',
-    description: 'Served only when metrics are enabled.',
+    description: 'Served only when metrics are enabled. Open unless `GENFLOW_METRICS_TOKEN` is set; then it needs `Authorization: Bearer <that token>` (not an API key).',
     responses: { 200: { description: 'The Prometheus text exposition format', contentType: 'text/plain' } },
+    errors: ['AUTHENTICATION_FAILED'],
   },
 ];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import { buildOpenApiDocument } from '../openapi/document';
+import { pageHeaders } from '../page-security';
 import { renderDocsPage } from '../openapi/docs-page';
 import { routeDocs } from '../openapi/route-docs';
 
@@ -10,14 +11,18 @@ const version = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 export function openApiRoutes(): Router {
   const router = Router();
   let document: Record<string, unknown> | undefined;
-  let page: string | undefined;
+  let page: { html: string; headers: Record<string, string> } | undefined;
   const doc = () => (document ??= buildOpenApiDocument(routeDocs, { version }));
   router.get('/openapi.json', (_req, res) => {
     res.json(doc());
   });
   router.get('/docs', (_req, res) => {
-    page ??= renderDocsPage(doc());
-    res.type('html').send(page);
+    if (!page) {
+      const html = renderDocsPage(doc());
+      // Its inline filter script and styles are allowed by hash; nothing else runs.
+      page = { html, headers: pageHeaders(html) };
+    }
+    res.type('html').set(page.headers).send(page.html);
   });
   return router;
 }

@@ -23,7 +23,11 @@ export const providerConfigDocs: RouteDoc[] = [
     tag,
     access: 'admin',
     summary: "Set a provider's base URL, API keys, enabled flag, time-out and rate limit",
-    description: 'Overrides the environment in every process within a couple of seconds, without a restart. API keys are stored encrypted and shown masked.',
+    description:
+      'Overrides the environment in every process within a couple of seconds, without a restart. API keys are stored encrypted and shown masked. ' +
+      "Keys belong to a host: a baseUrl other than the environment's needs its own apiKeys, or rebindKeys: true to send the keys in force there (else 400). " +
+      'A baseUrl with credentials, or at a loopback, private, link-local or metadata address (in any spelling), is refused with 400 unless GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS=1; ' +
+      'a trailing version segment from the provider docs (…/v1) is accepted. Ids other than the registry\'s answer 404.',
     params,
     body: { json: providerConfigBody },
     responses: { 200: { description: 'The stored settings, API keys masked', schema: providerConfigSchema } },

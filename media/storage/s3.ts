@@ -113,11 +113,12 @@ export class S3Storage implements Storage {
     return deleted;
   }
 
-  async presignGet(key: string, options: { contentType?: string } = {}): Promise<string> {
+  async presignGet(key: string, options: { contentType?: string; contentDisposition?: string } = {}): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: this.objectKey(key),
       ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+      ...(options.contentDisposition ? { ResponseContentDisposition: options.contentDisposition } : {}),
     });
     return getSignedUrl(this.client, command, { expiresIn: this.presignSeconds });
   }

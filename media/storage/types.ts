@@ -23,7 +23,7 @@ export interface Storage {
    * A time-limited URL anyone can GET the object from, for stores reachable by clients and
    * providers (S3). Absent for local disk, whose objects are served by the API.
    */
-  presignGet?(key: string, options?: { contentType?: string }): Promise<string>;
+  presignGet?(key: string, options?: { contentType?: string; contentDisposition?: string }): Promise<string>;
   /** Removes objects last written before `cutoff` (retention); answers how many. */
   removeOlderThan?(cutoff: Date): Promise<number>;
   ping(): Promise<void>;

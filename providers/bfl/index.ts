@@ -10,6 +10,8 @@ export const bflProvider: Provider = {
   models: bflModels,
   requiresApiKey: true,
   defaultBaseUrl: BFL_BASE_URL,
+  // the docs give every endpoint under https://api.bfl.ai/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createBflAdapter(env),
 };
 

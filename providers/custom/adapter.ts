@@ -1,10 +1,10 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { codeForStatus, messageFromBody, parseRetryAfter, providerFetch } from '../http';
+import { codeForStatus, excerpt, MESSAGE_CHARS, messageFromBody, parseRetryAfter, ProviderResponseBody, providerFetch } from '../http';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult } from '../types';
 import type { ModelDeclaration, ProviderDeclaration, RequestDeclaration } from './declaration';
 import { jsonPath, type JsonPath } from './json-path';
-import { renderJson, renderPath, renderString, type TemplateVars } from './template';
+import { renderJson, renderPath, renderString, UnsafePathValueError, type TemplateVars } from './template';
 
 /** A model declaration with its JSON paths compiled once. */
 interface CompiledModel {
@@ -86,9 +86,16 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
     }
     headers.accept ??= 'application/json';
     const json = req.body !== undefined && req.method !== 'GET' ? renderJson(req.body, v) : undefined;
+    let path: string;
+    try {
+      path = renderPath(req.path, v);
+    } catch (err) {
+      if (!(err instanceof UnsafePathValueError)) throw err;
+      throw new ProviderError('INVALID_PARAMETERS', `${decl.id}: ${err.message}`, { retryable: false });
+    }
     const res = await providerFetch(env, decl.id, {
       method: req.method,
-      path: renderPath(req.path, v),
+      path,
       headers,
       ...(json !== undefined ? { json } : {}),
       ...(decl.timeoutSeconds ? { timeoutMs: decl.timeoutSeconds * 1000 } : {}),
@@ -103,14 +110,17 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
     }
     if (!res.ok) {
       const declared = errorMessage?.first(body);
-      const message = typeof declared === 'string' && declared ? declared.slice(0, 500) : messageFromBody(body, `HTTP ${res.status}`);
+      const message = typeof declared === 'string' && declared ? excerpt(declared, MESSAGE_CHARS) : messageFromBody(body, `HTTP ${res.status}`);
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-      throw new ProviderError(codeForStatus(res.status), `${decl.id}: ${message}`, {
+      throw new ProviderError(codeForStatus(res.status), `${decl.id}: ${message || `HTTP ${res.status}`}`, {
         details: { status: res.status },
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(text ? { cause: new ProviderResponseBody(text, res.status) } : {}),
       });
     }
-    if (typeof body === 'string') throw new ProviderError('PROVIDER_ERROR', `${decl.id}: expected a JSON response, got ${text.slice(0, 100)}`);
+    if (typeof body === 'string') {
+      throw new ProviderError('PROVIDER_ERROR', `${decl.id}: expected a JSON response, got ${excerpt(text, 100)}`, { cause: new ProviderResponseBody(text, res.status) });
+    }
     return body;
   }
 
@@ -162,7 +172,7 @@ export function createCustomAdapter(decl: ProviderDeclaration, env: ProviderEnv)
       if (status === 'canceled') return { status };
       if (status === 'failed') {
         const reason = m.task.error?.first(body);
-        throw new ProviderError('PROVIDER_ERROR', `${decl.id}: the task failed${typeof reason === 'string' && reason ? `: ${reason.slice(0, 500)}` : ''}`, {
+        throw new ProviderError('PROVIDER_ERROR', `${decl.id}: the task failed${typeof reason === 'string' && reason ? `: ${excerpt(reason, MESSAGE_CHARS)}` : ''}`, {
           details: { providerStatus: raw },
         });
       }

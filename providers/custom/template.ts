@@ -5,7 +5,7 @@
  * In a JSON body, a string that is exactly one placeholder takes the value's own type (a
  * number stays a number, a list stays a list) and is left out when the value is absent, so an
  * optional parameter the caller did not give is not sent. Anywhere else placeholders are
- * replaced by their text; in URL paths that text is URL-encoded.
+ * replaced by their text; in URL paths that text is URL-encoded as one path segment.
  */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w-]*)*)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w-]*)*)\s*\}\}$/;
@@ -69,7 +69,30 @@ export function renderJson(template: unknown, vars: TemplateVars): unknown {
   return value === OMIT ? undefined : value;
 }
 
-/** Renders a URL path, encoding each substituted value. */
+/** A path template value that would change which endpoint a request reaches. */
+export class UnsafePathValueError extends Error {
+  override readonly name = 'UnsafePathValueError';
+}
+
+/**
+ * Renders a URL path, each substituted value encoded as (part of) one segment. A segment made
+ * from values that comes out as `.`, `..` or empty is refused: `/api/v1/{{variant}}/render`
+ * with `variant=".."` would otherwise reach `/api/render` with the operator's key. (Encoding
+ * alone cannot prevent it: `encodeURIComponent` leaves dots alone, and `%2e` counts as a dot
+ * to URL parsers; an encoded `%` becomes `%25`, so values cannot spell it either.)
+ */
 export function renderPath(template: string, vars: TemplateVars): string {
-  return renderString(template, vars, encodeURIComponent);
+  const queryAt = template.indexOf('?');
+  const path = queryAt === -1 ? template : template.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : renderString(template.slice(queryAt), vars, encodeURIComponent);
+  const segments = path.split('/').map((segment) => {
+    if (placeholders(segment).length === 0) return segment;
+    const rendered = renderString(segment, vars, encodeURIComponent);
+    if (rendered === '' || /^(\.|%2e){1,2}$/i.test(rendered)) {
+      const names = placeholders(segment).join(', ');
+      throw new UnsafePathValueError(`${names} in the path ${JSON.stringify(template)} may not be ${JSON.stringify(rendered)}: it would change the path`);
+    }
+    return rendered;
+  });
+  return segments.join('/') + query;
 }

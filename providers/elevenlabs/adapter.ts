@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { ProviderCharge } from '../../domain/charges';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { providerFetch } from '../http';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { ELEVENLABS_KEY_HEADER, ELEVENLABS_PROVIDER_ID, elevenlabsError, ttsPath } from './api';
-import { contentTypeOf, findElevenLabsModel, ttsParametersWithLanguage, type ElevenLabsModel, type OutputFormat } from './models';
+import { contentTypeOf, findElevenLabsModel, ttsParametersWithLanguage, USD_PER_CHARACTER_CREDIT, type ElevenLabsModel, type OutputFormat } from './models';
 
 type Parameters = ReturnType<typeof ttsParametersWithLanguage.parse>;
 
@@ -33,6 +34,17 @@ export function ttsBody(request: GenerationRequest, model: ElevenLabsModel): Rec
 }
 
 /**
+ * What the request cost: ElevenLabs' documented `character-cost` header ("Tracking generation
+ * costs"; the markdown copy of that page names it `x-character-count`), in character credits.
+ */
+export function characterCharge(headers: Headers): ProviderCharge | undefined {
+  const raw = headers.get('character-cost') ?? headers.get('x-character-count');
+  const credits = raw === null ? NaN : Number(raw);
+  if (!Number.isFinite(credits) || credits < 0) return undefined;
+  return { usd: Math.round(credits * USD_PER_CHARACTER_CREDIT * 1e6) / 1e6, basis: `${ELEVENLABS_PROVIDER_ID}: ${credits} character credits × $${USD_PER_CHARACTER_CREDIT}` };
+}
+
+/**
  * ElevenLabs text-to-speech is synchronous: the answer is the audio itself, streamed into
  * storage as it arrives.
  */
@@ -57,9 +69,11 @@ export function createElevenLabsAdapter(env: ProviderEnv): ProviderAdapter {
       });
       if (!res.ok) throw await elevenlabsError(res);
       if (!res.body) throw new ProviderError('PROVIDER_ERROR', `${ELEVENLABS_PROVIDER_ID}: empty audio response`);
+      const charge = characterCharge(res.headers);
       return {
         status: 'succeeded',
         outputs: [{ type: 'stream', stream: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), contentType: res.headers.get('content-type') ?? contentTypeOf(format) }],
+        ...(charge ? { charge } : {}),
       };
     },
 

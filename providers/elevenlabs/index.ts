@@ -10,6 +10,8 @@ export const elevenlabsProvider: Provider = {
   models: elevenlabsModels,
   requiresApiKey: true,
   defaultBaseUrl: ELEVENLABS_BASE_URL,
+  // the docs give every endpoint under https://api.elevenlabs.io/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createElevenLabsAdapter(env),
 };
 

@@ -82,6 +82,13 @@ export const elevenlabsModels: ElevenLabsModel[] = (
   languageCode,
 }));
 
+/**
+ * USD per character credit: the API's pay-as-you-go rate, $0.10 per 1,000 characters of
+ * Multilingual v2 / v3 (1 credit each; Flash and Turbo cost half a credit per character, i.e.
+ * $0.05 per 1,000). The `character-cost` header counts credits.
+ */
+export const USD_PER_CHARACTER_CREDIT = 0.0001;
+
 export function findElevenLabsModel(id: string): ElevenLabsModel | undefined {
   return elevenlabsModels.find((m) => m.id === id);
 }

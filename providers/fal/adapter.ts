@@ -1,9 +1,10 @@
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { parseModelParameters } from '../define-model';
+import type { ProviderCharge } from '../../domain/charges';
 import type { PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, WebhookEvent, WebhookRequest } from '../types';
 import { toWireVideoParameters } from '../video-wire';
-import { FAL_JWKS_URL, FAL_PROVIDER_ID, FalPath, falAppId, falCall, falDetail, type FalResult, type FalStatus, type FalSubmitResponse } from './api';
+import { FAL_BILLABLE_UNITS_HEADER, FAL_JWKS_URL, FAL_PROVIDER_ID, FalPath, falAppId, falCall, falDetail, type FalResult, type FalStatus, type FalSubmitResponse } from './api';
 import { falModels, findFalModel, type FalModel } from './models';
 import { createFalWebhookVerifier } from './webhook';
 
@@ -65,6 +66,13 @@ export function outputsOf(result: FalResult): ProviderOutput[] {
   return outputs;
 }
 
+/** fal's billed units × the model's unit price; nothing when either is unknown. */
+export function billedCharge(model: FalModel, units: string | null): ProviderCharge | undefined {
+  const n = units === null ? NaN : Number(units);
+  if (model.unitPriceUsd === undefined || !Number.isFinite(n) || n < 0) return undefined;
+  return { usd: Math.round(n * model.unitPriceUsd * 1e6) / 1e6, basis: `${FAL_PROVIDER_ID}: ${n} billable units × $${model.unitPriceUsd}` };
+}
+
 /** A finished request that failed: the request is over, so nothing here is worth retrying. */
 function failure(message: string, hint = ''): ProviderError {
   const moderated = /content[_ ]policy|nsfw|safety|moderat|flagged/i.test(`${hint} ${message}`);
@@ -122,8 +130,12 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
           if (status.error) throw failure(status.error, status.error_type ?? '');
           // Once the request is over, the response URL answers the app's own error (422 for a bad
           // input or a content-policy refusal), which falCall maps like any other answer.
-          const result = await falCall<FalResult>(env, ctx.apiKey, { path: FalPath.result(app, taskId), timeoutMs: 60_000, ...signal });
-          return { status: 'succeeded', outputs: outputsOf(result) };
+          let units: string | null = null;
+          const result = await falCall<FalResult>(env, ctx.apiKey, { path: FalPath.result(app, taskId), timeoutMs: 60_000, ...signal }, (h) => {
+            units = h.get(FAL_BILLABLE_UNITS_HEADER);
+          });
+          const charge = billedCharge(model, units);
+          return { status: 'succeeded', outputs: outputsOf(result), ...(charge ? { charge } : {}) };
         }
         default:
           throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID}: unknown status ${JSON.stringify((status as { status?: unknown }).status)}`);

@@ -104,14 +104,21 @@ export async function falError(res: Response): Promise<ProviderError> {
   });
 }
 
-/** One call to the queue with `Authorization: Key …`; non-2xx answers become taxonomy errors. */
-export async function falCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest): Promise<T> {
+/**
+ * One call to the queue with `Authorization: Key …`; non-2xx answers become taxonomy errors.
+ * `onHeaders` sees a successful answer's headers (the result's billable units).
+ */
+export async function falCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, onHeaders?: (headers: Headers) => void): Promise<T> {
   if (!apiKey) throw new ProviderError('AUTHENTICATION_FAILED', `${FAL_PROVIDER_ID}: no API key`, { retryable: false });
   const res = await providerFetch(env, FAL_PROVIDER_ID, { ...req, headers: { ...req.headers, authorization: `Key ${apiKey}`, accept: 'application/json' } });
   if (!res.ok) throw await falError(res);
+  onHeaders?.(res.headers);
   try {
     return (await res.json()) as T;
   } catch (err) {
     throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID}: the response was not JSON`, { cause: err });
   }
 }
+
+/** fal's count of billed units on a result, in the model's billing unit (images, megapixels, seconds…). */
+export const FAL_BILLABLE_UNITS_HEADER = 'x-fal-billable-units';

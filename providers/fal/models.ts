@@ -20,6 +20,12 @@ export interface FalModelExtra {
   countField?: 'num_images';
   maxOutputs: number;
   videoWire?: VideoWireNames;
+  /**
+   * USD per unit of the model's billing unit (fal's pricing API `unit_price`), which fal's
+   * `x-fal-billable-units` result header counts: the charge is units × this. Absent (the unit is
+   * not known here), the generation settles at the estimate.
+   */
+  unitPriceUsd?: number;
 }
 export type FalModel = ModelSpec & FalModelExtra;
 
@@ -95,6 +101,7 @@ export const falModels: FalModel[] = [
     maxDurationSeconds: 300,
     price: priced(fluxDevParameters, { unit: 'image', usd: 0.025, tiers: [{ when: 'image_size=square_hd (1.05 MP)', usd: 0.02625 }], notes: 'fal list price: $0.025 per megapixel of each image, at least 1 MP' }, (p, n) => cents(0.025 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
     textEndpoint: 'fal-ai/flux/dev',
+    unitPriceUsd: 0.025,
     countField: 'num_images',
     maxOutputs: 4,
   }),
@@ -109,6 +116,7 @@ export const falModels: FalModel[] = [
     maxDurationSeconds: 300,
     price: priced(fluxSchnellParameters, { unit: 'image', usd: 0.003, tiers: [{ when: 'image_size=square_hd (1.05 MP)', usd: 0.00315 }], notes: 'fal list price: $0.003 per megapixel of each image, at least 1 MP' }, (p, n) => cents(0.003 * Math.max(1, MEGAPIXELS[p.image_size]) * n)),
     textEndpoint: 'fal-ai/flux/schnell',
+    unitPriceUsd: 0.003,
     countField: 'num_images',
     maxOutputs: 4,
   }),

@@ -10,6 +10,8 @@ export const giteeProvider: Provider = {
   models: giteeModels,
   requiresApiKey: true,
   defaultBaseUrl: GITEE_BASE_URL,
+  // the docs give the base URL as https://ai.gitee.com/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createGiteeAdapter(env),
 };
 

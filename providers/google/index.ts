@@ -10,6 +10,8 @@ export const googleProvider: Provider = {
   models: googleModels,
   requiresApiKey: true,
   defaultBaseUrl: GOOGLE_BASE_URL,
+  // the Gemini API docs give https://generativelanguage.googleapis.com/v1beta
+  baseUrlVersion: '/v1beta',
   createAdapter: (env) => createGoogleAdapter(env),
 };
 

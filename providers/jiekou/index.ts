@@ -10,6 +10,8 @@ export const jiekouProvider: Provider = {
   models: jiekouModels,
   requiresApiKey: true,
   defaultBaseUrl: JIEKOU_BASE_URL,
+  // the docs give every async endpoint under https://api.jiekou.ai/v3
+  baseUrlVersion: '/v3',
   createAdapter: (env) => createJiekouAdapter(env),
 };
 

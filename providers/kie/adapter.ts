@@ -3,7 +3,7 @@ import type { GenerationRequest } from '../../domain/generation';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { KIE_ENDPOINTS, KIE_PROVIDER_ID, kieCall } from './api';
 import { findKieModel, type KieModel } from './models';
-import { readRecord, type KieRecord } from './records';
+import { creditCharge, readRecord, type KieRecord } from './records';
 import { buildCreateRequest } from './requests';
 
 export interface KieAdapterOptions {
@@ -40,7 +40,15 @@ export function createKieAdapter(env: ProviderEnv, options: KieAdapterOptions = 
         method: 'GET',
         path: `${KIE_ENDPOINTS[api].record}?taskId=${encodeURIComponent(taskId)}`,
       });
-      return readRecord(api, record);
+      // Credits consumed are money spent, for a failed task too: the failure carries them.
+      const charge = creditCharge(record);
+      try {
+        const result = readRecord(api, record);
+        return result.status === 'succeeded' && charge ? { ...result, charge } : result;
+      } catch (err) {
+        if (!charge || !(err instanceof ProviderError)) throw err;
+        throw new ProviderError(err.code, err.message, { retryable: err.retryable, details: err.details, charge });
+      }
     },
   };
 }

@@ -1,6 +1,8 @@
 import { ProviderError } from '../../domain/errors';
+import type { ProviderCharge } from '../../domain/charges';
 import type { PollResult } from '../types';
 import { KIE_PROVIDER_ID, taskFailure, type KieApi } from './api';
+import { USD_PER_CREDIT } from './models';
 
 /** `record-info` of the 4o image API. */
 export interface Gpt4oRecord {
@@ -31,6 +33,11 @@ export interface JobsRecord {
   failCode?: string | number | null;
   failMsg?: string | null;
   progress?: number | null;
+  /**
+   * Credits the task consumed. Not in the reference page's example answer, but Kie's answers
+   * carry it and its clients read it (README: Authentication, keys and money).
+   */
+  creditsConsumed?: number | null;
 }
 
 /** `record-info` of Veo: successFlag 0 generating, 1 success, 2 failed, 3 generation failed. */
@@ -143,4 +150,11 @@ export function readRecord(api: KieApi, record: KieRecord): PollResult {
       }
     }
   }
+}
+
+/** The credits a task record says it consumed, in USD at Kie's price per credit; none when it says nothing. */
+export function creditCharge(record: KieRecord): ProviderCharge | undefined {
+  const credits = (record as JobsRecord).creditsConsumed;
+  if (typeof credits !== 'number' || !Number.isFinite(credits) || credits <= 0) return undefined;
+  return { usd: Math.round(credits * USD_PER_CREDIT * 1e6) / 1e6, basis: `${KIE_PROVIDER_ID}: ${credits} credits × $${USD_PER_CREDIT}` };
 }

@@ -10,6 +10,8 @@ export const klingProvider: Provider = {
   models: klingModels,
   requiresApiKey: true,
   defaultBaseUrl: KLING_BASE_URL,
+  // the docs give every endpoint under the region's host + /v1
+  baseUrlVersion: '/v1',
   // Optional: where Kling should push task updates. The workflow polls either way.
   createAdapter: (env) => {
     const callbackUrl = process.env.GENFLOW_KLING_CALLBACK_URL?.trim();

@@ -10,6 +10,8 @@ export const modelscopeProvider: Provider = {
   models: modelscopeModels,
   requiresApiKey: true,
   defaultBaseUrl: MODELSCOPE_BASE_URL,
+  // the docs give the base URL as https://api-inference.modelscope.cn/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createModelScopeAdapter(env),
 };
 

@@ -10,6 +10,8 @@ export const openaiProvider: Provider = {
   models: openaiModels,
   requiresApiKey: true,
   defaultBaseUrl: OPENAI_BASE_URL,
+  // the docs give the base URL as https://api.openai.com/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createOpenAIAdapter(env),
 };
 

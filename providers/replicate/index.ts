@@ -10,6 +10,8 @@ export const replicateProvider: Provider = {
   models: replicateModels,
   requiresApiKey: true,
   defaultBaseUrl: REPLICATE_BASE_URL,
+  // the docs give every endpoint under https://api.replicate.com/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createReplicateAdapter(env),
 };
 

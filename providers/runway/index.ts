@@ -10,6 +10,8 @@ export const runwayProvider: Provider = {
   models: runwayModels,
   requiresApiKey: true,
   defaultBaseUrl: RUNWAY_BASE_URL,
+  // the docs give every endpoint under https://api.dev.runwayml.com/v1
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createRunwayAdapter(env),
 };
 

@@ -10,6 +10,8 @@ export const stabilityProvider: Provider = {
   models: stabilityModels,
   requiresApiKey: true,
   defaultBaseUrl: STABILITY_BASE_URL,
+  // the docs give every endpoint under https://api.stability.ai/v2beta
+  baseUrlVersion: '/v2beta',
   createAdapter: (env) => createStabilityAdapter(env),
 };
 

@@ -10,6 +10,8 @@ export const tuziProvider: Provider = {
   models: tuziModels,
   requiresApiKey: true,
   defaultBaseUrl: TUZI_BASE_URL,
+  // OpenAI-compatible: the docs give https://api.tu-zi.com/v1 (its /kling and /mj routes sit at the root)
+  baseUrlVersion: '/v1',
   createAdapter: (env) => createTuziAdapter(env),
 };
 

@@ -78,6 +78,11 @@ export class ElevenLabsFake extends ProviderFake {
     this.quotaCharacters -= text.length;
     const audio = format.startsWith('opus_') ? Buffer.concat([Buffer.from('OggS\0\x02', 'latin1'), Buffer.alloc(200, text.length & 0xff)]) : mp3Audio(20 + (text.length % 20));
     this.served.push(audio);
-    return { body: audio, headers: { 'content-type': format.startsWith('opus_') ? 'audio/ogg' : 'audio/mpeg', 'request-id': `req_${this.served.length}` } };
+    // What the request cost, in character credits: Flash and Turbo bill half a credit per character.
+    const cost = Math.ceil(text.length * (/flash|turbo/.test(modelId) ? 0.5 : 1));
+    return {
+      body: audio,
+      headers: { 'content-type': format.startsWith('opus_') ? 'audio/ogg' : 'audio/mpeg', 'request-id': `req_${this.served.length}`, 'character-cost': String(cost) },
+    };
   }
 }

@@ -18,6 +18,7 @@ interface Endpoint {
 
 const PIKA_RATIOS = ['16:9', '9:16', '1:1', '4:5', '5:4', '3:2', '2:3'];
 const IMAGE_SIZES = ['square_hd', 'square', 'portrait_4_3', 'portrait_16_9', 'landscape_4_3', 'landscape_16_9'];
+const MEGAPIXELS: Record<string, number> = { square_hd: 1.05, square: 0.26, portrait_4_3: 0.79, portrait_16_9: 0.59, landscape_4_3: 0.79, landscape_16_9: 0.59 };
 
 function pika(input: Record<string, unknown>, image: boolean): string | undefined {
   if (typeof input.prompt !== 'string' || !input.prompt) return 'prompt: field required';
@@ -207,7 +208,14 @@ export class FalFake extends ProviderFake {
     if (q.polls <= this.pollsUntilDone) return { status: 400, json: { detail: 'Request is still in progress' } };
     if (this.failWith === 'content_policy') return { status: 422, json: this.contentPolicyBody() };
     if (this.failWith === 'app_error') return { status: 500, json: { detail: 'Internal error while generating' } };
-    return { json: this.output(q) };
+    return { json: this.output(q), headers: { 'x-fal-billable-units': String(this.billableUnits(q)) } };
+  }
+
+  /** What fal bills a result in the model's unit: FLUX per megapixel (at least 1 per image), Pika per video. */
+  private billableUnits(q: FalQueued): number {
+    if (ENDPOINTS[q.endpoint]!.kind === 'video') return 1;
+    const megapixels = MEGAPIXELS[(q.input.image_size as string | undefined) ?? 'landscape_4_3'] ?? 1;
+    return Math.round(Math.max(1, megapixels) * q.files.length * 100) / 100;
   }
 
   private cancel(req: FakeRequest): FakeResponse {

@@ -55,6 +55,9 @@ export class KieFake extends ProviderFake {
   failTasksWith: KieFailure | undefined;
   /** The switch for outages: every call answers this envelope code (e.g. 455 maintenance). */
   outageCode: number | undefined;
+  /** Credits a finished jobs-API task reports in `creditsConsumed`: a success's, and a failure's (0: refunded). */
+  creditsPerTask = 4;
+  creditsPerFailedTask = 0;
 
   protected override routes(): void {
     const families: Array<[Api, string, string]> = [
@@ -255,6 +258,7 @@ export class KieFake extends ProviderFake {
           failCode: failure ? String(failure.code) : '',
           failMsg: failure?.message ?? '',
           costTime: done ? 12_000 : null,
+          creditsConsumed: !done ? 0 : failure ? this.creditsPerFailedTask : this.creditsPerTask,
           completeTime: done ? Date.now() : null,
           createTime: Date.now(),
         });

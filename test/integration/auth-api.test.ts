@@ -263,11 +263,12 @@ describe.skipIf(!temporalAddress)('accounts: keys, ownership, limits and money',
 
     const usage = await call('/v1/usage', payer.key);
     expect(usage.status).toBe(200);
-    expect(usage.body.totals).toEqual({ generations: 3, settledUsd: 0.04, reservedUsd: 0, releasedUsd: 0.1 });
+    // acme reports no charges: what settled is the estimate.
+    expect(usage.body.totals).toEqual({ generations: 3, estimatedUsd: 0.04, settledUsd: 0.04, reportedUsd: 0, reservedUsd: 0, releasedUsd: 0.1 });
     const today = new Date().toISOString().slice(0, 10);
     expect(usage.body.data).toEqual([
-      { day: today, model: 'acme/image', generations: 1, settledUsd: 0.04, reservedUsd: 0, releasedUsd: 0 },
-      { day: today, model: 'acme/render', generations: 2, settledUsd: 0, reservedUsd: 0, releasedUsd: 0.1 },
+      { day: today, model: 'acme/image', provider: 'acme', generations: 1, estimatedUsd: 0.04, settledUsd: 0.04, reportedUsd: 0, reservedUsd: 0, releasedUsd: 0 },
+      { day: today, model: 'acme/render', provider: 'acme', generations: 2, estimatedUsd: 0, settledUsd: 0, reportedUsd: 0, reservedUsd: 0, releasedUsd: 0.1 },
     ]);
     // Exactly what the succeeded generations cost, from the generations themselves.
     const costs = await stack.db.db.selectFrom('generations').select(['cost', 'status']).where('owner', '=', payer.owner).execute();
