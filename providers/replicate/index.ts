@@ -1,6 +1,6 @@
 import type { Provider } from '../types';
 import { createReplicateAdapter } from './adapter';
-import { REPLICATE_BASE_URL, REPLICATE_PROVIDER_ID } from './api';
+import { REPLICATE_BASE_URL, REPLICATE_DELIVERY_HOSTS, REPLICATE_PROVIDER_ID } from './api';
 import { replicateModels } from './models';
 
 /** Replicate: predictions on official models, polled or reported by signed webhooks. */
@@ -10,6 +10,7 @@ export const replicateProvider: Provider = {
   models: replicateModels,
   requiresApiKey: true,
   defaultBaseUrl: REPLICATE_BASE_URL,
+  deliveryHosts: REPLICATE_DELIVERY_HOSTS,
   createAdapter: (env) => createReplicateAdapter(env),
 };
 

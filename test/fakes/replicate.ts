@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { type FakeRequest, type FakeResponse } from './fake-server';
+import { type FakeRequest, type FakeResponse, type FakeServer } from './fake-server';
 import { tinyMp4 } from './mp4';
 import { sampleImage, type SampleFormat } from './sample-image';
 import { ProviderFake } from './provider-fake';
@@ -55,8 +55,9 @@ const MODELS: Record<string, { inputs: Record<string, FieldRule>; output: 'list'
   },
 };
 
-type Status = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-export type ReplicateOutcome = 'succeeded' | 'failed' | 'nsfw';
+type Status = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'aborted';
+/** `aborted`: Replicate's status for a prediction whose deadline passed before it started. */
+export type ReplicateOutcome = 'succeeded' | 'failed' | 'nsfw' | 'aborted';
 
 interface PredictionState {
   id: string;
@@ -95,6 +96,13 @@ export class ReplicateFake extends ProviderFake {
   readonly cancelRequests: string[] = [];
   readonly webhookDeliveries: Array<{ status: number; event: string }> = [];
   private readonly files = new Map<string, { data: Buffer; type: string }>();
+  /**
+   * Replicate's docs: output file URLs need the API token in `Authorization`. On by default;
+   * a request without a known key gets 401.
+   */
+  filesNeedAuth = true;
+  /** When set, outputs are served from this server instead (a host that is not Replicate's). */
+  thirdHost: FakeServer | undefined;
 
   constructor(options: { apiKeys?: string[] } = {}) {
     super();
@@ -104,10 +112,17 @@ export class ReplicateFake extends ProviderFake {
       .route('GET', '/v1/predictions/:id', async (req) => this.guard(req) ?? (await this.get(req)))
       .route('POST', '/v1/predictions/:id/cancel', async (req) => this.guard(req) ?? (await this.cancel(req)))
       .route('GET', '/v1/webhooks/default/secret', (req) => this.guard(req) ?? { json: { key: this.webhookSecret } })
-      .route('GET', '/files/:name', (req) => {
-        const file = this.files.get(req.params.name ?? '');
-        return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
-      });
+      .route('GET', '/files/:name', (req) => this.file(req));
+  }
+
+  /** An output file; with `filesNeedAuth` only for a caller with a known key, as Replicate's delivery does. */
+  file(req: FakeRequest): FakeResponse {
+    if (this.filesNeedAuth) {
+      const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+      if (!match || !this.apiKeys.has(match[1]!)) return problem(401, 'Unauthenticated', 'You did not pass a valid authentication token');
+    }
+    const file = this.files.get(req.params.name ?? '');
+    return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
   }
 
   /** Signs like Replicate: base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` keyed by the secret's base64 part. */
@@ -216,6 +231,10 @@ export class ReplicateFake extends ProviderFake {
       state.error = 'CUDA error: an illegal memory access was encountered';
       return;
     }
+    if (state.outcome === 'aborted') {
+      state.status = 'aborted';
+      return;
+    }
     if (state.outcome === 'nsfw') {
       state.status = 'failed';
       state.error = 'NSFW content detected. Try running it again, or try a different prompt.';
@@ -246,7 +265,7 @@ export class ReplicateFake extends ProviderFake {
     }
     this.servedFiles.push(data);
     this.files.set(name, { data, type });
-    return `${this.server.url}/files/${name}`;
+    return `${(this.thirdHost ?? this.server).url}/files/${name}`;
   }
 
   private view(state: PredictionState) {
@@ -263,7 +282,7 @@ export class ReplicateFake extends ProviderFake {
       status: state.status,
       created_at: state.createdAt,
       ...(state.status !== 'starting' ? { started_at: state.createdAt } : {}),
-      ...(['succeeded', 'failed', 'canceled'].includes(state.status) ? { completed_at: new Date().toISOString(), metrics: { predict_time: 1.2 } } : {}),
+      ...(['succeeded', 'failed', 'canceled', 'aborted'].includes(state.status) ? { completed_at: new Date().toISOString(), metrics: { predict_time: 1.2 } } : {}),
       urls: { cancel: `${base}/cancel`, get: base, stream: `${this.server.url}/stream/${state.id}`, web: `https://replicate.com/p/${state.id}` },
     };
   }
