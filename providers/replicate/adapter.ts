@@ -2,7 +2,7 @@ import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { parseModelParameters, requireOutputCount } from '../define-model';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult, WebhookEvent, WebhookRequest } from '../types';
-import { ReplicatePath, replicateCall, replicateDeliveryHosts, type CreatePredictionBody, type Prediction, type WebhookEventType } from './api';
+import { ReplicatePath, replicateCall, replicateDeliveryHosts, type CreatePredictionBody, type Prediction, type ReplicateFile, type WebhookEventType } from './api';
 import { replicateModels, type ReplicateModel } from './models';
 import { verifyReplicateWebhook } from './webhook';
 
@@ -34,6 +34,33 @@ export function predictionInput(model: ReplicateModel, request: GenerationReques
     input[model.imageInput] = image;
   }
   return input;
+}
+
+/**
+ * Replicate's docs (HTTP API → "Input files"): a data URL is fine for files up to 256 kB;
+ * larger files should be uploaded with the files API (`POST /v1/files`, multipart field
+ * `content`) and passed as the file's `urls.get`, which predictions accept like any URL.
+ */
+export const DATA_URL_MAX_BYTES = 256 * 1024;
+
+function dataUrlBytes(value: string): { data: Buffer; contentType: string } | undefined {
+  const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(value);
+  if (!match) return undefined;
+  const data = match[2] ? Buffer.from(match[3]!, 'base64') : Buffer.from(decodeURIComponent(match[3]!), 'utf8');
+  return { data, contentType: match[1] ?? 'application/octet-stream' };
+}
+
+/** A large data URL becomes an uploaded file's URL; small ones and http(s) URLs stay as they are. */
+async function uploadIfLarge(env: ProviderEnv, ctx: CallContext, value: string): Promise<string> {
+  const file = dataUrlBytes(value);
+  if (!file || file.data.length <= DATA_URL_MAX_BYTES) return value;
+  const form = new FormData();
+  const ext = file.contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
+  form.append('content', new Blob([new Uint8Array(file.data)], { type: file.contentType }), `input.${ext}`);
+  const uploaded = await replicateCall<ReplicateFile>(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.files, body: form, signal: ctx.signal, timeoutMs: 120_000 });
+  const url = uploaded?.urls?.get;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new ProviderError('PROVIDER_ERROR', 'replicate: the file upload answered no urls.get');
+  return url;
 }
 
 /** tqdm progress bars in the logs (` 45%|████▌     | 9/20`): the last one is the freshest. */
@@ -109,6 +136,9 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
       const model = modelOf(request.model);
       const [owner, name] = model.replicateModel.split('/') as [string, string];
       const body: CreatePredictionBody = { input: predictionInput(model, request) };
+      if (model.imageInput && typeof body.input[model.imageInput] === 'string') {
+        body.input[model.imageInput] = await uploadIfLarge(env, ctx, body.input[model.imageInput] as string);
+      }
       const webhook = ctx.callbackUrl ?? options.webhookUrl;
       if (webhook) {
         body.webhook = webhook;

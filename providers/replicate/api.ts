@@ -21,7 +21,14 @@ export const ReplicatePath = {
   createPrediction: (owner: string, name: string) => `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`,
   prediction: (id: string) => `/v1/predictions/${encodeURIComponent(id)}`,
   cancel: (id: string) => `/v1/predictions/${encodeURIComponent(id)}/cancel`,
+  files: '/v1/files',
 } as const;
+
+/** `POST /v1/files` answers the file object; `urls.get` is what a prediction input takes. */
+export interface ReplicateFile {
+  id: string;
+  urls?: { get?: string };
+}
 
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'aborted';
 

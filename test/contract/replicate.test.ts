@@ -127,6 +127,24 @@ describe('Replicate adapter against the Replicate fake', () => {
     expect((await providerFailure(adapter.poll!(nsfw.taskId, req, ctx))).code).toBe('CONTENT_REJECTED');
   });
 
+  it('an input image above 256 kB is uploaded through the files API and passed as its URL; a small one stays a data URL', async () => {
+    const big = `data:image/png;base64,${Buffer.alloc(300 * 1024, 7).toString('base64')}`;
+    await adapter.submit(request('replicate/black-forest-labs/flux-1.1-pro', { kind: 'image-to-image', inputImages: [big] }), ctx);
+    const upload = fake.server.requests.find((r) => r.method === 'POST' && r.path === '/v1/files')!;
+    expect(upload.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(String(upload.headers['content-type'])).toMatch(/^multipart\/form-data/);
+    const [id, stored] = [...fake.uploads.entries()].at(-1)!;
+    expect(stored.data.equals(Buffer.alloc(300 * 1024, 7))).toBe(true);
+    const created = fake.server.requests.at(-1)!;
+    expect((created.json as { input: Record<string, unknown> }).input.image_prompt).toBe(`${fake.url}/files/upload-${id}`);
+
+    fake.server.requests.length = 0;
+    const small = `data:image/png;base64,${Buffer.alloc(1024, 7).toString('base64')}`;
+    await adapter.submit(request('replicate/black-forest-labs/flux-1.1-pro', { kind: 'image-to-image', inputImages: [small] }), ctx);
+    expect(fake.server.requests.map((r) => r.path)).toEqual(['/v1/models/black-forest-labs/flux-1.1-pro/predictions']);
+    expect((fake.server.requests.at(-1)!.json as { input: Record<string, unknown> }).input.image_prompt).toBe(small);
+  });
+
   it('aborted (deadline passed before it started, per Replicate) → canceled, not a timeout or a retry', async () => {
     const req = request('replicate/minimax/video-01');
     fake.outcome = 'aborted';

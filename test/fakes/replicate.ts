@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type FakeRequest, type FakeResponse, type FakeServer } from './fake-server';
 import { tinyMp4 } from './mp4';
 import { sampleImage, type SampleFormat } from './sample-image';
@@ -112,7 +112,38 @@ export class ReplicateFake extends ProviderFake {
       .route('GET', '/v1/predictions/:id', async (req) => this.guard(req) ?? (await this.get(req)))
       .route('POST', '/v1/predictions/:id/cancel', async (req) => this.guard(req) ?? (await this.cancel(req)))
       .route('GET', '/v1/webhooks/default/secret', (req) => this.guard(req) ?? { json: { key: this.webhookSecret } })
+      .route('POST', '/v1/files', async (req) => this.guard(req) ?? (await this.upload(req)))
       .route('GET', '/files/:name', (req) => this.file(req));
+  }
+
+  /** Files uploaded through `POST /v1/files`, by id. */
+  readonly uploads = new Map<string, { data: Buffer; contentType: string; name: string }>();
+
+  /** The files API as documented: multipart with the file in `content`, answering the file object with `urls.get`. */
+  private async upload(req: FakeRequest): Promise<FakeResponse> {
+    const type = String(req.headers['content-type'] ?? '');
+    if (!type.startsWith('multipart/form-data')) return problem(400, 'Bad request', 'Expected a multipart/form-data body');
+    const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': type } }).formData();
+    const content = form.get('content');
+    if (!content || typeof content === 'string') return problem(400, 'Bad request', 'The content field with a file is required');
+    const id = randomUUID().replace(/-/g, '').slice(0, 20);
+    const data = Buffer.from(await content.arrayBuffer());
+    const name = content.name || 'file';
+    this.uploads.set(id, { data, contentType: content.type || 'application/octet-stream', name });
+    this.files.set(`upload-${id}`, { data, type: content.type || 'application/octet-stream' });
+    return {
+      status: 201,
+      json: {
+        id,
+        name,
+        content_type: content.type,
+        size: data.length,
+        checksums: { sha256: createHash('sha256').update(data).digest('hex') },
+        metadata: {},
+        created_at: new Date().toISOString(),
+        urls: { get: `${this.server.url}/files/upload-${id}` },
+      },
+    };
   }
 
   /** An output file; with `filesNeedAuth` only for a caller with a known key, as Replicate's delivery does. */
@@ -167,6 +198,12 @@ export class ReplicateFake extends ProviderFake {
     const input = body.input as Record<string, unknown> | undefined;
     if (!input || typeof input !== 'object') return invalid([{ type: 'required', field: '(root)', description: 'input is required' }]);
     const issues = validateInput(input, spec.inputs);
+    // Replicate takes data URLs for files up to 256 kB; bigger ones must go through the files API.
+    for (const [field, value] of Object.entries(input)) {
+      if (typeof value === 'string' && value.startsWith('data:') && Buffer.byteLength(value.slice(value.indexOf(',') + 1), 'base64') > 256 * 1024) {
+        issues.push({ type: 'too_large', field: `input.${field}`, description: 'data URLs are limited to 256 kB; upload the file with the files API' });
+      }
+    }
     const events = (body.webhook_events_filter as unknown[] | undefined) ?? ['start', 'output', 'logs', 'completed'];
     if (!Array.isArray(events) || events.some((e) => !['start', 'output', 'logs', 'completed'].includes(String(e)))) {
       issues.push({ type: 'enum', field: 'webhook_events_filter', description: 'webhook_events_filter must be a list of start, output, logs, completed' });
