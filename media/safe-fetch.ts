@@ -29,6 +29,21 @@ export interface SafeFetchOptions {
   body?: Buffer;
   /** Extra request headers (a POST's content type and signature). */
   headers?: Record<string, string>;
+  /**
+   * Headers sent only to hops whose host is listed (`*.example.com` covers subdomains): a
+   * provider's key for its own delivery host. A redirect to any other host drops them, so a
+   * credential never reaches a third host. The address checks apply to every hop as ever.
+   */
+  scopedHeaders?: { headers: Record<string, string>; hosts: readonly string[] };
+}
+
+/** Whether `url`'s host (with its port, if any) is one of `hosts`; `*.name` matches subdomains of name. */
+export function hostListed(url: URL, hosts: readonly string[]): boolean {
+  const host = url.host.toLowerCase();
+  return hosts.some((h) => {
+    const want = h.toLowerCase();
+    return want.startsWith('*.') ? host.endsWith(want.slice(1)) && host.length > want.length - 1 : host === want;
+  });
 }
 
 export interface SafeResponse {
@@ -114,6 +129,7 @@ function request(url: URL, target: ResolvedAddress, options: SafeFetchOptions): 
         'user-agent': 'genflow-media-fetch',
         accept: '*/*',
         ...options.headers,
+        ...(options.scopedHeaders && hostListed(url, options.scopedHeaders.hosts) ? options.scopedHeaders.headers : {}),
         ...(options.body ? { 'content-length': String(options.body.length) } : {}),
       },
       ...(options.signal ? { signal: options.signal } : {}),

@@ -56,6 +56,7 @@ async function openOutput(output: ProviderOutput, options: StoreOutputsOptions):
   // at once, through the same SSRF-safe fetcher as user inputs, streamed and never buffered.
   const res = await safeFetch(output.url, {
     ...options.policy,
+    ...(output.auth ? { scopedHeaders: output.auth } : {}),
     maxBytes: options.maxBytes ?? MAX_OUTPUT_BYTES,
     headersTimeoutMs: options.policy?.headersTimeoutMs ?? 60_000,
     idleTimeoutMs: options.policy?.idleTimeoutMs ?? 60_000,

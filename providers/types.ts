@@ -42,7 +42,16 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
 export type ProviderOutput =
   | { type: 'bytes'; data: Buffer; contentType: string }
   | { type: 'stream'; stream: Readable; contentType: string }
-  | { type: 'url'; url: string; contentType?: string };
+  | {
+      type: 'url';
+      url: string;
+      contentType?: string;
+      /**
+       * Headers the download needs (a provider's own delivery host asking for its key), sent
+       * by the SSRF-safe fetcher only to the listed hosts — never to a redirect elsewhere.
+       */
+      auth?: { headers: Record<string, string>; hosts: readonly string[] };
+    };
 
 /**
  * `charge`: what the provider reported charging for the task, where its API says so (a header
@@ -115,6 +124,12 @@ export interface Provider {
   models: readonly ModelSpec[];
   /** Whether calls need an API key from the pool. */
   requiresApiKey: boolean;
+  /**
+   * Hosts that deliver this provider's outputs and may receive its key with a download
+   * (`*.name` for subdomains); the configured base URL's host counts too. Output URLs on any
+   * other host are fetched without credentials.
+   */
+  deliveryHosts?: readonly string[];
   /** The real service's base URL; `GENFLOW_<PROVIDER>_BASE_URL` overrides it (e.g. a local fake). */
   defaultBaseUrl?: string;
   /**

@@ -133,6 +133,13 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
           let units: string | null = null;
           const result = await falCall<FalResult>(env, ctx.apiKey, { path: FalPath.result(app, taskId), timeoutMs: 60_000, ...signal }, (h) => {
             units = h.get(FAL_BILLABLE_UNITS_HEADER);
+          }).catch((err: unknown) => {
+            // fal docs (Queue → "Get the result"): once COMPLETED, the response URL answers
+            // the app's own response, errors included. A 500 there is the finished request's
+            // failure, not an outage: retrying cannot change a completed request's result.
+            const status = err instanceof ProviderError ? (err.details as { status?: number } | undefined)?.status : undefined;
+            if (err instanceof ProviderError && status === 500) throw new ProviderError('PROVIDER_ERROR', err.message, { retryable: false, cause: err });
+            throw err;
           });
           const charge = billedCharge(model, units);
           return { status: 'succeeded', outputs: outputsOf(result), ...(charge ? { charge } : {}) };

@@ -7,11 +7,17 @@ export interface PredictResponse {
   predictions?: Array<{ bytesBase64Encoded?: string; mimeType?: string; raiFilteredReason?: string }>;
 }
 
-/** `predict` body for Imagen: one instance (the prompt), numberOfOutputs as sampleCount. */
+/**
+ * `predict` body for Imagen: one instance (the prompt), numberOfOutputs as sampleCount. The
+ * model table's `imageSize` is the REST field `sampleImageSize` ("1K" | "2K"; Gemini API docs,
+ * Imagen → "Imagen configuration", and providers/google/wire-fields.ts); the API refuses an
+ * unknown parameter such as `imageSize` with 400 INVALID_ARGUMENT.
+ */
 export function imagenBody(request: GenerationRequest): Record<string, unknown> {
+  const { imageSize, ...rest } = request.parameters;
   return {
     instances: [{ prompt: request.prompt }],
-    parameters: { sampleCount: request.numberOfOutputs, ...request.parameters },
+    parameters: { sampleCount: request.numberOfOutputs, ...rest, ...(imageSize !== undefined ? { sampleImageSize: imageSize } : {}) },
   };
 }
 

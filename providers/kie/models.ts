@@ -38,6 +38,13 @@ export type KieRoute =
       imageField?: 'image_urls' | 'image_url';
       /** An `input` field that takes numberOfOutputs (one image per task otherwise). */
       countField?: 'max_images';
+      /**
+       * Where the text model takes the `aspect_ratio` parameter when Kie names it differently
+       * there: `google/nano-banana` documents `input.image_size` (with ratio values), while
+       * `google/nano-banana-edit` documents `input.aspect_ratio` (docs.kie.ai/market/google/nano-banana,
+       * .../nano-banana-edit; providers/kie/wire-fields.ts).
+       */
+      textRatioField?: 'image_size';
     }
   | { api: 'veo'; model: 'veo3' | 'veo3_fast' }
   | { api: 'runway' }
@@ -104,7 +111,7 @@ export const kieModels: KieModel[] = [
     maxDurationSeconds: 600,
     // The seed: "4 Credits/张 ≈ $0.020".
     price: perImage(credits(4), { notes: 'Kie: 4 credits at $0.005 (seed S1: "4 Credits/张 ≈ $0.020")' }),
-    route: { api: 'jobs', textModel: 'google/nano-banana', imageModel: 'google/nano-banana-edit', imageField: 'image_urls' },
+    route: { api: 'jobs', textModel: 'google/nano-banana', imageModel: 'google/nano-banana-edit', imageField: 'image_urls', textRatioField: 'image_size' },
     maxOutputs: 1,
   },
   {

@@ -66,6 +66,10 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
       } else if (images.length) {
         input.image_urls = images;
       }
+      if (!images.length && route.textRatioField && input.aspect_ratio !== undefined) {
+        input[route.textRatioField] = input.aspect_ratio;
+        delete input.aspect_ratio;
+      }
       return { api: route.api, body: { model: market, ...callback, input } };
     }
     case 'veo':

@@ -15,17 +15,26 @@ export interface KlingModelExtra {
 }
 export type KlingModel = ModelSpec & KlingModelExtra;
 
-const videoOwn = {
-  negative_prompt: z.string().max(2500).optional(),
-  cfg_scale: z.number().min(0).max(1).default(0.5).describe('How closely the clip follows the prompt'),
-};
+/**
+ * The video parameters a model takes besides the normalised ones. Kling's API reference
+ * (Video Generation → Text to Video / Image to Video, request body) documents `cfg_scale` as
+ * "not supported by Kling v2.x models", so only a row that sets `cfgScale` offers it — and
+ * `/v1/models` shows exactly what each row declares (providers/kling/wire-fields.ts).
+ */
+function videoOwn(supports: { cfgScale: boolean }) {
+  return {
+    negative_prompt: z.string().max(2500).optional(),
+    ...(supports.cfgScale ? { cfg_scale: z.number().min(0).max(1).default(0.5).describe('How closely the clip follows the prompt') } : {}),
+  };
+}
 
 // Kling's `mode`: std renders 720p, pro 1080p. Image-to-video follows the image's shape.
 const VIDEO_RATIOS = ['16:9', '9:16', '1:1'];
 export const klingTurboVideo: VideoOptions = { durationsSeconds: [5, 10], aspectRatios: VIDEO_RATIOS, resolutions: ['720p', '1080p'] };
 export const klingMasterVideo: VideoOptions = { durationsSeconds: [5, 10], aspectRatios: VIDEO_RATIOS, resolutions: ['1080p'] };
-export const klingTurboParameters = z.strictObject({ ...videoParameterFields(klingTurboVideo, { durationSeconds: 5, resolution: '1080p' }), ...videoOwn });
-export const klingMasterParameters = z.strictObject({ ...videoParameterFields(klingMasterVideo, { durationSeconds: 5 }), ...videoOwn });
+// Both video models are v2.x: no cfg_scale.
+export const klingTurboParameters = z.strictObject({ ...videoParameterFields(klingTurboVideo, { durationSeconds: 5, resolution: '1080p' }), ...videoOwn({ cfgScale: false }) });
+export const klingMasterParameters = z.strictObject({ ...videoParameterFields(klingMasterVideo, { durationSeconds: 5 }), ...videoOwn({ cfgScale: false }) });
 
 export const KLING_VIDEO_WIRE: VideoWireNames = {
   durationSeconds: { field: 'duration', as: 'string' },

@@ -2,7 +2,7 @@ import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { parseModelParameters, requireOutputCount } from '../define-model';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult, WebhookEvent, WebhookRequest } from '../types';
-import { ReplicatePath, replicateCall, type CreatePredictionBody, type Prediction, type WebhookEventType } from './api';
+import { ReplicatePath, replicateCall, replicateDeliveryHosts, type CreatePredictionBody, type Prediction, type ReplicateFile, type WebhookEventType } from './api';
 import { replicateModels, type ReplicateModel } from './models';
 import { verifyReplicateWebhook } from './webhook';
 
@@ -36,6 +36,33 @@ export function predictionInput(model: ReplicateModel, request: GenerationReques
   return input;
 }
 
+/**
+ * Replicate's docs (HTTP API → "Input files"): a data URL is fine for files up to 256 kB;
+ * larger files should be uploaded with the files API (`POST /v1/files`, multipart field
+ * `content`) and passed as the file's `urls.get`, which predictions accept like any URL.
+ */
+export const DATA_URL_MAX_BYTES = 256 * 1024;
+
+function dataUrlBytes(value: string): { data: Buffer; contentType: string } | undefined {
+  const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(value);
+  if (!match) return undefined;
+  const data = match[2] ? Buffer.from(match[3]!, 'base64') : Buffer.from(decodeURIComponent(match[3]!), 'utf8');
+  return { data, contentType: match[1] ?? 'application/octet-stream' };
+}
+
+/** A large data URL becomes an uploaded file's URL; small ones and http(s) URLs stay as they are. */
+async function uploadIfLarge(env: ProviderEnv, ctx: CallContext, value: string): Promise<string> {
+  const file = dataUrlBytes(value);
+  if (!file || file.data.length <= DATA_URL_MAX_BYTES) return value;
+  const form = new FormData();
+  const ext = file.contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
+  form.append('content', new Blob([new Uint8Array(file.data)], { type: file.contentType }), `input.${ext}`);
+  const uploaded = await replicateCall<ReplicateFile>(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.files, body: form, signal: ctx.signal, timeoutMs: 120_000 });
+  const url = uploaded?.urls?.get;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new ProviderError('PROVIDER_ERROR', 'replicate: the file upload answered no urls.get');
+  return url;
+}
+
 /** tqdm progress bars in the logs (` 45%|████▌     | 9/20`): the last one is the freshest. */
 export function progressFromLogs(logs: string | null | undefined): number | undefined {
   if (!logs) return undefined;
@@ -45,12 +72,28 @@ export function progressFromLogs(logs: string | null | undefined): number | unde
   return Math.min(1, Number(last) / 100);
 }
 
-/** Output is a URL or a list of URLs, depending on the model. */
-function outputsOf(prediction: Prediction): ProviderOutput[] {
+/** The key for output downloads, scoped to Replicate's own delivery hosts. */
+export type DeliveryAuth = { headers: Record<string, string>; hosts: readonly string[] };
+
+function onHosts(url: string, hosts: readonly string[]): boolean {
+  let host: string;
+  try {
+    host = new URL(url).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  return hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h.toLowerCase()));
+}
+
+/**
+ * Output is a URL or a list of URLs, depending on the model. A URL on a delivery host carries
+ * the key for its download (Replicate: output files need `Authorization`); any other URL none.
+ */
+function outputsOf(prediction: Prediction, auth?: DeliveryAuth): ProviderOutput[] {
   const list = Array.isArray(prediction.output) ? (prediction.output as unknown[]) : [prediction.output];
   const urls = list.filter((u): u is string => typeof u === 'string' && /^(https?:|data:)/.test(u));
   if (urls.length === 0) throw new ProviderError('PROVIDER_ERROR', `replicate: prediction ${prediction.id} succeeded without output files`);
-  return urls.map((url) => ({ type: 'url', url }));
+  return urls.map((url) => ({ type: 'url', url, ...(auth && onHosts(url, auth.hosts) ? { auth } : {}) }));
 }
 
 /** Why a prediction failed, in taxonomy terms: the safety checker is the one case users can act on. */
@@ -60,7 +103,7 @@ export function failureCode(error: string): ErrorCode {
 }
 
 /** A prediction's state as genflow sees it; a failed one throws, as a failed poll does. */
-export function predictionResult(prediction: Prediction): PollResult {
+export function predictionResult(prediction: Prediction, auth?: DeliveryAuth): PollResult {
   switch (prediction.status) {
     case 'starting':
       return { status: 'pending' };
@@ -69,11 +112,13 @@ export function predictionResult(prediction: Prediction): PollResult {
       return progress === undefined ? { status: 'running' } : { status: 'running', progress };
     }
     case 'succeeded':
-      return { status: 'succeeded', outputs: outputsOf(prediction) };
+      return { status: 'succeeded', outputs: outputsOf(prediction, auth) };
+    // Replicate docs (Predictions → Prediction lifecycle): `canceled` — canceled by the user or
+    // past its deadline after starting; `aborted` — past its deadline before it could start
+    // (not charged). Both are a cancel that ended the prediction, never a job worth polling again.
     case 'canceled':
-      return { status: 'canceled' };
     case 'aborted':
-      throw new ProviderError('TASK_TIMEOUT', `replicate: prediction ${prediction.id} was aborted before it started (deadline)`);
+      return { status: 'canceled' };
     case 'failed': {
       const message = prediction.error || 'the prediction failed';
       throw new ProviderError(failureCode(message), `replicate: ${message}`, { details: { predictionId: prediction.id } });
@@ -84,11 +129,16 @@ export function predictionResult(prediction: Prediction): PollResult {
 }
 
 export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapterOptions = {}): ProviderAdapter {
+  const hosts = replicateDeliveryHosts(env.baseUrl);
+  const deliveryAuth = (apiKey: string | undefined): DeliveryAuth | undefined => (apiKey ? { headers: { authorization: `Bearer ${apiKey}` }, hosts } : undefined);
   return {
     async submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult> {
       const model = modelOf(request.model);
       const [owner, name] = model.replicateModel.split('/') as [string, string];
       const body: CreatePredictionBody = { input: predictionInput(model, request) };
+      if (model.imageInput && typeof body.input[model.imageInput] === 'string') {
+        body.input[model.imageInput] = await uploadIfLarge(env, ctx, body.input[model.imageInput] as string);
+      }
       const webhook = ctx.callbackUrl ?? options.webhookUrl;
       if (webhook) {
         body.webhook = webhook;
@@ -105,7 +155,7 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
       if (!prediction?.id) throw new ProviderError('PROVIDER_ERROR', 'replicate: the create response has no prediction id');
       // With `Prefer: wait` a fast model may already be done (or failed) in this answer.
       if (prediction.status === 'succeeded' || prediction.status === 'failed') {
-        const result = predictionResult(prediction);
+        const result = predictionResult(prediction, deliveryAuth(ctx.apiKey));
         if (result.status === 'succeeded') return result;
       }
       return { status: 'pending', taskId: prediction.id };
@@ -113,7 +163,7 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
 
     async poll(taskId: string, _request: GenerationRequest, ctx: CallContext): Promise<PollResult> {
       const prediction = await replicateCall<Prediction>(env, ctx.apiKey, { path: ReplicatePath.prediction(taskId), signal: ctx.signal, timeoutMs: 30_000 });
-      return predictionResult(prediction);
+      return predictionResult(prediction, deliveryAuth(ctx.apiKey));
     },
 
     async cancel(taskId: string, ctx: CallContext): Promise<void> {

@@ -5,11 +5,30 @@ import type { ProviderEnv } from '../types';
 export const REPLICATE_PROVIDER_ID = 'replicate';
 export const REPLICATE_BASE_URL = 'https://api.replicate.com';
 
+/**
+ * Where Replicate serves prediction outputs. Its docs (HTTP API → "Output files") say output
+ * file URLs need the API token in `Authorization`; the key goes to these hosts (and the
+ * configured base URL's host) only, never to an output URL on a third host.
+ */
+export const REPLICATE_DELIVERY_HOSTS = ['replicate.delivery', '*.replicate.delivery', 'api.replicate.com'] as const;
+
+/** The delivery hosts for an adapter: the declared ones plus the configured base URL's host. */
+export function replicateDeliveryHosts(baseUrl: string): string[] {
+  return [...REPLICATE_DELIVERY_HOSTS, new URL(baseUrl).host];
+}
+
 export const ReplicatePath = {
   createPrediction: (owner: string, name: string) => `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`,
   prediction: (id: string) => `/v1/predictions/${encodeURIComponent(id)}`,
   cancel: (id: string) => `/v1/predictions/${encodeURIComponent(id)}/cancel`,
+  files: '/v1/files',
 } as const;
+
+/** `POST /v1/files` answers the file object; `urls.get` is what a prediction input takes. */
+export interface ReplicateFile {
+  id: string;
+  urls?: { get?: string };
+}
 
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'aborted';
 

@@ -1,6 +1,6 @@
 import type { Provider } from '../types';
 import { createReplicateAdapter } from './adapter';
-import { REPLICATE_BASE_URL, REPLICATE_PROVIDER_ID } from './api';
+import { REPLICATE_BASE_URL, REPLICATE_DELIVERY_HOSTS, REPLICATE_PROVIDER_ID } from './api';
 import { replicateModels } from './models';
 
 /** Replicate: predictions on official models, polled or reported by signed webhooks. */
@@ -12,6 +12,7 @@ export const replicateProvider: Provider = {
   defaultBaseUrl: REPLICATE_BASE_URL,
   // the docs give every endpoint under https://api.replicate.com/v1
   baseUrlVersion: '/v1',
+  deliveryHosts: REPLICATE_DELIVERY_HOSTS,
   createAdapter: (env) => createReplicateAdapter(env),
 };
 

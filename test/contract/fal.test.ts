@@ -145,6 +145,15 @@ describe('fal.ai queue adapter against the local fake', () => {
       const err = await caught(adapter.poll!(await submitted(req), req, ctx));
       expect([err.code, err.retryable, err.message]).toEqual(['PROVIDER_ERROR', false, 'fal: Internal error while generating']);
     });
+
+    it('COMPLETED without an error field but a 500 at the response URL → PROVIDER_ERROR, not a retry of the finished request', async () => {
+      fake.failWith = 'app_error_result_only';
+      fake.pollsUntilDone = 0;
+      const req = request('fal/flux-dev');
+      const err = await caught(adapter.poll!(await submitted(req), req, ctx));
+      expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+      expect(err.message).toContain('Internal error while generating');
+    });
   });
 
   describe('webhooks', () => {

@@ -5,6 +5,8 @@ import type { CallContext, ProviderAdapter, ProviderOutput } from '../../provide
 import { GoogleFake } from '../fakes/google';
 import { pngImage } from '../fakes/media';
 import { caught } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { googleWireFields } from '../../providers/google/wire-fields';
 
 const KEY = 'AIza-test-key';
 
@@ -106,11 +108,23 @@ describe('Google (Gemini API) adapter against the local fake', () => {
       expect(fake.server.requests.at(-1)!.path).toBe('/v1beta/models/imagen-4.0-generate-001:predict');
       expect(lastJson()).toEqual({
         instances: [{ prompt: 'a fox made of origami' }],
-        parameters: { sampleCount: 3, aspectRatio: '16:9', personGeneration: 'allow_adult', imageSize: '1K' },
+        parameters: { sampleCount: 3, aspectRatio: '16:9', personGeneration: 'allow_adult', sampleImageSize: '1K' },
       });
       if (result.status !== 'succeeded') throw new Error('expected a sync result');
       expect(result.outputs).toHaveLength(3);
       for (const [i, output] of result.outputs.entries()) expect((await bytesOf(output)).equals(fake.servedImages[i]!)).toBe(true);
+    });
+
+    it('sends imageSize as the documented sampleImageSize, which the API accepts (2K on Ultra)', async () => {
+      const result = await adapter.submit(request('google/imagen-4-ultra', { parameters: { imageSize: '2K' } }), ctx);
+      expect(result.status).toBe('succeeded');
+      expect(fake.lastImagenSize).toBe('2K');
+      expect((lastJson().parameters as Record<string, unknown>).imageSize).toBeUndefined();
+    });
+
+    it('Imagen Fast sends no size at all', async () => {
+      await adapter.submit(request('google/imagen-4-fast'), ctx);
+      expect(Object.keys(lastJson().parameters as object).sort()).toEqual(['aspectRatio', 'personGeneration', 'sampleCount']);
     });
 
     it('every image filtered → CONTENT_REJECTED', async () => {
@@ -199,6 +213,22 @@ describe('Google (Gemini API) adapter against the local fake', () => {
       const err = await caught(adapter.submit(request('google/imagen-4'), ctx));
       expect([err.code, err.retryable]).toEqual([expected, retryable]);
       expect(err.message).toContain(message);
+    });
+  });
+  describe('request bodies use only the field names Google documents (providers/google/wire-fields.ts)', () => {
+    const image = async () => `data:image/png;base64,${(await pngImage(16, 16, '#00ff00')).toString('base64')}`;
+    it.each([
+      ['gemini-image', 'google/gemini-2.5-flash-image', { aspectRatio: '3:2' }, 'image-to-image'],
+      ['gemini-image', 'google/gemini-3-pro-image', { aspectRatio: '16:9', imageSize: '4K' }, 'image-to-image'],
+      ['imagen', 'google/imagen-4', { aspectRatio: '9:16', personGeneration: 'dont_allow', imageSize: '2K' }, 'text-to-image'],
+      ['imagen', 'google/imagen-4-ultra', { imageSize: '2K' }, 'text-to-image'],
+      ['imagen', 'google/imagen-4-fast', { aspectRatio: '4:3' }, 'text-to-image'],
+      ['veo', 'google/veo-3', { aspectRatio: '16:9', resolution: '1080p', negativePrompt: 'blur', personGeneration: 'allow_adult' }, 'image-to-video'],
+      ['veo', 'google/veo-3.1', { durationSeconds: 6, aspectRatio: '9:16', resolution: '720p' }, 'text-to-video'],
+    ] as const)('%s: %s', async (family, model, parameters, kind) => {
+      const inputImages = kind.startsWith('image-to') ? [await image()] : [];
+      await adapter.submit(request(model, { parameters, kind, inputImages }), ctx);
+      await expectDocumentedFields(googleWireFields, family, fake.server.requests.at(-1)!);
     });
   });
 });

@@ -5,6 +5,8 @@ import { createProviderRuntime } from '../../providers/runtime';
 import type { CallContext, PollResult, ProviderAdapter, SubmitResult } from '../../providers/types';
 import { KieFake } from '../fakes/kie';
 import { caught } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { kieWireFields } from '../../providers/kie/wire-fields';
 
 const KEY = 'kie-test-key';
 
@@ -95,16 +97,16 @@ describe('Kie.ai adapter against the local fake', () => {
       });
     });
 
-    it('Nano Banana: the text model without images, the edit model with them', async () => {
+    it('Nano Banana: the text model takes the ratio as image_size, the edit model (with images) as aspect_ratio', async () => {
       expect((await submitted(request('kie/nano-banana', { parameters: { aspect_ratio: '16:9' } }))).body).toEqual({
         model: 'google/nano-banana',
         callBackUrl: 'https://genflow.example/hooks/kie',
-        input: { prompt: 'a lighthouse at dawn', aspect_ratio: '16:9', output_format: 'png' },
+        input: { prompt: 'a lighthouse at dawn', image_size: '16:9', output_format: 'png' },
       });
-      expect((await submitted(request('kie/nano-banana', { inputImages: ['https://img.example/1.png'] }))).body).toEqual({
+      expect((await submitted(request('kie/nano-banana', { parameters: { aspect_ratio: '9:16' }, inputImages: ['https://img.example/1.png'] }))).body).toEqual({
         model: 'google/nano-banana-edit',
         callBackUrl: 'https://genflow.example/hooks/kie',
-        input: { prompt: 'a lighthouse at dawn', aspect_ratio: '1:1', output_format: 'png', image_urls: ['https://img.example/1.png'] },
+        input: { prompt: 'a lighthouse at dawn', aspect_ratio: '9:16', output_format: 'png', image_urls: ['https://img.example/1.png'] },
       });
     });
 
@@ -319,6 +321,34 @@ describe('Kie.ai adapter against the local fake', () => {
 
     it('an unknown task → PROVIDER_ERROR', async () => {
       expect((await caught(adapter.poll!('task_nope', request('kie/sora-2'), ctx))).code).toBe('PROVIDER_ERROR');
+    });
+  });
+
+  describe('every create body uses only the field names of its model\'s page on docs.kie.ai (providers/kie/wire-fields.ts)', () => {
+    const img = ['https://img.example/a.png'];
+    const two = ['https://img.example/a.png', 'https://img.example/b.png'];
+    it.each([
+      ['gpt4o-image', 'kie/4o-image', { size: '3:2', isEnhance: true }, img],
+      ['flux-kontext', 'kie/flux-kontext-pro', { aspectRatio: '4:3', promptUpsampling: true }, img],
+      ['google/nano-banana', 'kie/nano-banana', { aspect_ratio: '21:9', output_format: 'jpeg' }, []],
+      ['google/nano-banana-edit', 'kie/nano-banana', { aspect_ratio: '4:5' }, two],
+      ['bytedance/seedream-v4-text-to-image', 'kie/seedream-v4', { image_size: 'portrait_4_3', seed: 1 }, []],
+      ['bytedance/seedream-v4-edit', 'kie/seedream-v4', { image_resolution: '4K' }, img],
+      ['sora-2-text-to-video', 'kie/sora-2', { aspectRatio: '9:16' }, []],
+      ['sora-2-image-to-video', 'kie/sora-2', { durationSeconds: 15 }, img],
+      ['kling/v2-5-turbo-text-to-video-pro', 'kie/kling-v2.5-turbo-pro', { negative_prompt: 'blur', aspectRatio: '1:1' }, []],
+      ['kling/v2-5-turbo-image-to-video-pro', 'kie/kling-v2.5-turbo-pro', { negative_prompt: 'blur' }, img],
+      ['wan/2-5-text-to-video', 'kie/wan-2.5', { negative_prompt: 'blur', seed: 2 }, []],
+      ['wan/2-5-image-to-video', 'kie/wan-2.5', { resolution: '720p' }, img],
+      ['veo', 'kie/veo3', { aspectRatio: '16:9', watermark: 'gf' }, two],
+      ['runway', 'kie/runway', { aspectRatio: '4:3' }, []],
+      ['runway', 'kie/runway', {}, img],
+      ['midjourney', 'kie/midjourney', { variety: 5 }, img],
+    ] as const)('%s (%s)', async (family, model, parameters, inputImages) => {
+      const kind = inputImages.length ? (model.includes('sora') || model.includes('kling') || model.includes('wan') || model.includes('veo') || model.includes('runway') ? 'image-to-video' : 'image-to-image') : undefined;
+      await submitted(request(model, { parameters, inputImages: [...inputImages], ...(kind ? { kind } : {}) }));
+      const body = await expectDocumentedFields(kieWireFields, family, fake.server.requests.filter((r) => r.method === 'POST').at(-1)!);
+      if (body.model !== undefined && family.includes('/')) expect(body.model).toBe(family);
     });
   });
 

@@ -4,6 +4,9 @@ import { createKlingAdapter, klingJwt, klingModels } from '../../providers/kling
 import type { CallContext, PollResult, ProviderAdapter } from '../../providers/types';
 import { KlingFake } from '../fakes/kling';
 import { caught, requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { klingWireFields, KLING_V1_ONLY_FIELDS } from '../../providers/kling/wire-fields';
+import { z } from 'zod';
 
 const KEY = 'kling-ak:kling-sk';
 
@@ -53,7 +56,6 @@ describe('Kling adapter against the local fake', () => {
       mode: 'std',
       aspect_ratio: '9:16',
       negative_prompt: 'blur',
-      cfg_scale: 0.5,
       callback_url: 'https://genflow.example/hooks/kling',
     });
   });
@@ -153,5 +155,29 @@ describe('Kling adapter against the local fake', () => {
     expect(turbo.price!({ durationSeconds: 10, resolution: '1080p' }, 1)).toBe(0.7);
     expect(turbo.price!({ resolution: '720p' }, 1)).toBe(0.21);
     expect(klingModels.find((m) => m.id === 'kling/kling-image-v2')!.price!({}, 4)).toBe(0.056);
+  });
+  describe('field names as Kling documents them (providers/kling/wire-fields.ts)', () => {
+    it.each([
+      ['text2video', 'kling/kling-v2.5-turbo', { negative_prompt: 'blur', aspectRatio: '1:1' }, []],
+      ['image2video', 'kling/kling-v2.1-master', { negative_prompt: 'blur' }, ['https://img.example/f.png']],
+      ['images', 'kling/kling-image-v2', { aspect_ratio: '3:2', image_fidelity: 0.7 }, ['https://img.example/f.png']],
+      ['images', 'kling/kling-image-v2', { negative_prompt: 'text' }, []],
+    ] as const)('%s: %s', async (family, model, parameters, inputImages) => {
+      await submitted(request(model, { parameters, inputImages: [...inputImages] }));
+      await expectDocumentedFields(klingWireFields, family, fake.server.requests.at(-1)!);
+    });
+
+    it('v2.x video models neither offer nor send cfg_scale (the reference: not supported by Kling v2.x)', async () => {
+      for (const model of klingModels.filter((m) => m.api === 'video')) {
+        expect(model.modelName).toMatch(/^kling-v2/);
+        const schema = z.toJSONSchema(model.parameters, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+        for (const field of KLING_V1_ONLY_FIELDS) expect(schema.properties, `${model.id} /v1/models`).not.toHaveProperty(field);
+        const refused = model.parameters.safeParse({ cfg_scale: 0.5 });
+        expect(refused.success).toBe(false);
+        expect(JSON.stringify(refused.error?.issues)).toContain('cfg_scale');
+        await submitted(request(model.id));
+        expect(lastBody()).not.toHaveProperty('cfg_scale');
+      }
+    });
   });
 });

@@ -3,6 +3,7 @@ import { ProviderError } from '../../domain/errors';
 import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, WebhookRequest } from '../../providers/types';
 import { FakeServer } from '../fakes/fake-server';
+import { readBody, safeFetch } from '../../media/safe-fetch';
 import { ReplicateFake } from '../fakes/replicate';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
@@ -11,12 +12,14 @@ const KEY = 'r8_contract_key_0001';
 
 const request = requestFor(replicateModels, 'a koi pond in the rain');
 
+/** Downloads outputs the way the store step does: the SSRF-safe fetcher, with the output's scoped key. */
 async function download(result: PollResult): Promise<Buffer[]> {
   if (result.status !== 'succeeded') throw new Error(`expected succeeded, got ${result.status}`);
   return Promise.all(
     result.outputs.map(async (o) => {
       if (o.type !== 'url') throw new Error('expected url outputs');
-      return Buffer.from(await (await fetch(o.url)).arrayBuffer());
+      const res = await safeFetch(o.url, { maxBytes: 10_000_000, allowLoopback: true, ...(o.auth ? { scopedHeaders: o.auth } : {}) });
+      return readBody(res.body);
     }),
   );
 }
@@ -40,6 +43,8 @@ describe('Replicate adapter against the Replicate fake', () => {
     fake.failing = false;
     fake.outcome = 'succeeded';
     fake.pollsToFinish = 2;
+    fake.filesNeedAuth = true;
+    fake.thirdHost = undefined;
   });
 
   it('creates a flux-schnell prediction with exactly the documented body and polls it to several output URLs', async () => {
@@ -120,6 +125,73 @@ describe('Replicate adapter against the Replicate fake', () => {
     if (nsfw.status !== 'pending') throw new Error('expected a task');
     await fake.finish(nsfw.taskId);
     expect((await providerFailure(adapter.poll!(nsfw.taskId, req, ctx))).code).toBe('CONTENT_REJECTED');
+  });
+
+  it('an input image above 256 kB is uploaded through the files API and passed as its URL; a small one stays a data URL', async () => {
+    const big = `data:image/png;base64,${Buffer.alloc(300 * 1024, 7).toString('base64')}`;
+    await adapter.submit(request('replicate/black-forest-labs/flux-1.1-pro', { kind: 'image-to-image', inputImages: [big] }), ctx);
+    const upload = fake.server.requests.find((r) => r.method === 'POST' && r.path === '/v1/files')!;
+    expect(upload.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(String(upload.headers['content-type'])).toMatch(/^multipart\/form-data/);
+    const [id, stored] = [...fake.uploads.entries()].at(-1)!;
+    expect(stored.data.equals(Buffer.alloc(300 * 1024, 7))).toBe(true);
+    const created = fake.server.requests.at(-1)!;
+    expect((created.json as { input: Record<string, unknown> }).input.image_prompt).toBe(`${fake.url}/files/upload-${id}`);
+
+    fake.server.requests.length = 0;
+    const small = `data:image/png;base64,${Buffer.alloc(1024, 7).toString('base64')}`;
+    await adapter.submit(request('replicate/black-forest-labs/flux-1.1-pro', { kind: 'image-to-image', inputImages: [small] }), ctx);
+    expect(fake.server.requests.map((r) => r.path)).toEqual(['/v1/models/black-forest-labs/flux-1.1-pro/predictions']);
+    expect((fake.server.requests.at(-1)!.json as { input: Record<string, unknown> }).input.image_prompt).toBe(small);
+  });
+
+  it('aborted (deadline passed before it started, per Replicate) → canceled, not a timeout or a retry', async () => {
+    const req = request('replicate/minimax/video-01');
+    fake.outcome = 'aborted';
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    await fake.finish(submitted.taskId);
+    expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'canceled' });
+  });
+
+  describe('output downloads (Replicate: output files need Authorization)', () => {
+    it('a download from Replicate\'s delivery host works, with the key', async () => {
+      const req = request('replicate/black-forest-labs/flux-schnell');
+      fake.pollsToFinish = 1;
+      const submitted = await adapter.submit(req, ctx);
+      if (submitted.status !== 'pending') throw new Error('expected a task');
+      const result = await adapter.poll!(submitted.taskId, req, ctx);
+      expect(await download(result)).toEqual([fake.servedFiles.at(-1)]);
+      const got = fake.server.requests.filter((r) => r.path.startsWith('/files/')).at(-1)!;
+      expect(got.headers.authorization).toBe(`Bearer ${KEY}`);
+      // Without the key the delivery host refuses, so the key is what makes it work.
+      if (result.status !== 'succeeded' || result.outputs[0]!.type !== 'url') throw new Error('expected a url');
+      await expect(safeFetch(result.outputs[0]!.url, { maxBytes: 1e7, allowLoopback: true })).rejects.toThrow(/401/);
+    });
+
+    it('an output URL on a third host is fetched without the key', async () => {
+      const third = new FakeServer();
+      await third.start();
+      try {
+        third.route('GET', '/files/:name', (r) => ({ ...fake.file({ ...r, headers: { ...r.headers, authorization: `Bearer ${KEY}` } }) }));
+        fake.thirdHost = third;
+        fake.pollsToFinish = 1;
+        const req = request('replicate/black-forest-labs/flux-schnell');
+        const submitted = await adapter.submit(req, ctx);
+        if (submitted.status !== 'pending') throw new Error('expected a task');
+        const result = await adapter.poll!(submitted.taskId, req, ctx);
+        expect(await download(result)).toEqual([fake.servedFiles.at(-1)]);
+        expect(third.requests.length).toBeGreaterThan(0);
+        for (const r of third.requests) expect(r.headers.authorization).toBeUndefined();
+      } finally {
+        await third.stop();
+      }
+    });
+
+    it('the provider declares its delivery hosts', async () => {
+      const { replicateProvider } = await import('../../providers/replicate');
+      expect(replicateProvider.deliveryHosts).toEqual(expect.arrayContaining(['replicate.delivery', '*.replicate.delivery']));
+    });
   });
 
   it('cancel calls the prediction cancel endpoint, and the next poll says canceled', async () => {
@@ -206,7 +278,9 @@ describe('Replicate adapter against the Replicate fake', () => {
       expect(started).toEqual({ taskId: submitted.taskId, result: { status: 'pending' } });
       const completed = await hooked.parseWebhook!(toWebhook(deliveries.at(-1)!), fake.webhookSecret);
       expect(completed.taskId).toBe(submitted.taskId);
-      expect(await download(completed.result as PollResult)).toEqual([fake.servedFiles.at(-1)]);
+      // A webhook only names the task (it carries no key); the poll that follows downloads.
+      expect(completed.result).toMatchObject({ status: 'succeeded', outputs: [{ type: 'url' }] });
+      expect(JSON.stringify(completed.result)).not.toContain(KEY);
     });
 
     function delivery(body: string, timestamp: number, signature?: string): WebhookRequest {

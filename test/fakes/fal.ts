@@ -66,7 +66,7 @@ export class FalFake extends ProviderFake {
   /** Status polls answered IN_QUEUE / IN_PROGRESS before COMPLETED. */
   pollsUntilDone = 2;
   /** The switch: requests complete failed, with fal's content-policy 422 or an app error. */
-  failWith: 'content_policy' | 'app_error' | undefined;
+  failWith: 'content_policy' | 'app_error' | 'app_error_result_only' | undefined;
   /** The switch for billing: every call answers 403 "User is locked" as fal does for an empty balance. */
   lockedUser = false;
   readonly userId = 'fal-user-1';
@@ -207,7 +207,8 @@ export class FalFake extends ProviderFake {
     if (!q) return { status: 404, json: { detail: 'Request not found' } };
     if (q.polls <= this.pollsUntilDone) return { status: 400, json: { detail: 'Request is still in progress' } };
     if (this.failWith === 'content_policy') return { status: 422, json: this.contentPolicyBody() };
-    if (this.failWith === 'app_error') return { status: 500, json: { detail: 'Internal error while generating' } };
+    // A failed app's response: the status may say COMPLETED with no error field at all.
+    if (this.failWith === 'app_error' || this.failWith === 'app_error_result_only') return { status: 500, json: { detail: 'Internal error while generating' } };
     return { json: this.output(q), headers: { 'x-fal-billable-units': String(this.billableUnits(q)) } };
   }
 

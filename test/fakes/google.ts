@@ -23,6 +23,7 @@ function googleError(status: number, grpc: string, message: string, details: unk
 
 const GEMINI_IMAGE_MODELS = new Set(['gemini-2.5-flash-image', 'gemini-3-pro-image-preview']);
 const IMAGEN_MODELS: Record<string, number> = { 'imagen-4.0-generate-001': 4, 'imagen-4.0-ultra-generate-001': 1, 'imagen-4.0-fast-generate-001': 4 };
+const IMAGEN_PARAMETERS = new Set(['sampleCount', 'aspectRatio', 'personGeneration', 'sampleImageSize']);
 const VEO_MODELS = new Set(['veo-3.0-generate-001', 'veo-3.0-fast-generate-001', 'veo-3.1-generate-preview']);
 
 export class GoogleFake extends ProviderFake {
@@ -32,6 +33,8 @@ export class GoogleFake extends ProviderFake {
   readonly servedImages: Buffer[] = [];
   apiKeys = new Set<string>(['AIza-test-key']);
   pollsUntilDone = 1;
+  /** `parameters.sampleImageSize` of the last Imagen request. */
+  lastImagenSize: string | undefined;
   /** The switch: the next answers report this failure instead of a result. */
   failWith: GoogleFakeFailure | undefined;
 
@@ -121,6 +124,15 @@ export class GoogleFake extends ProviderFake {
     const instances = body.instances as Array<{ prompt?: unknown }> | undefined;
     if (instances?.length !== 1 || typeof instances[0]?.prompt !== 'string') return googleError(400, 'INVALID_ARGUMENT', 'instances[0].prompt is required');
     const p = (body.parameters ?? {}) as Record<string, unknown>;
+    // The predict parameters the Gemini API documents for Imagen (ai.google.dev/gemini-api/docs/imagen);
+    // anything else, `imageSize` included, is refused as the real API does.
+    const unknown = Object.keys(p).filter((k) => !IMAGEN_PARAMETERS.has(k));
+    if (unknown.length) return googleError(400, 'INVALID_ARGUMENT', `Invalid JSON payload received. Unknown name "${unknown[0]}" at 'parameters': Cannot find field.`);
+    if (p.sampleImageSize !== undefined) {
+      if (model === 'imagen-4.0-fast-generate-001') return googleError(400, 'INVALID_ARGUMENT', 'sampleImageSize is not supported by this model');
+      if (!['1K', '2K'].includes(p.sampleImageSize as string)) return googleError(400, 'INVALID_ARGUMENT', 'sampleImageSize must be 1K or 2K');
+    }
+    this.lastImagenSize = p.sampleImageSize as string | undefined;
     const count = (p.sampleCount as number | undefined) ?? 4;
     if (!Number.isInteger(count) || count < 1 || count > IMAGEN_MODELS[model]!) return googleError(400, 'INVALID_ARGUMENT', `sampleCount must be 1 to ${IMAGEN_MODELS[model]}`);
     if (p.aspectRatio !== undefined && !['1:1', '3:4', '4:3', '9:16', '16:9'].includes(p.aspectRatio as string)) return googleError(400, 'INVALID_ARGUMENT', 'aspectRatio is not supported');

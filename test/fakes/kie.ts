@@ -25,17 +25,26 @@ export interface KieFailure {
 }
 
 const IMAGE_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3', '3:2', '2:3', '5:4', '4:5', '21:9', 'auto'];
-const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: boolean; maxPrompt?: number }> = {
-  'google/nano-banana': {},
-  'google/nano-banana-edit': { images: 'image_urls' },
-  'bytedance/seedream-v4-text-to-image': {},
-  'bytedance/seedream-v4-edit': { images: 'image_urls' },
-  'sora-2-text-to-video': { video: true },
-  'sora-2-image-to-video': { images: 'image_urls', video: true },
-  'kling/v2-5-turbo-text-to-video-pro': { video: true },
-  'kling/v2-5-turbo-image-to-video-pro': { images: 'image_url', video: true },
-  'wan/2-5-text-to-video': { video: true, maxPrompt: 800 },
-  'wan/2-5-image-to-video': { images: 'image_url', video: true, maxPrompt: 800 },
+/**
+ * Market models and the `input` fields each one's page on docs.kie.ai lists. Kie validates
+ * `input` per model, so a field from another model's page (nano-banana's `aspect_ratio`, which
+ * only nano-banana-edit takes) is refused here with 422 instead of silently dropped.
+ */
+const VIDEO_T2V = ['prompt', 'duration', 'aspect_ratio', 'negative_prompt', 'cfg_scale'];
+const WAN = ['prompt', 'duration', 'resolution', 'negative_prompt', 'enable_prompt_expansion', 'seed', 'nsfw_checker'];
+const SEEDREAM = ['prompt', 'image_size', 'image_resolution', 'max_images', 'seed', 'nsfw_checker'];
+const SORA = ['prompt', 'aspect_ratio', 'n_frames', 'remove_watermark', 'character_id_list'];
+const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: boolean; maxPrompt?: number; fields: string[] }> = {
+  'google/nano-banana': { fields: ['prompt', 'output_format', 'image_size'] },
+  'google/nano-banana-edit': { images: 'image_urls', fields: ['prompt', 'image_urls', 'output_format', 'aspect_ratio', 'image_size'] },
+  'bytedance/seedream-v4-text-to-image': { fields: SEEDREAM },
+  'bytedance/seedream-v4-edit': { images: 'image_urls', fields: [...SEEDREAM, 'image_urls'] },
+  'sora-2-text-to-video': { video: true, fields: SORA },
+  'sora-2-image-to-video': { images: 'image_urls', video: true, fields: [...SORA, 'image_urls'] },
+  'kling/v2-5-turbo-text-to-video-pro': { video: true, fields: VIDEO_T2V },
+  'kling/v2-5-turbo-image-to-video-pro': { images: 'image_url', video: true, fields: ['prompt', 'image_url', 'tail_image_url', 'duration', 'negative_prompt', 'cfg_scale'] },
+  'wan/2-5-text-to-video': { video: true, maxPrompt: 800, fields: [...WAN, 'aspect_ratio'] },
+  'wan/2-5-image-to-video': { images: 'image_url', video: true, maxPrompt: 800, fields: [...WAN, 'image_url'] },
 };
 
 const envelope = (code: number, msg: string, data: unknown = null): FakeResponse => ({ json: { code, msg, data } });
@@ -125,7 +134,11 @@ export class KieFake extends ProviderFake {
         if (!input || typeof input.prompt !== 'string' || !input.prompt) return 'input.prompt is required';
         const maxPrompt = spec.maxPrompt ?? (spec.video ? 10_000 : 5000);
         if (input.prompt.length > maxPrompt) return `input.prompt exceeds ${maxPrompt} characters`;
-        if (input.aspect_ratio !== undefined && !spec.video && !IMAGE_RATIOS.includes(input.aspect_ratio as string)) return 'input.aspect_ratio is invalid';
+        const unknown = Object.keys(input).filter((k) => !spec.fields.includes(k));
+        if (unknown.length) return `input.${unknown[0]} is not a parameter of ${String(body.model)}`;
+        for (const field of ['aspect_ratio', 'image_size'] as const) {
+          if (input[field] !== undefined && typeof body.model === 'string' && body.model.startsWith('google/') && !IMAGE_RATIOS.includes(input[field] as string)) return `input.${field} is invalid`;
+        }
         if (spec.images === 'image_urls') {
           const urls = input.image_urls as unknown[] | undefined;
           if (!urls?.length || urls.length > 10 || !urls.every(isUrl)) return 'image_urls is required (1 to 10 URLs)';

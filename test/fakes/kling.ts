@@ -58,6 +58,8 @@ export class KlingTasks {
     if (typeof body.prompt !== 'string' || body.prompt.length > 2500) return 'prompt is required (at most 2500 characters)';
     if (body.callback_url !== undefined && !/^https?:\/\//.test(body.callback_url as string)) return 'callback_url is invalid';
     if (wanted === 'video') {
+      // Kling's reference: cfg_scale is "not supported by Kling v2.x models".
+      if (body.cfg_scale !== undefined && /^kling-v2/.test(body.model_name as string)) return `cfg_scale is not supported by ${String(body.model_name)}`;
       if (!['5', '10'].includes((body.duration as string) ?? '5')) return 'duration must be "5" or "10"';
       if (body.mode !== undefined && !['std', 'pro'].includes(body.mode as string)) return 'mode must be std or pro';
       if (body.model_name === 'kling-v2-1-master' && body.mode === 'std') return 'kling-v2-1-master supports pro mode only';

@@ -1,5 +1,5 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { type FakeRequest, type FakeResponse } from './fake-server';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { type FakeRequest, type FakeResponse, type FakeServer } from './fake-server';
 import { tinyMp4 } from './mp4';
 import { sampleImage, type SampleFormat } from './sample-image';
 import { ProviderFake } from './provider-fake';
@@ -55,8 +55,9 @@ const MODELS: Record<string, { inputs: Record<string, FieldRule>; output: 'list'
   },
 };
 
-type Status = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-export type ReplicateOutcome = 'succeeded' | 'failed' | 'nsfw';
+type Status = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'aborted';
+/** `aborted`: Replicate's status for a prediction whose deadline passed before it started. */
+export type ReplicateOutcome = 'succeeded' | 'failed' | 'nsfw' | 'aborted';
 
 interface PredictionState {
   id: string;
@@ -95,6 +96,13 @@ export class ReplicateFake extends ProviderFake {
   readonly cancelRequests: string[] = [];
   readonly webhookDeliveries: Array<{ status: number; event: string }> = [];
   private readonly files = new Map<string, { data: Buffer; type: string }>();
+  /**
+   * Replicate's docs: output file URLs need the API token in `Authorization`. On by default;
+   * a request without a known key gets 401.
+   */
+  filesNeedAuth = true;
+  /** When set, outputs are served from this server instead (a host that is not Replicate's). */
+  thirdHost: FakeServer | undefined;
 
   constructor(options: { apiKeys?: string[] } = {}) {
     super();
@@ -104,10 +112,48 @@ export class ReplicateFake extends ProviderFake {
       .route('GET', '/v1/predictions/:id', async (req) => this.guard(req) ?? (await this.get(req)))
       .route('POST', '/v1/predictions/:id/cancel', async (req) => this.guard(req) ?? (await this.cancel(req)))
       .route('GET', '/v1/webhooks/default/secret', (req) => this.guard(req) ?? { json: { key: this.webhookSecret } })
-      .route('GET', '/files/:name', (req) => {
-        const file = this.files.get(req.params.name ?? '');
-        return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
-      });
+      .route('POST', '/v1/files', async (req) => this.guard(req) ?? (await this.upload(req)))
+      .route('GET', '/files/:name', (req) => this.file(req));
+  }
+
+  /** Files uploaded through `POST /v1/files`, by id. */
+  readonly uploads = new Map<string, { data: Buffer; contentType: string; name: string }>();
+
+  /** The files API as documented: multipart with the file in `content`, answering the file object with `urls.get`. */
+  private async upload(req: FakeRequest): Promise<FakeResponse> {
+    const type = String(req.headers['content-type'] ?? '');
+    if (!type.startsWith('multipart/form-data')) return problem(400, 'Bad request', 'Expected a multipart/form-data body');
+    const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': type } }).formData();
+    const content = form.get('content');
+    if (!content || typeof content === 'string') return problem(400, 'Bad request', 'The content field with a file is required');
+    const id = randomUUID().replace(/-/g, '').slice(0, 20);
+    const data = Buffer.from(await content.arrayBuffer());
+    const name = content.name || 'file';
+    this.uploads.set(id, { data, contentType: content.type || 'application/octet-stream', name });
+    this.files.set(`upload-${id}`, { data, type: content.type || 'application/octet-stream' });
+    return {
+      status: 201,
+      json: {
+        id,
+        name,
+        content_type: content.type,
+        size: data.length,
+        checksums: { sha256: createHash('sha256').update(data).digest('hex') },
+        metadata: {},
+        created_at: new Date().toISOString(),
+        urls: { get: `${this.server.url}/files/upload-${id}` },
+      },
+    };
+  }
+
+  /** An output file; with `filesNeedAuth` only for a caller with a known key, as Replicate's delivery does. */
+  file(req: FakeRequest): FakeResponse {
+    if (this.filesNeedAuth) {
+      const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+      if (!match || !this.apiKeys.has(match[1]!)) return problem(401, 'Unauthenticated', 'You did not pass a valid authentication token');
+    }
+    const file = this.files.get(req.params.name ?? '');
+    return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
   }
 
   /** Signs like Replicate: base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` keyed by the secret's base64 part. */
@@ -152,6 +198,12 @@ export class ReplicateFake extends ProviderFake {
     const input = body.input as Record<string, unknown> | undefined;
     if (!input || typeof input !== 'object') return invalid([{ type: 'required', field: '(root)', description: 'input is required' }]);
     const issues = validateInput(input, spec.inputs);
+    // Replicate takes data URLs for files up to 256 kB; bigger ones must go through the files API.
+    for (const [field, value] of Object.entries(input)) {
+      if (typeof value === 'string' && value.startsWith('data:') && Buffer.byteLength(value.slice(value.indexOf(',') + 1), 'base64') > 256 * 1024) {
+        issues.push({ type: 'too_large', field: `input.${field}`, description: 'data URLs are limited to 256 kB; upload the file with the files API' });
+      }
+    }
     const events = (body.webhook_events_filter as unknown[] | undefined) ?? ['start', 'output', 'logs', 'completed'];
     if (!Array.isArray(events) || events.some((e) => !['start', 'output', 'logs', 'completed'].includes(String(e)))) {
       issues.push({ type: 'enum', field: 'webhook_events_filter', description: 'webhook_events_filter must be a list of start, output, logs, completed' });
@@ -216,6 +268,10 @@ export class ReplicateFake extends ProviderFake {
       state.error = 'CUDA error: an illegal memory access was encountered';
       return;
     }
+    if (state.outcome === 'aborted') {
+      state.status = 'aborted';
+      return;
+    }
     if (state.outcome === 'nsfw') {
       state.status = 'failed';
       state.error = 'NSFW content detected. Try running it again, or try a different prompt.';
@@ -246,7 +302,7 @@ export class ReplicateFake extends ProviderFake {
     }
     this.servedFiles.push(data);
     this.files.set(name, { data, type });
-    return `${this.server.url}/files/${name}`;
+    return `${(this.thirdHost ?? this.server).url}/files/${name}`;
   }
 
   private view(state: PredictionState) {
@@ -263,7 +319,7 @@ export class ReplicateFake extends ProviderFake {
       status: state.status,
       created_at: state.createdAt,
       ...(state.status !== 'starting' ? { started_at: state.createdAt } : {}),
-      ...(['succeeded', 'failed', 'canceled'].includes(state.status) ? { completed_at: new Date().toISOString(), metrics: { predict_time: 1.2 } } : {}),
+      ...(['succeeded', 'failed', 'canceled', 'aborted'].includes(state.status) ? { completed_at: new Date().toISOString(), metrics: { predict_time: 1.2 } } : {}),
       urls: { cancel: `${base}/cancel`, get: base, stream: `${this.server.url}/stream/${state.id}`, web: `https://replicate.com/p/${state.id}` },
     };
   }

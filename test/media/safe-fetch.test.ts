@@ -98,6 +98,28 @@ describe('safe fetch: connections, redirects, caps and timeouts (loopback allowe
     expect(seen.at(-1)).toEqual({ url: '/a.png', host: `images.example:${port}` });
   });
 
+  it('sends scoped headers only to the listed hosts: a redirect to another host drops the key', async () => {
+    const auths: Array<{ host: string; auth: string | undefined }> = [];
+    handler = (req, res) => {
+      auths.push({ host: req.headers.host ?? '', auth: req.headers.authorization });
+      if (req.url === '/out.png') {
+        res.writeHead(302, { location: `http://third.example:${port}/copy.png` });
+        res.end();
+      } else res.end('bytes');
+    };
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const res = await safeFetch(`http://delivery.example:${port}/out.png`, {
+      ...loop,
+      resolve,
+      scopedHeaders: { headers: { authorization: 'Bearer secret' }, hosts: ['*.example-cdn.test', `delivery.example:${port}`] },
+    });
+    expect((await readBody(res.body)).toString()).toBe('bytes');
+    expect(auths).toEqual([
+      { host: `delivery.example:${port}`, auth: 'Bearer secret' },
+      { host: `third.example:${port}`, auth: undefined },
+    ]);
+  });
+
   it('re-checks every redirect hop and refuses one into the private network', async () => {
     handler = (req, res) => {
       if (req.url === '/hop') res.writeHead(302, { location: `http://127.0.0.1:${port}/to-metadata` }).end();
