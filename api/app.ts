@@ -21,7 +21,10 @@ import type { GenflowMetrics } from '../runtime/metrics';
 import { httpMetrics, metricsRoutes } from './http-metrics';
 import { requestLogging } from './request-logging';
 import { createSearchAttributes } from './search-attributes';
-import { adminPageRoutes } from './routes/admin-page';
+import { ADMIN_PAGE_API_ROUTES, ADMIN_PAGE_HOME, adminPageRoutes } from './routes/admin-page';
+import { createBrowserSessions, trustProxySetting } from './session';
+import { sessionRoutes } from './session-routes';
+import type { BrowserSessionsRepo } from '../db/browser-sessions-repo';
 import { alertRoutes } from './routes/alerts';
 import { apiKeyRoutes } from './routes/api-keys';
 import { experimentRoutes } from './routes/experiments';
@@ -82,19 +85,28 @@ export interface AppDeps {
   webhookSecret?: string;
   /** Provider settings and webhook secrets (`GENFLOW_<P>_WEBHOOK_SECRET`); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Browser sign-in of the pages (api/session.ts); without it the pages take header keys only. */
+  browserSessions?: BrowserSessionsRepo;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const env = deps.env ?? process.env;
+  // Behind a TLS-terminating proxy: X-Forwarded-Proto/Host tell the session cookie and Origin check the truth.
+  if (env.GENFLOW_TRUST_PROXY) app.set('trust proxy', trustProxySetting(env.GENFLOW_TRUST_PROXY));
   app.use(requestLogging(deps.logger));
   if (deps.metrics) {
     app.use(httpMetrics(deps.metrics));
     app.use(metricsRoutes(deps.metrics));
   }
+  const sessions = deps.browserSessions
+    ? createBrowserSessions({ repo: deps.browserSessions, apiRoutes: ADMIN_PAGE_API_ROUTES, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) })
+    : undefined;
   // Before the body parsers: a request without a valid key is refused before its body is read.
   const auth = createAuthenticator({
+    ...(sessions ? { sessions } : {}),
     accounts: deps.accounts,
     ...((deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY) ? { adminApiKey: deps.adminApiKey ?? process.env.GENFLOW_ADMIN_API_KEY } : {}),
     defaults: deps.keyLimits ?? { requestsPerMinute: 600, maxConcurrentGenerations: 20 },
@@ -159,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(ratingRoutes({ repo: deps.repo, experiments: deps.experiments, service: experiments }));
     app.use(adminPageRoutes(auth));
   }
+  if (sessions) app.use(sessionRoutes({ sessions, auth, home: ADMIN_PAGE_HOME }));
   if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, ...(experiments ? { experiments } : {}) }));
   app.use(

@@ -4,8 +4,8 @@ import type { AccountsRepo } from '../db/accounts-repo';
 import type { ApiKeyRow } from '../db/schema';
 import { ApiKeyRole, type Admission, type Principal } from '../domain/accounts';
 import { GenflowError } from '../domain/errors';
+import type { BrowserSession, BrowserSessions } from './session';
 
-export const ADMIN_COOKIE = 'genflow_admin_key';
 /** The key id the bootstrap admin key (GENFLOW_ADMIN_API_KEY) acts as; it has no row. */
 export const BOOTSTRAP_ADMIN_ID = 'bootstrap-admin';
 
@@ -25,18 +25,15 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
 /** Requests that need no key: the health checks, stored assets (their URLs are random, 122-bit ids) and provider webhooks (checked by signature or callback token). */
 const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/v1\/webhooks\/[^/]+$/];
 
+/**
+ * The key in a header. Never from a cookie: a cookie rides along on requests other sites
+ * start, so browsers authenticate with a session (api/session.ts) that needs a CSRF token.
+ */
 export function presentedKey(req: Request): string | undefined {
   const bearer = req.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   if (bearer) return bearer;
   const header = req.get('x-api-key')?.trim();
-  if (header) return header;
-  const fromCookie = req
-    .get('cookie')
-    ?.split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${ADMIN_COOKIE}=`))
-    ?.slice(ADMIN_COOKIE.length + 1);
-  return fromCookie ? decodeURIComponent(fromCookie) : undefined;
+  return header || undefined;
 }
 
 export interface AuthDeps {
@@ -45,7 +42,11 @@ export interface AuthDeps {
   adminApiKey?: string;
   /** Limits of user keys without overrides (admin keys are unlimited unless overridden). */
   defaults: { requestsPerMinute: number; maxConcurrentGenerations: number };
+  /** Browser sign-in of the pages; without it only header keys authenticate. */
+  sessions?: BrowserSessions;
 }
+
+const KEY_REQUIRED = 'an API key is required (Authorization: Bearer <key> or X-API-Key)';
 
 function principalFromRow(row: ApiKeyRow, defaults: AuthDeps['defaults']): Principal {
   const admin = row.role === ApiKeyRole.admin;
@@ -62,16 +63,42 @@ function principalFromRow(row: ApiKeyRow, defaults: AuthDeps['defaults']): Princ
 export function createAuthenticator(deps: AuthDeps) {
   const bootstrapHash = deps.adminApiKey ? Buffer.from(hashKey(deps.adminApiKey), 'hex') : undefined;
 
-  async function principal(req: Request): Promise<Principal> {
-    const key = presentedKey(req);
-    if (!key) throw new GenflowError('AUTHENTICATION_FAILED', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
-    const hash = hashKey(key);
+  /** The caller a key hash stands for (a presented key's, or a browser session's), or 401. */
+  async function principalForHash(hash: string): Promise<Principal> {
     if (bootstrapHash && timingSafeEqual(Buffer.from(hash, 'hex'), bootstrapHash)) {
       return { keyId: BOOTSTRAP_ADMIN_ID, role: ApiKeyRole.admin, owner: 'admin', requestsPerMinute: null, maxConcurrentGenerations: null };
     }
     const row = await deps.accounts.findByHash(hash);
     if (!row || row.revoked_at !== null) throw new GenflowError('AUTHENTICATION_FAILED', 'the API key is not valid or has been revoked');
     return principalFromRow(row, deps.defaults);
+  }
+
+  /** The caller of a request by its header key (Bearer or X-API-Key), or 401. */
+  async function principal(req: Request): Promise<Principal> {
+    const key = presentedKey(req);
+    if (!key) throw new GenflowError('AUTHENTICATION_FAILED', KEY_REQUIRED);
+    return principalForHash(hashKey(key));
+  }
+
+  /**
+   * The caller of a page request: the header key when there is one (scripts, curl), else the
+   * browser session, with its cross-site checks for state-changing methods.
+   */
+  async function browserPrincipal(req: Request): Promise<{ principal: Principal; session?: BrowserSession }> {
+    if (presentedKey(req) || !deps.sessions?.hasCookie(req)) return { principal: await principal(req) };
+    const session = await deps.sessions.read(req);
+    if (!session) throw new GenflowError('AUTHENTICATION_FAILED', 'the browser session has ended or expired: sign in again');
+    deps.sessions.guard(req, session);
+    return { principal: await principalForHash(session.keyHash), session };
+  }
+
+  /** An API request: header keys everywhere; the browser session only on the routes the pages call. */
+  async function apiPrincipal(req: Request): Promise<Principal> {
+    const { principal: p, session } = await browserPrincipal(req);
+    if (session && !deps.sessions!.reaches(req.path)) {
+      throw new GenflowError('FORBIDDEN', 'the browser session cookie reaches only the pages and the routes they call: send an API key in a header');
+    }
+    return p;
   }
 
   async function enforceRate(p: Principal): Promise<void> {
@@ -88,20 +115,21 @@ export function createAuthenticator(deps: AuthDeps) {
   /** Every request except the public ones needs a valid key; the caller lands in res.locals. */
   const middleware: RequestHandler = async (req, res, next) => {
     if (PUBLIC.some((re) => re.test(req.path))) return next();
-    const p = await principal(req);
+    const p = await apiPrincipal(req);
     await enforceRate(p);
     res.locals.principal = p;
     next();
   };
 
-  return { principal, middleware };
+  const principalForKey = (key: string): Promise<Principal> => principalForHash(hashKey(key));
+  return { principal, principalForKey, browserPrincipal, middleware };
 }
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 export function principalOf(res: Response): Principal {
   const p = res.locals.principal as Principal | undefined;
   // Routes behind the middleware always have one; reaching here without is a wiring bug.
-  if (!p) throw new GenflowError('AUTHENTICATION_FAILED', 'an API key is required (Authorization: Bearer <key> or X-API-Key)');
+  if (!p) throw new GenflowError('AUTHENTICATION_FAILED', KEY_REQUIRED);
   return p;
 }
 

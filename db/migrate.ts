@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-accounts';
 import * as m0010 from './migrations/0010-workflow-features';
 import * as m0011 from './migrations/0011-search-five-grams';
 import * as m0016 from './migrations/0016-batch-idempotency';
+import * as m0013 from './migrations/0013-browser-sessions';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-workflow-features': m0010,
   '0011-search-five-grams': m0011,
   '0016-batch-idempotency': m0016,
+  '0013-browser-sessions': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

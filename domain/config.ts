@@ -15,6 +15,8 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   GENFLOW_HOME: z.string().default('.genflow'),
   GENFLOW_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /** Express `trust proxy` (`true`, a hop count, or addresses like `loopback`): honour X-Forwarded-Proto/Host from that proxy. */
+  GENFLOW_TRUST_PROXY: optionalString,
   /** Signs client callbacks (`webhookUrl`); requests with one are refused while unset. */
   GENFLOW_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'use at least 16 characters').optional()),
   DATABASE_URL: optionalString.pipe(

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { createAccountsRepo } from '../db/accounts-repo';
+import { createBrowserSessionsRepo } from '../db/browser-sessions-repo';
 import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
@@ -28,6 +29,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     modelSelection: services.modelSelection,
     monitoring: { errorLogs: services.errorLogs, alerts: services.alerts },
     accounts: createAccountsRepo(services.db.db),
+    browserSessions: createBrowserSessionsRepo(services.db.db),
     ...(config.GENFLOW_ADMIN_API_KEY ? { adminApiKey: config.GENFLOW_ADMIN_API_KEY } : {}),
     keyLimits: { requestsPerMinute: config.GENFLOW_KEY_REQUESTS_PER_MINUTE, maxConcurrentGenerations: config.GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS },
     metrics: services.metrics,

@@ -10,11 +10,24 @@ const pct = (x) => (x === undefined || x === null ? '–' : `${(x * 100).toFixed
 const num = (x, d = 2) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
 const ms = (x) => (x === undefined || x === null ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
 
+// The browser session (an HttpOnly cookie this script cannot read) authenticates the calls; a
+// state-changing call also carries the session's CSRF token, read once from GET /admin/session.
+const session = { csrfToken: '', csrfHeader: 'X-CSRF-Token' };
+
 async function api(path, options = {}) {
-  const res = await fetch(path, { headers: { 'content-type': 'application/json' }, ...options });
+  const unsafe = options.method && options.method !== 'GET';
+  const headers = { 'content-type': 'application/json', ...(unsafe ? { [session.csrfHeader]: session.csrfToken } : {}) };
+  const res = await fetch(path, { ...options, headers, credentials: 'same-origin' });
+  // The session ended (signed out elsewhere, expired, key revoked): back to the sign-in form.
+  if (res.status === 401) location.reload();
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}`);
   return body;
+}
+
+async function signOut() {
+  await fetch('/admin/session', { method: 'DELETE', headers: { [session.csrfHeader]: session.csrfToken }, credentials: 'same-origin' });
+  location.reload();
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -55,7 +68,7 @@ function addVariantRow(name = '', model = '', weight = '1') {
       el('input', { placeholder: 'name', value: name, 'aria-label': 'variant name', class: 'v-name', required: true }),
       el('select', { 'aria-label': 'variant model', class: 'v-model' }, options),
       el('input', { type: 'number', min: '0', step: 'any', value: weight, 'aria-label': 'variant weight', class: 'v-weight' }),
-      el('input', { placeholder: 'parameters as JSON, e.g. {"width": 768}', 'aria-label': 'variant parameters', class: 'v-params', style: 'grid-column: 1 / -1' })),
+      el('input', { placeholder: 'parameters as JSON, e.g. {"width": 768}', 'aria-label': 'variant parameters', class: 'v-params' })),
   );
 }
 
@@ -154,8 +167,8 @@ function barChart(variants, value, interval, fmt, { dots = false, max, empty = '
       }
       // Beside a dot (its whisker runs through it), above a bar.
       out += dots
-        ? `<text x="${x + 10}" y="${y(val) + 4}" style="fill:#1d2433">${esc(fmt(val))}</text>`
-        : `<text x="${x}" y="${y(val) - 4}" text-anchor="middle" style="fill:#1d2433">${esc(fmt(val))}</text>`;
+        ? `<text x="${x + 10}" y="${y(val) + 4}" class="value">${esc(fmt(val))}</text>`
+        : `<text x="${x}" y="${y(val) - 4}" text-anchor="middle" class="value">${esc(fmt(val))}</text>`;
     }
     out += `<text x="${x}" y="${H - 10}" text-anchor="middle">${esc(v.name)}</text>`;
   });
@@ -222,7 +235,14 @@ function chart(title, svgText, id) {
 
 function legend(variants) {
   return el('div', { class: 'row' }, variants.map((v, i) =>
-    el('span', {}, el('span', { style: `display:inline-block;width:10px;height:10px;background:${COLORS[i % COLORS.length]};margin-right:4px` }), v.name)));
+    el('span', {}, swatch(COLORS[i % COLORS.length]), v.name)));
+}
+
+// Colours through the CSSOM: the page's CSP refuses style attributes.
+function swatch(color) {
+  const node = el('span', { class: 'swatch' });
+  node.style.background = color;
+  return node;
 }
 
 // ---------------------------------------------------------------- detail
@@ -293,12 +313,12 @@ function renderDetail(detail, exp, results) {
     chart('Mean rating (95% interval)', barChart(results.variants, (v) => v.rating.mean, (v) => v.rating.interval, (x) => x.toFixed(1), { dots: true, max: 5 }), 'chart-rating'),
     chart('Allocation over time', allocationChart(results), 'chart-allocation'));
   detail.replaceChildren(
-    el('div', { class: 'row' }, el('h2', { style: 'margin:0' }, exp.name), el('span', { class: `badge ${s}`, id: 'status' }, s),
-      exp.stopReason ? el('span', { class: 'muted' }, `stopped: ${exp.stopReason}`) : '', el('span', { style: 'flex:1' }), actions),
+    el('div', { class: 'row' }, el('h2', { class: 'flush' }, exp.name), el('span', { class: `badge ${s}`, id: 'status' }, s),
+      exp.stopReason ? el('span', { class: 'muted' }, `stopped: ${exp.stopReason}`) : '', el('span', { class: 'grow' }), actions),
     exp.description ? el('p', { class: 'muted' }, exp.description) : '',
     el('p', { class: 'muted' }, `${results.outcomes} outcomes · total cost $${num(results.totalCostUsd, 4)} · primary metric ${results.primaryMetric.name} (${results.primaryMetric.goal}) · ${exp.allocation.type === 'fixed' ? 'fixed split' : 'Thompson sampling'} · confidence ${results.confidence}`),
     el('div', { class: `recommendation${rec.decided ? ' decided' : ''}`, id: 'recommendation' }, rec.text),
-    el('div', { class: 'row' }, el('label', { for: 'segment', style: 'margin:0' }, 'Segment'), el('span', { style: 'width:200px' }, segments), legend(results.variants)),
+    el('div', { class: 'row' }, el('label', { for: 'segment', class: 'flush' }, 'Segment'), el('span', { class: 'segment' }, segments), legend(results.variants)),
     el('h3', {}, 'Variants'), table,
     el('h3', {}, 'Against the control'), results.comparisons.length ? comparisons : el('p', { class: 'muted' }, 'No comparison yet: each variant needs outcomes.'),
     el('h3', {}, 'Charts'), charts,
@@ -307,6 +327,11 @@ function renderDetail(detail, exp, results) {
 
 // ---------------------------------------------------------------- start
 async function main() {
+  // Opened with a header key (a script or a proxy that adds one) there is no session and no token to send.
+  const res = await fetch('/admin/session', { credentials: 'same-origin' });
+  if (res.ok) Object.assign(session, await res.json());
+  $('#sign-out').hidden = !res.ok;
+  $('#sign-out').addEventListener('click', () => void signOut());
   setInterval(() => ($('#clock').textContent = new Date().toLocaleTimeString()), 1000);
   state.models = (await api('/v1/models')).data;
   addVariantRow('A', state.models[0]?.id);

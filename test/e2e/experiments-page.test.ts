@@ -9,8 +9,8 @@ const hasChromium = existsSync(CHROMIUM);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
- * The experiments page in headless Chromium against the real stack: an administrator creates an
- * experiment in the form, starts it, generations run through the local provider, and the
+ * The experiments page in headless Chromium against the real stack: an administrator signs in
+ * with the admin key, creates an experiment in the form, starts it, generations run through the local provider, and the
  * results and charts fill in. A screenshot is kept in test/artifacts/.
  */
 describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiments page in headless Chromium', () => {
@@ -24,8 +24,6 @@ describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiment
     stack = await startStack();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    // What the page's key form stores after an administrator types the admin key.
-    await page.context().addCookies([{ name: 'genflow_admin_key', value: encodeURIComponent(TEST_ADMIN_KEY), url: stack.baseUrl, sameSite: 'Strict' }]);
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.accept();
@@ -36,9 +34,40 @@ describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiment
     await stack?.stop();
   });
 
+  it('signs in through the form: the session cookie is HttpOnly and SameSite=Strict, the key is stored nowhere', async () => {
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) violations.push(m.text());
+    });
+    const first = await page.goto(`${stack.baseUrl}/admin/experiments`);
+    expect(first!.status()).toBe(401);
+    await page.fill('input[name=key]', 'gf_not_a_key');
+    await page.click('form button');
+    await expect.poll(() => page.locator('body').textContent()).toContain('not valid');
+    await page.fill('input[name=key]', TEST_ADMIN_KEY);
+    await page.click('form button');
+    await page.locator('#list tr').first().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/experiments');
+    const cookies = await page.context().cookies(stack.baseUrl);
+    expect(cookies.map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path }))).toEqual([
+      { name: 'genflow_session', httpOnly: true, sameSite: 'Strict', path: '/' },
+    ]);
+    expect(cookies[0]!.value).not.toContain(TEST_ADMIN_KEY.slice(8));
+    // Scripts on the page cannot read it, and the key is in no storage a script can read.
+    // (Strings, so the browser-side code needs no DOM types here.)
+    expect(await page.evaluate('document.cookie')).toBe('');
+    expect(await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })')).not.toContain(TEST_ADMIN_KEY);
+    expect(await page.locator('#sign-out').isVisible()).toBe(true);
+    expect(violations).toEqual([]);
+  });
+
   it('creates, starts and shows an experiment with results and charts', async () => {
     const pageErrors: string[] = [];
+    const violations: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) violations.push(m.text());
+    });
     await page.goto(`${stack.baseUrl}/admin/experiments`);
     // The list has loaded (the run's database may hold other suites' experiments).
     await page.locator('#list tr').first().waitFor();
@@ -113,7 +142,15 @@ describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiment
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toBe('completed');
     expect(await page.locator('#btn-start').isDisabled()).toBe(true);
     expect(pageErrors).toEqual([]);
+    // The page runs under its CSP: nothing it needs was refused.
+    expect(violations).toEqual([]);
     // Only the confirmation of "Complete": no error alerts.
     expect(dialogs).toEqual(['Complete this experiment? It cannot be restarted.']);
+  });
+
+  it('signs out: the cookie is gone and the page asks for a key again', async () => {
+    await page.click('#sign-out');
+    await page.locator('input[name=key]').waitFor();
+    expect(await page.context().cookies(stack.baseUrl)).toEqual([]);
   });
 });

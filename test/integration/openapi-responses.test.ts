@@ -4,7 +4,7 @@ import { errorCodesByStatus, type RouteDoc } from '../../api/openapi/registry';
 import { routeDocs } from '../../api/openapi/route-docs';
 import { openAiErrorSchema } from '../../api/openapi/openai-schemas';
 import { errorBodySchema } from '../../api/openapi/view-schemas';
-import { apiRequest, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { apiRequest, startStack, TEST_ADMIN_KEY, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 /** Real answers of a running stack, each checked against what /openapi.json promises for its route and status. */
 describe.skipIf(!temporalAddress)('API answers match the documented response schemas', () => {
@@ -114,6 +114,11 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     await call('GET', '/admin', '/admin');
     await call('GET', '/admin/experiments', '/admin/experiments');
     await call('GET', '/admin/experiments.js', '/admin/experiments.js');
+    expect((await call('POST', '/admin/session', '/admin/session', { key: 'gf_wrong' })).status).toBe(401);
+    const session = await call('POST', '/admin/session', '/admin/session', { key: TEST_ADMIN_KEY });
+    expect(session.status).toBe(200);
+    expect((await call('GET', '/admin/session', '/admin/session')).status).toBe(401); // a header key is no session
+    expect((await call('DELETE', '/admin/session', '/admin/session')).status).toBe(204);
   });
 
   it('API keys, usage, provider settings, errors, alerts, readiness, metrics and webhooks', async () => {

@@ -13,6 +13,7 @@ import type { ActivityDeps } from '../../activities/generation-activities';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
 import { createAccountsRepo } from '../../db/accounts-repo';
+import { createBrowserSessionsRepo } from '../../db/browser-sessions-repo';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createBatchesRepo } from '../../db/batches-repo';
@@ -176,7 +177,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
-    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
+    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Activities read it per call, so setting it once the server listens is enough.

@@ -21,6 +21,7 @@ function fullApp() {
     providers: unused('providers'),
     experiments: unused('experiments'),
     accounts: unused('accounts'),
+    browserSessions: unused('browserSessions'),
     providerConfigs: unused('providerConfigs'),
     monitoring: { errorLogs: unused('errorLogs'), alerts: unused('alerts') },
     metrics: unused('metrics'),
