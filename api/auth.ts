@@ -23,7 +23,7 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
 }
 
 /** Requests that need no key: the health checks, stored assets (their URLs are random, 122-bit ids) and provider webhooks (checked by signature or callback token). */
-const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/v1\/webhooks\/[^/]+$/];
+const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/(content|thumbnail)$/, /^\/admin(\/|$)/, /^\/console(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/v1\/webhooks\/[^/]+$/];
 
 /**
  * The key in a header. Never from a cookie: a cookie rides along on requests other sites

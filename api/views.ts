@@ -52,6 +52,8 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
   if (row.fallback_models?.length) view.fallbackModels = row.fallback_models;
   if (row.attempts?.length) view.attempts = row.attempts;
   if (row.webhook_url) view.webhookUrl = row.webhook_url;
+  if (row.estimated_cost !== null) view.estimatedCost = Number(row.estimated_cost);
+  if (row.cost !== null) view.cost = Number(row.cost);
   const startedAt = iso(row.started_at);
   if (startedAt) view.startedAt = startedAt;
   const completedAt = iso(row.completed_at);

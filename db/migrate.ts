@@ -11,6 +11,7 @@ import * as m0010 from './migrations/0010-workflow-features';
 import * as m0011 from './migrations/0011-search-five-grams';
 import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0013 from './migrations/0013-browser-sessions';
+import * as m0017 from './migrations/0017-console-batch-list';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011-search-five-grams': m0011,
   '0016-batch-idempotency': m0016,
   '0013-browser-sessions': m0013,
+  '0017-console-batch-list': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

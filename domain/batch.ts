@@ -121,3 +121,6 @@ export interface BatchView {
   items: Array<{ index: number; generationId: string; model: string; status: string; error?: { code: string; message: string } }>;
   nextCursor?: string;
 }
+
+/** One batch of `GET /v1/batches`: the batch without its items. */
+export type BatchSummary = Omit<BatchView, 'items' | 'nextCursor'>;

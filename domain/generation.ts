@@ -161,6 +161,9 @@ export interface GenerationView {
   /** Every model tried, with its outcome; set once the generation finished. */
   attempts?: GenerationAttempt[];
   webhookUrl?: string;
+  /** USD estimated at submit, and settled when the generation finished. */
+  estimatedCost?: number;
+  cost?: number;
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

@@ -68,6 +68,8 @@ export const generationSchema = z
       .optional()
       .describe('Every model tried, with its outcome; set once the generation finished'),
     webhookUrl: z.string().optional(),
+    estimatedCost: z.number().optional().describe('USD estimated at submit'),
+    cost: z.number().optional().describe('USD settled when the generation finished'),
     createdAt: isoDate,
     startedAt: isoDate.optional(),
     completedAt: isoDate.optional(),
@@ -112,6 +114,11 @@ export const batchSchema = z
     nextCursor: z.string().optional().describe('Pass as `cursor` for the next page of items'),
   })
   .meta({ title: 'Batch' });
+
+export const batchListSchema = z.strictObject({
+  data: z.array(batchSchema.omit({ items: true, nextCursor: true })),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
 
 export const modelListSchema = z.strictObject({
   data: z.array(

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { createBatchBody } from '../../domain/batch-body';
 import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
-import { batchCreatedSchema, batchSchema } from '../openapi/view-schemas';
-import { listQuery } from './batches';
+import { batchCreatedSchema, batchListSchema, batchSchema } from '../openapi/view-schemas';
+import { batchListQuery, listQuery } from './batches';
 
 const tag = 'Batches';
 const idParams = z.object({ id: z.uuid() });
@@ -23,6 +23,15 @@ export const batchDocs: RouteDoc[] = [
       200: { description: 'A retry with the same Idempotency-Key: the existing batch', schema: batchCreatedSchema },
     },
     errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'CONFLICT'],
+  },
+  {
+    method: 'get',
+    path: '/v1/batches',
+    tag,
+    access: 'key',
+    summary: 'List batches, newest first, each with its counts (a user key sees its own)',
+    query: batchListQuery,
+    responses: { 200: { description: 'A page of batches', schema: batchListSchema } },
   },
   {
     method: 'get',
