@@ -47,8 +47,9 @@ async function start(): Promise<void> {
   const app = document.getElementById('app')!;
   const session = await loadSession();
   if (!session) {
-    // The cookie expired after the page loaded: the server shows the sign-in form on reload.
-    location.reload();
+    // Opened with a header key (a proxy that adds one), or the session ended meanwhile: the
+    // console needs a browser session for its CSRF token, which signing in gives.
+    replace(app, h('p', { class: 'boot' }, 'No browser session. ', h('a', { href: '/console' }, 'Sign in'), ' with an API key.'));
     return;
   }
   const nav = h(
