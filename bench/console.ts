@@ -27,7 +27,7 @@ async function load(page: Page, url: string, ready: string): Promise<number> {
   // page reports its own clock at the moment it sees the view ready.
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const at = (await page.evaluate(`(${ready}) ? performance.now() : 0`)) as number;
+    const at = await page.evaluate<number>(`(${ready}) ? performance.now() : 0`);
     if (at > 0) return at;
     await new Promise((r) => setTimeout(r, 10));
   }
