@@ -35,6 +35,8 @@ import { openAiErrorHandler, openAiImageRoutes } from './routes/openai-images';
 import { openApiRoutes } from './routes/openapi';
 import { BUILT_IN_DEFAULT_MODELS } from '../providers/model-selection';
 import { assetRoutes } from './routes/assets';
+import { thumbnailRoutes } from './routes/thumbnails';
+import { CONSOLE_API_ROUTES, consoleRoutes, type ConsoleOptions } from './routes/console';
 import { generationDeleteRoutes } from './routes/generation-delete';
 import { batchRoutes } from './routes/batches';
 import { generationRoutes } from './routes/generations';
@@ -91,6 +93,8 @@ export interface AppDeps {
   env?: Record<string, string | undefined>;
   /** Browser sign-in of the pages (api/session.ts); without it the pages take header keys only. */
   browserSessions?: BrowserSessionsRepo;
+  /** The web console at /console (always served; these tune it, and given, its bundle is built at start). */
+  console?: ConsoleOptions;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -106,7 +110,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(metricsRoutes(deps.metrics, env.GENFLOW_METRICS_TOKEN));
   }
   const sessions = deps.browserSessions
-    ? createBrowserSessions({ repo: deps.browserSessions, apiRoutes: ADMIN_PAGE_API_ROUTES, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) })
+    ? createBrowserSessions({ repo: deps.browserSessions, apiRoutes: [...ADMIN_PAGE_API_ROUTES, ...CONSOLE_API_ROUTES], ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) })
     : undefined;
   // Before the body parsers: a request without a valid key is refused before its body is read.
   const auth = createAuthenticator({
@@ -118,7 +122,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(auth.middleware);
   // /health is public, so no caller is known there: its detailed form checks the key itself.
   const healthAdmin: RequestHandler = async (req, _res, next) => {
-    if ((await auth.principal(req)).role !== ApiKeyRole.admin) throw new GenflowError('FORBIDDEN', 'the detailed readiness report needs an admin API key');
+    // The console's operations view asks with the browser session; scripts with a header key.
+    if ((await auth.browserPrincipal(req)).principal.role !== ApiKeyRole.admin) throw new GenflowError('FORBIDDEN', 'the detailed readiness report needs an admin API key');
     next();
   };
   // Registered first: the general parser skips a body that is already parsed.
@@ -187,6 +192,9 @@ export function createApp(deps: AppDeps): Express {
     app.use(adminPageRoutes(auth));
   }
   if (sessions) app.use(sessionRoutes({ sessions, auth, home: ADMIN_PAGE_HOME }));
+  const webConsole = consoleRoutes({ auth, logger: deps.logger, ...(deps.console ? { options: deps.console } : {}) });
+  app.use(webConsole.router);
+  if (deps.console) webConsole.warmUp();
   if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, checks, ...(experiments ? { experiments } : {}) }));
   app.use(
@@ -219,6 +227,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(openApiRoutes());
   app.use(assetRoutes({ repo: deps.repo, storage: deps.storage }));
+  app.use(thumbnailRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(generationDeleteRoutes({ repo: deps.repo, storage: deps.storage }));
   app.use(notFoundHandler());
   app.use('/v1/images', openAiErrorHandler(deps.logger));

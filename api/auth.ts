@@ -23,7 +23,7 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
 }
 
 /** Requests that need no key: the health checks, stored assets (their URLs are random, 122-bit ids) and provider webhooks (checked by signature or callback token). */
-const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/content$/, /^\/admin(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/v1\/webhooks\/[^/]+$/];
+const PUBLIC = [/^\/health(\/|$)/, /^\/v1\/assets\/[^/]+\/(content|thumbnail)$/, /^\/admin(\/|$)/, /^\/console(\/|$)/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/v1\/webhooks\/[^/]+$/];
 
 /**
  * The key in a header. Never from a cookie: a cookie rides along on requests other sites
@@ -95,7 +95,7 @@ export function createAuthenticator(deps: AuthDeps) {
   /** An API request: header keys everywhere; the browser session only on the routes the pages call. */
   async function apiPrincipal(req: Request): Promise<Principal> {
     const { principal: p, session } = await browserPrincipal(req);
-    if (session && !deps.sessions!.reaches(req.path)) {
+    if (session && !deps.sessions!.reaches(req.path, req.method)) {
       throw new GenflowError('FORBIDDEN', 'the browser session cookie reaches only the pages and the routes they call: send an API key in a header');
     }
     return p;

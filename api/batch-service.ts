@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/accounts';
-import { BatchLimits, batchProgress, type BatchView, type BatchWorkflowInput } from '../domain/batch';
+import { BatchLimits, batchProgress, type BatchSummary, type BatchView, type BatchWorkflowInput } from '../domain/batch';
 import type { CreateBatchBody } from '../domain/batch-body';
 import { checkWebhookUrl } from '../media/webhook-url';
 import { GenflowError } from '../domain/errors';
@@ -12,7 +12,8 @@ import type { BatchesRepo } from '../db/batches-repo';
 import type { BatchRow, NewGeneration } from '../db/schema';
 import { estimateCost } from '../providers/model-runtime';
 import { normalizeRequest } from './generation-service';
-import { canSee } from './auth';
+import { canSee, ownerScope } from './auth';
+import { encodeCursor } from '../db/generation-search';
 import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 import { settledCost } from './views';
@@ -51,6 +52,24 @@ function normalizeItem(item: unknown, index: number) {
 export function createBatchService(deps: BatchServiceDeps) {
   const { batches, temporal, logger } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
+
+  async function summary(row: BatchRow): Promise<BatchSummary> {
+    const counts = await batches.counts(row.id, row.total);
+    const result: BatchSummary = {
+      id: row.id,
+      status: row.status as BatchView['status'],
+      totalTasks: row.total,
+      counts,
+      progress: batchProgress(counts),
+      options: { maxConcurrency: row.max_concurrency, stopOnError: row.stop_on_error, ...(row.webhook_url ? { webhookUrl: row.webhook_url } : {}) },
+      estimatedCost: Number(row.estimated_cost),
+      createdAt: iso(row.created_at) ?? '',
+    };
+    if (row.actual_cost !== null) result.actualCost = Number(row.actual_cost);
+    const completedAt = iso(row.completed_at);
+    if (completedAt) result.completedAt = completedAt;
+    return result;
+  }
 
   async function view(row: BatchRow, fromIndex: number, limit: number): Promise<BatchView> {
     const [counts, items] = await Promise.all([batches.counts(row.id, row.total), batches.listItems(row.id, fromIndex, limit)]);
@@ -190,6 +209,15 @@ export function createBatchService(deps: BatchServiceDeps) {
       }
       logger.info({ batchId: id, total: items.length, maxConcurrency, stopOnError }, 'batch started');
       return { batch: { id, status: row.status, totalTasks: row.total, estimatedCost }, created };
+    },
+
+    /** The caller's batches (every batch for an admin), newest first, each with its counts. */
+    async list(caller: Principal, cursor: { createdAt: Date; id: string } | undefined, limit: number): Promise<{ data: BatchSummary[]; nextCursor: string | null }> {
+      const owner = ownerScope(caller);
+      const rows = await batches.list({ ...(owner !== undefined ? { owner } : {}), ...(cursor ? { before: cursor } : {}), limit: limit + 1 });
+      const shown = rows.slice(0, limit);
+      const last = shown.at(-1);
+      return { data: await Promise.all(shown.map(summary)), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
     async get(id: string, cursor: number, limit: number, caller?: Principal): Promise<BatchView> {

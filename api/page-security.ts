@@ -8,14 +8,15 @@ import type { Response } from 'express';
  * run), fetches only to genflow, no frames of it elsewhere (clickjacking), forms posting only
  * to genflow.
  */
-export function pageHeaders(html: string): Record<string, string> {
+export function pageHeaders(html: string, media: { imgSrc?: string[]; mediaSrc?: string[] } = {}): Record<string, string> {
   const hashes = (tag: 'script' | 'style') =>
     [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
   const csp = [
     "default-src 'none'",
     ["script-src 'self'", ...hashes('script')].join(' '),
     ["style-src 'self'", ...hashes('style')].join(' '),
-    "img-src 'self' data:",
+    ["img-src 'self' data:", ...(media.imgSrc ?? [])].join(' '),
+    ...(media.mediaSrc ? [["media-src 'self'", ...media.mediaSrc].join(' ')] : []),
     "connect-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -41,8 +41,12 @@ export interface BrowserSession extends SessionKey {
 
 export interface BrowserSessionsOptions {
   repo: BrowserSessionsRepo;
-  /** The API routes the pages call: with the pages, the only paths the cookie authenticates. */
-  apiRoutes: RegExp[];
+  /**
+   * The API routes the pages call: with the pages, the only paths the cookie authenticates. A
+   * bare pattern admits every method; `{ path, methods }` only those (a page that only reads a
+   * route must not lend the cookie to writing it).
+   */
+  apiRoutes: Array<RegExp | { path: RegExp; methods: readonly string[] }>;
   ttlMs?: number;
   /** GENFLOW_PUBLIC_URL: its origin counts as genflow's own, besides the request's. */
   publicUrl?: string;
@@ -141,8 +145,9 @@ export function createBrowserSessions(options: BrowserSessionsOptions) {
       }
     },
 
-    /** Whether the cookie is a credential for this API path (the pages check it themselves). */
-    reaches: (path: string): boolean => options.apiRoutes.some((re) => re.test(path)),
+    /** Whether the cookie is a credential for this API request (the pages check it themselves). */
+    reaches: (path: string, method: string): boolean =>
+      options.apiRoutes.some((route) => (route instanceof RegExp ? route.test(path) : route.path.test(path) && route.methods.includes(method))),
   };
 }
 export type BrowserSessions = ReturnType<typeof createBrowserSessions>;

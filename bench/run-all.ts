@@ -17,6 +17,7 @@ const scripts: Array<[string, string]> = [
   ['search', 'bench/search.ts'],
   ['streaming', 'bench/streaming.ts'],
   ['preprocessing', 'bench/preprocessing.ts'],
+  ['console', 'bench/console.ts'],
 ];
 const only = process.env.BENCH_ONLY?.split(',');
 const results: BenchResult[] = [];

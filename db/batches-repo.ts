@@ -58,6 +58,14 @@ export function createBatchesRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Newest first, keyset-paged on (created_at, id); `owner` narrows to one owner's batches. */
+    list(filter: { owner?: string; before?: { createdAt: Date; id: string }; limit: number }): Promise<BatchRow[]> {
+      let query = db.selectFrom('batches').selectAll();
+      if (filter.owner !== undefined) query = query.where('owner', '=', filter.owner);
+      if (filter.before) query = query.where(sql<boolean>`(created_at, id) < (${filter.before.createdAt}, ${filter.before.id})`);
+      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+    },
+
     findById(id: string): Promise<BatchRow | undefined> {
       return db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
     },

@@ -8,6 +8,8 @@ export interface GenerationFilter {
   status?: string;
   model?: string;
   provider?: string;
+  kind?: string;
+  experimentId?: string;
   from?: Date;
   to?: Date;
   metadata?: Record<string, string>;
@@ -74,6 +76,8 @@ function filtered(db: Kysely<Database>, f: GenerationFilter) {
   if (f.status) query = query.where('status', '=', f.status);
   if (f.model) query = query.where('model', '=', f.model);
   if (f.provider) query = query.where('provider', '=', f.provider);
+  if (f.kind) query = query.where('kind', '=', f.kind);
+  if (f.experimentId) query = query.where('experiment_id', '=', f.experimentId);
   if (f.owner !== undefined) query = query.where('owner', '=', f.owner);
   if (f.from) query = query.where('created_at', '>=', f.from);
   if (f.to) query = query.where('created_at', '<', f.to);

@@ -130,3 +130,6 @@ export interface BatchView {
   }>;
   nextCursor?: string;
 }
+
+/** One batch of `GET /v1/batches`: the batch without its items. */
+export type BatchSummary = Omit<BatchView, 'items' | 'nextCursor'>;

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: optionalString,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** The Temporal Web UI the console links workflows to; default the embedded dev server's (none with an external TEMPORAL_ADDRESS). */
+  GENFLOW_TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
   TEMPORAL_CLI_PATH: optionalString,
   GENFLOW_STORAGE: z.enum(['local', 's3']).default('local'),
   GENFLOW_MEDIA_DIR: optionalString,

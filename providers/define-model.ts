@@ -11,7 +11,7 @@ import type { ModelSpec } from './types';
 export function defineModel<P extends z.ZodType<Record<string, unknown>>, X extends object = object>(
   spec: ModelSpec<P> & X,
 ): ModelSpec & X {
-  return spec as unknown as ModelSpec & X;
+  return spec;
 }
 
 /** Parses again what the API already validated: cheap, and it types the values for the adapter. */

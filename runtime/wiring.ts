@@ -11,6 +11,13 @@ import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
 import type { Services } from './services';
 import { prepareWorkflowBundle } from './workflow-bundle';
+import { join, resolve } from 'node:path';
+
+/** The Temporal Web UI the console links to: configured, or the embedded dev server's (HOST is where it listens too). */
+function consoleTemporalUi(config: Config): string | undefined {
+  if (config.GENFLOW_TEMPORAL_UI_URL) return config.GENFLOW_TEMPORAL_UI_URL;
+  return config.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+}
 
 /** The API over the process's services: one place, so the API process and `genflow dev` agree. */
 export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger): Express {
@@ -30,6 +37,13 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     monitoring: { errorLogs: services.errorLogs, alerts: services.alerts },
     accounts: createAccountsRepo(services.db.db),
     browserSessions: createBrowserSessionsRepo(services.db.db),
+    console: {
+      cacheDir: join(resolve(config.GENFLOW_HOME), 'console-bundles'),
+      temporalNamespace: config.TEMPORAL_NAMESPACE,
+      ...(consoleTemporalUi(config) ? { temporalUiUrl: consoleTemporalUi(config) } : {}),
+      // S3 outputs are served by presigned redirects to the bucket: the console's CSP must let them load.
+      ...(config.GENFLOW_STORAGE === 's3' ? { mediaOrigins: [config.GENFLOW_S3_ENDPOINT ? new URL(config.GENFLOW_S3_ENDPOINT).origin : 'https://*.amazonaws.com'] } : {}),
+    },
     ...(config.GENFLOW_ADMIN_API_KEY ? { adminApiKey: config.GENFLOW_ADMIN_API_KEY } : {}),
     keyLimits: { requestsPerMinute: config.GENFLOW_KEY_REQUESTS_PER_MINUTE, maxConcurrentGenerations: config.GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS },
     metrics: services.metrics,

@@ -3,6 +3,7 @@ import { alertDocs } from '../routes/alerts.doc';
 import { apiKeyDocs } from '../routes/api-keys.doc';
 import { batchDocs } from '../routes/batches.doc';
 import { catalogDocs } from '../routes/catalog.doc';
+import { consoleDocs } from '../routes/console.doc';
 import { experimentDocs } from '../routes/experiments.doc';
 import { generationDocs } from '../routes/generations.doc';
 import { operationsDocs } from '../routes/health.doc';
@@ -26,6 +27,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...experimentDocs,
   ...openAiImageDocs,
   ...adminPageDocs,
+  ...consoleDocs,
   ...openApiDocs,
   ...operationsDocs,
   ...providerConfigDocs,

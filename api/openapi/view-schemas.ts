@@ -195,6 +195,11 @@ export const batchEstimateSchema = z
   })
   .meta({ title: 'BatchEstimate' });
 
+export const batchListSchema = z.strictObject({
+  data: z.array(batchSchema.omit({ items: true, nextCursor: true })),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
+
 export const providerListSchema = z.strictObject({
   data: z.array(
     z.strictObject({

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { createBatchBody } from '../../domain/batch-body';
 import { idempotencyHeader } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
-import { batchCreatedSchema, batchEstimateSchema, batchSchema } from '../openapi/view-schemas';
-import { listQuery, submitQuery } from './batches';
+import { batchCreatedSchema, batchEstimateSchema, batchListSchema, batchSchema } from '../openapi/view-schemas';
+import { batchListQuery, listQuery, submitQuery } from './batches';
 
 const tag = 'Batches';
 const idParams = z.object({ id: z.uuid() });
@@ -29,6 +29,15 @@ export const batchDocs: RouteDoc[] = [
       },
     },
     errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'CONFLICT', 'PROVIDER_UNAVAILABLE'],
+  },
+  {
+    method: 'get',
+    path: '/v1/batches',
+    tag,
+    access: 'key',
+    summary: 'List batches, newest first, each with its counts (a user key sees its own)',
+    query: batchListQuery,
+    responses: { 200: { description: 'A page of batches', schema: batchListSchema } },
   },
   {
     method: 'get',

@@ -9,12 +9,21 @@ import { idempotencyKeyOf } from '../idempotency-key';
 import { pageLimit } from '../pagination';
 import type { SubmitChecks } from '../submit-checks';
 import { parseOrThrow } from '../validate';
+import { decodeCursor } from '../../db/generation-search';
 
 const idParam = z.uuid();
 export const listQuery = z
   .object({
     cursor: z.coerce.number().int().min(0).default(0),
     limit: pageLimit(BatchLimits.maxListLimit, BatchLimits.defaultListLimit),
+  })
+  .strict();
+
+/** `GET /v1/batches`: keyset-paged like the generations list. */
+export const batchListQuery = z
+  .object({
+    cursor: z.string().max(200).optional(),
+    limit: pageLimit(100, 20),
   })
   .strict();
 
@@ -38,6 +47,13 @@ export function batchRoutes(deps: { service: BatchService; checks: SubmitChecks 
     }
     const { batch, created } = await deps.service.create(body, principalOf(res), idempotencyKeyOf(req));
     res.status(created ? 202 : 200).json(batch);
+  });
+
+  router.get('/v1/batches', async (req, res) => {
+    const { cursor, limit } = parseOrThrow(batchListQuery, req.query, 'INVALID_REQUEST', 'query');
+    const position = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !position) throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
+    res.json(await deps.service.list(principalOf(res), position, limit));
   });
 
   router.get('/v1/batches/:id', async (req, res) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RouteDoc } from '../openapi/registry';
 import { healthSchema, modelListSchema, modelSchema, providerListSchema } from '../openapi/view-schemas';
+import { thumbnailQuery } from './thumbnails';
 
 /** Health, models, providers, assets. */
 export const catalogDocs: RouteDoc[] = [
@@ -55,5 +56,17 @@ export const catalogDocs: RouteDoc[] = [
       302: { description: 'S3 storage: a presigned URL', headers: { Location: 'The presigned URL' } },
     },
     errors: ['NOT_FOUND', 'STORAGE_FAILED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/assets/:id/thumbnail',
+    tag: 'Generations',
+    access: 'public',
+    summary: 'A small WebP of an image output (first frame of an animation), made once and cached in storage',
+    description: 'For galleries: `size` is the longest side (128, 256 or 512; never enlarged). Video and audio outputs have no thumbnail (422 UNSUPPORTED_CAPABILITY).',
+    params: z.object({ id: z.uuid() }),
+    query: thumbnailQuery,
+    responses: { 200: { description: 'The thumbnail', contentType: 'image/webp' } },
+    errors: ['NOT_FOUND', 'UNSUPPORTED_CAPABILITY', 'STORAGE_FAILED', 'INVALID_REQUEST'],
   },
 ];

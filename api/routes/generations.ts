@@ -3,6 +3,7 @@ import type { Principal } from '../../domain/accounts';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import { createGenerationBody } from '../../domain/generation';
+import { MODEL_KINDS } from '../../domain/models';
 import { decodeCursor } from '../../db/generation-search';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { ExperimentService } from '../experiment-service';
@@ -22,6 +23,8 @@ export const listQuery = z
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),
     model: z.string().max(200).optional(),
     provider: z.string().max(100).optional(),
+    kind: z.enum(MODEL_KINDS).optional(),
+    experimentId: z.string().max(100).optional().describe("Only the generations an experiment allocated (the console's compare view)"),
     from: storableDateTime().optional(),
     to: storableDateTime().optional(),
     cursor: z.string().max(200).optional(),
@@ -72,7 +75,7 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
   });
 
   router.get('/v1/generations', async (req, res) => {
-    const { q, status, model, provider, from, to, cursor, limit, owner: ownerFilter, ...rest } = parseOrThrow(listQuery, req.query, 'INVALID_REQUEST', 'query');
+    const { q, status, model, provider, kind, experimentId, from, to, cursor, limit, owner: ownerFilter, ...rest } = parseOrThrow(listQuery, req.query, 'INVALID_REQUEST', 'query');
     // No prototype: `metadata.__proto__=x` must become a filter, not a prototype assignment.
     const metadata = Object.create(null) as Record<string, string>;
     for (const [key, value] of Object.entries(rest)) {
@@ -95,6 +98,8 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
       ...(status ? { status } : {}),
       ...(model ? { model } : {}),
       ...(provider ? { provider } : {}),
+      ...(kind ? { kind } : {}),
+      ...(experimentId ? { experimentId } : {}),
       ...(from ? { from: new Date(from) } : {}),
       ...(to ? { to: new Date(to) } : {}),
       ...(position ? { cursor: position } : {}),

@@ -147,11 +147,16 @@ describe.skipIf(!temporalAddress)('browser sessions: sign-in, cookie flags, CSRF
     expect(await keyCount()).toBe(before);
     expect((await getJson<{ status: string }>(`${url}/v1/generations/${genId}`)).body.status).not.toBe('canceled');
 
-    // Even same-origin with the token: the cookie is not a credential for these routes.
-    const own = await send('POST', '/v1/api-keys', { cookie, origin: url, 'x-csrf-token': csrf, 'content-type': 'application/json' }, JSON.stringify({ name: 'x', role: 'admin' }));
+    // Even same-origin with the token: the cookie is not a credential for routes no page calls
+    // (the console's routes, api/routes/console.ts CONSOLE_API_ROUTES, are the pages' own).
+    const own = await send('PUT', '/v1/providers/openai/config', { cookie, origin: url, 'x-csrf-token': csrf, 'content-type': 'application/json' }, JSON.stringify({ enabled: false }));
     expect(own.status).toBe(403);
     expect(own.body.error?.message).toMatch(/browser session/);
-    expect((await send('GET', '/v1/generations', { cookie })).status).toBe(403);
+    expect((await send('GET', '/v1/providers/openai/config', { cookie })).status).toBe(403);
+    // The console lists keys but never creates them: the cookie reads that route, never writes it.
+    expect((await send('GET', '/v1/api-keys', { cookie })).status).toBe(200);
+    const planted = await send('POST', '/v1/api-keys', { cookie, origin: url, 'x-csrf-token': csrf, 'content-type': 'application/json' }, JSON.stringify({ name: 'planted', role: 'admin' }));
+    expect(planted.status).toBe(403);
     expect(await keyCount()).toBe(before);
 
     // Header keys are unchanged and need no token, whatever the Origin.

@@ -64,6 +64,10 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     await call('POST', '/v1/generations/:id/rating', `/v1/generations/${id}/rating`, { rating: 4 });
     await call('POST', '/v1/generations/:id/rating', `/v1/generations/${id}/rating`, { rating: 9 });
     const asset = await call('GET', '/v1/assets/:id/content', new URL(done.outputs[0]!.url).pathname);
+    const assetId = done.outputs[0]!.id;
+    expect((await call('GET', '/v1/assets/:id/thumbnail', `/v1/assets/${assetId}/thumbnail?size=128`)).status).toBe(200);
+    expect((await call('GET', '/v1/assets/:id/thumbnail', `/v1/assets/${assetId}/thumbnail?size=7`)).status).toBe(400);
+    expect((await call('GET', '/v1/assets/:id/thumbnail', '/v1/assets/00000000-0000-4000-8000-000000000000/thumbnail')).status).toBe(404);
     expect(asset.status).toBe(200);
     await call('GET', '/v1/generations/:id/events', `/v1/generations/${id}/events`);
     await call('POST', '/v1/generations', '/v1/generations', { model: 'local/image', prompt: 'x', parameters: { width: 1 } });
@@ -79,6 +83,8 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     await expect.poll(async () => ((await call('GET', '/v1/batches/:id', `/v1/batches/${id}`)).body as { status: string }).status, { timeout: 30_000 }).toBe('succeeded');
     await call('POST', '/v1/batches/:id/cancel', `/v1/batches/${id}/cancel`);
     await call('GET', '/v1/batches/:id', `/v1/batches/${id}?limit=0`);
+    expect(((await call('GET', '/v1/batches', '/v1/batches?limit=5')).body as { data: Array<{ id: string }> }).data.map((b) => b.id)).toContain(id);
+    expect((await call('GET', '/v1/batches', '/v1/batches?cursor=garbage')).status).toBe(400);
     await call('POST', '/v1/batches', '/v1/batches', { requests: [] });
   });
 
@@ -118,6 +124,10 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     await call('GET', '/admin', '/admin');
     await call('GET', '/admin/experiments', '/admin/experiments');
     await call('GET', '/admin/experiments.js', '/admin/experiments.js');
+    expect((await call('GET', '/console', '/console', undefined, { authorization: '' })).status).toBe(401);
+    expect((await call('GET', '/console', '/console')).status).toBe(200);
+    await call('GET', '/console/app.js', '/console/app.js');
+    await call('GET', '/console/app.css', '/console/app.css');
     expect((await call('POST', '/admin/session', '/admin/session', { key: 'gf_wrong' })).status).toBe(401);
     const session = await call('POST', '/admin/session', '/admin/session', { key: TEST_ADMIN_KEY });
     expect(session.status).toBe(200);

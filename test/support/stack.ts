@@ -11,6 +11,7 @@ import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/generation-activities';
 import { createApp } from '../../api/app';
+import type { ConsoleOptions } from '../../api/routes/console';
 import { closeServer, listen } from '../../api/server';
 import { createAccountsRepo } from '../../db/accounts-repo';
 import { createBrowserSessionsRepo } from '../../db/browser-sessions-repo';
@@ -112,6 +113,8 @@ export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }
 
 /** API + worker in this process against the run's Temporal dev server, on a task queue of its own. */
 export interface StackOptions {
+  /** The web console's settings (Temporal UI link, bundle cache). */
+  console?: ConsoleOptions;
   /**
    * Provider settings on top of process.env: `GENFLOW_<P>_BASE_URL`, `GENFLOW_<P>_API_KEYS`,
    * `GENFLOW_CUSTOM_PROVIDERS` (a declarations file), `GENFLOW_DEFAULT_MODELS`, ...
@@ -177,7 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
-    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
+    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}), ...(options.console ? { console: options.console } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Activities read it per call, so setting it once the server listens is enough.
