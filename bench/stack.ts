@@ -21,6 +21,7 @@ import { LocalDiskStorage } from '../media/storage/local-disk';
 import { createProviderRuntime } from '../providers/runtime';
 import { resolveBinary } from '../runtime/binaries';
 import { createGenflowWorker } from '../workers/create-worker';
+import { createWorkflowOutbox } from '../runtime/workflow-outbox';
 
 /** The genflow worker as its own process (`workers/main.ts`, as deployed), for per-process memory. */
 export interface WorkerProcess {
@@ -115,7 +116,9 @@ export async function startBenchStack(
   });
   const running = [noopWorker.run(), ...(genflowWorker ? [genflowWorker.run()] : [])];
 
-  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
+  const outbox = createWorkflowOutbox({ db: db.db, temporal: env.client, logger, settings: { maxBacklog: 1_000_000 } });
+  outbox.start();
+  const appDeps = { repo, batches, storage, temporal: env.client, outbox, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
   const app = createApp(appDeps);
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -133,6 +136,7 @@ export async function startBenchStack(
     noopQueue,
     async stop() {
       await closeServer(server);
+      await outbox.stop();
       await workerProcess?.stop();
       genflowWorker?.shutdown();
       noopWorker.shutdown();

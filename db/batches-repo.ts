@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
 import type { BatchCounts, BatchStatus } from '../domain/batch';
 import type { ErrorBody } from '../domain/errors';
@@ -16,7 +16,14 @@ export function createBatchesRepo(db: Kysely<Database>) {
      * The batch and all its items in one transaction, items in chunks so that no statement
      * carries more than a few hundred rows: a batch exists completely or not at all.
      */
-    async insert(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<BatchRow> {
+    async insert(
+      batch: NewBatch,
+      items: NewGeneration[],
+      chunk: number,
+      admission?: Admission,
+      /** More writes that must commit with the batch, or not at all (the workflow outbox entry). */
+      alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
+    ): Promise<BatchRow> {
       return db.transaction().execute(async (trx) => {
         // The whole batch is reserved up front, so it either fits the budget or is refused at once.
         if (admission) {
@@ -27,6 +34,7 @@ export function createBatchesRepo(db: Kysely<Database>) {
         for (let i = 0; i < items.length; i += chunk) {
           await trx.insertInto('generations').values(items.slice(i, i + chunk)).execute();
         }
+        await alsoInTransaction?.(trx);
         return row;
       });
     },

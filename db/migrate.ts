@@ -9,6 +9,7 @@ import * as m0009 from './migrations/0009-error-logs-and-alerts';
 import * as m0007 from './migrations/0007-accounts';
 import * as m0010 from './migrations/0010-workflow-features';
 import * as m0011 from './migrations/0011-search-five-grams';
+import * as m0015 from './migrations/0015-workflow-outbox';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0007-accounts': m0007,
   '0010-workflow-features': m0010,
   '0011-search-five-grams': m0011,
+  '0015-workflow-outbox': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -10,10 +10,19 @@ import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
 import type { Services } from './services';
 import { prepareWorkflowBundle } from './workflow-bundle';
+import { createWorkflowOutbox, outboxSettings, type WorkflowOutbox } from './workflow-outbox';
+
+/** The dispatcher of workflow starts every API and worker process runs (started here, stopped by the caller). */
+export function startWorkflowOutbox(config: Config, services: Services, temporal: Client, logger: Logger): WorkflowOutbox {
+  const outbox = createWorkflowOutbox({ db: services.db.db, temporal, logger, settings: outboxSettings(config) });
+  outbox.start();
+  return outbox;
+}
 
 /** The API over the process's services: one place, so the API process and `genflow dev` agree. */
-export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger): Express {
+export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger, outbox: WorkflowOutbox): Express {
   return createApp({
+    outbox,
     repo: services.repo,
     experiments: services.experiments,
     batches: services.batches,
