@@ -193,14 +193,14 @@ export function createBatchService(deps: BatchServiceDeps) {
         if (unstarted === 'removed') {
           await batches.cancelUnstarted(id, 0, { code: 'CANCELED', message: 'canceled with its batch, before it started' });
           await batches.finish(id, 'canceled');
-        } else {
+        } else if (unstarted === 'absent') {
           try {
             await temporal.workflow.getHandle(row.workflow_id).cancel();
           } catch (err) {
-            // Flagged: the dispatcher starting it right now cancels (or drops) it itself.
-            if (unstarted !== 'flagged' && !(err instanceof WorkflowNotFoundError)) throw err;
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
           }
         }
+        // 'flagged': the dispatcher starting it right now cancels what it started, or drops it.
       }
       return view(await find(id), 0, BatchLimits.defaultListLimit);
     },

@@ -343,17 +343,16 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const unstarted = row.status === 'queued' ? await outbox.repo.cancel(row.workflow_id) : 'absent';
       if (unstarted === 'removed') {
         await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
-      } else {
+      } else if (unstarted === 'absent') {
         try {
           await temporal.workflow.getHandle(row.workflow_id).cancel();
         } catch (err) {
-          // Flagged: a dispatcher is starting it right now and cancels (or drops) it itself.
-          if (unstarted === 'flagged') logger.debug({ err, generationId: row.id }, 'cancel of a workflow being started left to its dispatcher');
-          else if (!(err instanceof WorkflowNotFoundError)) throw err;
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
           // Accepted before the outbox existed and never started: nothing runs, so record it here.
-          else await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+          await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
         }
       }
+      // 'flagged': a dispatcher is starting it right now; it cancels what it started, or drops it.
       const deadline = Date.now() + 5_000;
       for (;;) {
         const current = (await repo.findById(row.id)) ?? row;

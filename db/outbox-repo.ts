@@ -101,14 +101,24 @@ export function createOutboxRepo(database: Kysely<Database>) {
         .execute();
     },
 
-    /** A start failed for a reason that may pass: claimable again after `delayMs`. */
-    async release(id: string, token: string, delayMs: number, error: string): Promise<void> {
-      await db
+    /**
+     * A start failed for a reason that may pass: claimable again after `delayMs`. Answers
+     * whether a cancel came meanwhile (the caller then drops it instead).
+     */
+    async release(id: string, token: string, delayMs: number, error: string): Promise<{ cancelRequested: boolean }> {
+      const row = await db
         .updateTable('workflow_outbox')
-        .set({ available_at: sql`now() + ${`${delayMs} milliseconds`}::interval`, lease_token: null, last_error: error.slice(0, 500) })
+        // A canceled entry stays this dispatcher's, to be dropped.
+        .set({
+          available_at: sql`now() + ${`${delayMs} milliseconds`}::interval`,
+          lease_token: sql<string | null>`case when cancel_requested then lease_token end`,
+          last_error: error.slice(0, 500),
+        })
         .where('id', '=', id)
         .where('lease_token', '=', token)
-        .execute();
+        .returning('cancel_requested')
+        .executeTakeFirst();
+      return { cancelRequested: row?.cancel_requested === true };
     },
 
     /** Removes an entry this dispatcher holds without starting it (canceled, or refused for good). */

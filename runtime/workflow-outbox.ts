@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { isGrpcServiceError, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { createSearchAttributes, startWithSearchAttributes, type SearchAttributes } from '../api/search-attributes';
+import { createSearchAttributes, grpcCode, isTemporalUnreachable, startWithSearchAttributes, type SearchAttributes } from '../api/search-attributes';
 import { createBatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo } from '../db/generations-repo';
 import { createOutboxRepo, type OutboxEntry, type OutboxRepo } from '../db/outbox-repo';
@@ -58,19 +58,8 @@ const MAX_PAUSE_MS = 5_000;
 /** An entry refused for a reason other than Temporal being away waits longer each time, up to this. */
 const MAX_ENTRY_DELAY_MS = 60_000;
 
-/** gRPC status codes (@grpc/grpc-js is not a direct dependency). */
-const GrpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
-
-/** Refusals that will not change on a retry; anything else (unreachable, deadline, overload) may pass. */
-function isPermanent(err: unknown): boolean {
-  const grpc = isGrpcServiceError(err) ? err : err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
-  return (grpc?.code as number | undefined) === GrpcStatus.INVALID_ARGUMENT;
-}
-
-function isUnreachable(err: unknown): boolean {
-  const grpc = isGrpcServiceError(err) ? err : err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
-  return grpc !== undefined && ([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.RESOURCE_EXHAUSTED] as number[]).includes(grpc.code);
-}
+/** Refusals that will not change on a retry (a malformed start); anything else may pass. */
+const isPermanent = (err: unknown) => grpcCode(err) === 3; // INVALID_ARGUMENT
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -196,12 +185,13 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
         await repo.drop(entry.id, token);
         return;
       }
-      const pairs = await searchAttributes.pairs(entry.search_attributes);
       try {
-        await startWithSearchAttributes(
-          pairs,
-          (extra) =>
-            temporal.connection.withDeadline(Date.now() + settings.startDeadlineMs, () =>
+        // One deadline for the attribute check (first start only) and the start: with Temporal
+        // away the call fails after it instead of retrying inside the client for long.
+        await temporal.connection.withDeadline(Date.now() + settings.startDeadlineMs, async () =>
+          startWithSearchAttributes(
+            await searchAttributes.pairs(entry.search_attributes, { strict: true }),
+            (extra) =>
               temporal.workflow.start(entry.workflow_type, {
                 taskQueue: entry.task_queue,
                 workflowId: entry.workflow_id,
@@ -210,8 +200,8 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
                 workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
                 ...extra,
               }),
-            ),
-          logger,
+            logger,
+          ),
         );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -226,7 +216,7 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
         await repo.drop(entry.id, token).catch(() => undefined);
         return;
       }
-      const unreachable = isUnreachable(err);
+      const unreachable = isTemporalUnreachable(err);
       if (unreachable) {
         // Temporal is away: everything waits, so pause the dispatcher rather than each entry.
         pauseMs = Math.min(MAX_PAUSE_MS, Math.max(250, pauseMs * 2));
@@ -235,7 +225,12 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
       }
       const delay = unreachable ? 0 : Math.min(MAX_ENTRY_DELAY_MS, 500 * 2 ** Math.min(16, entry.attempts));
       logger.warn({ err, ...log, attempts: entry.attempts, retryInMs: Math.max(delay, unreachable ? pauseMs : 0) }, 'starting a workflow from the outbox failed; it is retried');
-      await repo.release(entry.id, token, delay, message(err)).catch(() => undefined);
+      const released = await repo.release(entry.id, token, delay, message(err)).catch(() => undefined);
+      // Canceled while this start was failing: it never runs, so it ends now.
+      if (released?.cancelRequested) {
+        await finishUnstarted(entry, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+        await repo.drop(entry.id, token);
+      }
     }
   }
 
