@@ -9,6 +9,7 @@ import { createOutboxRepo } from '../../db/outbox-repo';
 import { kill, startDevProcess, type DevProcess } from '../support/dev-process';
 import { getJson, postJson, requestJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 import { TcpProxy } from '../support/tcp-proxy';
+import { waitForBatch } from '../support/batch-stack';
 
 const image = (prompt: string) => ({ model: 'local/image', prompt, parameters: { width: 64, height: 64 } });
 
@@ -82,7 +83,22 @@ describe.skipIf(!temporalAddress)('submitting while Temporal is unreachable', ()
     expect(canceled.status).toBe(202);
     expect((await waitForGeneration(stack.baseUrl, victim, undefined, 15_000)).status).toBe('canceled');
 
+    // Batches wait in the same outbox: one is canceled before it starts, the other runs later.
+    const batches: string[] = [];
+    for (const n of [0, 1]) {
+      const res = await postJson(`${stack.baseUrl}/v1/batches`, { requests: [image(`outbox batch ${n} a`), image(`outbox batch ${n} b`)] });
+      expect(res.status).toBe(202);
+      batches.push(res.body.id as string);
+    }
+    expect((await requestJson('POST', `${stack.baseUrl}/v1/batches/${batches[0]}/cancel`)).status).toBe(202);
+    const canceledBatch = await waitForBatch(stack.baseUrl, batches[0]!, undefined, 15_000);
+    expect(canceledBatch.status).toBe('canceled');
+    expect(canceledBatch.items.map((i) => i.status)).toEqual(['canceled', 'canceled']);
+
     proxy.restore();
+    const ranBatch = await waitForBatch(stack.baseUrl, batches[1]!, undefined, 90_000);
+    expect(ranBatch.status).toBe('succeeded');
+    expect(await workflowExists(client, `batch_${batches[0]}`)).toBe(false);
     const done = await Promise.all(ids.map((id) => waitForGeneration(stack.baseUrl, id, undefined, 90_000)));
     expect(done.map((g) => g.status)).toEqual(ids.map(() => 'succeeded'));
     // Started with their search attributes, though the first check met Temporal away.
