@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -21,7 +21,7 @@ import { LocalDiskStorage } from '../media/storage/local-disk';
 import { createProviderRuntime } from '../providers/runtime';
 import { resolveBinary } from '../runtime/binaries';
 import { createGenflowWorker } from '../workers/create-worker';
-import { createWorkflowOutbox } from '../runtime/workflow-outbox';
+import { createWorkflowOutbox, type WorkflowOutbox } from '../runtime/workflow-outbox';
 
 /** The genflow worker as its own process (`workers/main.ts`, as deployed), for per-process memory. */
 export interface WorkerProcess {
@@ -34,7 +34,7 @@ export interface WorkerProcess {
 export interface BenchStack {
   baseUrl: string;
   /** What the stack's API was built with, to build a second one (e.g. on another task queue). */
-  appDeps: Parameters<typeof createApp>[0];
+  appDeps: Parameters<typeof createApp>[0] & { outbox: WorkflowOutbox };
   client: Client;
   env: TestWorkflowEnvironment;
   db: DbHandle;
@@ -156,6 +156,21 @@ export async function submit(baseUrl: string, body: unknown): Promise<string> {
   });
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * The result of a generation's workflow. A submit answers before its workflow exists (the start
+ * waits in the outbox for a moment), so a workflow not found yet is asked for again.
+ */
+export async function generationResult(client: Client, id: string): Promise<unknown> {
+  for (;;) {
+    try {
+      return await client.workflow.getHandle(`gen_${id}`).result();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
 
 /** Starts `workers/main.ts` with `env` on top of this process's and waits until it polls. */
