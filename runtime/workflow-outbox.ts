@@ -87,6 +87,7 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
   let inFlight = 0;
   let pollTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
+  let woken: NodeJS.Immediate | undefined;
   let pauseMs = 0;
   let pausedUntil = 0;
   const idle = new Set<() => void>();
@@ -302,10 +303,18 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
       });
     },
 
-    /** A local commit wrote an entry: start it now rather than at the next poll. */
+    /**
+     * A local commit wrote an entry: start it now rather than at the next poll. After the
+     * current turn of the event loop, so the submit's answer goes out first and the entries of
+     * the submits committed meanwhile are claimed together.
+     */
     wake(): void {
       if (backlog) backlog.added++;
-      void pump();
+      if (woken) return;
+      woken = setImmediate(() => {
+        woken = undefined;
+        void pump();
+      });
     },
 
     /** Begins dispatching: entries of this process at once (wake), others' at each poll. */
