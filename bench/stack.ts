@@ -116,6 +116,7 @@ export async function startBenchStack(
   });
   const running = [noopWorker.run(), ...(genflowWorker ? [genflowWorker.run()] : [])];
 
+  // Every queue: the submit bench records starts on a queue of its own.
   const outbox = createWorkflowOutbox({ db: db.db, temporal: env.client, logger, settings: { maxBacklog: 1_000_000 } });
   outbox.start();
   const appDeps = { repo, batches, storage, temporal: env.client, outbox, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };

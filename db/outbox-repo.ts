@@ -40,8 +40,14 @@ export interface OutboxStart {
 /** What a cancel found: the entry removed before any start, flagged while a dispatcher holds it, or none (started long ago). */
 export type OutboxCancel = 'removed' | 'flagged' | 'absent';
 
-export function createOutboxRepo(database: Kysely<Database>) {
+/**
+ * `taskQueues`: the queues this deployment serves. Claims and the backlog count only see their
+ * entries, so deployments (or test stacks) that share a database but not a Temporal server never
+ * start each other's workflows; without it, every entry.
+ */
+export function createOutboxRepo(database: Kysely<Database>, taskQueues?: readonly string[]) {
   const db = database.withTables<{ workflow_outbox: WorkflowOutboxTable }>();
+  const scope = taskQueues && taskQueues.length > 0 ? sql`task_queue in (${sql.join(taskQueues)})` : sql`true`;
   return {
     /**
      * Records a start, in the caller's transaction when given one. A second entry for a
@@ -67,7 +73,7 @@ export function createOutboxRepo(database: Kysely<Database>) {
 
     /** Entries waiting, counted up to `limit` (the count costs no more than the limit it checks). */
     async backlog(limit: number): Promise<number> {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select 1 from workflow_outbox limit ${limit}) as t`.execute(db);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select 1 from workflow_outbox where ${scope} limit ${limit}) as t`.execute(db);
       return Number(rows[0]?.n ?? 0);
     },
 
@@ -80,7 +86,7 @@ export function createOutboxRepo(database: Kysely<Database>) {
       const { rows } = await sql<OutboxEntry>`
         update workflow_outbox set available_at = now() + ${`${leaseMs} milliseconds`}::interval, lease_token = ${token}, attempts = attempts + 1
         where id in (
-          select id from workflow_outbox where available_at <= now() order by available_at, id limit ${limit} for update skip locked
+          select id from workflow_outbox where available_at <= now() and ${scope} order by available_at, id limit ${limit} for update skip locked
         )
         returning *`.execute(db);
       return rows.sort((a, b) => Number(a.id) - Number(b.id));

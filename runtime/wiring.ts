@@ -14,7 +14,7 @@ import { createWorkflowOutbox, outboxSettings, type WorkflowOutbox } from './wor
 
 /** The dispatcher of workflow starts every API and worker process runs (started here, stopped by the caller). */
 export function startWorkflowOutbox(config: Config, services: Services, temporal: Client, logger: Logger): WorkflowOutbox {
-  const outbox = createWorkflowOutbox({ db: services.db.db, temporal, logger, settings: outboxSettings(config) });
+  const outbox = createWorkflowOutbox({ db: services.db.db, temporal, logger, settings: outboxSettings(config), taskQueues: [config.GENFLOW_TASK_QUEUE] });
   outbox.start();
   return outbox;
 }

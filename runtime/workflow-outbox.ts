@@ -49,6 +49,8 @@ export interface WorkflowOutboxDeps {
   logger: Logger;
   searchAttributes?: SearchAttributes;
   settings?: Partial<OutboxSettings>;
+  /** The task queues whose starts this dispatcher makes (GENFLOW_TASK_QUEUE); default every entry. */
+  taskQueues?: readonly string[];
 }
 
 /** How long the backlog count is trusted before it is read again (submits read it often). */
@@ -75,7 +77,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
   const settings = { ...DEFAULT_OUTBOX_SETTINGS, ...deps.settings };
   const { temporal, logger } = deps;
-  const repo: OutboxRepo = createOutboxRepo(deps.db);
+  const repo: OutboxRepo = createOutboxRepo(deps.db, deps.taskQueues);
   const generations = createGenerationsRepo(deps.db);
   const batches = createBatchesRepo(deps.db);
   const searchAttributes = deps.searchAttributes ?? createSearchAttributes(temporal, logger);

@@ -133,7 +133,7 @@ describe.skipIf(!temporalAddress)('a dispatcher that dies holding entries', () =
       ids.push(res.body.id as string);
     }
     // A dispatcher claims them and dies before starting any (it never comes back).
-    const claimed = await createOutboxRepo(stack.db.db).claim(10, 1_500, `dead-${randomUUID()}`);
+    const claimed = await createOutboxRepo(stack.db.db, [stack.taskQueue]).claim(10, 1_500, `dead-${randomUUID()}`);
     expect(claimed.map((e) => e.generation_id).sort()).toEqual([...ids].sort());
 
     stack.outbox.start();
@@ -143,7 +143,7 @@ describe.skipIf(!temporalAddress)('a dispatcher that dies holding entries', () =
       const history = await stack.client.workflow.getHandle(`gen_${id}`).fetchHistory();
       expect(history.events?.filter((e) => e.workflowExecutionStartedEventAttributes).length).toBe(1);
     }
-    expect(await createOutboxRepo(stack.db.db).backlog(100)).toBe(0);
+    expect(await createOutboxRepo(stack.db.db, [stack.taskQueue]).backlog(100)).toBe(0);
   }, 120_000);
 });
 

@@ -89,7 +89,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger: testLogger });
+  const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger: testLogger, taskQueues: [taskQueue] });
   outbox.start();
   const app = createApp({ repo, batches, storage, temporal: client, outbox, logger: testLogger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY,
     ...(options.childrenPerRun ? { batchChildrenPerRun: options.childrenPerRun } : {}) });

@@ -185,7 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: options.apiTemporalAddress ?? temporalAddress });
   const client = new Client({ connection });
   // The API process's dispatcher: it starts the workflows of the submits this stack accepts.
-  const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger, ...(options.outbox ? { settings: options.outbox } : {}) });
+  const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger, taskQueues: [taskQueue], ...(options.outbox ? { settings: options.outbox } : {}) });
   if (options.dispatch !== false) outbox.start();
   const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, outbox, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
     monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}) });
