@@ -16,7 +16,7 @@ import type { ProviderRuntime } from '../providers/runtime';
 import { errorHandler, notFoundHandler } from './errors';
 import { createExperimentService } from './experiment-service';
 import { createBatchService } from './batch-service';
-import { createGenerationService } from './generation-service';
+import { createGenerationService, type SubmitOutbox } from './generation-service';
 import { adminOnly, createAuthenticator } from './auth';
 import type { GenflowMetrics } from '../runtime/metrics';
 import { httpMetrics, metricsRoutes } from './http-metrics';
@@ -57,6 +57,8 @@ export interface AppDeps {
   batches: BatchesRepo;
   storage: Storage;
   temporal: Client;
+  /** Submits record workflow starts here; the process's dispatcher makes them (runtime/workflow-outbox.ts). */
+  outbox: SubmitOutbox;
   logger: Logger;
   bodyLimit: string;
   /** Body limit of `POST /v1/batches` (up to 10,000 requests); default 32mb. */
@@ -158,7 +160,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
     ...(deps.env ? { env: deps.env } : {}),
     storage: deps.storage,
-    searchAttributes,
+    outbox: deps.outbox,
   }));
 
   app.use(
@@ -206,7 +208,7 @@ export function createApp(deps: AppDeps): Express {
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
         ...(deps.batchChildrenPerRun ? { childrenPerRun: deps.batchChildrenPerRun } : {}),
-        searchAttributes,
+        outbox: deps.outbox,
         ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
         ...(deps.allowLoopbackInputs ? { allowLoopbackWebhooks: true } : {}),
       })),

@@ -11,10 +11,9 @@ import { batchWorkflowId, generationWorkflowId, TaskQueue } from '../domain/task
 import type { BatchesRepo } from '../db/batches-repo';
 import type { BatchRow, NewGeneration } from '../db/schema';
 import { estimateCost } from '../providers/model-runtime';
-import { normalizeRequest } from './generation-service';
+import { normalizeRequest, type SubmitOutbox } from './generation-service';
 import { canSee, ownerScope } from './auth';
 import { encodeCursor } from '../db/generation-search';
-import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 import { settledCost } from './views';
 
@@ -25,8 +24,8 @@ export interface BatchServiceDeps {
   taskQueue?: string;
   /** Children per workflow run before continue-as-new; default BatchLimits.childrenPerRun. */
   childrenPerRun?: number;
-  /** Search attributes set at start (batch id, owner); none without it. */
-  searchAttributes?: SearchAttributes;
+  /** Where the batch workflow's start is recorded (with the batch) for the dispatchers to make. */
+  outbox: SubmitOutbox;
   /** GENFLOW_WEBHOOK_SECRET: signs the batch's completion callback; without it `webhookUrl` is refused. */
   webhookSecret?: string;
   /** TEST ONLY: a loopback `webhookUrl` is accepted. */
@@ -109,8 +108,9 @@ export function createBatchService(deps: BatchServiceDeps) {
 
   return {
     /**
-     * Validates every item first (one bad item rejects the whole batch), records the batch and
-     * its items in one transaction, then starts the batch workflow.
+     * Validates every item first (one bad item rejects the whole batch), then records the batch,
+     * its items and the start of its workflow (an outbox entry) in one transaction. The batch
+     * workflow, once a dispatcher starts it, starts the items.
      */
     async create(
       body: CreateBatchBody,
@@ -162,6 +162,15 @@ export function createBatchService(deps: BatchServiceDeps) {
         }
         await checkWebhookUrl(webhookUrl, { allowLoopback: deps.allowLoopbackWebhooks === true, field: 'options.webhookUrl' });
       }
+      const input: BatchWorkflowInput = {
+        batchId: id,
+        total: items.length,
+        maxConcurrency,
+        stopOnError,
+        ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
+        ...(webhookUrl ? { webhookUrl } : {}),
+      };
+      await deps.outbox.admit();
       const { row, created } = await batches.insert(
         {
           id,
@@ -183,6 +192,18 @@ export function createBatchService(deps: BatchServiceDeps) {
         items,
         BatchLimits.insertChunk,
         caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined,
+        (trx) =>
+          deps.outbox.repo.enqueue(
+            {
+              workflowId: batchWorkflowId(id),
+              workflowType: 'batchWorkflow',
+              taskQueue,
+              args: [input],
+              searchAttributes: { batchId: id, ...(caller?.owner ? { owner: caller.owner } : {}) },
+              batchId: id,
+            },
+            trx,
+          ),
       );
       if (!created) {
         if (row.request_hash !== requestHash) {
@@ -190,24 +211,8 @@ export function createBatchService(deps: BatchServiceDeps) {
         }
         return { batch: { id: row.id, status: row.status, totalTasks: row.total, estimatedCost: row.estimated_cost }, created };
       }
-      const input: BatchWorkflowInput = {
-        batchId: id,
-        total: items.length,
-        maxConcurrency,
-        stopOnError,
-        ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
-        ...(webhookUrl ? { webhookUrl } : {}),
-      };
-      try {
-        const pairs = (await deps.searchAttributes?.pairs({ batchId: id, ...(caller?.owner ? { owner: caller.owner } : {}) })) ?? [];
-        await startWithSearchAttributes(pairs, (extra) => temporal.workflow.start('batchWorkflow', { taskQueue, workflowId: row.workflow_id, args: [input], ...extra }), logger);
-      } catch (err) {
-        logger.error({ err, batchId: id }, 'starting the batch workflow failed');
-        await batches.cancelUnstarted(id, 0, { code: 'UNAVAILABLE', message: 'the workflow service was unavailable' }).catch(() => 0);
-        await batches.finish(id, 'failed').catch(() => undefined);
-        throw new GenflowError('UNAVAILABLE', 'the workflow service is unavailable; submit the batch again', { details: { batchId: id }, cause: err });
-      }
-      logger.info({ batchId: id, total: items.length, maxConcurrency, stopOnError }, 'batch started');
+      deps.outbox.wake();
+      logger.info({ batchId: id, total: items.length, maxConcurrency, stopOnError }, 'batch accepted');
       return { batch: { id, status: row.status, totalTasks: row.total, estimatedCost }, created };
     },
 
@@ -228,11 +233,19 @@ export function createBatchService(deps: BatchServiceDeps) {
     async cancel(id: string, caller?: Principal): Promise<BatchView> {
       const row = await find(id, caller);
       if (row.status === 'running') {
-        try {
-          await temporal.workflow.getHandle(row.workflow_id).cancel();
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // Not started yet: its outbox entry is removed, so no dispatcher starts it later.
+        const unstarted = await deps.outbox.repo.cancel(row.workflow_id);
+        if (unstarted === 'removed') {
+          await batches.cancelUnstarted(id, 0, { code: 'CANCELED', message: 'canceled with its batch, before it started' });
+          await batches.finish(id, 'canceled');
+        } else if (unstarted === 'absent') {
+          try {
+            await temporal.workflow.getHandle(row.workflow_id).cancel();
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }
         }
+        // 'flagged': the dispatcher starting it right now cancels what it started, or drops it.
       }
       return view(await find(id), 0, BatchLimits.defaultListLimit);
     },

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/accounts';
 import { GenflowError } from '../domain/errors';
@@ -10,6 +10,8 @@ import { documentTokens } from '../domain/search-tokens';
 import { isTerminal, type GenerationStatus } from '../domain/status';
 import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
+import type { OutboxStart } from '../db/outbox-repo';
+import type { WorkflowOutbox } from '../runtime/workflow-outbox';
 import type { GenerationRow } from '../db/schema';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { estimateCost, modelRuntime } from '../providers/model-runtime';
@@ -21,7 +23,6 @@ import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
 import { checkUrlOnlyInputs } from './url-inputs';
 import type { CallerContext } from './request-logging';
-import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface GenerationServiceDeps {
@@ -36,11 +37,14 @@ export interface GenerationServiceDeps {
   storage?: Storage;
   /** Provider settings (rate limits route provider calls); default process.env. */
   env?: Record<string, string | undefined>;
-  /** Search attributes set at start (model, provider, kind, experiment, owner); none without it. */
-  searchAttributes?: SearchAttributes;
   /** GENFLOW_WEBHOOK_SECRET: without it, requests with a `webhookUrl` are refused (nothing could sign). */
   webhookSecret?: string;
+  /** Where workflow starts are recorded (with the row) for the dispatchers to make. */
+  outbox: SubmitOutbox;
 }
+
+/** What a submit needs of the workflow outbox (runtime/workflow-outbox.ts). */
+export type SubmitOutbox = Pick<WorkflowOutbox, 'repo' | 'admit' | 'wake'>;
 
 const BUILT_IN_SELECTION: ModelSelection = {
   defaults: BUILT_IN_DEFAULT_MODELS,
@@ -196,46 +200,34 @@ function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, m
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
-const START_DEADLINE_MS = 5_000;
-
 export function createGenerationService(deps: GenerationServiceDeps) {
-  const { repo, temporal, logger } = deps;
+  const { repo, temporal, logger, outbox } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
   const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
   const env = deps.env ?? process.env;
 
-  async function startWorkflow(row: GenerationRow, input: GenerationWorkflowInput, owner?: string): Promise<void> {
-    const pairs = (await deps.searchAttributes?.pairs({
-      model: row.model,
-      provider: row.provider,
-      kind: row.kind,
-      ...(input.experiment ? { experimentId: input.experiment.experimentId } : {}),
-      ...(owner ? { owner } : {}),
-    })) ?? [];
-    try {
-      // Bounded: with Temporal down the client would retry for many seconds; the caller gets a
-      // prompt 503 and retries with its Idempotency-Key instead.
-      await startWithSearchAttributes(pairs, (extra) =>
-        temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-          temporal.workflow.start('generationWorkflow', {
-            taskQueue,
-            workflowId: row.workflow_id,
-            args: [input],
-            ...extra,
-          }),
-        ), logger);
-    } catch (err) {
-      // A retried request (same idempotency key) may find the workflow already running: fine.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      throw err;
-    }
+  function outboxStart(row: Pick<GenerationRow, 'id' | 'workflow_id' | 'model' | 'provider' | 'kind'>, input: GenerationWorkflowInput, owner?: string): OutboxStart {
+    return {
+      workflowId: row.workflow_id,
+      workflowType: 'generationWorkflow',
+      taskQueue,
+      args: [input],
+      searchAttributes: {
+        model: row.model,
+        provider: row.provider,
+        kind: row.kind,
+        ...(input.experiment ? { experimentId: input.experiment.experimentId } : {}),
+        ...(owner ? { owner } : {}),
+      },
+      generationId: row.id,
+    };
   }
 
   return {
     /**
-     * Records the generation, then starts its workflow. The row is written first so the id
-     * answered to the client always has a row behind it; a client retrying with the same
-     * Idempotency-Key after a failed start gets the same generation and a second start attempt.
+     * Records the generation and its workflow start (an outbox entry) in one transaction and
+     * returns: the outbox dispatchers start the workflow, at once when Temporal is there, later
+     * when it is not. Past the outbox's backlog limit the submit is refused (429 RATE_LIMITED).
      */
     async create(
       body: CreateGenerationBody,
@@ -268,15 +260,29 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         },
         body.metadata,
       );
-      const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
       // Idempotency keys are per owner: another caller's key neither collides nor reveals a row.
       const scopedKey = idempotencyKey === undefined ? null : caller ? `${caller.owner}\n${idempotencyKey}` : idempotencyKey;
+      // Before the transaction (PGlite has one connection); a repeat of an accepted request is
+      // answered even over the limit, since it adds nothing to the backlog.
+      await outbox.admit().catch(async (err: unknown) => {
+        if (scopedKey === null || !(await repo.findByIdempotencyKey(scopedKey))) throw err;
+      });
+      const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
+      const workflowInput = (images: string[]): GenerationWorkflowInput => ({
+        generationId: id,
+        request: { ...request, inputImages: images },
+        model: modelRuntime(entry, env),
+        ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection, env) } : {}),
+        ...(experiment ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } } : {}),
+        ...(context.requestId ? { requestId: context.requestId } : {}),
+        ...(fallbacks.length > 0
+          ? { fallbacks: fallbacks.map((f) => ({ request: { ...f.request, inputImages: images }, model: modelRuntime(f.entry, env) })) }
+          : {}),
+        ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
+      });
+      const newRow = { id, workflow_id: generationWorkflowId(id), model: entry.model.id, provider: entry.provider.id, kind: request.kind };
       const { row, created } = await repo.insert({
-        id,
-        workflow_id: generationWorkflowId(id),
-        model: entry.model.id,
-        provider: entry.provider.id,
-        kind: request.kind,
+        ...newRow,
         status: 'queued',
         prompt: request.prompt,
         search_tokens: documentTokens(request.prompt),
@@ -301,7 +307,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         webhook_url: body.webhookUrl ?? null,
         owner: caller?.owner ?? null,
         api_key_id: caller?.keyId ?? null,
-      }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined).catch(async (err: unknown) => {
+      }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined, async (trx) => {
+        await outbox.repo.enqueue(outboxStart(newRow, workflowInput(inputImages), caller?.owner), trx);
+      }).catch(async (err: unknown) => {
         // Refused (budget, concurrency): the images stashed for it are not needed.
         if (deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
         throw err;
@@ -313,42 +321,12 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           details: { generationId: row.id },
         });
       }
-      if (created || row.status === 'queued') {
-        const input: GenerationWorkflowInput = {
-          generationId: row.id,
-          request: { ...request, inputImages: created ? inputImages : row.input_images },
-          model: modelRuntime(entry, env),
-          ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection, env) } : {}),
-          ...(experiment
-            ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } }
-            : {}),
-          ...(context.requestId ? { requestId: context.requestId } : {}),
-          ...(fallbacks.length > 0
-            ? {
-                fallbacks: fallbacks.map((f) => ({
-                  request: { ...f.request, inputImages: created ? inputImages : row.input_images },
-                  model: modelRuntime(f.entry, env),
-                })),
-              }
-            : {}),
-          ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
-        };
-        try {
-          await startWorkflow(row, input, caller?.owner);
-        } catch (err) {
-          log.error({ err, generationId: row.id, workflowId: row.workflow_id }, 'starting the generation workflow failed');
-          // Without a key the client cannot retry this generation, so it must not stay queued.
-          if (!idempotencyKey) {
-            await repo
-              .finish(row.id, 'failed', { code: 'UNAVAILABLE', message: 'the workflow service was unavailable' })
-              .catch(() => undefined);
-          }
-          throw new GenflowError('UNAVAILABLE', 'the workflow service is unavailable; retry with the same Idempotency-Key', {
-            details: { generationId: row.id },
-            cause: err,
-          });
-        }
+      if (!created && row.status === 'queued') {
+        // A repeat of an accepted request whose workflow has not run yet: make sure a start is
+        // on its way (a no-op when its entry is still waiting, or its workflow already exists).
+        await outbox.repo.enqueue(outboxStart(row, { ...workflowInput(row.input_images), generationId: row.id }, caller?.owner));
       }
+      if (created || row.status === 'queued') outbox.wake();
       log.info({ generationId: row.id, workflowId: row.workflow_id, model: row.model, created }, created ? 'generation accepted' : 'generation request repeated');
       return { row, created };
     },
@@ -361,14 +339,20 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       if (isTerminal(row.status as GenerationStatus)) {
         throw new GenflowError('CONFLICT', `generation is already ${row.status}`, { details: { status: row.status } });
       }
-      const handle = temporal.workflow.getHandle(row.workflow_id);
-      try {
-        await handle.cancel();
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        // Accepted but never started (Temporal was down): nothing runs, so record it here.
+      // Not started yet: its outbox entry is removed, so no dispatcher starts it later.
+      const unstarted = row.status === 'queued' ? await outbox.repo.cancel(row.workflow_id) : 'absent';
+      if (unstarted === 'removed') {
         await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+      } else if (unstarted === 'absent') {
+        try {
+          await temporal.workflow.getHandle(row.workflow_id).cancel();
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          // Accepted before the outbox existed and never started: nothing runs, so record it here.
+          await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+        }
       }
+      // 'flagged': a dispatcher is starting it right now; it cancels what it started, or drops it.
       const deadline = Date.now() + 5_000;
       for (;;) {
         const current = (await repo.findById(row.id)) ?? row;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { GenflowError, type ErrorCode } from '../domain/errors';
 import type { CreateGenerationBody } from '../domain/generation';
 import type { ModelKind } from '../domain/models';
@@ -81,15 +81,26 @@ export function toGenerationBody(body: OpenAiBody, kind: ModelKind, defaultModel
 
 /** Waits for the generation's workflow to end (or the timeout), then reads the row. */
 export async function waitForFinish(temporal: Client, repo: GenerationsRepo, row: GenerationRow, timeoutMs: number): Promise<GenerationRow> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), remaining);
+    });
     // The result itself is not needed: the row is the record (and a failure is recorded there too).
-    await Promise.race([temporal.workflow.getHandle(row.workflow_id).result().catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
+    const result = temporal.workflow
+      .getHandle(row.workflow_id)
+      .result()
+      .then(
+        () => 'ended' as const,
+        (err: unknown) => (err instanceof WorkflowNotFoundError ? ('not-started' as const) : ('ended' as const)),
+      );
+    const outcome = await Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+    if (outcome !== 'not-started') break;
+    // Accepted but not started yet (its start waits in the workflow outbox): ask again shortly.
+    await new Promise((r) => setTimeout(r, Math.min(200, remaining)));
   }
   const current = (await repo.findById(row.id)) ?? row;
   if (!isTerminal(current.status as GenerationStatus)) {

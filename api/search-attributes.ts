@@ -1,12 +1,27 @@
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { GENFLOW_SEARCH_ATTRIBUTE_KEYS, searchAttributePairs, type SearchAttributeValues } from '../domain/search-attributes';
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD */
 const KEYWORD = 2;
-/** A failed check (Temporal unreachable) is retried after this long instead of sticking. */
+/** A failed check (refused) is retried after this long instead of sticking. */
 const RETRY_AFTER_MS = 30_000;
+
+/** gRPC codes of a server that is away or overloaded (@grpc/grpc-js is not a direct dependency). */
+const UNREACHABLE_CODES: number[] = [4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */];
+
+/** The gRPC status code of a Temporal client error, if it carries one. */
+export function grpcCode(err: unknown): number | undefined {
+  const grpc = isGrpcServiceError(err) ? err : err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
+  return grpc?.code;
+}
+
+/** Temporal could not be reached (down, deadline passed, overloaded): a retry may pass. */
+export function isTemporalUnreachable(err: unknown): boolean {
+  const code = grpcCode(err);
+  return code !== undefined && UNREACHABLE_CODES.includes(code);
+}
 
 export const CREATE_COMMAND = (namespace: string, names: string[]) =>
   `temporal operator search-attribute create --namespace ${namespace} ${names.map((n) => `--name ${n} --type Keyword`).join(' ')}`;
@@ -20,9 +35,9 @@ export const CREATE_COMMAND = (namespace: string, names: string[]) =>
 export function createSearchAttributes(temporal: Client, logger: Logger) {
   // Read lazily: building the app must not touch the client (tests list routes with a stub).
   let namespace = '';
-  let checked: { at: number; ok: boolean; names: Promise<Set<string>> } | undefined;
+  let checked: { at: number; ok: boolean; unreachable?: Error; names: Promise<Set<string>> } | undefined;
 
-  async function check(): Promise<{ ok: boolean; names: Set<string> }> {
+  async function check(): Promise<{ ok: boolean; unreachable?: Error; names: Set<string> }> {
     let present: Set<string>;
     let operator: Client['connection']['operatorService'];
     try {
@@ -31,6 +46,8 @@ export function createSearchAttributes(temporal: Client, logger: Logger) {
       const { customAttributes } = await operator.listSearchAttributes({ namespace });
       present = new Set(Object.entries(customAttributes ?? {}).filter(([, type]) => Number(type) === KEYWORD).map(([name]) => name));
     } catch (err) {
+      // Unreachable: nothing can start now either, so the next start checks again.
+      if (isTemporalUnreachable(err)) return { ok: false, unreachable: err as Error, names: new Set() };
       logger.warn({ err, namespace }, 'could not list the namespace search attributes; starting workflows without them');
       return { ok: false, names: new Set() };
     }
@@ -54,17 +71,18 @@ export function createSearchAttributes(temporal: Client, logger: Logger) {
     return { ok: true, names: present };
   }
 
-  function available(): Promise<Set<string>> {
+  function available(): NonNullable<typeof checked> {
     const now = Date.now();
-    if (!checked || (!checked.ok && now - checked.at > RETRY_AFTER_MS)) {
-      const result = check();
-      checked = { at: now, ok: true, names: result.then((r) => r.names) };
-      const entry = checked;
-      void result.then((r) => {
+    if (!checked || (!checked.ok && (checked.unreachable !== undefined || now - checked.at > RETRY_AFTER_MS))) {
+      const entry: NonNullable<typeof checked> = { at: now, ok: true, names: Promise.resolve(new Set()) };
+      entry.names = check().then((r) => {
         entry.ok = r.ok;
+        entry.unreachable = r.unreachable;
+        return r.names;
       });
+      checked = entry;
     }
-    return checked.names;
+    return checked;
   }
 
   return {
@@ -72,8 +90,16 @@ export function createSearchAttributes(temporal: Client, logger: Logger) {
     warmUp(): void {
       void available();
     },
-    async pairs(values: SearchAttributeValues): Promise<SearchAttributePair[]> {
-      return searchAttributePairs(values, await available());
+    /**
+     * The pairs of the attributes the namespace has. `strict`: when Temporal could not be
+     * reached to check, throws that error rather than answer none (a start that must carry
+     * its attributes waits for the check instead of racing a server coming back).
+     */
+    async pairs(values: SearchAttributeValues, options: { strict?: boolean } = {}): Promise<SearchAttributePair[]> {
+      const entry = available();
+      const names = await entry.names;
+      if (options.strict && entry.unreachable !== undefined) throw entry.unreachable;
+      return searchAttributePairs(values, names);
     },
   };
 }

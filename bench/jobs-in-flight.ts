@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { envList, envNumber, figure, machine, printResult, saveResult, sleep, summary, type BenchResult, type Figure } from './lib';
-import { startBenchStack, submit } from './stack';
+import { startBenchStack, submit, generationResult } from './stack';
 
 const BACKOFF_CAP_MS = 60_000;
 /** Started, 3 workflow-task events, 3 activity events, 3 workflow-task events, completed. */
@@ -39,7 +39,7 @@ async function one(n: number, jobSeconds: number, maxCachedWorkflows: number | u
         }
       }),
     );
-    for (const id of ids) await stack.client.workflow.getHandle(`gen_${id}`).result();
+    for (const id of ids) await generationResult(stack.client, id);
     clearInterval(sampler);
 
     const rows = await stack.db.db.selectFrom('generations').select(['id', 'provider_task_id', 'completed_at']).where('id', 'in', ids).execute();

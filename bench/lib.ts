@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -115,3 +116,74 @@ export function envList(name: string, fallback: number[]): number[] {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A child process's output parsed as JSON (its last non-empty line); fails on a non-zero exit. */
+export function runJsonChild<T>(args: string[], env: Record<string, string> = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return reject(new Error(`${args.join(' ')} exited ${code}: ${out.slice(-500)}`));
+      try {
+        resolve(JSON.parse(last) as T);
+      } catch {
+        reject(new Error(`${args.join(' ')} printed no JSON: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+/** A server in a process of its own that prints {"port"} when it listens. */
+export async function startChildServer(script: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+    void exited.then(() => reject(new Error(`${script} exited before it listened`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface LoadRun {
+  p50: number;
+  p99: number;
+  /** 2xx answers per second over the run. */
+  perSecond: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * HTTP load from autocannon (a devDependency) in a process of its own, so the client's work is
+ * never counted as the server's: `connections` concurrent clients for `seconds`, or until
+ * `amount` requests were made.
+ */
+export async function autocannon(
+  url: string,
+  options: { connections: number; seconds?: number; amount?: number; body: string; headers: Record<string, string> },
+): Promise<LoadRun> {
+  const bin = join('node_modules', 'autocannon', 'autocannon.js');
+  const args = [
+    bin,
+    '--json',
+    '-c', String(options.connections),
+    ...(options.amount ? ['-a', String(options.amount)] : ['-d', String(options.seconds ?? 10)]),
+    '-m', 'POST',
+    '-b', options.body,
+    ...Object.entries(options.headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]),
+    url,
+  ];
+  const r = await runJsonChild<{ latency: { p50: number; p99: number }; duration: number; '2xx': number; non2xx: number; errors: number; timeouts: number }>(args);
+  return { p50: r.latency.p50, p99: r.latency.p99, perSecond: r['2xx'] / r.duration, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}

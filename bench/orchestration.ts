@@ -1,5 +1,5 @@
 import { envNumber, figure, machine, printResult, saveResult, summary, type BenchResult } from './lib';
-import { startBenchStack, submit } from './stack';
+import { startBenchStack, submit, generationResult } from './stack';
 
 /**
  * End-to-end time of one generation with the instant local provider (submit over HTTP →
@@ -15,7 +15,7 @@ export async function run(): Promise<BenchResult> {
     for (let i = 0; i < n + 5; i++) {
       const t0 = performance.now();
       const id = await submit(stack.baseUrl, body);
-      await stack.client.workflow.getHandle(`gen_${id}`).result();
+      await generationResult(stack.client, id);
       const t1 = performance.now();
       await stack.client.workflow.execute('noopWorkflow', { taskQueue: stack.noopQueue, workflowId: `noop-${i}-${Date.now()}` });
       const t2 = performance.now();

@@ -37,8 +37,10 @@ for (const [name, script] of scripts) {
   results.push(JSON.parse(readFileSync(file, 'utf8')) as BenchResult);
 }
 
+// A ratio over a zero baseline is saved as null (JSON has no NaN).
+const num = (n: number | null, digits: number) => (n === null || !Number.isFinite(n) ? '—' : n.toFixed(digits));
 const rows = results.flatMap((r) =>
-  r.figures.map((f) => `| ${r.bench} | ${f.name} | ${f.value.toFixed(1)} ${f.unit} | ${f.baselineName}: ${f.baseline.toFixed(1)} | ${f.ratio.toFixed(2)} | ${f.target ?? ''} | ${r.date?.slice(0, 16) ?? ''} |`),
+  r.figures.map((f) => `| ${r.bench} | ${f.name} | ${num(f.value, 1)} ${f.unit} | ${f.baselineName}: ${num(f.baseline, 1)} | ${num(f.ratio, 2)} | ${f.target ?? ''} | ${r.date?.slice(0, 16) ?? ''} |`),
 );
 const md = ['| bench | figure | value | baseline | ratio | target | measured |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -21,6 +21,7 @@ import { LocalDiskStorage } from '../media/storage/local-disk';
 import { createProviderRuntime } from '../providers/runtime';
 import { resolveBinary } from '../runtime/binaries';
 import { createGenflowWorker } from '../workers/create-worker';
+import { createWorkflowOutbox, type WorkflowOutbox } from '../runtime/workflow-outbox';
 
 /** The genflow worker as its own process (`workers/main.ts`, as deployed), for per-process memory. */
 export interface WorkerProcess {
@@ -33,7 +34,7 @@ export interface WorkerProcess {
 export interface BenchStack {
   baseUrl: string;
   /** What the stack's API was built with, to build a second one (e.g. on another task queue). */
-  appDeps: Parameters<typeof createApp>[0];
+  appDeps: Parameters<typeof createApp>[0] & { outbox: WorkflowOutbox };
   client: Client;
   env: TestWorkflowEnvironment;
   db: DbHandle;
@@ -115,7 +116,10 @@ export async function startBenchStack(
   });
   const running = [noopWorker.run(), ...(genflowWorker ? [genflowWorker.run()] : [])];
 
-  const appDeps = { repo, batches, storage, temporal: env.client, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
+  // Every queue: the submit bench records starts on a queue of its own.
+  const outbox = createWorkflowOutbox({ db: db.db, temporal: env.client, logger, settings: { maxBacklog: 1_000_000 } });
+  outbox.start();
+  const appDeps = { repo, batches, storage, temporal: env.client, outbox, logger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: BENCH_API_KEY };
   const app = createApp(appDeps);
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -133,6 +137,7 @@ export async function startBenchStack(
     noopQueue,
     async stop() {
       await closeServer(server);
+      await outbox.stop();
       await workerProcess?.stop();
       genflowWorker?.shutdown();
       noopWorker.shutdown();
@@ -152,6 +157,21 @@ export async function submit(baseUrl: string, body: unknown): Promise<string> {
   });
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * The result of a generation's workflow. A submit answers before its workflow exists (the start
+ * waits in the outbox for a moment), so a workflow not found yet is asked for again.
+ */
+export async function generationResult(client: Client, id: string): Promise<unknown> {
+  for (;;) {
+    try {
+      return await client.workflow.getHandle(`gen_${id}`).result();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
 
 /** Starts `workers/main.ts` with `env` on top of this process's and waits until it polls. */

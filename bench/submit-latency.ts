@@ -1,96 +1,90 @@
-import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
-import { envList, figure, machine, printResult, saveResult, summary, type BenchResult, type Figure } from './lib';
+import { createOutboxRepo } from '../db/outbox-repo';
+import { autocannon, envList, envNumber, figure, machine, printResult, runJsonChild, saveResult, sleep, startChildServer, type BenchResult, type Figure } from './lib';
 import { benchHeaders, startBenchStack } from './stack';
 
-interface LoadResult {
-  latencies: number[];
-  perSecond: number;
-}
+/** No worker polls it: workflows start and wait, so only the submit and the start are measured. */
+const UNPOLLED = 'bench-unpolled';
 
-/** Fires `total` POSTs from `clients` concurrent loops on a separate thread; returns latencies and the rate. */
-function load(url: string, body: string, clients: number, total: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const thread = new Worker(new URL('./load-thread.mjs', import.meta.url), {
-      // The baseline ignores the key; sending it to all keeps the requests identical.
-      workerData: { url, body, clients, total, expectStatus: 202, headers: benchHeaders },
-    });
-    thread.once('message', (result: LoadResult) => resolve(result));
-    thread.once('error', reject);
-  });
-}
-
+/**
+ * The submit path, measured from outside: autocannon (its own process) loads genflow's
+ * `POST /v1/generations` (this process: API + outbox dispatcher, Temporal dev server and
+ * database apart) and, in the same run, a bare Express route in a process of its own. Then the
+ * rate at which the dispatcher starts workflows from a filled outbox, against a bare Temporal
+ * client (its own process) starting workflows on the same server with the same concurrency.
+ */
 export async function run(): Promise<BenchResult> {
-  const levels = envList('BENCH_CLIENTS', [1, 10, 100]);
-  const perLevel = (c: number) => Math.max(200, c * 10);
-
-  // Baseline: a bare Express JSON route answering 202 with an id.
-  const bare = express();
-  bare.post('/v1/generations', express.json(), (req, res) => {
-    res.status(202).json({ id: randomUUID(), status: 'queued', echo: (req.body as { model?: string }).model });
-  });
-  const bareServer = await listen(bare, 0, '127.0.0.1');
-  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/v1/generations`;
-
+  const levels = envList('BENCH_CLIENTS', [1, 100]);
+  const seconds = envNumber('BENCH_SUBMIT_SECONDS', 10);
+  const startN = envNumber('BENCH_START_N', 2_000);
   const stack = await startBenchStack();
-  // The same API on a task queue no worker polls: the submit path alone (validate, insert,
-  // start the workflow), without the worker running the generations on the same two cores.
-  const apiOnly = await listen(
-    createApp({ ...stack.appDeps, taskQueue: 'bench-unpolled' }),
-    0,
-    '127.0.0.1',
-  );
-  const apiOnlyUrl = `http://127.0.0.1:${(apiOnly.address() as AddressInfo).port}/v1/generations`;
-  // Second baseline: a bare route that only starts a workflow on the same server and queue, so
-  // the figure shows how much of a submit is Temporal's own start.
-  const bareStart = express();
-  bareStart.post('/v1/generations', express.json(), async (_req, res) => {
-    const id = randomUUID();
-    await stack.client.workflow.start('noopWorkflow', { taskQueue: 'bench-unpolled', workflowId: `bare_${id}` });
-    res.status(202).json({ id, status: 'queued' });
-  });
-  const bareStartServer = await listen(bareStart, 0, '127.0.0.1');
-  const bareStartUrl = `http://127.0.0.1:${(bareStartServer.address() as AddressInfo).port}/v1/generations`;
+  const outbox = stack.appDeps.outbox;
+  const api = await listen(createApp({ ...stack.appDeps, taskQueue: UNPOLLED }), 0, '127.0.0.1');
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v1/generations`;
+  const bare = await startChildServer('bench/tools/bare-express.mjs');
+  const bareUrl = `${bare.url}/v1/generations`;
   const body = JSON.stringify({ model: 'local/image', prompt: 'bench', parameters: { width: 64, height: 64 } });
   const figures: Figure[] = [];
+  const notes: string[] = [];
+  const backlog = () => createOutboxRepo(stack.db.db).backlog(1_000_000);
+  const drained = async () => {
+    while ((await backlog()) > 0) await sleep(100);
+  };
   try {
-    await load(`${stack.baseUrl}/v1/generations`, body, 4, 40); // warm-up
-    await load(bareUrl, body, 4, 40);
+    await autocannon(apiUrl, { connections: 4, seconds: 2, body, headers: benchHeaders }); // warm-up
+    await autocannon(bareUrl, { connections: 4, seconds: 2, body, headers: benchHeaders });
+    await drained();
     for (const clients of levels) {
-      const base = await load(bareUrl, body, clients, perLevel(clients));
-      const startOnly = await load(bareStartUrl, body, clients, perLevel(clients));
-      const alone = await load(apiOnlyUrl, body, clients, perLevel(clients));
-      const gen = await load(`${stack.baseUrl}/v1/generations`, body, clients, perLevel(clients));
-      const b = summary(base.latencies);
-      const a = summary(alone.latencies);
-      const w = summary(startOnly.latencies);
-      const g = summary(gen.latencies);
-      const target = clients === 100 ? '< 100 ms' : undefined;
-      figures.push(figure(`submit p50 @${clients} clients, API alone`, 'ms', a.p50, 'bare Express route', b.p50));
-      figures.push(figure(`submit p99 @${clients} clients, API alone`, 'ms', a.p99, 'bare Express route', b.p99, target));
-      figures.push(figure(`submit p99 @${clients} clients, API alone`, 'ms', a.p99, 'bare route + workflow start', w.p99));
-      figures.push(figure(`submit p99 @${clients} clients, worker busy`, 'ms', g.p99, 'bare Express route', b.p99, target));
-      figures.push(figure(`submit throughput @${clients} clients, API alone`, 'req/s', alone.perSecond, 'bare Express route', base.perSecond));
+      const base = await autocannon(bareUrl, { connections: clients, seconds, body, headers: benchHeaders });
+      const gen = await autocannon(apiUrl, { connections: clients, seconds, body, headers: benchHeaders });
+      const target = clients === 100 ? '< 50 ms' : undefined;
+      figures.push(figure(`submit p50 @${clients} clients`, 'ms', gen.p50, 'bare Express route (own process)', base.p50));
+      figures.push(figure(`submit p99 @${clients} clients`, 'ms', gen.p99, 'bare Express route (own process)', base.p99, target));
+      figures.push(figure(`submit throughput @${clients} clients`, 'req/s', gen.perSecond, 'bare Express route (own process)', base.perSecond, clients === 100 ? '≥ 0.25×' : undefined));
+      if (gen.non2xx + gen.errors > 0) notes.push(`@${clients} clients genflow answered ${gen.non2xx} non-2xx and had ${gen.errors} errors of ${gen.ok + gen.non2xx + gen.errors}`);
+      // The next level starts from an empty outbox.
+      await drained();
     }
+
+    // Start rate: fill the outbox with the dispatcher stopped, then time how fast it empties.
+    await outbox.stop();
+    const fill = await autocannon(apiUrl, { connections: 50, amount: startN, body, headers: benchHeaders });
+    const filled = await backlog();
+    const t0 = performance.now();
+    outbox.start();
+    await drained();
+    const dispatched = filled / ((performance.now() - t0) / 1000);
+    const client = await runJsonChild<{ perSecond: number }>([
+      'bench/tools/bare-start.mjs',
+      JSON.stringify({ address: stack.env.address, taskQueue: UNPOLLED, total: startN, concurrency: outbox.settings.concurrency }),
+    ]);
+    figures.push(figure('workflow start rate from the outbox', 'starts/s', dispatched, `bare client workflow.start, ${outbox.settings.concurrency} in flight (own process)`, client.perSecond, '≥ 0.8×'));
+    if (fill.non2xx + fill.errors > 0) notes.push(`filling the outbox: ${fill.non2xx} non-2xx, ${fill.errors} errors`);
   } finally {
-    await closeServer(bareServer);
-    await closeServer(apiOnly);
-    await closeServer(bareStartServer);
+    await closeServer(api);
+    await bare.stop();
     await stack.stop();
   }
   return {
     bench: 'submit-latency',
     machine: machine(),
-    parameters: { clients: levels, requestsPerLevel: levels.map(perLevel), database: process.env.DATABASE_URL ? 'postgres' : 'pglite', model: 'local/image 64x64' },
+    parameters: {
+      clients: levels,
+      secondsPerLevel: seconds,
+      startRateEntries: startN,
+      outbox: { concurrency: outbox.settings.concurrency, startRate: outbox.settings.startRate, maxBacklog: outbox.settings.maxBacklog },
+      database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+      temporal: 'dev server',
+      model: 'local/image 64x64',
+    },
     figures,
     notes: [
-      'each genflow submit validates, writes the row and starts a workflow on the same Temporal dev server',
-      '"API alone": workflows start on a queue no worker polls; "worker busy": the in-process worker runs every submitted generation meanwhile',
-      'the load comes from a separate thread, so client work is not counted as server latency',
+      'load: autocannon in its own process; baseline: a bare Express JSON route in its own process (bench/tools/bare-express.mjs), same run',
+      'a genflow submit validates, writes the row and its outbox entry in one transaction and answers; the dispatcher in the same process starts the workflow (queue no worker polls)',
+      `start rate: ${startN} entries started by one dispatcher from a filled outbox, against a bare client (bench/tools/bare-start.mjs, its own process) starting as many workflows on the same server`,
+      ...notes,
     ],
   };
 }

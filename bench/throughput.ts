@@ -1,5 +1,5 @@
 import { envNumber, figure, machine, printResult, saveResult, type BenchResult } from './lib';
-import { startBenchStack, submit, type BenchStack } from './stack';
+import { startBenchStack, submit, type BenchStack, generationResult } from './stack';
 
 /** Keeps `inFlight` jobs running for `seconds`; returns completions per second. */
 async function sustain(seconds: number, inFlight: number, one: () => Promise<void>): Promise<number> {
@@ -27,7 +27,7 @@ export async function run(): Promise<BenchResult> {
     const body = { model: 'local/image', prompt: 'throughput', parameters: { width: 64, height: 64 } };
     gen = await sustain(seconds, inFlight, async () => {
       const id = await submit(stack.baseUrl, body);
-      await stack.client.workflow.getHandle(`gen_${id}`).result();
+      await generationResult(stack.client, id);
     });
     bare = await sustain(seconds, inFlight, async () => {
       await stack.client.workflow.execute('noopWorkflow', { taskQueue: stack.noopQueue, workflowId: `noop-${seq++}-${Date.now()}` });

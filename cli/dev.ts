@@ -14,7 +14,7 @@ import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { ensureHealthSchedule } from '../runtime/health-schedule';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
-import { createAppFor, startWorkers } from '../runtime/wiring';
+import { createAppFor, startWorkers, startWorkflowOutbox } from '../runtime/wiring';
 
 /**
  * The embedded stack in one process: a Temporal dev server (unless TEMPORAL_ADDRESS is set),
@@ -48,13 +48,15 @@ export async function runDev(): Promise<void> {
   const health = await ensureHealthSchedule(temporal, { taskQueue: config.GENFLOW_TASK_QUEUE, every: alertSettings.healthInterval, scheduleId: alertSettings.healthScheduleId });
   logger.info({ health, every: alertSettings.healthInterval }, 'provider health schedule');
   const newAdminKey = await ensureEmbeddedAdminKey(createAccountsRepo(services.db.db), config.GENFLOW_ADMIN_API_KEY);
-  const app = createAppFor(config, services, temporal, logger);
+  const outbox = startWorkflowOutbox(config, services, temporal, logger);
+  const app = createAppFor(config, services, temporal, logger, outbox);
   const server = await listen(app, config.PORT, config.HOST);
   const port = (server.address() as AddressInfo).port;
 
   onShutdown(logger, async () => {
     try {
       await closeServer(server);
+      await outbox.stop();
       workers.shutdown();
       await workers.running;
       await clientConnection.close();

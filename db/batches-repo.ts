@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
 import type { BatchCounts, BatchStatus } from '../domain/batch';
 import type { ErrorBody } from '../domain/errors';
@@ -17,12 +17,19 @@ export function createBatchesRepo(db: Kysely<Database>) {
      * The batch and all its items in one transaction, items in chunks so that no statement
      * carries more than a few hundred rows: a batch exists completely or not at all.
      */
-    async insert(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<{ row: BatchRow; created: boolean }> {
+    async insert(
+      batch: NewBatch,
+      items: NewGeneration[],
+      chunk: number,
+      admission?: Admission,
+      /** More writes that must commit with the batch, or not at all (the workflow outbox entry). */
+      alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
+    ): Promise<{ row: BatchRow; created: boolean }> {
       // A retry of an accepted batch gets that batch, even once the budget is spent.
       const earlier = batch.idempotency_key ? await this.findByIdempotencyKey(batch.idempotency_key) : undefined;
       if (earlier) return { row: earlier, created: false };
       try {
-        return { row: await this.insertNew(batch, items, chunk, admission), created: true };
+        return { row: await this.insertNew(batch, items, chunk, admission, alsoInTransaction), created: true };
       } catch (err) {
         // Two requests raced for the same key: the loser answers with the winner's batch.
         const existing = batch.idempotency_key && isUniqueViolation(err) ? await this.findByIdempotencyKey(batch.idempotency_key) : undefined;
@@ -35,7 +42,13 @@ export function createBatchesRepo(db: Kysely<Database>) {
       return db.selectFrom('batches').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
     },
 
-    async insertNew(batch: NewBatch, items: NewGeneration[], chunk: number, admission?: Admission): Promise<BatchRow> {
+    async insertNew(
+      batch: NewBatch,
+      items: NewGeneration[],
+      chunk: number,
+      admission?: Admission,
+      alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
+    ): Promise<BatchRow> {
       return db.transaction().execute(async (trx) => {
         // The whole batch is reserved up front, so it either fits the budget or is refused at once.
         if (admission) {
@@ -46,6 +59,7 @@ export function createBatchesRepo(db: Kysely<Database>) {
         for (let i = 0; i < items.length; i += chunk) {
           await trx.insertInto('generations').values(items.slice(i, i + chunk)).execute();
         }
+        await alsoInTransaction?.(trx);
         return row;
       });
     },

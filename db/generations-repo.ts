@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
 import type { GenerationAttempt } from '../domain/attempts';
 import { settle, type ProviderCharge } from '../domain/charges';
@@ -21,7 +21,12 @@ export function createGenerationsRepo(db: Kysely<Database>) {
      * Inserts a new generation. With an idempotency key already taken, returns the existing
      * row instead (`created: false`), also when two requests race for the same key.
      */
-    async insert(row: NewGeneration, admission?: Admission): Promise<{ row: GenerationRow; created: boolean }> {
+    async insert(
+      row: NewGeneration,
+      admission?: Admission,
+      /** More writes that must commit with the row, or not at all (the workflow outbox entry). */
+      alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
+    ): Promise<{ row: GenerationRow; created: boolean }> {
       // A retry of an accepted request gets its generation, even once the budget is spent.
       const earlier = row.idempotency_key ? await this.findByIdempotencyKey(row.idempotency_key) : undefined;
       if (earlier) return { row: earlier, created: false };
@@ -32,7 +37,9 @@ export function createGenerationsRepo(db: Kysely<Database>) {
             const micros = toMicros(row.estimated_cost ?? 0);
             await admitAndReserve(trx, admission, [{ generationId: row.id, model: row.model, micros }], row.batch_id == null);
           }
-          return trx.insertInto('generations').values(row).returningAll().executeTakeFirstOrThrow();
+          const inserted = await trx.insertInto('generations').values(row).returningAll().executeTakeFirstOrThrow();
+          await alsoInTransaction?.(trx);
+          return inserted;
         });
         return { row: inserted, created: true };
       } catch (err) {

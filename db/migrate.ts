@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012-ledger-actuals';
 import * as m0014 from './migrations/0014-webhook-deliveries';
 import * as m0013 from './migrations/0013-browser-sessions';
 import * as m0017 from './migrations/0017-console-batch-list';
+import * as m0015 from './migrations/0015-workflow-outbox';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014-webhook-deliveries': m0014,
   '0013-browser-sessions': m0013,
   '0017-console-batch-list': m0017,
+  '0015-workflow-outbox': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -77,6 +77,14 @@ export const configSchema = z.object({
   /** Limits of user API keys that have no override of their own (admin keys are unlimited by default). */
   GENFLOW_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   GENFLOW_KEY_MAX_CONCURRENT_GENERATIONS: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Workflow starts waiting in the outbox before submits are refused with 429 (README "Submitting without waiting for Temporal"). */
+  GENFLOW_OUTBOX_MAX_BACKLOG: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /** Workflow starts per second one process's outbox dispatcher makes at most. */
+  GENFLOW_OUTBOX_START_RATE: z.coerce.number().min(1).max(100_000).default(500),
+  /** Workflow starts one process's outbox dispatcher has in flight at once. */
+  GENFLOW_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  /** How often a dispatcher looks for starts other processes recorded. */
+  GENFLOW_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -12,6 +12,7 @@ import { createProviderWorkers } from '../workers/provider-workers';
 import type { Services } from './services';
 import { prepareWorkflowBundle } from './workflow-bundle';
 import { join, resolve } from 'node:path';
+import { createWorkflowOutbox, outboxSettings, type WorkflowOutbox } from './workflow-outbox';
 
 /** The Temporal Web UI the console links to: configured, or the embedded dev server's (HOST is where it listens too). */
 function consoleTemporalUi(config: Config): string | undefined {
@@ -19,9 +20,17 @@ function consoleTemporalUi(config: Config): string | undefined {
   return config.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
 }
 
+/** The dispatcher of workflow starts every API and worker process runs (started here, stopped by the caller). */
+export function startWorkflowOutbox(config: Config, services: Services, temporal: Client, logger: Logger): WorkflowOutbox {
+  const outbox = createWorkflowOutbox({ db: services.db.db, temporal, logger, settings: outboxSettings(config), taskQueues: [config.GENFLOW_TASK_QUEUE] });
+  outbox.start();
+  return outbox;
+}
+
 /** The API over the process's services: one place, so the API process and `genflow dev` agree. */
-export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger): Express {
+export function createAppFor(config: Config, services: Services, temporal: Client, logger: Logger, outbox: WorkflowOutbox): Express {
   return createApp({
+    outbox,
     repo: services.repo,
     experiments: services.experiments,
     batches: services.batches,

@@ -7,7 +7,7 @@ import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { ensureHealthSchedule } from '../runtime/health-schedule';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
-import { startWorkers } from '../runtime/wiring';
+import { startWorkers, startWorkflowOutbox } from '../runtime/wiring';
 import { serveMetrics } from '../runtime/metrics-server';
 
 /** The worker as its own process (production): Temporal and Postgres are external. */
@@ -22,6 +22,8 @@ if (metricsServer) logger.info({ address: metricsServer.address() }, 'worker met
 const connection = await connectWorker(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
 const workers = await startWorkers(config, services, connection, logger);
 const clientConnection = await connectClient(config.TEMPORAL_ADDRESS ?? 'localhost:7233', config);
+// Workers start accepted submits too, so starts keep flowing with every API process busy or gone.
+const outbox = startWorkflowOutbox(config, services, new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), logger);
 const retention = await ensureRetentionSchedule(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
   taskQueue: workers.taskQueue,
   retentionDays: config.GENFLOW_RETENTION_DAYS,
@@ -36,6 +38,7 @@ const health = await ensureHealthSchedule(new Client({ connection: clientConnect
 logger.info({ health, every: alertSettings.healthInterval }, 'provider health schedule');
 onShutdown(logger, async () => {
   metricsServer?.close();
+  await outbox.stop();
   workers.shutdown();
   await workers.running;
   await clientConnection.close();

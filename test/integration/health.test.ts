@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { createWorkflowOutbox } from '../../runtime/workflow-outbox';
 import { closeServer, listen } from '../../api/server';
 import type { DbHandle } from '../../db/connect';
 import { createBatchesRepo } from '../../db/batches-repo';
@@ -54,7 +55,8 @@ describe.skipIf(!temporalAddress)('health and readiness', () => {
       handle = await openTestDatabase(home);
       // The readiness check reads the current handle, so a reconnect can be simulated.
       const repo = { ...createGenerationsRepo(handle.db), ping: () => createGenerationsRepo(handle.db).ping() };
-      const app = createApp({ repo, batches: createBatchesRepo(handle.db), storage: stack.storage, temporal: stack.client, logger: testLogger, bodyLimit: '1mb', accounts: createAccountsRepo(handle.db), adminApiKey: TEST_ADMIN_KEY });
+      const outbox = createWorkflowOutbox({ db: handle.db, temporal: stack.client, logger: testLogger, taskQueues: [stack.taskQueue] });
+      const app = createApp({ repo, batches: createBatchesRepo(handle.db), storage: stack.storage, temporal: stack.client, outbox, logger: testLogger, bodyLimit: '1mb', accounts: createAccountsRepo(handle.db), adminApiKey: TEST_ADMIN_KEY });
       server = await listen(app, 0, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });

@@ -19,6 +19,7 @@ import type { BatchView } from '../../domain/batch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
 import { createProviderRuntime } from '../../providers/runtime';
 import { createGenflowWorker } from '../../workers/create-worker';
+import { createWorkflowOutbox } from '../../runtime/workflow-outbox';
 import { createProviderWorkers } from '../../workers/provider-workers';
 import { ProviderObserver } from './observed-provider';
 import { apiFetch, openTestDatabase, TEST_ADMIN_KEY, temporalAddress, testLogger } from './stack';
@@ -88,7 +89,9 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
 
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, batches, storage, temporal: client, logger: testLogger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY,
+  const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger: testLogger, taskQueues: [taskQueue] });
+  outbox.start();
+  const app = createApp({ repo, batches, storage, temporal: client, outbox, logger: testLogger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY,
     ...(options.childrenPerRun ? { batchChildrenPerRun: options.childrenPerRun } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,6 +106,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
     observer,
     async stop() {
       await closeServer(server);
+      await outbox.stop();
       for (const w of workers) w.shutdown();
       await running;
       await connection.close();

@@ -35,6 +35,7 @@ import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
 import { createSecretBox } from '../../providers/secret-box';
 import { createMetrics, type GenflowMetrics } from '../../runtime/metrics';
 import { createGenflowWorker } from '../../workers/create-worker';
+import { createWorkflowOutbox, type OutboxSettings, type WorkflowOutbox } from '../../runtime/workflow-outbox';
 import { testS3Storage } from './s3';
 
 export interface Stack {
@@ -47,6 +48,8 @@ export interface Stack {
   providers: ProviderRuntime;
   storage: Storage;
   metrics: GenflowMetrics;
+  /** The stack's workflow outbox and dispatcher (not started with `dispatch: false`). */
+  outbox: WorkflowOutbox;
   stop(): Promise<void>;
 }
 
@@ -136,6 +139,12 @@ export interface StackOptions {
   databaseUrl?: string;
   /** A database of the stack's own (see openOwnTestDatabase): for suites that change provider configs. */
   ownDatabase?: boolean;
+  /** false: the outbox dispatcher is not started (a test starts it, or another one, itself). */
+  dispatch?: boolean;
+  /** Outbox settings other than the defaults (backlog limit, rate, poll interval, lease). */
+  outbox?: Partial<OutboxSettings>;
+  /** Where the API's Temporal client connects (e.g. a TcpProxy in front of the run's server, to cut it); the worker connects directly. */
+  apiTemporalAddress?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -177,9 +186,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const running = worker.run();
 
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await Connection.connect({ address: options.apiTemporalAddress ?? temporalAddress });
   const client = new Client({ connection });
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
+  // The API process's dispatcher: it starts the workflows of the submits this stack accepts.
+  const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger, taskQueues: [taskQueue], ...(options.outbox ? { settings: options.outbox } : {}) });
+  if (options.dispatch !== false) outbox.start();
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, outbox, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
     monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}), ...(options.console ? { console: options.console } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -196,8 +208,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     providers,
     storage,
     metrics,
+    outbox,
     async stop() {
       await closeServer(server);
+      await outbox.stop();
       worker.shutdown();
       await running;
       await connection.close();

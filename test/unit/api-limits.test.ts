@@ -25,6 +25,7 @@ describe('request limits', () => {
       batches: unused(),
       storage: unused(),
       temporal: unused<Client>(),
+      outbox: unused(),
       logger: pino({ level: 'silent' }),
       bodyLimit: '64kb',
       experiments: unused(),

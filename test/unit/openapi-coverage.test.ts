@@ -17,6 +17,7 @@ function fullApp() {
     batches: unused('batches'),
     storage: unused('storage'),
     temporal: unused<Client>('temporal'),
+    outbox: unused('outbox'),
     logger: pino({ level: 'silent' }),
     bodyLimit: '1mb',
     providers: unused('providers'),

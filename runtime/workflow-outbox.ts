@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { createSearchAttributes, grpcCode, isTemporalUnreachable, startWithSearchAttributes, type SearchAttributes } from '../api/search-attributes';
+import { createBatchesRepo } from '../db/batches-repo';
+import { createGenerationsRepo } from '../db/generations-repo';
+import { createOutboxRepo, type OutboxEntry, type OutboxRepo } from '../db/outbox-repo';
+import type { Database } from '../db/schema';
+import type { Config } from '../domain/config';
+import { GenflowError, type ErrorBody } from '../domain/errors';
+
+export interface OutboxSettings {
+  /** Entries waiting before submits are refused with 429 (GENFLOW_OUTBOX_MAX_BACKLOG). */
+  maxBacklog: number;
+  /** Workflow starts per second this process makes at most (GENFLOW_OUTBOX_START_RATE). */
+  startRate: number;
+  /** Starts in flight at once in this process (GENFLOW_OUTBOX_CONCURRENCY). */
+  concurrency: number;
+  /** How often entries written by other processes are looked for (GENFLOW_OUTBOX_POLL_MS). */
+  pollMs: number;
+  /** How long a claimed entry is this dispatcher's; after it another one may take it. */
+  leaseMs: number;
+  /** The deadline of one start call; with Temporal down it fails after this and is retried. */
+  startDeadlineMs: number;
+}
+
+export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
+  maxBacklog: 10_000,
+  startRate: 500,
+  concurrency: 32,
+  pollMs: 500,
+  leaseMs: 30_000,
+  startDeadlineMs: 5_000,
+};
+
+export function outboxSettings(config: Pick<Config, 'GENFLOW_OUTBOX_MAX_BACKLOG' | 'GENFLOW_OUTBOX_START_RATE' | 'GENFLOW_OUTBOX_CONCURRENCY' | 'GENFLOW_OUTBOX_POLL_MS'>): Partial<OutboxSettings> {
+  return {
+    maxBacklog: config.GENFLOW_OUTBOX_MAX_BACKLOG,
+    startRate: config.GENFLOW_OUTBOX_START_RATE,
+    concurrency: config.GENFLOW_OUTBOX_CONCURRENCY,
+    pollMs: config.GENFLOW_OUTBOX_POLL_MS,
+  };
+}
+
+export interface WorkflowOutboxDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  logger: Logger;
+  searchAttributes?: SearchAttributes;
+  settings?: Partial<OutboxSettings>;
+  /** The task queues whose starts this dispatcher makes (GENFLOW_TASK_QUEUE); default every entry. */
+  taskQueues?: readonly string[];
+}
+
+/** How long the backlog count is trusted before it is read again (submits read it often). */
+const BACKLOG_CACHE_MS = 250;
+/** After a failed start the dispatcher pauses, doubling up to this, then probes with one entry. */
+const MAX_PAUSE_MS = 5_000;
+/** An entry refused for a reason other than Temporal being away waits longer each time, up to this. */
+const MAX_ENTRY_DELAY_MS = 60_000;
+
+/** Refusals that will not change on a retry (a malformed start); anything else may pass. */
+const isPermanent = (err: unknown) => grpcCode(err) === 3; // INVALID_ARGUMENT
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The transactional outbox of workflow starts. A submit writes its row and an outbox entry in
+ * one transaction and answers; the dispatcher of every API and worker process claims entries
+ * (SKIP LOCKED, under a lease) and starts their workflows at a bounded rate and concurrency.
+ * The workflow id is the entry's, and starts reject a duplicate id, so an entry started twice
+ * (a dispatcher died between the start and the delete) still makes one workflow. Temporal
+ * being away only delays starts; the backlog is bounded by refusing submits (429) past
+ * `maxBacklog`.
+ */
+export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
+  const settings = { ...DEFAULT_OUTBOX_SETTINGS, ...deps.settings };
+  const { temporal, logger } = deps;
+  const repo: OutboxRepo = createOutboxRepo(deps.db, deps.taskQueues);
+  const generations = createGenerationsRepo(deps.db);
+  const batches = createBatchesRepo(deps.db);
+  const searchAttributes = deps.searchAttributes ?? createSearchAttributes(temporal, logger);
+  const token = randomUUID();
+
+  let running = false;
+  let pumping = false;
+  let pumpAgain = false;
+  let inFlight = 0;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let woken: NodeJS.Immediate | undefined;
+  let pauseMs = 0;
+  let pausedUntil = 0;
+  const idle = new Set<() => void>();
+
+  // Token bucket: `startRate` per second, bursts up to `concurrency`.
+  let tokens = settings.concurrency;
+  let refilledAt = Date.now();
+  function refill(): void {
+    const now = Date.now();
+    tokens = Math.min(settings.concurrency, tokens + ((now - refilledAt) / 1000) * settings.startRate);
+    refilledAt = now;
+  }
+
+  let backlog: { n: number; at: number; added: number } | undefined;
+  let counting: Promise<number> | undefined;
+  async function backlogEstimate(): Promise<number> {
+    if (backlog && Date.now() - backlog.at < BACKLOG_CACHE_MS) return backlog.n + backlog.added;
+    counting ??= repo
+      .backlog(settings.maxBacklog + 1)
+      .then((n) => {
+        backlog = { n, at: Date.now(), added: 0 };
+        return n;
+      })
+      .finally(() => {
+        counting = undefined;
+      });
+    return counting;
+  }
+
+  function later(ms: number): void {
+    if (!running || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void pump();
+    }, ms);
+    retryTimer.unref();
+  }
+
+  /** Records the final state of something that will never start (canceled, or refused for good). */
+  async function finishUnstarted(entry: OutboxEntry, status: 'canceled' | 'failed', error: ErrorBody): Promise<void> {
+    if (entry.generation_id) await generations.finish(entry.generation_id, status, error);
+    if (entry.batch_id) {
+      await batches.cancelUnstarted(entry.batch_id, 0, error);
+      await batches.finish(entry.batch_id, status);
+    }
+  }
+
+  async function cancelStarted(workflowId: string): Promise<void> {
+    await temporal.workflow
+      .getHandle(workflowId)
+      .cancel()
+      .catch((err: unknown) => logger.warn({ err, workflowId }, 'canceling a workflow whose cancel came while it started failed'));
+  }
+
+  /** An entry taken from this dispatcher after its start: if it was canceled meanwhile, cancel what started. */
+  async function settleLost(entry: OutboxEntry): Promise<void> {
+    const status = entry.generation_id
+      ? (await generations.findById(entry.generation_id))?.status
+      : entry.batch_id
+        ? (await batches.findById(entry.batch_id))?.status
+        : undefined;
+    if (status === 'canceled') await cancelStarted(entry.workflow_id);
+  }
+
+  // Deletes of started entries, batched: one statement for all that finished since the last one.
+  const started: OutboxEntry[] = [];
+  let flushing: Promise<void> | undefined;
+  function flush(): Promise<void> {
+    flushing ??= (async () => {
+      while (started.length > 0) {
+        const batch = started.splice(0, started.length);
+        try {
+          const done = await repo.complete(batch.map((e) => e.id), token);
+          const held = new Map(done.map((d) => [String(d.id), d]));
+          for (const entry of batch) {
+            const d = held.get(String(entry.id));
+            if (d?.cancel_requested) await cancelStarted(entry.workflow_id);
+            else if (!d) await settleLost(entry);
+          }
+        } catch (err) {
+          // The entries stay; when their lease ends they are started again, which is a no-op.
+          logger.warn({ err, entries: batch.length }, 'could not remove started entries from the workflow outbox');
+        }
+      }
+    })().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  }
+
+  async function startOne(entry: OutboxEntry): Promise<void> {
+    const log = { workflowId: entry.workflow_id, generationId: entry.generation_id ?? undefined, batchId: entry.batch_id ?? undefined };
+    try {
+      if (entry.cancel_requested) {
+        await finishUnstarted(entry, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+        await repo.drop(entry.id, token);
+        return;
+      }
+      try {
+        // One deadline for the attribute check (first start only) and the start: with Temporal
+        // away the call fails after it instead of retrying inside the client for long.
+        await temporal.connection.withDeadline(Date.now() + settings.startDeadlineMs, async () =>
+          startWithSearchAttributes(
+            await searchAttributes.pairs(entry.search_attributes, { strict: true }),
+            (extra) =>
+              temporal.workflow.start(entry.workflow_type, {
+                taskQueue: entry.task_queue,
+                workflowId: entry.workflow_id,
+                args: entry.args,
+                // A start repeated after the workflow finished must not run it a second time.
+                workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+                ...extra,
+              }),
+            logger,
+          ),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      pauseMs = 0;
+      started.push(entry);
+      void flush();
+    } catch (err) {
+      if (isPermanent(err)) {
+        logger.error({ err, ...log }, 'the workflow start was refused; the generation fails');
+        await finishUnstarted(entry, 'failed', { code: 'INTERNAL_ERROR', message: `the workflow could not be started: ${message(err)}` }).catch(() => undefined);
+        await repo.drop(entry.id, token).catch(() => undefined);
+        return;
+      }
+      const unreachable = isTemporalUnreachable(err);
+      if (unreachable) {
+        // Temporal is away: everything waits, so pause the dispatcher rather than each entry.
+        pauseMs = Math.min(MAX_PAUSE_MS, Math.max(250, pauseMs * 2));
+        pausedUntil = Date.now() + pauseMs;
+        later(pauseMs);
+      }
+      const delay = unreachable ? 0 : Math.min(MAX_ENTRY_DELAY_MS, 500 * 2 ** Math.min(16, entry.attempts));
+      logger.warn({ err, ...log, attempts: entry.attempts, retryInMs: Math.max(delay, unreachable ? pauseMs : 0) }, 'starting a workflow from the outbox failed; it is retried');
+      const released = await repo.release(entry.id, token, delay, message(err)).catch(() => undefined);
+      // Canceled while this start was failing: it never runs, so it ends now.
+      if (released?.cancelRequested) {
+        await finishUnstarted(entry, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
+        await repo.drop(entry.id, token);
+      }
+    }
+  }
+
+  /** Claims and starts while there is room (concurrency), budget (rate) and work; one pump at a time. */
+  async function pump(): Promise<void> {
+    if (!running) return;
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        for (;;) {
+          if (!running) break;
+          const now = Date.now();
+          if (now < pausedUntil) {
+            later(pausedUntil - now);
+            break;
+          }
+          refill();
+          // Paused before: one entry probes whether Temporal is back.
+          const room = Math.min(settings.concurrency - inFlight, Math.floor(tokens), pauseMs > 0 ? 1 - inFlight : 100);
+          if (room <= 0) {
+            if (tokens < 1) later(Math.ceil(((1 - tokens) / settings.startRate) * 1000));
+            break;
+          }
+          let claimed: OutboxEntry[];
+          try {
+            claimed = await repo.claim(room, settings.leaseMs, token);
+          } catch (err) {
+            logger.warn({ err }, 'could not claim workflow outbox entries; retrying');
+            later(settings.pollMs);
+            break;
+          }
+          tokens -= claimed.length;
+          for (const entry of claimed) {
+            inFlight++;
+            void startOne(entry).finally(() => {
+              inFlight--;
+              if (inFlight === 0) {
+                for (const resolve of idle) resolve();
+                idle.clear();
+              }
+              void pump();
+            });
+          }
+          if (claimed.length < room) break;
+        }
+      } while (pumpAgain && running);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    repo,
+    settings,
+
+    /** Refuses a submit while too many starts wait: the queue is bounded, the client told when to retry. */
+    async admit(): Promise<void> {
+      const n = await backlogEstimate();
+      if (n < settings.maxBacklog) return;
+      const seconds = Math.min(60, Math.max(1, Math.ceil(n / settings.startRate)));
+      throw new GenflowError('RATE_LIMITED', `too many generations are waiting to start (${n}); retry in ${seconds} s`, {
+        details: { backlog: n, maxBacklog: settings.maxBacklog },
+        retryAfterMs: seconds * 1000,
+      });
+    },
+
+    /**
+     * A local commit wrote an entry: start it now rather than at the next poll. After the
+     * current turn of the event loop, so the submit's answer goes out first and the entries of
+     * the submits committed meanwhile are claimed together.
+     */
+    wake(): void {
+      if (backlog) backlog.added++;
+      if (woken) return;
+      woken = setImmediate(() => {
+        woken = undefined;
+        void pump();
+      });
+    },
+
+    /** Begins dispatching: entries of this process at once (wake), others' at each poll. */
+    start(): void {
+      if (running) return;
+      running = true;
+      pollTimer = setInterval(() => void pump(), settings.pollMs);
+      pollTimer.unref();
+      void pump();
+    },
+
+    /** Stops claiming; the starts in flight finish (bounded by their deadline) and are recorded. */
+    async stop(): Promise<void> {
+      running = false;
+      clearInterval(pollTimer);
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      if (inFlight > 0) await new Promise<void>((resolve) => idle.add(resolve));
+      await flush();
+    },
+  };
+}
+export type WorkflowOutbox = ReturnType<typeof createWorkflowOutbox>;
