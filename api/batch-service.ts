@@ -35,7 +35,7 @@ export interface BatchServiceDeps {
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
 
 /** Validates one item like a single generation; an error names the item's index. */
-function normalizeItem(item: unknown, index: number) {
+export function normalizeBatchItem(item: unknown, index: number) {
   try {
     const body = parseOrThrow(createGenerationBody, item);
     // Not carried into batch items (yet): refused rather than silently dropped.
@@ -71,17 +71,10 @@ export function createBatchService(deps: BatchServiceDeps) {
   }
 
   async function view(row: BatchRow, fromIndex: number, limit: number): Promise<BatchView> {
-    const [counts, items] = await Promise.all([batches.counts(row.id, row.total), batches.listItems(row.id, fromIndex, limit)]);
+    const [base, items] = await Promise.all([summary(row), batches.listItems(row.id, fromIndex, limit)]);
     const last = items.at(-1)?.batch_index;
     const result: BatchView = {
-      id: row.id,
-      status: row.status as BatchView['status'],
-      totalTasks: row.total,
-      counts,
-      progress: batchProgress(counts),
-      options: { maxConcurrency: row.max_concurrency, stopOnError: row.stop_on_error, ...(row.webhook_url ? { webhookUrl: row.webhook_url } : {}) },
-      estimatedCost: Number(row.estimated_cost),
-      createdAt: iso(row.created_at) ?? '',
+      ...base,
       items: items.map((i) => ({
         index: i.batch_index ?? 0,
         generationId: i.id,
@@ -92,9 +85,6 @@ export function createBatchService(deps: BatchServiceDeps) {
         ...settledCost(i),
       })),
     };
-    if (row.actual_cost !== null) result.actualCost = Number(row.actual_cost);
-    const completedAt = iso(row.completed_at);
-    if (completedAt) result.completedAt = completedAt;
     if (items.length === limit && last !== null && last !== undefined && last + 1 < row.total) result.nextCursor = String(last + 1);
     return result;
   }
@@ -122,7 +112,7 @@ export function createBatchService(deps: BatchServiceDeps) {
       const items: NewGeneration[] = [];
       let estimatedCost = 0;
       body.requests.forEach((raw, index) => {
-        const { request, entry } = normalizeItem(raw, index);
+        const { request, entry } = normalizeBatchItem(raw, index);
         const cost = estimateCost(entry, request);
         estimatedCost += cost;
         const generationId = randomUUID();

@@ -196,6 +196,31 @@ export function resolveFallbacks(body: CreateGenerationBody, request: Generation
   return out;
 }
 
+/**
+ * Everything a submit checks before it writes anything: the model and its parameters, the
+ * fallbacks, the callback URL and the input images. Shared by create() and dry runs
+ * (api/submit-checks.ts), so a dry run answers exactly what the submit would.
+ */
+export async function checkSubmission(
+  body: CreateGenerationBody,
+  selection: ModelSelection,
+  options: Pick<GenerationServiceDeps, 'webhookSecret' | 'allowLoopbackInputs' | 'storage'>,
+): Promise<{ request: GenerationRequest; entry: ModelEntry; selectedBy: ModelSelectedBy; fallbacks: Fallback[] }> {
+  const { request, entry, selectedBy } = normalizeRequest(body, selection);
+  const fallbacks = resolveFallbacks(body, request, entry, selection);
+  if (body.webhookUrl) {
+    if (!options.webhookSecret) {
+      throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {
+        details: { issues: [{ field: 'webhookUrl', message: 'callbacks are not configured' }] },
+      });
+    }
+    await checkWebhookUrl(body.webhookUrl, { allowLoopback: options.allowLoopbackInputs === true });
+  }
+  await precheckInputImages(request.inputImages, { allowLoopback: options.allowLoopbackInputs === true });
+  checkUrlOnlyInputs(entry.model, request.inputImages, options.storage);
+  return { request, entry, selectedBy, fallbacks };
+}
+
 function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, metadata: unknown): string {
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
@@ -237,18 +262,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       context: CallerContext = {},
     ): Promise<{ row: GenerationRow; created: boolean }> {
       const log = context.log ?? logger;
-      const { request, entry, selectedBy } = normalizeRequest(body, selection);
-      const fallbacks = resolveFallbacks(body, request, entry, selection);
-      if (body.webhookUrl) {
-        if (!deps.webhookSecret) {
-          throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {
-            details: { issues: [{ field: 'webhookUrl', message: 'callbacks are not configured' }] },
-          });
-        }
-        await checkWebhookUrl(body.webhookUrl, { allowLoopback: deps.allowLoopbackInputs === true });
-      }
-      await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
-      checkUrlOnlyInputs(entry.model, request.inputImages, deps.storage);
+      const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, deps);
       const id = randomUUID();
       // Hashed before inline images become references, so a retried body hashes the same.
       const hash = requestHash(

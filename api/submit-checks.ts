@@ -1,20 +1,17 @@
 import { GenflowError } from '../domain/errors';
 import type { CreateBatchBody } from '../domain/batch-body';
-import { createGenerationBody, type CreateGenerationBody, type ModelSelectedBy } from '../domain/generation';
+import type { CreateGenerationBody, ModelSelectedBy } from '../domain/generation';
 import type { ModelKind } from '../domain/models';
-import { precheckInputImages } from '../media/input-precheck';
 import type { Storage } from '../media/storage/types';
 import { checkWebhookUrl } from '../media/webhook-url';
 import { estimateCost } from '../providers/model-runtime';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { describePrice, type PriceDescription } from '../providers/pricing';
 import type { ModelEntry } from '../providers/registry';
-import type { BatchService } from './batch-service';
+import { normalizeBatchItem, type BatchService } from './batch-service';
 import type { GenerationService } from './generation-service';
-import { normalizeRequest, resolveFallbacks } from './generation-service';
+import { checkSubmission, normalizeRequest, resolveFallbacks } from './generation-service';
 import type { ProviderAvailability } from './provider-availability';
-import { checkUrlOnlyInputs } from './url-inputs';
-import { parseOrThrow } from './validate';
 
 export interface SubmitChecksDeps {
   availability: ProviderAvailability;
@@ -81,18 +78,7 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
 
   /** What create() checks before it writes, in its order (see api/generation-service.ts). */
   async function generation(body: CreateGenerationBody): Promise<GenerationEstimate> {
-    const { request, entry, selectedBy } = normalizeRequest(body, selection);
-    const fallbacks = resolveFallbacks(body, request, entry, selection);
-    if (body.webhookUrl) {
-      if (!deps.webhookSecret) {
-        throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {
-          details: { issues: [{ field: 'webhookUrl', message: 'callbacks are not configured' }] },
-        });
-      }
-      await checkWebhookUrl(body.webhookUrl, { allowLoopback: deps.allowLoopbackInputs === true });
-    }
-    await precheckInputImages(request.inputImages, { allowLoopback: deps.allowLoopbackInputs === true });
-    checkUrlOnlyInputs(entry.model, request.inputImages, deps.storage);
+    const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, deps);
     await requireProvider(entry, fallbacks.map((f) => f.entry), 'model');
     return {
       dryRun: true,
@@ -108,25 +94,12 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
     };
   }
 
-  /** One batch item as the batch service validates it (api/batch-service.ts normalizeItem). */
-  function batchItem(raw: unknown, index: number) {
-    try {
-      const body = parseOrThrow(createGenerationBody, raw);
-      if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
-      if (body.fallbackModels !== undefined) throw new GenflowError('INVALID_REQUEST', 'fallbackModels: not supported for batch items yet');
-      return normalizeRequest(body);
-    } catch (err) {
-      if (!(err instanceof GenflowError)) throw err;
-      throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
-    }
-  }
-
   async function batchProviders(items: ReadonlyArray<{ entry: ModelEntry }>): Promise<void> {
     for (const [index, { entry }] of items.entries()) await requireProvider(entry, [], `requests[${index}].model`);
   }
 
   async function batch(body: CreateBatchBody): Promise<BatchEstimate> {
-    const items = body.requests.map((raw, index) => ({ index, ...batchItem(raw, index) }));
+    const items = body.requests.map((raw, index) => ({ index, ...normalizeBatchItem(raw, index) }));
     const { webhookUrl } = body.options;
     if (webhookUrl) {
       if (!deps.webhookSecret) {
@@ -169,7 +142,7 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
       return {
         ...service,
         async create(...args: Parameters<BatchService['create']>) {
-          await batchProviders(args[0].requests.map((raw, index) => batchItem(raw, index)));
+          await batchProviders(args[0].requests.map((raw, index) => normalizeBatchItem(raw, index)));
           return service.create(...args);
         },
       };
