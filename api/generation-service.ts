@@ -225,6 +225,9 @@ function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, m
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
+/** How long a cancel waits for Temporal before answering 503 UNAVAILABLE. */
+const CANCEL_DEADLINE_MS = 5_000;
+
 export function createGenerationService(deps: GenerationServiceDeps) {
   const { repo, temporal, logger, outbox } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
@@ -359,7 +362,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         await repo.finish(row.id, 'canceled', { code: 'CANCELED', message: 'canceled before it started' });
       } else if (unstarted === 'absent') {
         try {
-          await temporal.workflow.getHandle(row.workflow_id).cancel();
+          // Bounded like the starts: with Temporal down the client would retry for ~20 s; the
+          // caller gets a prompt 503 UNAVAILABLE and may cancel again.
+          await temporal.connection.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () => temporal.workflow.getHandle(row.workflow_id).cancel());
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           // Accepted before the outbox existed and never started: nothing runs, so record it here.

@@ -289,7 +289,7 @@ describe.skipIf(!cluster || !s3 || !cli)('genflow on a Temporal cluster', () => 
     const late: Array<{ idempotencyKey: string; body: object; status: number; id?: string }> = [];
     const timings: string[] = [];
     // An answer, not a hang: within 30 s (a common client timeout). Measured here:
-    // readiness ~2 s, cancel ~19 s (the cancel path waits out the client's own retries).
+    // readiness ~2 s, cancel ~5 s (bounded by its deadline).
     const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
       const t0 = Date.now();
       const result = await f();
