@@ -31,7 +31,7 @@ export const catalogDocs: RouteDoc[] = [
     access: 'key',
     summary: 'One model, as in the list',
     description: 'The id keeps its slashes (`/v1/models/replicate/black-forest-labs/flux-schnell`); `%2F` works too.',
-    params: z.object({ id: z.string().describe('A model id, e.g. kie/4o-image') }),
+    params: z.object({ id: z.string().min(1).max(200).describe('A model id, e.g. kie/4o-image') }),
     responses: { 200: { description: 'The model', schema: modelSchema } },
     errors: ['NOT_FOUND'],
   },

@@ -198,7 +198,7 @@ describe('the ledger settles at what the provider billed', () => {
     const falId = await submit(key, falReq);
     expect(await attempt(falId, falReq)).toBeUndefined();
     await activities.finishGeneration(falId, 'succeeded');
-    // ElevenLabs: no price-table estimate (it bills per character); the answer's character-cost is the charge.
+    // ElevenLabs: estimated per character from the price table; the answer's character-cost is the charge.
     const text = 'Twenty-six characters, ok.'.padEnd(400, '.');
     const speech = request('elevenlabs/multilingual-v2', {}, text);
     const speechId = await submit(key, speech);
@@ -217,14 +217,14 @@ describe('the ledger settles at what the provider billed', () => {
     expect((falRow.estimated_micros)).toBe(50_000);
 
     const speechRow = await ledgerRow(speechId);
-    expect(speechRow).toMatchObject({ state: 'settled', charge_source: 'provider', reserved_micros: 0 });
+    expect(speechRow).toMatchObject({ state: 'settled', charge_source: 'provider', reserved_micros: 40_000 });
     expect((speechRow.settled_micros)).toBe(40_000);
-    expect((speechRow.estimated_micros)).toBe(0);
-    expect(await view(speechId)).toMatchObject({ estimatedCost: 0, cost: 0.04, costSource: 'provider' });
+    expect((speechRow.estimated_micros)).toBe(40_000);
+    expect(await view(speechId)).toMatchObject({ estimatedCost: 0.04, cost: 0.04, costSource: 'provider' });
 
     const rows = await usage(key.owner);
     expect(rows.map((r) => [r.model, r.provider, r.estimated_micros, r.settled_micros, r.reported_micros])).toEqual([
-      ['elevenlabs/multilingual-v2', 'elevenlabs', 0, 40_000, 40_000],
+      ['elevenlabs/multilingual-v2', 'elevenlabs', 40_000, 40_000, 40_000],
       ['fal/flux-dev', 'fal', 50_000, 50_000, 50_000],
       ['kie/nano-banana', 'kie', 20_000, 35_000, 35_000],
     ]);
