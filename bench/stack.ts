@@ -54,6 +54,20 @@ export const benchHeaders = { 'content-type': 'application/json', authorization:
 const quiet = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
 
 /**
+ * The Temporal server the bench runs on: `BENCH_TEMPORAL_ADDRESS` names a running one (the
+ * cluster of scripts/start-cluster.sh, namespace `default`); without it, a dev server of its own.
+ */
+async function benchTemporal(): Promise<TestWorkflowEnvironment> {
+  const address = process.env.BENCH_TEMPORAL_ADDRESS;
+  if (address) return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
+  const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
+  if (!cli) throw new Error('bench needs the `temporal` CLI (scripts/setup-machine.sh installs it)');
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
+  });
+}
+
+/**
  * Everything a bench needs in one process: a Temporal dev server, the database (DATABASE_URL
  * or a fresh PGlite), the genflow worker and API, and a baseline worker that runs a workflow
  * with one no-op activity on the same server.
@@ -66,11 +80,7 @@ export async function startBenchStack(
   } catch {
     // already installed
   }
-  const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH');
-  if (!cli) throw new Error('bench needs the `temporal` CLI (scripts/setup-machine.sh installs it)');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', log: { format: 'json', level: 'error' } },
-  });
+  const env = await benchTemporal();
   const home = mkdtempSync(join(tmpdir(), 'genflow-bench-'));
   const db = await openAndMigrate({ ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), home });
   const repo = createGenerationsRepo(db.db);
