@@ -76,7 +76,7 @@ export async function run(): Promise<BenchResult> {
       startRateEntries: startN,
       outbox: { concurrency: outbox.settings.concurrency, startRate: outbox.settings.startRate, maxBacklog: outbox.settings.maxBacklog },
       database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
-      temporal: 'dev server',
+      temporal: process.env.BENCH_TEMPORAL_ADDRESS ? `running server at ${process.env.BENCH_TEMPORAL_ADDRESS}` : 'dev server',
       model: 'local/image 64x64',
     },
     figures,
