@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson, startStack, TEST_ADMIN_KEY, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
-import { requireAll } from '../support/require-all';
+import { browserSuiteRuns, launchChromium } from '../support/chromium';
 import type { GenerationView } from '../../domain/generation';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TEMPORAL_UI = 'http://127.0.0.1:8233';
 
 /** Signs a fresh browser context in through the console's own form, as a person would. */
@@ -35,7 +31,7 @@ async function signIn(browser: Browser, stack: Stack, key: string, viewport = { 
  * detail page, compare and rate into an experiment, a failure's code, and a user key that
  * cannot see another owner's generation.
  */
-describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('web console in headless Chromium', () => {
+describe.skipIf(!temporalAddress || !browserSuiteRuns)('web console in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let admin: { context: BrowserContext; page: Page; errors: string[] };
@@ -43,9 +39,8 @@ describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('web consol
   let imageId = '';
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`GENFLOW_REQUIRE_ALL=1 but ${CHROMIUM} is missing (scripts/setup-machine.sh installs it)`);
     stack = await startStack({ console: { temporalUiUrl: TEMPORAL_UI, temporalNamespace: 'default' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

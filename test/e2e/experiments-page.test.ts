@@ -1,28 +1,24 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, startStack, TEST_ADMIN_KEY, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
-import { requireAll } from '../support/require-all';
+import { browserSuiteRuns, launchChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * The experiments page in headless Chromium against the real stack: an administrator signs in
  * with the admin key, creates an experiment in the form, starts it, generations run through the local provider, and the
  * results and charts fill in. A screenshot is kept in test/artifacts/.
  */
-describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('experiments page in headless Chromium', () => {
+describe.skipIf(!temporalAddress || !browserSuiteRuns)('experiments page in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`GENFLOW_REQUIRE_ALL=1 but ${CHROMIUM} is missing (scripts/setup-machine.sh installs it)`);
     stack = await startStack();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('dialog', (d) => {
       dialogs.push(d.message());

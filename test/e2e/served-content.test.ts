@@ -1,20 +1,16 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationView } from '../../domain/generation';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
-import { requireAll } from '../support/require-all';
+import { browserSuiteRuns, launchChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * What a browser does with genflow's security headers: the docs page still works under its
  * CSP, images and audio still open and play when a user opens their URL, and a text asset that
  * holds a script is downloaded, never run.
  */
-describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('assets and /docs in headless Chromium', () => {
+describe.skipIf(!temporalAddress || !browserSuiteRuns)('assets and /docs in headless Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -29,9 +25,8 @@ describe.skipIf(!temporalAddress || (!hasChromium && !requireAll()))('assets and
   }
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`GENFLOW_REQUIRE_ALL=1 but ${CHROMIUM} is missing (scripts/setup-machine.sh installs it)`);
     stack = await startStack();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, '--autoplay-policy=no-user-gesture-required'] });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
     page = await browser.newPage({ acceptDownloads: true });
     page.on('console', (m) => {
       if (m.text().includes('Content Security Policy') || m.text().includes('blocked')) violations.push(m.text());
