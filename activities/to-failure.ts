@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { isDatabaseUnavailable } from '../db/connection-errors';
 import { GenflowError } from '../domain/errors';
@@ -8,6 +9,11 @@ import { GenflowError } from '../domain/errors';
  */
 export function toApplicationFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof GenflowError && err.code === 'CANCELED' && workerShuttingDown()) {
+    // The call was aborted because this worker is stopping (a deploy), not because anyone
+    // canceled the generation: retried on another worker, never recorded as canceled.
+    return ApplicationFailure.create({ type: 'PROVIDER_UNAVAILABLE', message: `the worker shut down during the call: ${err.message}`, nonRetryable: false });
+  }
   if (err instanceof GenflowError) {
     return ApplicationFailure.create({
       type: err.code,
@@ -29,6 +35,15 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
     nonRetryable: false,
     cause: err instanceof Error ? err : undefined,
   });
+}
+
+/** Whether the running activity was cancelled by its worker shutting down (false outside an activity). */
+function workerShuttingDown(): boolean {
+  try {
+    return Context.current().cancellationDetails?.workerShutdown === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs an activity body, converting whatever it throws. */
