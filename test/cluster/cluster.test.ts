@@ -361,7 +361,9 @@ describe.skipIf(!cluster || !s3 || !cli)('genflow on a Temporal cluster', () => 
     }
     const spanSeconds = (starts.at(-1)! - starts[0]!) / 1_000;
     console.info(`cluster drill e: ${COUNT} calls in ${spanSeconds.toFixed(1)} s, at most ${maxPerSecond} in any second, per worker ${byWorker.join('/')}`);
-    expect(maxPerSecond).toBeLessThanOrEqual(PACED_RPS);
+    // A rate of N/s seen through any sliding one-second window can show N + 1 (the server's token
+    // bucket refills mid-window); the span below is what proves the pacing over the whole run.
+    expect(maxPerSecond).toBeLessThanOrEqual(PACED_RPS + 1);
     // And the limit is what paced them: all were submitted at once.
     expect(spanSeconds).toBeGreaterThanOrEqual((COUNT - PACED_RPS) / PACED_RPS);
   }, 180_000);
