@@ -1,49 +1,14 @@
-/** The parts of genflow's answers the console reads (the API's schemas: api/openapi/view-schemas.ts). */
+/** The parts of genflow's answers the console reads: the API's own types where domain/ declares them. */
 
-export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+import type { GenerationView } from '../../domain/generation';
 
-export interface Output {
-  id: string;
-  url: string;
-  contentType: string;
-  bytes: number;
-  width?: number;
-  height?: number;
-  durationSeconds?: number;
-}
-
-export interface Attempt {
-  model: string;
-  status: 'succeeded' | 'failed' | 'canceled';
-  code?: string;
-  message?: string;
-  startedAt: string;
-  finishedAt: string;
-}
-
-export interface Generation {
-  id: string;
-  model: string;
-  provider: string;
-  kind: string;
-  status: GenerationStatus;
-  progress: number;
-  prompt: string;
-  enhancedPrompt?: string;
-  parameters: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  outputs: Output[];
-  error?: { code: string; message: string; details?: unknown };
-  experiment?: { id: string; variantId: string; segment?: string };
-  resultModel?: string;
-  fallbackModels?: string[];
-  attempts?: Attempt[];
-  estimatedCost?: number;
-  cost?: number;
-  createdAt: string;
-  startedAt?: string;
-  completedAt?: string;
-}
+// Type-only imports from domain/ (erased by esbuild): the console reads exactly what the API
+// declares, so a changed view fails `tsc -p console` instead of drifting.
+export type { GenerationStatus } from '../../domain/status';
+export type { GenerationAttempt as Attempt } from '../../domain/attempts';
+export type { BatchSummary, BatchView as Batch } from '../../domain/batch';
+export type Generation = GenerationView;
+export type Output = GenerationView['outputs'][number];
 
 export interface Page<T> {
   data: T[];
@@ -77,21 +42,4 @@ export interface Model {
   inputImages: { mode: string; max: number };
   expectedDurationSeconds: number;
   parameters: JsonSchema;
-}
-
-export interface BatchSummary {
-  id: string;
-  status: string;
-  totalTasks: number;
-  counts: { total: number; queued: number; running: number; succeeded: number; failed: number; canceled: number };
-  progress: number;
-  estimatedCost: number;
-  actualCost?: number;
-  createdAt: string;
-  completedAt?: string;
-}
-
-export interface Batch extends BatchSummary {
-  items: Array<{ index: number; generationId: string; model: string; status: string; error?: { code: string; message: string } }>;
-  nextCursor?: string;
 }
