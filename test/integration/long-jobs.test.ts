@@ -7,6 +7,7 @@ import { FakeServer, type FakeRequest } from '../fakes/fake-server';
 import { KieFake } from '../fakes/kie';
 import { ReplicateFake } from '../fakes/replicate';
 import { getGeneration, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { providerTaskOf, webhookProviderEnv } from '../support/webhook-providers';
 
 const KEY = `r8_long-jobs-${randomUUID()}`;
 const SECRET = randomBytes(24).toString('hex');
@@ -39,14 +40,8 @@ describe.skipIf(!temporalAddress)('long jobs: provider webhooks, fallbacks, clie
     stack = await startStack({
       providerCallbacks: true,
       env: {
-        GENFLOW_REPLICATE_BASE_URL: replicate.url,
-        GENFLOW_REPLICATE_API_KEYS: KEY,
-        GENFLOW_REPLICATE_WEBHOOK_SECRET: replicate.webhookSecret,
-        GENFLOW_KIE_BASE_URL: kie.url,
-        GENFLOW_KIE_API_KEYS: 'kie-test-key',
+        ...webhookProviderEnv(kie, replicate, KEY),
         GENFLOW_WEBHOOK_SECRET: SECRET,
-        // Real waits: minimax/video-01's first poll is due after its expected 240 s.
-        GENFLOW_POLL_SCALE: '1',
       },
     });
   });
@@ -57,10 +52,7 @@ describe.skipIf(!temporalAddress)('long jobs: provider webhooks, fallbacks, clie
     await replicate.stop();
   });
 
-  async function taskOf(id: string): Promise<string> {
-    await expect.poll(async () => (await stack.repo.findById(id))?.provider_task_id, { timeout: 20_000 }).toBeTruthy();
-    return (await stack.repo.findById(id))!.provider_task_id!;
-  }
+  const taskOf = (id: string) => providerTaskOf(stack, id);
 
   /** GETs of the prediction: the polls Replicate saw. */
   const pollsOf = (taskId: string) => replicate.server.requests.filter((r) => r.method === 'GET' && r.path === `/v1/predictions/${taskId}`).length;

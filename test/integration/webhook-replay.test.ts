@@ -4,6 +4,7 @@ import { KieFake } from '../fakes/kie';
 import { ReplicateFake } from '../fakes/replicate';
 import { capturingLogs } from '../support/capture-logs';
 import { postJson, startStack, temporalAddress, type Stack } from '../support/stack';
+import { providerTaskOf, webhookProviderEnv } from '../support/webhook-providers';
 
 const REPLICATE_KEY = `r8_replay-${randomUUID()}`;
 
@@ -22,15 +23,7 @@ describe.skipIf(!temporalAddress)('provider webhooks: tokens kept out of logs, e
   beforeAll(async () => {
     await kie.start();
     await replicate.start();
-    const env = {
-      GENFLOW_KIE_BASE_URL: kie.url,
-      GENFLOW_KIE_API_KEYS: 'kie-test-key',
-      GENFLOW_REPLICATE_BASE_URL: replicate.url,
-      GENFLOW_REPLICATE_API_KEYS: REPLICATE_KEY,
-      GENFLOW_REPLICATE_WEBHOOK_SECRET: replicate.webhookSecret,
-      // Real waits: the first scheduled polls are minutes away, so every poll seen here came from a delivery.
-      GENFLOW_POLL_SCALE: '1',
-    };
+    const env = webhookProviderEnv(kie, replicate, REPLICATE_KEY);
     stack = await startStack({ providerCallbacks: true, logger: logs.logger, env });
     // A second API process on the same database (a Postgres server, or the same PGlite is not shareable: then skipped).
     if (process.env.DATABASE_URL) second = await startStack({ env });
@@ -42,10 +35,7 @@ describe.skipIf(!temporalAddress)('provider webhooks: tokens kept out of logs, e
     await kie.stop();
   });
 
-  async function taskOf(id: string): Promise<string> {
-    await expect.poll(async () => (await stack.repo.findById(id))?.provider_task_id, { timeout: 20_000 }).toBeTruthy();
-    return (await stack.repo.findById(id))!.provider_task_id!;
-  }
+  const taskOf = (id: string) => providerTaskOf(stack, id);
 
   it('a token-authenticated delivery signals once; the same delivery replayed answers 200 and does nothing; the token is not logged', async () => {
     kie.pollsUntilDone = 1_000;
