@@ -78,13 +78,14 @@ export function taskToPoll(task: TaskResponse): PollResult {
     case 'in_progress':
       return { status: 'running' };
     case 'success': {
-      const url = task.output?.file_url;
+      const url = task.output?.file_url ?? task.output?.url;
       if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new ProviderError('PROVIDER_ERROR', `${GITEE_PROVIDER_ID}: task ${task.task_id ?? ''} succeeded without a file`);
       return { status: 'succeeded', outputs: [{ type: 'url', url, contentType: 'video/mp4' }] };
     }
     case 'cancelled':
       return { status: 'canceled' };
-    case 'failure': {
+    case 'failure':
+    case 'failed': {
       const error = task.error && typeof task.error === 'object' ? (task.error as { message?: unknown }).message : task.error;
       const reason = [typeof error === 'string' ? error : undefined, task.message].filter(Boolean).join(': ') || 'the task failed';
       throw new ProviderError(MODERATION.test(reason) ? 'CONTENT_REJECTED' : 'PROVIDER_ERROR', `${GITEE_PROVIDER_ID}: ${reason}`, { retryable: false });
@@ -96,7 +97,7 @@ export function taskToPoll(task: TaskResponse): PollResult {
 
 /**
  * Gitee AI (模力方舟): images synchronously through its OpenAI-style endpoints; Wan video as an
- * async task, polled at `/v1/task/{id}` and cancelled at `/v1/task/{id}/cancel`.
+ * async task, polled at `/v1/task/{id}` and cancelled at `/api/v1/task/{id}/cancel`.
  */
 export function createGiteeAdapter(env: ProviderEnv): ProviderAdapter {
   return {

@@ -9,10 +9,15 @@ export const GITEE_BASE_URL = 'https://ai.gitee.com';
 export const GiteePath = {
   generations: '/v1/images/generations',
   edits: '/v1/images/edits',
-  textToVideo: '/v1/async/videos/text-to-video',
+  /** Video docs (视频生成): text-to-video is the `generations` endpoint; there is no `/text-to-video`. */
+  textToVideo: '/v1/async/videos/generations',
   imageToVideo: '/v1/async/videos/image-to-video',
   task: (id: string) => `/v1/task/${encodeURIComponent(id)}`,
-  cancel: (id: string) => `/v1/task/${encodeURIComponent(id)}/cancel`,
+  /**
+   * The async-task docs give cancel only under `/api/v1` (the `urls.cancel` every submit answer
+   * carries is `https://ai.gitee.com/api/v1/task/{id}/cancel`); `/v1/task/{id}/cancel` is not documented.
+   */
+  cancel: (id: string) => `/api/v1/task/${encodeURIComponent(id)}/cancel`,
 } as const;
 
 export interface ImagesResponse {
@@ -25,14 +30,19 @@ export interface AsyncSubmitResponse {
   status?: string;
 }
 
-export type TaskStatus = 'waiting' | 'in_progress' | 'success' | 'failure' | 'cancelled';
+/**
+ * The async-task page lists waiting, in_progress, success, failure, cancelled; the video page's
+ * sample polls for `failed` instead, so both spellings end a task as failed.
+ */
+export type TaskStatus = 'waiting' | 'in_progress' | 'success' | 'failure' | 'failed' | 'cancelled';
 
 /** `GET /v1/task/{id}`. */
 export interface TaskResponse {
   task_id?: string;
   // Typed loosely on purpose: an unknown status must reach the adapter, which refuses it by name.
   status?: string;
-  output?: { file_url?: string } | null;
+  /** `file_url` in the docs' samples; `url` in some task types' answers. */
+  output?: { file_url?: string; url?: string } | null;
   error?: unknown;
   message?: string;
 }

@@ -25,11 +25,16 @@ export interface TaskResult {
   images?: Array<{ image_url?: string; image_type?: string }>;
 }
 
-/** Errors are `{ code, reason, message, metadata }`, `reason` a constant such as NOT_ENOUGH_BALANCE. */
+/**
+ * Errors are `{ code, reason, message, metadata }`, `reason` a constant such as
+ * NOT_ENOUGH_BALANCE. That shape rests on docs alone (providers/jiekou/wire-fields.ts), so an
+ * OpenAI-style `{ error: { message, code } }` is read too rather than lost to a generic message.
+ */
 export function readJiekouError(status: number, body: unknown): ErrorReading {
-  const o = (body && typeof body === 'object' ? body : {}) as { reason?: unknown; message?: unknown };
-  const reason = typeof o.reason === 'string' ? o.reason : '';
-  const message = firstString(o.message, reason);
+  const o = (body && typeof body === 'object' ? body : {}) as { reason?: unknown; message?: unknown; error?: unknown };
+  const nested = o.error && typeof o.error === 'object' ? (o.error as { message?: unknown; code?: unknown; type?: unknown }) : undefined;
+  const reason = typeof o.reason === 'string' ? o.reason : (firstString(nested?.code, nested?.type) ?? '');
+  const message = firstString(o.message, nested?.message, typeof o.error === 'string' ? o.error : undefined, reason);
   let code: ErrorCode | undefined;
   if (/BALANCE|QUOTA|INSUFFICIENT/i.test(reason)) code = 'QUOTA_EXCEEDED';
   else if (status === 401 || status === 403 || /API_KEY|UNAUTHORI/i.test(reason)) code = 'AUTHENTICATION_FAILED';

@@ -40,7 +40,7 @@ export function taskToPoll(task: TaskResponse): PollResult {
       return { status: 'succeeded', outputs: urls.map((url) => ({ type: 'url', url })) };
     }
     case 'FAILED': {
-      const reason = task.errors?.message ?? 'the task failed';
+      const reason = task.errors?.message || task.message || 'the task failed';
       throw new ProviderError(MODERATION.test(reason) ? 'CONTENT_REJECTED' : 'PROVIDER_ERROR', `${MODELSCOPE_PROVIDER_ID}: ${reason}`, { retryable: false });
     }
     default:

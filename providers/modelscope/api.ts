@@ -28,6 +28,8 @@ export interface TaskResponse {
   task_status?: string;
   output_images?: string[];
   errors?: { code?: string | number; message?: string };
+  /** Some task reads carry the failure reason at the top level instead. */
+  message?: string;
   request_id?: string;
 }
 

@@ -5,6 +5,8 @@ import { GiteeFake } from '../fakes/gitee';
 import { pngImage } from '../fakes/media';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { giteeWireFields } from '../../providers/gitee/wire-fields';
 
 const TOKEN = 'gitee-contract-token-0001';
 
@@ -27,6 +29,8 @@ describe('Gitee AI adapter against the Gitee fake', () => {
     fake.failing = false;
     fake.outcome = 'success';
     fake.pollsToFinish = 3;
+    fake.failureStatus = 'failure';
+    fake.failMessage = undefined;
   });
 
   it('generates images OpenAI-style with Bearer auth and gets them inline (b64_json)', async () => {
@@ -57,14 +61,14 @@ describe('Gitee AI adapter against the Gitee fake', () => {
     expect(Buffer.from(await (await fetch(done.outputs[0].url)).arrayBuffer())).toEqual(fake.files.served.at(-1));
   });
 
-  it('Wan image-to-video uploads the frame as multipart; cancel reaches /v1/task/{id}/cancel and the task reads canceled', async () => {
+  it('Wan image-to-video uploads the frame as multipart; cancel reaches /api/v1/task/{id}/cancel (the documented urls.cancel) and the task reads canceled', async () => {
     const req = request('gitee/wan2.1-i2v', { kind: 'image-to-video', inputImages: [`data:image/png;base64,${png.toString('base64')}`] });
     const submitted = await adapter.submit(req, ctx);
     if (submitted.status !== 'pending') throw new Error('expected a task');
     const task = fake.tasks.get(submitted.taskId)!;
     expect([task.model, task.image, task.fields.num_frames]).toEqual(['Wan2.1-I2V-14B-720P', png, '81']);
     await adapter.cancel!(submitted.taskId, ctx);
-    expect(fake.server.requests.at(-1)!.path).toBe(`/v1/task/${submitted.taskId}/cancel`);
+    expect(fake.server.requests.at(-1)!.path).toBe(`/api/v1/task/${submitted.taskId}/cancel`);
     expect(await adapter.poll!(submitted.taskId, req, ctx)).toEqual({ status: 'canceled' });
   });
 
@@ -76,6 +80,58 @@ describe('Gitee AI adapter against the Gitee fake', () => {
     if (submitted.status !== 'pending') throw new Error('expected a task');
     const err = await providerFailure(adapter.poll!(submitted.taskId, req, ctx));
     expect([err.code, err.retryable, err.message]).toEqual(['PROVIDER_ERROR', false, 'gitee: InferenceError: Video generation failed, please retry']);
+  });
+
+  describe('request bodies carry only the fields Gitee documents (providers/gitee/wire-fields.ts)', () => {
+    const png64 = () => `data:image/png;base64,${png.toString('base64')}`;
+    it.each([
+      ['generations', '/v1/images/generations', 'gitee/z-image-turbo', {}],
+      ['generations', '/v1/images/generations', 'gitee/qwen-image', { negative_prompt: 'blur', seed: 3 }],
+      ['edits', '/v1/images/edits', 'gitee/qwen-image-edit', { seed: 1 }],
+      ['text-to-video', '/v1/async/videos/generations', 'gitee/wan2.1-t2v', { aspectRatio: '1:1', negative_prompt: 'static' }],
+      ['image-to-video', '/v1/async/videos/image-to-video', 'gitee/wan2.1-i2v', { seed: 9 }],
+    ] as const)('%s: %s (%s)', async (family, path, model, parameters) => {
+      const spec = giteeModels.find((m) => m.id === model)!;
+      const images = spec.inputImages.max > 0 ? [png64()] : [];
+      await adapter.submit(request(model, { parameters, inputImages: images, ...(images.length ? { kind: spec.kinds[0]! } : {}) }), ctx);
+      const sent = fake.server.requests.filter((r) => r.method === 'POST').at(-1)!;
+      expect(sent.path).toBe(path);
+      const body = await expectDocumentedFields(giteeWireFields, family, sent);
+      expect(body.model).toBe(spec.wireModel);
+    });
+  });
+
+  describe('terminal task states, each as Gitee means it', () => {
+    async function finished(): Promise<() => Promise<unknown>> {
+      fake.pollsToFinish = 1;
+      const req = request('gitee/wan2.1-t2v');
+      const submitted = await adapter.submit(req, ctx);
+      if (submitted.status !== 'pending') throw new Error('expected a task');
+      return () => adapter.poll!(submitted.taskId, req, ctx);
+    }
+
+    it.each(['failure', 'failed'] as const)('status %s (the async-task page spells failure, the video page failed) is a final PROVIDER_ERROR', async (status) => {
+      fake.outcome = 'failure';
+      fake.failureStatus = status;
+      const err = await providerFailure((await finished())());
+      expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+    });
+
+    it('a failed task whose message speaks of sensitive content is CONTENT_REJECTED', async () => {
+      fake.outcome = 'failure';
+      fake.failMessage = 'The output contains sensitive content (内容违规)';
+      const err = await providerFailure((await finished())());
+      expect([err.code, err.retryable]).toEqual(['CONTENT_REJECTED', false]);
+    });
+
+    it('cancelled reads canceled; success without a file is a PROVIDER_ERROR, not a success', async () => {
+      const poll = await finished();
+      const taskId = [...fake.tasks.keys()].at(-1)!;
+      fake.tasks.get(taskId)!.cancelled = true;
+      expect(await poll()).toEqual({ status: 'canceled' });
+      fake.server.inject({ json: { task_id: taskId, status: 'success', output: null } });
+      expect((await providerFailure(poll())).code).toBe('PROVIDER_ERROR');
+    });
   });
 
   describe('errors map onto the taxonomy, and the token never shows', () => {

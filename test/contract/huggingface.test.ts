@@ -8,6 +8,8 @@ import { HuggingFaceFake } from '../fakes/huggingface';
 import { pngImage } from '../fakes/media';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { GRADIO_SPACE_SIGNATURES, huggingfaceWireFields } from '../../providers/huggingface/wire-fields';
 
 const TOKEN = 'hf_contract_token_0001';
 
@@ -34,6 +36,7 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
     fake.failing = false;
     fake.loadingSeconds = undefined;
     fake.spaceError = undefined;
+    fake.streamEndsEarly = false;
   });
 
   describe('Inference Providers text-to-image', () => {
@@ -94,6 +97,12 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
       expect([quota.code, quota.message]).toEqual(['QUOTA_EXCEEDED', expect.stringContaining('GPU quota')]);
     });
 
+    it('a stream that ends without `complete` or `error` (the Space restarted) is a retryable PROVIDER_UNAVAILABLE', async () => {
+      fake.streamEndsEarly = true;
+      const err = await providerFailure(adapter.submit(request('huggingface/space-flux-1-schnell'), ctx));
+      expect([err.code, err.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
+    });
+
     it('Spaces live on their own host on the real service, under /spaces on an override', () => {
       expect(spaceUrl(HUGGINGFACE_ROUTER_URL, 'black-forest-labs/FLUX.1-Kontext-Dev')).toBe('https://black-forest-labs-flux-1-kontext-dev.hf.space');
       expect(spaceUrl('http://127.0.0.1:9', 'a/b')).toBe('http://127.0.0.1:9/spaces/a/b');
@@ -106,6 +115,35 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
       const events = [];
       for await (const event of readSse(stream)) events.push(event);
       expect(events).toEqual([{ event: 'heartbeat', data: 'null' }, { event: 'complete', data: '[{"path": "/tmp/x.png"}, 1]' }]);
+    });
+  });
+
+  describe('request bodies carry only the fields Hugging Face and Gradio document (providers/huggingface/wire-fields.ts)', () => {
+    it.each([
+      ['huggingface/flux-1-schnell', { width: 512, seed: 1 }],
+      ['huggingface/sdxl', { negative_prompt: 'blur', guidance_scale: 6, seed: 2 }],
+    ] as const)('text-to-image: %s', async (model, parameters) => {
+      await adapter.submit(request(model, { parameters }), ctx);
+      await expectDocumentedFields(huggingfaceWireFields, 'text-to-image', fake.server.requests.at(-1)!);
+    });
+
+    it('Gradio upload and call bodies; the data array follows each Space function signature, position by position', async () => {
+      const png = await pngImage(40, 24);
+      for (const model of huggingfaceModels) {
+        if (model.api !== 'gradio') continue;
+        const images = model.inputImages.max > 0 ? [`data:image/png;base64,${png.toString('base64')}`] : [];
+        fake.server.requests.length = 0;
+        await adapter.submit(request(model.id, { inputImages: images, ...(images.length ? { kind: model.kinds[0]! } : {}) }), ctx);
+        const posts = fake.server.requests.filter((r) => r.method === 'POST');
+        for (const upload of posts.filter((r) => r.path.endsWith('/gradio_api/upload'))) await expectDocumentedFields(huggingfaceWireFields, 'gradio-upload', upload);
+        await expectDocumentedFields(huggingfaceWireFields, 'gradio-call', posts.at(-1)!);
+        const signature = GRADIO_SPACE_SIGNATURES[`${model.gradio.space}/${model.gradio.apiName}`];
+        expect(signature, `${model.id}: no documented signature for ${model.gradio.space}`).toBeDefined();
+        // Each slot of the model table names what goes at that position: the prompt, the image, or a parameter of the same name.
+        const names = model.gradio.inputs.map((slot) => ('from' in slot ? (slot.from === 'parameter' ? slot.name : slot.from) : 'constant'));
+        expect(names.map((n, i) => (n === 'image' ? signature![i]!.includes('image') : n === signature![i]))).toEqual(names.map(() => true));
+        expect(names).toHaveLength(signature!.length);
+      }
     });
   });
 });

@@ -6,6 +6,8 @@ import { FakeServer } from '../fakes/fake-server';
 import { JiekouFake } from '../fakes/jiekou';
 import { pngImage } from '../fakes/media';
 import { providerFailure } from '../support/provider-failure';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { jiekouWireFields } from '../../providers/jiekou/wire-fields';
 
 const KEY = 'jk-contract-key-0001';
 
@@ -111,6 +113,37 @@ describe('Jiekou AI adapter against the Jiekou fake', () => {
       fake.server.inject({ status: 400, json: body });
       const err = await providerFailure(adapter.submit(request(), ctx));
       expect([err.code, err.message]).toEqual(['INVALID_PARAMETERS', 'jiekou: duration must be one of 10, 15 (INVALID_REQUEST_BODY)']);
+    });
+
+    it('an OpenAI-style error body (the documented shape rests on docs alone) keeps its message and code', async () => {
+      fake.server.inject({ status: 403, json: { error: { message: 'Your balance is insufficient', code: 'NOT_ENOUGH_BALANCE', type: 'billing' } } });
+      const broke = await providerFailure(adapter.submit(request(), ctx));
+      expect([broke.code, broke.message]).toEqual(['QUOTA_EXCEEDED', 'jiekou: Your balance is insufficient (NOT_ENOUGH_BALANCE)']);
+    });
+  });
+
+  describe('terminal task states and the request body (providers/jiekou/wire-fields.ts)', () => {
+    it.each([
+      ['text', {}, []],
+      ['image, portrait, 15 s, watermark', { aspectRatio: '9:16', durationSeconds: 15, watermark: true }, ['frame']],
+    ] as const)('%s: only documented fields', async (_name, parameters, frames) => {
+      await submitTask(request({ parameters, inputImages: frames.map(() => `${imageHost.url}/frame.png`), ...(frames.length ? { kind: 'image-to-video' } : {}) }));
+      await expectDocumentedFields(jiekouWireFields, 'sora-2-video-reverse', fake.server.requests.filter((r) => r.method === 'POST').at(-1)!);
+    });
+
+    it('an unknown task status is a PROVIDER_ERROR naming it, never taken for success', async () => {
+      const req = request();
+      const taskId = await submitTask(req);
+      fake.server.inject({ json: { task: { task_id: taskId, status: 'TASK_STATUS_EXPIRED' }, videos: [] } });
+      const err = await providerFailure(adapter.poll!(taskId, req, ctx));
+      expect([err.code, err.message]).toEqual(['PROVIDER_ERROR', 'jiekou: unknown task status "TASK_STATUS_EXPIRED"']);
+    });
+
+    it('SUCCEED without a video URL is a PROVIDER_ERROR, not an empty success', async () => {
+      const req = request();
+      const taskId = await submitTask(req);
+      fake.server.inject({ json: { task: { task_id: taskId, status: 'TASK_STATUS_SUCCEED' }, videos: [] } });
+      expect((await providerFailure(adapter.poll!(taskId, req, ctx))).code).toBe('PROVIDER_ERROR');
     });
   });
 });

@@ -7,6 +7,8 @@ import { pngImage } from '../fakes/media';
 import { FakeServer } from '../fakes/fake-server';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { modelscopeWireFields } from '../../providers/modelscope/wire-fields';
 
 const TOKEN = 'ms-contract-token-0001';
 
@@ -34,6 +36,7 @@ describe('ModelScope adapter against the ModelScope fake', () => {
     fake.failing = false;
     fake.outcome = 'SUCCEED';
     fake.pollsToFinish = 3;
+    fake.failureAtTop = false;
   });
 
   async function submitTask(req: GenerationRequest): Promise<string> {
@@ -77,6 +80,24 @@ describe('ModelScope adapter against the ModelScope fake', () => {
     fake.failure = 'The input or output contains sensitive content (内容审核未通过)';
     const moderated = await providerFailure(adapter.poll!(await submitTask(req), req, ctx));
     expect(moderated.code).toBe('CONTENT_REJECTED');
+  });
+
+  it('a FAILED task with its reason at the top level (`message`) reads the same', async () => {
+    fake.pollsToFinish = 1;
+    fake.outcome = 'FAILED';
+    fake.failureAtTop = true;
+    fake.failure = 'The input or output contains sensitive content (内容审核未通过)';
+    const req = request('modelscope/qwen-image');
+    const err = await providerFailure(adapter.poll!(await submitTask(req), req, ctx));
+    expect([err.code, err.retryable, err.message]).toEqual(['CONTENT_REJECTED', false, `modelscope: ${fake.failure}`]);
+  });
+
+  it.each(modelscopeModels.map((m) => m.id))('%s: the body carries only the fields ModelScope documents (providers/modelscope/wire-fields.ts)', async (model) => {
+    const spec = modelscopeModels.find((m) => m.id === model)!;
+    const images = spec.inputImages.max > 0 ? [`${imageHost.url}/frame.png`] : [];
+    await submitTask(request(model, { parameters: { negative_prompt: 'text', seed: 5 }, inputImages: images, ...(images.length ? { kind: 'image-to-image' } : {}) }));
+    const body = await expectDocumentedFields(modelscopeWireFields, 'images-generations', fake.server.requests.at(-1)!);
+    expect(body.model).toBe(spec.wireModel);
   });
 
   it('refuses more than one output before calling ModelScope (one image per task)', async () => {

@@ -5,6 +5,9 @@ import type { CallContext, PollResult, ProviderAdapter, WebhookRequest } from '.
 import { FakeServer } from '../fakes/fake-server';
 import { PolloFake } from '../fakes/pollo';
 import { caught, requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { polloWireFields } from '../../providers/pollo/wire-fields';
+import { signPolloWebhook } from '../../providers/pollo';
 
 const KEY = 'pollo-test-key';
 
@@ -80,6 +83,28 @@ describe('Pollo adapter against the local fake', () => {
       const err = await caught(Promise.resolve().then(() => adapter.parseWebhook!(req, secret)));
       expect([name, err.code]).toEqual([name, 'AUTHENTICATION_FAILED']);
     }
+  });
+
+  it('the minimal delivery the webhook page documents ({ taskId, status }) verifies and names its task', async () => {
+    const body = Buffer.from(JSON.stringify({ taskId: 'task-123', status: 'succeed' }));
+    const [id, timestamp] = ['wh_1', String(Math.floor(Date.now() / 1000))];
+    const headers = { 'x-webhook-id': id, 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signPolloWebhook(fake.webhookSecret, id, timestamp, body) };
+    const event = await adapter.parseWebhook!({ headers, body }, fake.webhookSecret);
+    // Only the task id drives anything (the workflow polls at once); the poll is the source of truth.
+    expect(event.taskId).toBe('task-123');
+  });
+
+  describe('request bodies carry only the fields Pollo documents (providers/pollo/wire-fields.ts)', () => {
+    it.each([
+      ['google/veo3', 'pollo/veo3', { negativePrompt: 'blur', generateAudio: false }, []],
+      ['google/veo3', 'pollo/veo3', {}, ['https://img.example/first.png']],
+      ['kling-ai/kling-v2-1', 'pollo/kling-v2.1', { negativePrompt: 'blur', durationSeconds: 10 }, ['https://img.example/frame.png']],
+    ] as const)('%s (%s)', async (family, model, parameters, images) => {
+      await submitted(request(model, { parameters, inputImages: [...images], ...(images.length ? { kind: 'image-to-video' } : {}) }));
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(`/generation/${family}`);
+      await expectDocumentedFields(polloWireFields, family, sent);
+    });
   });
 
   describe('maps failures onto the taxonomy', () => {

@@ -5,6 +5,9 @@ import type { CallContext, PollResult, ProviderAdapter } from '../../providers/t
 import { pngImage } from '../fakes/media';
 import { TuziFake } from '../fakes/tuzi';
 import { caught, requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { tuziWireFields } from '../../providers/tuzi/wire-fields';
+import { klingWireFields } from '../../providers/kling/wire-fields';
 
 const KEY = 'sk-tuzi-test';
 
@@ -63,6 +66,55 @@ describe('TuZi adapter against the local fake', () => {
     for (let i = 0; i < 3; i++) seen.push(await adapter.poll!(taskId, req, ctx));
     expect(seen).toEqual([{ status: 'pending' }, { status: 'running', progress: 0.67 }, { status: 'succeeded', outputs: [{ type: 'url', url: fake.mj.get(taskId)!.url }] }]);
     expect(fake.server.requests.at(-1)!.path).toBe(`/mj/task/${taskId}/fetch`);
+  });
+
+  describe('request bodies carry only the fields the upstream APIs document (providers/tuzi/wire-fields.ts)', () => {
+    it('images: the OpenAI image body', async () => {
+      await adapter.submit(request('tuzi/gpt-image-1', { parameters: { size: '1024x1536', quality: 'low' } }), ctx);
+      await expectDocumentedFields(tuziWireFields, 'images', fake.server.requests.at(-1)!);
+    });
+
+    it('mj-imagine: the mj-proxy imagine body, with and without reference images', async () => {
+      const image = `data:image/png;base64,${(await pngImage(8, 8)).toString('base64')}`;
+      for (const inputImages of [[], [image]]) {
+        await submitted(request('tuzi/midjourney', { inputImages, ...(inputImages.length ? { kind: 'image-to-image' } : {}), parameters: { aspectRatio: '3:2' } }));
+        await expectDocumentedFields(tuziWireFields, 'mj-imagine', fake.server.requests.at(-1)!);
+      }
+    });
+
+    it.each([
+      ['text2video', 'tuzi/kling-v2.5-turbo', [], '/kling/v1/videos/text2video'],
+      ['image2video', 'tuzi/kling-v2.1-master', ['https://img.example/frame.png'], '/kling/v1/videos/image2video'],
+      ['images', 'tuzi/kling-image-v2', [], '/kling/v1/images/generations'],
+    ] as const)("Kling's %s body passes through the /kling proxy as Kling documents it (%s)", async (family, model, inputImages, path) => {
+      const spec = tuziModels.find((m) => m.id === model)!;
+      await submitted(request(model, { inputImages: [...inputImages], kind: inputImages.length ? (family === 'image2video' ? 'image-to-video' : 'image-to-image') : spec.kinds[0]! }));
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(path);
+      await expectDocumentedFields(klingWireFields, family, sent);
+    });
+  });
+
+  describe('Midjourney terminal states, each as mj-proxy means it', () => {
+    it('MODAL is still running; CANCEL reads canceled; an unknown status is a final PROVIDER_ERROR', async () => {
+      const req = request('tuzi/midjourney');
+      const taskId = await submitted(req);
+      fake.server.inject({ json: { id: taskId, action: 'IMAGINE', status: 'MODAL', progress: '40%' } });
+      expect(await adapter.poll!(taskId, req, ctx)).toEqual({ status: 'running', progress: 0.4 });
+      fake.server.inject({ json: { id: taskId, action: 'IMAGINE', status: 'CANCEL', progress: '0%', failReason: '' } });
+      expect(await adapter.poll!(taskId, req, ctx)).toEqual({ status: 'canceled' });
+      fake.server.inject({ json: { id: taskId, action: 'IMAGINE', status: 'EXPIRED' } });
+      const err = await caught(adapter.poll!(taskId, req, ctx));
+      expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+    });
+
+    it('SUCCESS without an image URL is a final PROVIDER_ERROR, not an empty success', async () => {
+      const req = request('tuzi/midjourney');
+      const taskId = await submitted(req);
+      fake.server.inject({ json: { id: taskId, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrl: '' } });
+      const err = await caught(adapter.poll!(taskId, req, ctx));
+      expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+    });
   });
 
   describe('maps failures onto the taxonomy', () => {

@@ -51,6 +51,7 @@ interface Task {
   image?: Buffer;
   polls: number;
   outcome: 'success' | 'failure';
+  failMessage?: string;
   cancelled: boolean;
   file?: string;
 }
@@ -70,6 +71,10 @@ export class GiteeFake extends ProviderFake {
   blockedWord = 'forbidden';
   pollsToFinish = 2;
   outcome: Task['outcome'] = 'success';
+  /** How a failed task spells its status: the async-task docs say `failure`, the video page's sample `failed`. */
+  failureStatus: 'failure' | 'failed' = 'failure';
+  /** The message of a failed task (default: an inference error). */
+  failMessage: string | undefined;
   readonly tasks = new Map<string, Task>();
   readonly servedImages: Buffer[] = [];
   readonly files = new FakeFiles(() => this.url);
@@ -81,10 +86,11 @@ export class GiteeFake extends ProviderFake {
     this.server
       .route('POST', '/v1/images/generations', async (req) => this.guard(req) ?? (await this.generations(req)))
       .route('POST', '/v1/images/edits', async (req) => this.guard(req) ?? (await this.edits(req)))
-      .route('POST', '/v1/async/videos/text-to-video', (req) => this.guard(req) ?? this.textToVideo(req))
+      .route('POST', '/v1/async/videos/generations', (req) => this.guard(req) ?? this.textToVideo(req))
       .route('POST', '/v1/async/videos/image-to-video', async (req) => this.guard(req) ?? (await this.imageToVideo(req)))
       .route('GET', '/v1/task/:id', (req) => this.guard(req) ?? this.task(req))
-      .route('POST', '/v1/task/:id/cancel', (req) => this.guard(req) ?? this.cancel(req))
+      .route('GET', '/api/v1/task/:id', (req) => this.guard(req) ?? this.task(req))
+      .route('POST', '/api/v1/task/:id/cancel', (req) => this.guard(req) ?? this.cancel(req))
       .route('GET', '/files/:name', this.files.handler);
   }
 
@@ -155,9 +161,9 @@ export class GiteeFake extends ProviderFake {
   }
 
   private startTask(model: string, fields: Record<string, unknown>, image?: Buffer): FakeResponse {
-    const task: Task = { id: randomUUID().replace(/-/g, '').toUpperCase(), model, fields, polls: 0, outcome: this.outcome, cancelled: false, ...(image ? { image } : {}) };
+    const task: Task = { id: randomUUID().replace(/-/g, '').toUpperCase(), model, fields, polls: 0, outcome: this.outcome, cancelled: false, ...(this.failMessage ? { failMessage: this.failMessage } : {}), ...(image ? { image } : {}) };
     this.tasks.set(task.id, task);
-    return { json: { task_id: task.id, status: 'waiting', created_at: Date.now(), urls: { get: `${this.url}/v1/task/${task.id}`, cancel: `${this.url}/v1/task/${task.id}/cancel` } } };
+    return { json: { task_id: task.id, status: 'waiting', created_at: Date.now(), urls: { get: `${this.url}/api/v1/task/${task.id}`, cancel: `${this.url}/api/v1/task/${task.id}/cancel` } } };
   }
 
   private textToVideo(req: FakeRequest): FakeResponse {
@@ -184,7 +190,7 @@ export class GiteeFake extends ProviderFake {
     if (task.cancelled) return { json: { ...base, status: 'cancelled', output: null } };
     task.polls++;
     if (task.polls < this.pollsToFinish) return { json: { ...base, status: task.polls === 1 ? 'waiting' : 'in_progress', output: null } };
-    if (task.outcome === 'failure') return { json: { ...base, status: 'failure', output: null, error: 'InferenceError', message: 'Video generation failed, please retry' } };
+    if (task.outcome === 'failure') return { json: { ...base, status: this.failureStatus, output: null, error: 'InferenceError', message: task.failMessage ?? 'Video generation failed, please retry' } };
     if (!task.file) {
       const frames = Number(task.fields.num_frames ?? 81);
       const [width, height] = task.image ? [1280, 720] : [Number(task.fields.width ?? 832), Number(task.fields.height ?? 480)];

@@ -48,6 +48,8 @@ export class HuggingFaceFake extends ProviderFake {
   loadingSeconds?: number;
   /** While set, every Space call ends with an `error` event carrying this message (null: no message). */
   spaceError?: string | null;
+  /** While set, a Space's event stream ends after its heartbeats without a verdict (the Space restarted). */
+  streamEndsEarly = false;
   readonly served: Buffer[] = [];
   readonly calls: Call[] = [];
   readonly uploads = new Map<string, Buffer>();
@@ -139,6 +141,7 @@ export class HuggingFaceFake extends ProviderFake {
     const head = sse('heartbeat', null) + sse('generating', null);
     const fail = (message: string | null) => ({ body: head + sse('error', message), headers: { 'content-type': 'text/event-stream' } });
     if (this.spaceError !== undefined) return fail(this.spaceError);
+    if (this.streamEndsEarly) return { body: head, headers: { 'content-type': 'text/event-stream' } };
     // Gradio runs the function with what it got: wrong shapes fail inside it, reported as an error event.
     const signature = SPACES[call.space]![call.api]!;
     if (call.data.length !== signature.length) return fail(null);

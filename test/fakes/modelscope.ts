@@ -44,6 +44,8 @@ export class ModelScopeFake extends ProviderFake {
   readonly tokensOverQuota = new Set<string>();
   /** Polls before the outcome: the first is PENDING, the rest RUNNING. */
   pollsToFinish = 2;
+  /** Where a FAILED task carries its reason: `errors.message` (as error bodies do) or a top-level `message` (as the docs' samples read it). */
+  failureAtTop = false;
   outcome: Task['outcome'] = 'SUCCEED';
   failure = 'Task failed: internal error';
   readonly tasks = new Map<string, Task>();
@@ -103,7 +105,7 @@ export class ModelScopeFake extends ProviderFake {
     task.polls++;
     const base = { task_id: task.id, request_id: randomUUID() };
     if (task.polls < this.pollsToFinish) return { json: { ...base, task_status: task.polls === 1 ? 'PENDING' : 'RUNNING' } };
-    if (task.outcome === 'FAILED') return { json: { ...base, task_status: 'FAILED', errors: { message: task.failure } } };
+    if (task.outcome === 'FAILED') return { json: { ...base, task_status: 'FAILED', ...(this.failureAtTop ? { message: task.failure } : { errors: { message: task.failure } }) } };
     if (!task.images) {
       const [w, h] = (typeof task.body.size === 'string' ? task.body.size : '1024x1024').split('x').map((n) => Math.max(8, Math.round(Number(n) / 16)));
       task.images = [this.files.put(await sampleImage('jpeg', w!, h!, this.files.served.length), 'image/jpeg', 'jpg')];

@@ -21,8 +21,16 @@ export interface PolloFakeTask {
 const ok = (data: unknown): FakeResponse => ({ json: { code: 'SUCCESS', message: 'success', data } });
 const refuse = (status: number, code: string, message: string): FakeResponse => ({ status, json: { code, message } });
 
+/** The input names each endpoint's docs list (providers/pollo/wire-fields.ts quotes them); others are refused. */
+const INPUT_FIELDS: Record<string, readonly string[]> = {
+  'google/veo3': ['image', 'prompt', 'negativePrompt', 'length', 'aspectRatio', 'resolution', 'seed', 'generateAudio'],
+  'kling-ai/kling-v2-1': ['image', 'prompt', 'negativePrompt', 'length', 'strength'],
+};
+
 function validate(endpoint: string, input: Record<string, unknown> | undefined): string | undefined {
   if (!input || typeof input.prompt !== 'string' || !input.prompt) return 'input.prompt is required';
+  const unknown = Object.keys(input).find((k) => INPUT_FIELDS[endpoint] && !INPUT_FIELDS[endpoint].includes(k));
+  if (unknown) return `input.${unknown} is not a parameter of ${endpoint}`;
   const image = input.image;
   if (image !== undefined && (typeof image !== 'string' || !/^https?:\/\//.test(image))) return 'input.image must be a URL';
   if (endpoint === 'google/veo3') {

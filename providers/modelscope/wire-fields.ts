@@ -1,0 +1,24 @@
+import type { WireFieldTable } from '../wire-fields';
+
+/**
+ * ModelScope API-Inference's image body as its docs give it
+ * (https://modelscope.cn/docs/model-service/API-Inference/intro, "文生图 / 图像生成"):
+ * `POST /v1/images/generations` with `X-ModelScope-Async-Mode: true` takes `model`, `prompt`,
+ * `negative_prompt`, `size` ("1024x1024"), `seed`, `steps`, `guidance`, and for edit models
+ * `image_url` (a URL ModelScope downloads). One body shape serves every model.
+ *
+ * Rests on docs alone: `PROCESSING` as a task status (the samples poll PENDING / RUNNING /
+ * SUCCEED / FAILED), and where a FAILED task's reason sits (`errors.message` in the API's error
+ * bodies, a top-level `message` in the samples' task reads: both are read).
+ */
+export const modelscopeWireFields: WireFieldTable = {
+  provider: 'modelscope',
+  doc: 'https://modelscope.cn/docs/model-service/API-Inference/intro',
+  families: {
+    'images-generations': {
+      doc: 'https://modelscope.cn/docs/model-service/API-Inference/intro#文生图模型',
+      fields: { '': ['model', 'prompt', 'negative_prompt', 'size', 'seed', 'steps', 'guidance', 'image_url'] },
+      required: ['model', 'prompt'],
+    },
+  },
+};
