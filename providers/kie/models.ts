@@ -302,6 +302,7 @@ export const kieModels: KieModel[] = [
       description: `FLUX.1 Kontext ${tier} through Kie.ai: generation, or editing of one input image`,
       parameters: fluxKontextParameters,
       inputImages: { mode: 'url', max: 1 },
+      preprocess: 'flux-optimized',
       async: true,
       expectedDurationSeconds: 20,
       maxDurationSeconds: 600,

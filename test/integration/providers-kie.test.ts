@@ -114,7 +114,7 @@ describe.skipIf(!temporalAddress)('Kie.ai end to end: API → workflow → fake 
   });
 });
 
-describe.skipIf(!temporalAddress || !s3Server)('Kie.ai upscale end to end with S3 storage: Kie downloads the prepared image', () => {
+describe.skipIf(!temporalAddress || !s3Server)('Kie.ai end to end with S3 storage: Kie downloads the prepared image', () => {
   const fake = new KieFake();
   let stack: Stack;
 
@@ -147,5 +147,21 @@ describe.skipIf(!temporalAddress || !s3Server)('Kie.ai upscale end to end with S
     expect(String((task.body.input as { image: string }).image).startsWith(s3Server!.endpoint)).toBe(true);
     const stored = Buffer.from(await (await fetch(done.outputs[0]!.url)).arrayBuffer());
     expect((await sharp(stored).metadata()).width).toBe(256);
+  });
+
+  it('Flux Kontext edits get their image prepared with flux-optimized: up to 2048 px, format kept', async () => {
+    const big = await sharp({ create: { width: 3000, height: 1500, channels: 3, background: '#e76f51' } }).png().toBuffer();
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'kie/flux-kontext-pro',
+      prompt: 'make it night',
+      inputImages: [`data:image/png;base64,${big.toString('base64')}`],
+    });
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    const task = [...fake.tasks.values()].find((t) => t.api === 'flux-kontext')!;
+    // What Kie downloads: the standard preset would have made it 1024×512.
+    const sent = Buffer.from(await (await fetch(String(task.body.inputImage))).arrayBuffer());
+    const meta = await sharp(sent).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 2048, 1024]);
   });
 });
