@@ -18,7 +18,10 @@ export const KIE_ENDPOINTS = {
   'flux-kontext': { create: '/api/v1/flux/kontext/generate', record: '/api/v1/flux/kontext/record-info' },
   jobs: { create: '/api/v1/jobs/createTask', record: '/api/v1/jobs/recordInfo' },
   veo: { create: '/api/v1/veo/generate', record: '/api/v1/veo/record-info' },
+  // An extension is a task of its family: polled on the family's record endpoint.
+  'veo-extend': { create: '/api/v1/veo/extend', record: '/api/v1/veo/record-info' },
   runway: { create: '/api/v1/runway/generate', record: '/api/v1/runway/record-detail' },
+  'runway-extend': { create: '/api/v1/runway/extend', record: '/api/v1/runway/record-detail' },
   midjourney: { create: '/api/v1/mj/generate', record: '/api/v1/mj/record-info' },
 } as const;
 export type KieApi = keyof typeof KIE_ENDPOINTS;

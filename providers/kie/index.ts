@@ -3,7 +3,11 @@ import { createKieAdapter } from './adapter';
 import { KIE_BASE_URL, KIE_PROVIDER_ID } from './api';
 import { kieModels } from './models';
 
-/** Kie.ai: one key for GPT-4o image, Flux Kontext, Nano Banana, Seedream, Sora 2, Kling, Veo and Midjourney. */
+/**
+ * Kie.ai: one key for GPT-4o image, Flux Kontext, Nano Banana (and its upscaler), Seedream, Sora 2
+ * (and Pro, and the watermark remover), Kling, Wan, ByteDance Seedance, Veo, Runway (both with
+ * extend) and Midjourney.
+ */
 export const kieProvider: Provider = {
   id: KIE_PROVIDER_ID,
   displayName: 'Kie.ai',

@@ -17,8 +17,19 @@ import {
   wanVideo,
   veoVideo,
   runwayVideo,
+  sora2ProParameters,
+  veoExtendParameters,
+  runwayExtendParameters,
+  nanoBananaUpscaleParameters,
+  soraWatermarkRemoverParameters,
+  kling21Parameters,
+  kling21Video,
+  wan22Parameters,
+  wan22Video,
+  bytedanceV1ProParameters,
+  bytedanceV1ProVideo,
 } from './parameters';
-import { perImage, perRequest, priced } from '../pricing';
+import { perImage, perRequest, priced, usd } from '../pricing';
 
 /**
  * Kie.ai exposes several API families with their own request and record shapes. A model row
@@ -35,7 +46,11 @@ export type KieRoute =
       /** Market model used with input images (absent: the model takes none). */
       imageModel?: string;
       /** The input field carrying image URLs: a list, or a single URL. */
-      imageField?: 'image_urls' | 'image_url';
+      imageField?: 'image_urls' | 'image_url' | 'image';
+      /** A second input image goes here as the last frame (Kling 2.1 pro). */
+      tailImageField?: 'tail_image_url';
+      /** The model takes no prompt (an upscaler, the watermark remover): none is sent. */
+      noPrompt?: true;
       /** An `input` field that takes numberOfOutputs (one image per task otherwise). */
       countField?: 'max_images';
       /**
@@ -47,7 +62,9 @@ export type KieRoute =
       textRatioField?: 'image_size';
     }
   | { api: 'veo'; model: 'veo3' | 'veo3_fast' }
+  | { api: 'veo-extend' }
   | { api: 'runway' }
+  | { api: 'runway-extend' }
   | { api: 'midjourney' };
 
 export interface KieModel extends ModelSpec {
@@ -71,6 +88,199 @@ function gpt4oCredits(outputs: number): number {
 
 const MJ_CREDITS: Record<z.infer<typeof midjourneyParameters>['speed'], number> = { relaxed: 3, fast: 8, turbo: 16 };
 
+/** Sora 2 Pro in credits by size and length (Kie's Sora 2 Pro page). */
+const SORA2_PRO_CREDITS = { standard: { 10: 150, 15: 270 }, high: { 10: 330, 15: 630 } } as const;
+/** Kling 2.1 in credits for a 5 s clip; 10 s costs twice as much. */
+const KLING21_CREDITS = { standard: 25, pro: 50 } as const;
+/** Wan 2.2 A14B Turbo, USD a second by resolution (estimate, see its notes). */
+const WAN22_USD_PER_SECOND: Record<string, number> = { '480p': 0.05, '580p': 0.075, '720p': 0.1 };
+/** Seedance 1.0 Pro, USD a second by resolution (estimate: $2.50 per million video tokens at 24 fps). */
+const SEEDANCE_USD_PER_SECOND: Record<string, number> = { '480p': 0.0243, '720p': 0.054, '1080p': 0.1215 };
+
+/**
+ * The models Kie added beyond the first sixteen (issue #19: the seed S1 lists 32 Kie models).
+ * Sora (1) is not here: Kie's docs list only the Sora 2 family now (README: Kie.ai).
+ */
+const ADDED_MODELS: KieModel[] = [
+  {
+    id: 'kie/sora-2-pro',
+    kinds: ['text-to-video', 'image-to-video'],
+    description: 'OpenAI Sora 2 Pro through Kie.ai: 10 or 15 second clips with audio, standard or high (1080p) size',
+    parameters: sora2ProParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 300,
+    maxDurationSeconds: 3600,
+    video: sora2Video,
+    videoWire: {
+      durationSeconds: { field: 'n_frames', as: 'string' },
+      aspectRatio: { field: 'aspect_ratio', values: { '16:9': 'landscape', '9:16': 'portrait' } },
+    },
+    price: priced(
+      sora2ProParameters,
+      {
+        unit: 'request',
+        usd: credits(SORA2_PRO_CREDITS.standard[10]),
+        tiers: [
+          { when: 'durationSeconds=15', usd: credits(SORA2_PRO_CREDITS.standard[15]) },
+          { when: 'size=high', usd: credits(SORA2_PRO_CREDITS.high[10]) },
+          { when: 'size=high, durationSeconds=15', usd: credits(SORA2_PRO_CREDITS.high[15]) },
+        ],
+        notes: 'Kie: 150/270 credits a 10/15 s standard clip, 330/630 high, at $0.005',
+      },
+      (p) => credits(SORA2_PRO_CREDITS[p.size][p.durationSeconds === 15 ? 15 : 10]),
+    ),
+    route: { api: 'jobs', textModel: 'sora-2-pro-text-to-video', imageModel: 'sora-2-pro-image-to-video', imageField: 'image_urls' },
+    maxOutputs: 1,
+  },
+  {
+    id: 'kie/veo3.1-extend',
+    kinds: ['text-to-video'],
+    description: 'Extends a Veo 3.1 video Kie made (parameter taskId: its Kie task id) with a new clip that continues it as the prompt says',
+    parameters: veoExtendParameters,
+    inputImages: { mode: 'url', max: 0 },
+    async: true,
+    expectedDurationSeconds: 120,
+    maxDurationSeconds: 1800,
+    price: priced(
+      veoExtendParameters,
+      { unit: 'request', usd: credits(60), tiers: [{ when: 'model=quality', usd: credits(250) }], notes: 'estimate: priced as a Veo 3.1 clip of the same model on Kie (60 credits fast, 250 quality, at $0.005)' },
+      (p) => credits(p.model === 'quality' ? 250 : 60),
+    ),
+    route: { api: 'veo-extend' },
+    maxOutputs: 1,
+  },
+  {
+    id: 'kie/runway-extend',
+    kinds: ['text-to-video'],
+    description: 'Extends a Runway video Kie made (parameter taskId: its Kie task id); keeps its ratio, continues as the prompt says',
+    parameters: runwayExtendParameters,
+    inputImages: { mode: 'url', max: 0 },
+    async: true,
+    expectedDurationSeconds: 90,
+    maxDurationSeconds: 1800,
+    videoWire: { resolution: { field: 'quality' } },
+    price: priced(
+      runwayExtendParameters,
+      { unit: 'request', usd: credits(12), tiers: [{ when: 'resolution=1080p', usd: credits(30) }], notes: 'estimate: priced as a 5 s Runway clip on Kie (12 credits at 720p, 30 at 1080p, at $0.005)' },
+      (p) => credits(p.resolution === '1080p' ? 30 : 12),
+    ),
+    route: { api: 'runway-extend' },
+    maxOutputs: 1,
+    maxPromptLength: 1800,
+  },
+  {
+    id: 'kie/nano-banana-upscale',
+    kinds: ['upscale'],
+    description: 'Nano Banana Upscale through Kie.ai: one image upscaled 1-4× (scale 2 or 4 for ×2/×4), optional face restoration; the prompt is not sent',
+    parameters: nanoBananaUpscaleParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 20,
+    maxDurationSeconds: 600,
+    price: perImage(credits(2), { notes: 'estimate: Kie lists no price for the upscaler in the docs at hand; priced at 2 credits ($0.01)' }),
+    route: { api: 'jobs', imageModel: 'nano-banana-upscale', imageField: 'image', noPrompt: true },
+    maxOutputs: 1,
+  },
+  {
+    id: 'kie/sora-watermark-remover',
+    kinds: ['text-to-video'],
+    description: 'Removes the watermark from a Sora 2 video given by its public sora.chatgpt.com link (parameter video_url); the prompt is not sent',
+    parameters: soraWatermarkRemoverParameters,
+    inputImages: { mode: 'url', max: 0 },
+    async: true,
+    expectedDurationSeconds: 30,
+    maxDurationSeconds: 900,
+    price: perRequest(credits(10), { notes: 'estimate: Kie lists no price for the remover in the docs at hand; priced at 10 credits ($0.05)' }),
+    route: { api: 'jobs', textModel: 'sora-watermark-remover', noPrompt: true },
+    maxOutputs: 1,
+  },
+  ...(['standard', 'pro'] as const).map(
+    (tier): KieModel => ({
+      id: `kie/kling-v2.1-${tier}`,
+      kinds: ['image-to-video'],
+      description:
+        tier === 'pro'
+          ? 'Kling 2.1 Pro through Kie.ai: animates an image at 1080p, 5 or 10 s; a second image is the last frame'
+          : 'Kling 2.1 Standard through Kie.ai: animates an image at 720p, 5 or 10 s',
+      parameters: kling21Parameters,
+      inputImages: { mode: 'url', max: tier === 'pro' ? 2 : 1 },
+      async: true,
+      expectedDurationSeconds: 120,
+      maxDurationSeconds: 1800,
+      video: kling21Video,
+      videoWire: { durationSeconds: { field: 'duration', as: 'string' } },
+      price: priced(
+        kling21Parameters,
+        {
+          unit: 'request',
+          usd: credits(KLING21_CREDITS[tier]),
+          tiers: [{ when: 'durationSeconds=10', usd: credits(2 * KLING21_CREDITS[tier]) }],
+          notes: `Kie: ${KLING21_CREDITS[tier]} credits a 5 s clip, ${2 * KLING21_CREDITS[tier]} a 10 s one, at $0.005`,
+        },
+        (p) => credits(KLING21_CREDITS[tier] * (p.durationSeconds / 5)),
+      ),
+      route: { api: 'jobs', imageModel: `kling/v2-1-${tier}`, imageField: 'image_url', ...(tier === 'pro' ? { tailImageField: 'tail_image_url' as const } : {}) },
+      maxOutputs: 1,
+    }),
+  ),
+  {
+    id: 'kie/wan-2.2-a14b-turbo',
+    kinds: ['text-to-video', 'image-to-video'],
+    description: 'Alibaba Wan 2.2 A14B Turbo through Kie.ai: fast 5 second clips at 480p, 580p or 720p',
+    parameters: wan22Parameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 60,
+    maxDurationSeconds: 1200,
+    video: wan22Video,
+    // The length is fixed, so it is not sent.
+    videoWire: { aspectRatio: { field: 'aspect_ratio' }, resolution: { field: 'resolution' } },
+    price: priced(
+      wan22Parameters,
+      {
+        unit: 'second',
+        usd: WAN22_USD_PER_SECOND['720p']!,
+        tiers: [
+          { when: 'resolution=480p', usd: WAN22_USD_PER_SECOND['480p']! },
+          { when: 'resolution=580p', usd: WAN22_USD_PER_SECOND['580p']! },
+        ],
+        notes: 'estimate: Kie\'s Wan 2.2 Turbo price is not in the docs at hand; the market list price of the same model, $0.05/$0.075/$0.10 a second at 480p/580p/720p',
+      },
+      (p) => usd(WAN22_USD_PER_SECOND[String(p.resolution)]! * p.durationSeconds),
+    ),
+    route: { api: 'jobs', textModel: 'wan/2-2-a14b-text-to-video-turbo', imageModel: 'wan/2-2-a14b-image-to-video-turbo', imageField: 'image_url' },
+    maxOutputs: 1,
+  },
+  {
+    id: 'kie/bytedance-v1-pro',
+    kinds: ['text-to-video', 'image-to-video'],
+    description: 'ByteDance Seedance 1.0 Pro (V1 Pro) through Kie.ai: 5 or 10 second clips at 480p, 720p or 1080p',
+    parameters: bytedanceV1ProParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 90,
+    maxDurationSeconds: 1800,
+    video: bytedanceV1ProVideo,
+    videoWire: { durationSeconds: { field: 'duration', as: 'string' }, aspectRatio: { field: 'aspect_ratio' }, resolution: { field: 'resolution' } },
+    price: priced(
+      bytedanceV1ProParameters,
+      {
+        unit: 'second',
+        usd: SEEDANCE_USD_PER_SECOND['720p']!,
+        tiers: [
+          { when: 'resolution=480p', usd: SEEDANCE_USD_PER_SECOND['480p']! },
+          { when: 'resolution=1080p', usd: SEEDANCE_USD_PER_SECOND['1080p']! },
+        ],
+        notes: 'estimate: Kie\'s Seedance price is not in the docs at hand; the market list price of Seedance 1.0 Pro, $2.50 per million video tokens (24 fps)',
+      },
+      (p) => usd(SEEDANCE_USD_PER_SECOND[String(p.resolution)]! * p.durationSeconds),
+    ),
+    route: { api: 'jobs', textModel: 'bytedance/v1-pro-text-to-video', imageModel: 'bytedance/v1-pro-image-to-video', imageField: 'image_url' },
+    maxOutputs: 1,
+  },
+];
+
 export const kieModels: KieModel[] = [
   {
     id: 'kie/4o-image',
@@ -92,6 +302,7 @@ export const kieModels: KieModel[] = [
       description: `FLUX.1 Kontext ${tier} through Kie.ai: generation, or editing of one input image`,
       parameters: fluxKontextParameters,
       inputImages: { mode: 'url', max: 1 },
+      preprocess: 'flux-optimized',
       async: true,
       expectedDurationSeconds: 20,
       maxDurationSeconds: 600,
@@ -239,6 +450,7 @@ export const kieModels: KieModel[] = [
     // Midjourney always renders four; numberOfOutputs does not change that.
     maxOutputs: 4,
   },
+  ...ADDED_MODELS,
 ];
 
 export function findKieModel(id: string): KieModel | undefined {

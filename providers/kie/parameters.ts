@@ -75,3 +75,76 @@ export const midjourneyParameters = z.strictObject({
   weirdness: z.int().min(0).max(3000).default(0),
   variety: z.int().min(0).max(100).optional(),
 });
+
+// Sora 2 Pro: Sora 2's lengths and ratios, plus `size` (standard, or high at 1080p).
+export const sora2ProParameters = z.strictObject({
+  ...videoParameterFields(sora2Video, { durationSeconds: 10 }),
+  size: z.enum(['standard', 'high']).default('standard').describe('standard, or high (1080p)'),
+  remove_watermark: z.boolean().default(true),
+});
+
+/** Extending refers to a finished Kie task, by the task id Kie gave it. */
+const sourceTaskId = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[\w-]+$/, 'a Kie task id')
+    .describe(`Kie's task id of the ${what} to extend (only videos Kie made can be extended)`);
+
+export const veoExtendParameters = z.strictObject({
+  taskId: sourceTaskId('Veo 3.1 video'),
+  model: z.enum(['fast', 'quality']).default('fast').describe('The Veo 3.1 model that renders the extension'),
+  seeds: z.int().min(10_000).max(99_999).optional(),
+  watermark: z.string().max(100).optional(),
+});
+
+// The extension keeps the source's ratio and length; only its resolution is chosen.
+export const runwayExtendParameters = z.strictObject({
+  taskId: sourceTaskId('Runway video'),
+  resolution: z.enum(['720p', '1080p']).default('720p'),
+  waterMark: z.string().max(100).default('').describe('Watermark text; empty for none'),
+});
+
+export const nanoBananaUpscaleParameters = z.strictObject({
+  scale: z.int().min(1).max(4).default(2).describe('Upscale factor: 1 to 4 (2 and 4 are the ×2 and ×4 upscales)'),
+  face_enhance: z.boolean().default(false).describe('Restore faces while upscaling'),
+});
+
+export const soraWatermarkRemoverParameters = z.strictObject({
+  video_url: z
+    .url({ protocol: /^https$/ })
+    .regex(/^https:\/\/sora\.chatgpt\.com\//, 'a public Sora video link (https://sora.chatgpt.com/...)')
+    .describe('The Sora 2 video, as its public link on sora.chatgpt.com'),
+});
+
+// Kling 2.1 standard (720p) and pro (1080p) animate an image; the clip follows its ratio.
+export const kling21Video: VideoOptions = { durationsSeconds: [5, 10] };
+export const kling21Parameters = z.strictObject({
+  ...videoParameterFields(kling21Video, { durationSeconds: 5 }),
+  negative_prompt: z.string().max(500).optional(),
+  cfg_scale: z.number().min(0).max(1).default(0.5),
+});
+
+// Wan 2.2 A14B Turbo: fixed-length clips (about 5 s), 480p/580p/720p.
+export const wan22Video: VideoOptions = { durationsSeconds: [5], aspectRatios: ['16:9', '9:16', '1:1'], resolutions: ['480p', '580p', '720p'] };
+export const wan22Parameters = z.strictObject({
+  ...videoParameterFields(wan22Video, { durationSeconds: 5, resolution: '720p' }),
+  enable_prompt_expansion: z.boolean().default(false),
+  seed: z.int().min(0).optional(),
+  acceleration: z.enum(['none', 'regular']).default('none').describe('Faster at some cost in quality'),
+});
+
+// ByteDance Seedance 1.0 Pro ("V1 Pro").
+export const bytedanceV1ProVideo: VideoOptions = {
+  durationsSeconds: [5, 10],
+  aspectRatios: ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'],
+  resolutions: ['480p', '720p', '1080p'],
+};
+export const bytedanceV1ProParameters = z.strictObject({
+  ...videoParameterFields(bytedanceV1ProVideo, { durationSeconds: 5, aspectRatio: '16:9', resolution: '720p' }),
+  camera_fixed: z.boolean().default(false),
+  seed: z.int().min(-1).max(2_147_483_647).optional(),
+  enable_safety_checker: z.boolean().default(true),
+});

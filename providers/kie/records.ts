@@ -117,7 +117,8 @@ export function readRecord(api: KieApi, record: KieRecord): PollResult {
       const r = record as FluxKontextRecord;
       return byFlag(r.successFlag, () => [r.response?.resultImageUrl], r.errorCode, r.errorMessage);
     }
-    case 'veo': {
+    case 'veo':
+    case 'veo-extend': {
       const r = record as VeoRecord;
       return byFlag(r.successFlag, () => r.response?.resultUrls, r.errorCode, r.errorMessage);
     }
@@ -125,7 +126,8 @@ export function readRecord(api: KieApi, record: KieRecord): PollResult {
       const r = record as MidjourneyRecord;
       return byFlag(r.successFlag, () => r.resultInfoJson?.resultUrls?.map((u) => u.resultUrl), r.errorCode, r.errorMessage);
     }
-    case 'runway': {
+    case 'runway':
+    case 'runway-extend': {
       const r = record as RunwayRecord;
       if (r.state === 'wait' || r.state === 'queueing') return { status: 'pending' };
       if (r.state === 'generating') return running();

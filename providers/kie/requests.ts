@@ -57,12 +57,17 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
     case 'jobs': {
       const market = images.length ? route.imageModel : route.textModel;
       if (!market) throw invalid(images.length ? `${model.id} takes no input images` : `${model.id} needs at least one input image`);
-      const input: Record<string, unknown> = { prompt: request.prompt, ...params };
+      // Upscalers and the watermark remover take no prompt; genflow still requires one.
+      const input: Record<string, unknown> = { ...(route.noPrompt ? {} : { prompt: request.prompt }), ...params };
       if (route.countField) input[route.countField] = n;
-      if (images.length && route.imageField === 'image_url') {
-        // Single-image models (image-to-video) follow the image's ratio and take no aspect_ratio.
-        input.image_url = images[0];
+      if (images.length && (route.imageField === 'image_url' || route.imageField === 'image')) {
+        // Single-image models (image-to-video, upscale) follow the image's ratio and take no aspect_ratio.
+        input[route.imageField] = images[0];
         delete input.aspect_ratio;
+        if (images[1]) {
+          if (!route.tailImageField) throw invalid(`${model.id} takes one input image`);
+          input[route.tailImageField] = images[1];
+        }
       } else if (images.length) {
         input.image_urls = images;
       }
@@ -82,6 +87,13 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
           ...(images.length ? { imageUrls: images, generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' } : { generationType: 'TEXT_2_VIDEO' }),
           ...callback,
         },
+      };
+    case 'veo-extend':
+    case 'runway-extend':
+      // The source video is named by its Kie task id; the prompt says how it continues.
+      return {
+        api: route.api,
+        body: { taskId: params.taskId, prompt: request.prompt, ...params, ...callback },
       };
     case 'runway': {
       if (params.duration === 10 && params.quality === '1080p') {

@@ -43,6 +43,31 @@ export const kieWireFields: WireFieldTable = {
     'kling/v2-5-turbo-image-to-video-pro': jobs('kling/v25-turbo-image-to-video-pro', ['prompt', 'image_url', 'tail_image_url', 'duration', 'negative_prompt', 'cfg_scale'], ['input.prompt', 'input.image_url']),
     'wan/2-5-text-to-video': jobs('wan/2-5-text-to-video', ['prompt', 'duration', 'aspect_ratio', 'resolution', 'negative_prompt', 'enable_prompt_expansion', 'seed', 'nsfw_checker']),
     'wan/2-5-image-to-video': jobs('wan/2-5-image-to-video', ['prompt', 'image_url', 'duration', 'resolution', 'negative_prompt', 'enable_prompt_expansion', 'seed', 'nsfw_checker'], ['input.prompt', 'input.image_url', 'input.duration']),
+    // Added for issue #19. Checked against stored copies: sora-watermark-remover (`video_url`,
+    // `upload_method`), runway extend (`taskId`, `prompt`, `quality`, `waterMark`, `imageUrl`,
+    // `expandPrompt`), veo extend (`taskId`, `prompt`, `seeds`, `watermark`, `model`), Kie's
+    // Kling 2.1 and Wan 2.2 Turbo playground pages (field descriptions). The rest rest on the
+    // docs as read (README: "rests on docs alone").
+    'sora-2-pro-text-to-video': jobs('sora2/sora-2-pro-text-to-video', ['prompt', 'aspect_ratio', 'n_frames', 'size', 'remove_watermark', 'character_id_list']),
+    'sora-2-pro-image-to-video': jobs('sora2/sora-2-pro-image-to-video', ['prompt', 'image_urls', 'aspect_ratio', 'n_frames', 'size', 'remove_watermark', 'character_id_list'], ['input.prompt', 'input.image_urls']),
+    'sora-watermark-remover': jobs('sora2/sora-watermark-remover', ['video_url', 'upload_method'], ['input.video_url']),
+    'nano-banana-upscale': jobs('google/nano-banana-upscale', ['image', 'scale', 'face_enhance'], ['input.image']),
+    'kling/v2-1-standard': jobs('kling/v2-1-standard', ['prompt', 'image_url', 'duration', 'negative_prompt', 'cfg_scale'], ['input.prompt', 'input.image_url']),
+    'kling/v2-1-pro': jobs('kling/v2-1-pro', ['prompt', 'image_url', 'tail_image_url', 'duration', 'negative_prompt', 'cfg_scale'], ['input.prompt', 'input.image_url']),
+    'wan/2-2-a14b-text-to-video-turbo': jobs('wan/2-2-a14b-text-to-video-turbo', ['prompt', 'resolution', 'aspect_ratio', 'enable_prompt_expansion', 'seed', 'acceleration']),
+    'wan/2-2-a14b-image-to-video-turbo': jobs('wan/2-2-a14b-image-to-video-turbo', ['prompt', 'image_url', 'resolution', 'enable_prompt_expansion', 'seed', 'acceleration'], ['input.prompt', 'input.image_url']),
+    'bytedance/v1-pro-text-to-video': jobs('bytedance/v1-pro-text-to-video', ['prompt', 'aspect_ratio', 'resolution', 'duration', 'camera_fixed', 'seed', 'enable_safety_checker']),
+    'bytedance/v1-pro-image-to-video': jobs('bytedance/v1-pro-image-to-video', ['prompt', 'image_url', 'resolution', 'duration', 'camera_fixed', 'seed', 'enable_safety_checker'], ['input.prompt', 'input.image_url']),
+    'veo-extend': {
+      doc: 'https://docs.kie.ai/veo3-api/extend-video',
+      fields: { '': ['taskId', 'prompt', 'seeds', 'watermark', 'callBackUrl', 'model'] },
+      required: ['taskId', 'prompt'],
+    },
+    'runway-extend': {
+      doc: 'https://docs.kie.ai/runway-api/extend-ai-video',
+      fields: { '': ['taskId', 'prompt', 'imageUrl', 'expandPrompt', 'quality', 'waterMark', 'callBackUrl'] },
+      required: ['taskId', 'prompt', 'quality'],
+    },
     veo: {
       doc: 'https://docs.kie.ai/veo3-api/generate-veo-3-video',
       fields: { '': ['prompt', 'imageUrls', 'model', 'generationType', 'aspectRatio', 'seeds', 'callBackUrl', 'enableFallback', 'enableTranslation', 'watermark'] },

@@ -79,6 +79,7 @@ export const replicateModels: ReplicateModel[] = [
     description: 'FLUX1.1 [pro] on Replicate: one image per prediction; an input image guides composition (image_prompt)',
     parameters: flux11ProParameters,
     inputImages: { mode: 'either', max: 1 },
+    preprocess: 'flux-optimized',
     async: true,
     expectedDurationSeconds: 8,
     maxDurationSeconds: 600,

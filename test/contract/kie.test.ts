@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../domain/generation';
 import { createKieAdapter, kieModels } from '../../providers/kie';
@@ -197,6 +198,94 @@ describe('Kie.ai adapter against the local fake', () => {
       });
     });
 
+    it('Sora 2 Pro: size and length under Kie\'s names, image-to-video with image_urls; priced by size and length', async () => {
+      expect((await submitted(request('kie/sora-2-pro', { parameters: { durationSeconds: 15, size: 'high' } }))).body).toEqual({
+        model: 'sora-2-pro-text-to-video',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', n_frames: '15', aspect_ratio: 'landscape', size: 'high', remove_watermark: true },
+      });
+      expect((await submitted(request('kie/sora-2-pro', { inputImages: ['https://img.example/first.png'], kind: 'image-to-video' }))).body).toMatchObject({
+        model: 'sora-2-pro-image-to-video',
+        input: { image_urls: ['https://img.example/first.png'], n_frames: '10', size: 'standard' },
+      });
+      const pro = kieModels.find((m) => m.id === 'kie/sora-2-pro')!;
+      expect([pro.price!({}, 1), pro.price!({ durationSeconds: 15 }, 1), pro.price!({ size: 'high' }, 1), pro.price!({ size: 'high', durationSeconds: 15 }, 1)]).toEqual([0.75, 1.35, 1.65, 3.15]);
+    });
+
+    it('Kling 2.1 pro: the first image is image_url, a second one the tail frame; standard refuses a second', async () => {
+      const { body } = await submitted(
+        request('kie/kling-v2.1-pro', { inputImages: ['https://img.example/a.png', 'https://img.example/b.png'], parameters: { durationSeconds: 10, negative_prompt: 'blur' } }),
+      );
+      expect(body).toEqual({
+        model: 'kling/v2-1-pro',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', duration: '10', negative_prompt: 'blur', cfg_scale: 0.5, image_url: 'https://img.example/a.png', tail_image_url: 'https://img.example/b.png' },
+      });
+      expect((await submitted(request('kie/kling-v2.1-standard', { inputImages: ['https://img.example/a.png'] }))).body).toMatchObject({ model: 'kling/v2-1-standard', input: { duration: '5', image_url: 'https://img.example/a.png' } });
+      const before = fake.server.requests.length;
+      expect((await caught(adapter.submit(request('kie/kling-v2.1-standard', { inputImages: ['https://img.example/a.png', 'https://img.example/b.png'] }), ctx))).code).toBe('INVALID_PARAMETERS');
+      expect((await caught(adapter.submit(request('kie/kling-v2.1-pro'), ctx))).message).toContain('needs at least one input image');
+      expect(fake.server.requests.length).toBe(before);
+      const std = kieModels.find((m) => m.id === 'kie/kling-v2.1-standard')!;
+      const pro = kieModels.find((m) => m.id === 'kie/kling-v2.1-pro')!;
+      expect([std.price!({}, 1), std.price!({ durationSeconds: 10 }, 1), pro.price!({}, 1), pro.price!({ durationSeconds: 10 }, 1)]).toEqual([0.125, 0.25, 0.25, 0.5]);
+    });
+
+    it('Wan 2.2 A14B Turbo: a fixed length (not sent), resolution and ratio under Kie\'s names; the image model takes no ratio', async () => {
+      expect((await submitted(request('kie/wan-2.2-a14b-turbo', { parameters: { resolution: '580p', aspectRatio: '9:16', seed: 4 } }))).body).toEqual({
+        model: 'wan/2-2-a14b-text-to-video-turbo',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', resolution: '580p', aspect_ratio: '9:16', enable_prompt_expansion: false, seed: 4, acceleration: 'none' },
+      });
+      expect((await submitted(request('kie/wan-2.2-a14b-turbo', { inputImages: ['https://img.example/a.png'], kind: 'image-to-video' }))).body).toEqual({
+        model: 'wan/2-2-a14b-image-to-video-turbo',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', resolution: '720p', enable_prompt_expansion: false, acceleration: 'none', image_url: 'https://img.example/a.png' },
+      });
+    });
+
+    it('ByteDance V1 Pro: duration as a string, resolution and ratio; the image model follows the image', async () => {
+      expect((await submitted(request('kie/bytedance-v1-pro', { parameters: { durationSeconds: 10, resolution: '1080p', aspectRatio: '21:9', camera_fixed: true } }))).body).toEqual({
+        model: 'bytedance/v1-pro-text-to-video',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { prompt: 'a lighthouse at dawn', duration: '10', resolution: '1080p', aspect_ratio: '21:9', camera_fixed: true, enable_safety_checker: true },
+      });
+      expect((await submitted(request('kie/bytedance-v1-pro', { inputImages: ['https://img.example/a.png'], kind: 'image-to-video' }))).body).toMatchObject({
+        model: 'bytedance/v1-pro-image-to-video',
+        input: { image_url: 'https://img.example/a.png', duration: '5', resolution: '720p' },
+      });
+      const v1 = kieModels.find((m) => m.id === 'kie/bytedance-v1-pro')!;
+      expect(v1.price!({ resolution: '1080p', durationSeconds: 10 }, 1)).toBeGreaterThan(v1.price!({}, 1));
+    });
+
+    it('Nano Banana Upscale: the image under `image`, the factor as `scale`, no prompt sent', async () => {
+      const { body } = await submitted(request('kie/nano-banana-upscale', { inputImages: ['https://img.example/small.png'], parameters: { scale: 4, face_enhance: true } }));
+      expect(body).toEqual({
+        model: 'nano-banana-upscale',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { image: 'https://img.example/small.png', scale: 4, face_enhance: true },
+      });
+      expect(kieModels.find((m) => m.id === 'kie/nano-banana-upscale')!.parameters.safeParse({ scale: 8 }).success).toBe(false);
+      // The result is the image made four times larger (the fake's stand-in input is 40×30).
+      const req = request('kie/nano-banana-upscale', { inputImages: ['https://img.example/small.png'], parameters: { scale: 4 } });
+      const last = (await pollToEnd((await submitted(req)).taskId, req)).at(-1)!;
+      if (last.status !== 'succeeded' || last.outputs[0]?.type !== 'url') throw new Error('not succeeded');
+      const meta = await sharp(Buffer.from(await (await fetch(last.outputs[0].url)).arrayBuffer())).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['png', 160, 120]);
+    });
+
+    it('Sora watermark remover: the Sora link as video_url, no prompt sent; other links are refused by the schema', async () => {
+      const { body } = await submitted(request('kie/sora-watermark-remover', { parameters: { video_url: 'https://sora.chatgpt.com/p/s_68e83bd7eee88191' } }));
+      expect(body).toEqual({
+        model: 'sora-watermark-remover',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { video_url: 'https://sora.chatgpt.com/p/s_68e83bd7eee88191' },
+      });
+      const schema = kieModels.find((m) => m.id === 'kie/sora-watermark-remover')!.parameters;
+      expect(schema.safeParse({ video_url: 'https://example.com/video.mp4' }).success).toBe(false);
+      expect(schema.safeParse({}).success).toBe(false);
+    });
+
     it('refuses inline images and impossible counts before calling Kie', async () => {
       const before = fake.server.requests.length;
       expect((await caught(adapter.submit(request('kie/nano-banana', { inputImages: ['data:image/png;base64,iVBORw0KGgo='] }), ctx))).code).toBe('INVALID_PARAMETERS');
@@ -206,8 +295,57 @@ describe('Kie.ai adapter against the local fake', () => {
     });
   });
 
+  describe('extends a finished Veo 3.1 or Runway video by its Kie task id', () => {
+    async function finished(model: string): Promise<string> {
+      const req = request(model);
+      const { taskId } = await submitted(req);
+      const seen = await pollToEnd(taskId, req);
+      expect(seen.at(-1)!.status).toBe('succeeded');
+      return taskId;
+    }
+
+    it('Veo 3.1 extend: taskId and prompt to /veo/extend, polled on Veo\'s record endpoint to a new clip', async () => {
+      const source = await finished('kie/veo3-fast');
+      const req = request('kie/veo3.1-extend', { prompt: 'the boat sails into the fog', parameters: { taskId: source, model: 'quality', seeds: 12345 } });
+      const { taskId, body } = await submitted(req);
+      expect(fake.server.requests.at(-1)?.path).toBe('/api/v1/veo/extend');
+      expect(body).toEqual({ taskId: source, prompt: 'the boat sails into the fog', model: 'quality', seeds: 12345, callBackUrl: 'https://genflow.example/hooks/kie' });
+      const last = (await pollToEnd(taskId, req)).at(-1)!;
+      if (last.status !== 'succeeded' || last.outputs[0]?.type !== 'url') throw new Error('not succeeded');
+      expect(fake.server.requests.at(-1)?.path).toBe('/api/v1/veo/record-info');
+      expect(last.outputs[0].url).not.toBe(fake.tasks.get(source)!.urls[0]);
+      expect((await fetch(last.outputs[0].url)).headers.get('content-type')).toBe('video/mp4');
+    });
+
+    it('Runway extend: resolution becomes quality, polled on Runway\'s record endpoint', async () => {
+      const source = await finished('kie/runway');
+      const req = request('kie/runway-extend', { parameters: { taskId: source, resolution: '1080p' } });
+      const { taskId, body } = await submitted(req);
+      expect(fake.server.requests.at(-1)?.path).toBe('/api/v1/runway/extend');
+      expect(body).toEqual({ taskId: source, prompt: 'a lighthouse at dawn', quality: '1080p', waterMark: '', callBackUrl: 'https://genflow.example/hooks/kie' });
+      expect((await pollToEnd(taskId, req)).at(-1)!.status).toBe('succeeded');
+      const extend = kieModels.find((m) => m.id === 'kie/runway-extend')!;
+      expect([extend.price!({ taskId: 'x' }, 1), extend.price!({ taskId: 'x', resolution: '1080p' }, 1)]).toEqual([0.06, 0.15]);
+    });
+
+    it('a task that is not a finished video of the family is refused by Kie → INVALID_PARAMETERS', async () => {
+      const unfinished = (await submitted(request('kie/veo3'))).taskId;
+      expect((await caught(adapter.submit(request('kie/veo3.1-extend', { parameters: { taskId: unfinished } }), ctx))).message).toContain('not finished');
+      const runway = await finished('kie/runway');
+      const wrongFamily = await caught(adapter.submit(request('kie/veo3.1-extend', { parameters: { taskId: runway } }), ctx));
+      expect([wrongFamily.code, wrongFamily.message]).toEqual(['INVALID_PARAMETERS', expect.stringContaining('not a task of this API')]);
+      expect(kieModels.find((m) => m.id === 'kie/veo3.1-extend')!.parameters.safeParse({}).success).toBe(false);
+    });
+  });
+
   describe('maps every status of every family', () => {
     const cases: Array<[string, Partial<GenerationRequest>, number, string]> = [
+      ['kie/sora-2-pro', {}, 1, 'video/mp4'],
+      ['kie/kling-v2.1-standard', { inputImages: ['https://img.example/first.png'] }, 1, 'video/mp4'],
+      ['kie/wan-2.2-a14b-turbo', {}, 1, 'video/mp4'],
+      ['kie/bytedance-v1-pro', { inputImages: ['https://img.example/first.png'], kind: 'image-to-video' }, 1, 'video/mp4'],
+      ['kie/nano-banana-upscale', { inputImages: ['https://img.example/small.png'] }, 1, 'image/png'],
+      ['kie/sora-watermark-remover', { parameters: { video_url: 'https://sora.chatgpt.com/p/s_1' } }, 1, 'video/mp4'],
       ['kie/4o-image', { numberOfOutputs: 2 }, 2, 'image/png'],
       ['kie/flux-kontext-pro', {}, 1, 'image/jpeg'],
       ['kie/seedream-v4', { numberOfOutputs: 2 }, 2, 'image/png'],
@@ -344,12 +482,42 @@ describe('Kie.ai adapter against the local fake', () => {
       ['runway', 'kie/runway', { aspectRatio: '4:3' }, []],
       ['runway', 'kie/runway', {}, img],
       ['midjourney', 'kie/midjourney', { variety: 5 }, img],
+      ['sora-2-pro-text-to-video', 'kie/sora-2-pro', { size: 'high', aspectRatio: '9:16' }, []],
+      ['sora-2-pro-image-to-video', 'kie/sora-2-pro', { durationSeconds: 15 }, img],
+      ['sora-watermark-remover', 'kie/sora-watermark-remover', { video_url: 'https://sora.chatgpt.com/p/s_2' }, []],
+      ['nano-banana-upscale', 'kie/nano-banana-upscale', { scale: 2 }, img],
+      ['kling/v2-1-standard', 'kie/kling-v2.1-standard', { negative_prompt: 'blur' }, img],
+      ['kling/v2-1-pro', 'kie/kling-v2.1-pro', { durationSeconds: 10 }, two],
+      ['wan/2-2-a14b-text-to-video-turbo', 'kie/wan-2.2-a14b-turbo', { resolution: '480p', seed: 1, acceleration: 'regular' }, []],
+      ['wan/2-2-a14b-image-to-video-turbo', 'kie/wan-2.2-a14b-turbo', { enable_prompt_expansion: true }, img],
+      ['bytedance/v1-pro-text-to-video', 'kie/bytedance-v1-pro', { seed: 3, aspectRatio: '4:3' }, []],
+      ['bytedance/v1-pro-image-to-video', 'kie/bytedance-v1-pro', { resolution: '480p' }, img],
     ] as const)('%s (%s)', async (family, model, parameters, inputImages) => {
-      const kind = inputImages.length ? (model.includes('sora') || model.includes('kling') || model.includes('wan') || model.includes('veo') || model.includes('runway') ? 'image-to-video' : 'image-to-image') : undefined;
+      const kind = inputImages.length
+        ? model.includes('upscale')
+          ? 'upscale'
+          : model.includes('sora') || model.includes('kling') || model.includes('wan') || model.includes('veo') || model.includes('runway') || model.includes('bytedance')
+            ? 'image-to-video'
+            : 'image-to-image'
+        : undefined;
       await submitted(request(model, { parameters, inputImages: [...inputImages], ...(kind ? { kind } : {}) }));
       const body = await expectDocumentedFields(kieWireFields, family, fake.server.requests.filter((r) => r.method === 'POST').at(-1)!);
       if (body.model !== undefined && family.includes('/')) expect(body.model).toBe(family);
     });
+  });
+
+  it('extend bodies use only the field names of Kie\'s extend pages', async () => {
+    fake.pollsUntilDone = 0;
+    for (const [family, source, extend] of [
+      ['veo-extend', 'kie/veo3', 'kie/veo3.1-extend'],
+      ['runway-extend', 'kie/runway', 'kie/runway-extend'],
+    ] as const) {
+      const req = request(source);
+      const { taskId } = await submitted(req);
+      await adapter.poll!(taskId, req, ctx);
+      await submitted(request(extend, { parameters: { taskId } }));
+      await expectDocumentedFields(kieWireFields, family, fake.server.requests.filter((r) => r.method === 'POST').at(-1)!);
+    }
   });
 
   it('prices 4o image by the seed rule and Midjourney by speed', () => {

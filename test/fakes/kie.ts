@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { type FakeRequest, type FakeResponse } from './fake-server';
 import { jpegImage, mp4Video, pngImage } from './media';
 import { ProviderFake } from './provider-fake';
@@ -8,7 +9,7 @@ import { ProviderFake } from './provider-fake';
  * HTTP 200 (errors in `code`), bearer auth, create endpoints per API family validating their
  * bodies, record endpoints whose state advances on each poll, and result files served here.
  */
-type Api = 'gpt4o-image' | 'flux-kontext' | 'jobs' | 'veo' | 'runway' | 'midjourney';
+type Api = 'gpt4o-image' | 'flux-kontext' | 'jobs' | 'veo' | 'veo-extend' | 'runway' | 'runway-extend' | 'midjourney';
 
 interface Task {
   id: string;
@@ -16,6 +17,8 @@ interface Task {
   body: Record<string, unknown>;
   polls: number;
   urls: string[];
+  /** Set once a record poll has reported the task successful (only such a video can be extended). */
+  succeeded?: boolean;
 }
 
 export interface KieFailure {
@@ -34,7 +37,29 @@ const VIDEO_T2V = ['prompt', 'duration', 'aspect_ratio', 'negative_prompt', 'cfg
 const WAN = ['prompt', 'duration', 'resolution', 'negative_prompt', 'enable_prompt_expansion', 'seed', 'nsfw_checker'];
 const SEEDREAM = ['prompt', 'image_size', 'image_resolution', 'max_images', 'seed', 'nsfw_checker'];
 const SORA = ['prompt', 'aspect_ratio', 'n_frames', 'remove_watermark', 'character_id_list'];
-const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: boolean; maxPrompt?: number; fields: string[] }> = {
+const oneOf = (field: string, values: readonly unknown[]) => (input: Record<string, unknown>) =>
+  input[field] === undefined || values.includes(input[field]) ? undefined : `input.${field} must be one of ${values.join(', ')}`;
+const all = (...checks: Array<(input: Record<string, unknown>) => string | undefined>) => (input: Record<string, unknown>) =>
+  checks.map((c) => c(input)).find((m) => m !== undefined);
+const SORA_PRO = [...SORA, 'size'];
+const KLING21 = ['prompt', 'image_url', 'duration', 'negative_prompt', 'cfg_scale'];
+const WAN22 = ['prompt', 'resolution', 'enable_prompt_expansion', 'seed', 'acceleration'];
+const WAN22_CHECK = all(oneOf('resolution', ['480p', '580p', '720p']), oneOf('acceleration', ['none', 'regular']), oneOf('aspect_ratio', ['16:9', '9:16', '1:1']));
+const SEEDANCE = ['prompt', 'resolution', 'duration', 'camera_fixed', 'seed', 'enable_safety_checker'];
+const SEEDANCE_CHECK = all(oneOf('resolution', ['480p', '720p', '1080p']), oneOf('duration', ['5', '10']), oneOf('aspect_ratio', ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16']));
+const JOB_MODELS: Record<
+  string,
+  {
+    images?: 'image_urls' | 'image_url' | 'image';
+    video?: boolean;
+    maxPrompt?: number;
+    /** The model takes no prompt (Kie's page lists none): one sent is an unknown field. */
+    noPrompt?: boolean;
+    fields: string[];
+    /** Value checks the model's page documents (enums, ranges). */
+    check?: (input: Record<string, unknown>) => string | undefined;
+  }
+> = {
   'google/nano-banana': { fields: ['prompt', 'output_format', 'image_size'] },
   'google/nano-banana-edit': { images: 'image_urls', fields: ['prompt', 'image_urls', 'output_format', 'aspect_ratio', 'image_size'] },
   'bytedance/seedream-v4-text-to-image': { fields: SEEDREAM },
@@ -45,6 +70,26 @@ const JOB_MODELS: Record<string, { images?: 'image_urls' | 'image_url'; video?: 
   'kling/v2-5-turbo-image-to-video-pro': { images: 'image_url', video: true, fields: ['prompt', 'image_url', 'tail_image_url', 'duration', 'negative_prompt', 'cfg_scale'] },
   'wan/2-5-text-to-video': { video: true, maxPrompt: 800, fields: [...WAN, 'aspect_ratio'] },
   'wan/2-5-image-to-video': { images: 'image_url', video: true, maxPrompt: 800, fields: [...WAN, 'image_url'] },
+  'sora-2-pro-text-to-video': { video: true, fields: SORA_PRO, check: all(oneOf('size', ['standard', 'high']), oneOf('n_frames', ['10', '15'])) },
+  'sora-2-pro-image-to-video': { images: 'image_urls', video: true, fields: [...SORA_PRO, 'image_urls'], check: all(oneOf('size', ['standard', 'high']), oneOf('n_frames', ['10', '15'])) },
+  'sora-watermark-remover': {
+    video: true,
+    noPrompt: true,
+    fields: ['video_url', 'upload_method'],
+    check: (input) => (typeof input.video_url === 'string' && input.video_url.startsWith('https://sora.chatgpt.com/') ? undefined : 'input.video_url must be a public Sora video link (https://sora.chatgpt.com/...)'),
+  },
+  'nano-banana-upscale': {
+    images: 'image',
+    noPrompt: true,
+    fields: ['image', 'scale', 'face_enhance'],
+    check: (input) => (input.scale === undefined || (Number.isInteger(input.scale) && (input.scale as number) >= 1 && (input.scale as number) <= 4) ? undefined : 'input.scale must be an integer from 1 to 4'),
+  },
+  'kling/v2-1-standard': { images: 'image_url', video: true, fields: KLING21, check: oneOf('duration', ['5', '10']) },
+  'kling/v2-1-pro': { images: 'image_url', video: true, fields: [...KLING21, 'tail_image_url'], check: oneOf('duration', ['5', '10']) },
+  'wan/2-2-a14b-text-to-video-turbo': { video: true, fields: [...WAN22, 'aspect_ratio'], check: WAN22_CHECK },
+  'wan/2-2-a14b-image-to-video-turbo': { images: 'image_url', video: true, fields: [...WAN22, 'image_url'], check: WAN22_CHECK },
+  'bytedance/v1-pro-text-to-video': { video: true, fields: [...SEEDANCE, 'aspect_ratio'], check: SEEDANCE_CHECK },
+  'bytedance/v1-pro-image-to-video': { images: 'image_url', video: true, fields: [...SEEDANCE, 'image_url'], check: SEEDANCE_CHECK },
 };
 
 const envelope = (code: number, msg: string, data: unknown = null): FakeResponse => ({ json: { code, msg, data } });
@@ -67,6 +112,12 @@ export class KieFake extends ProviderFake {
   /** Credits a finished jobs-API task reports in `creditsConsumed`: a success's, and a failure's (0: refunded). */
   creditsPerTask = 4;
   creditsPerFailedTask = 0;
+  /**
+   * Download the upscaler's input image, as Kie does, and return it `scale` times larger (an
+   * end-to-end test's image is on a reachable server); off, a stand-in image is returned for
+   * URLs like https://img.example/… that only contract tests send.
+   */
+  downloadInputs = false;
 
   protected override routes(): void {
     const families: Array<[Api, string, string]> = [
@@ -81,6 +132,9 @@ export class KieFake extends ProviderFake {
       this.server.route('POST', create, (req) => this.guard(req, () => this.create(api, req)));
       this.server.route('GET', record, (req) => this.guard(req, () => this.record(api, req)));
     }
+    // Extensions are created on their own endpoints and read on their family's record endpoint.
+    this.server.route('POST', '/api/v1/veo/extend', (req) => this.guard(req, () => this.create('veo-extend', req)));
+    this.server.route('POST', '/api/v1/runway/extend', (req) => this.guard(req, () => this.create('runway-extend', req)));
     this.server.route('GET', '/files/:name', (req) => {
       const file = this.files.get(req.params.name ?? '');
       return file ? { body: file.data, headers: { 'content-type': file.contentType } } : { status: 404, body: 'not found' };
@@ -131,20 +185,27 @@ export class KieFake extends ProviderFake {
         const spec = JOB_MODELS[body.model as string];
         if (!spec) return `model ${String(body.model)} is not supported`;
         const input = body.input as Record<string, unknown> | undefined;
-        if (!input || typeof input.prompt !== 'string' || !input.prompt) return 'input.prompt is required';
-        const maxPrompt = spec.maxPrompt ?? (spec.video ? 10_000 : 5000);
-        if (input.prompt.length > maxPrompt) return `input.prompt exceeds ${maxPrompt} characters`;
+        if (!input || typeof input !== 'object') return 'input is required';
         const unknown = Object.keys(input).filter((k) => !spec.fields.includes(k));
         if (unknown.length) return `input.${unknown[0]} is not a parameter of ${String(body.model)}`;
+        if (!spec.noPrompt) {
+          if (typeof input.prompt !== 'string' || !input.prompt) return 'input.prompt is required';
+          const maxPrompt = spec.maxPrompt ?? (spec.video ? 10_000 : 5000);
+          if (input.prompt.length > maxPrompt) return `input.prompt exceeds ${maxPrompt} characters`;
+        }
+        const problem = spec.check?.(input);
+        if (problem) return problem;
         for (const field of ['aspect_ratio', 'image_size'] as const) {
           if (input[field] !== undefined && typeof body.model === 'string' && body.model.startsWith('google/') && !IMAGE_RATIOS.includes(input[field] as string)) return `input.${field} is invalid`;
         }
         if (spec.images === 'image_urls') {
           const urls = input.image_urls as unknown[] | undefined;
           if (!urls?.length || urls.length > 10 || !urls.every(isUrl)) return 'image_urls is required (1 to 10 URLs)';
-        } else if (spec.images === 'image_url' && !isUrl(input.image_url)) {
-          return 'image_url is required';
-        } else if (!spec.images && (input.image_urls !== undefined || input.image_url !== undefined)) {
+        } else if ((spec.images === 'image_url' || spec.images === 'image') && !isUrl(input[spec.images])) {
+          return `${spec.images} is required`;
+        } else if (input.tail_image_url !== undefined && !isUrl(input.tail_image_url)) {
+          return 'tail_image_url must be a URL';
+        } else if (!spec.images && (input.image_urls !== undefined || input.image_url !== undefined || input.image !== undefined)) {
           return `model ${String(body.model)} takes no input images`;
         }
         if (input.max_images !== undefined && (typeof input.max_images !== 'number' || input.max_images < 1 || input.max_images > 6)) return 'max_images must be 1 to 6';
@@ -156,6 +217,19 @@ export class KieFake extends ProviderFake {
         if (body.aspectRatio !== undefined && !['16:9', '9:16', 'Auto'].includes(body.aspectRatio as string)) return 'aspectRatio is invalid';
         const urls = body.imageUrls as unknown[] | undefined;
         if (urls && (urls.length > 3 || !urls.every(isUrl))) return 'imageUrls supports 1 to 3 URLs';
+        return undefined;
+      }
+      case 'veo-extend':
+      case 'runway-extend': {
+        // Kie extends only a finished video it made itself, of the same family.
+        const family = api === 'veo-extend' ? ['veo', 'veo-extend'] : ['runway', 'runway-extend'];
+        const source = this.tasks.get(typeof body.taskId === 'string' ? body.taskId : '');
+        if (!source || !family.includes(source.api)) return 'taskId is not a task of this API';
+        if (!source.succeeded) return 'the source task has not finished successfully';
+        if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
+        if (api === 'veo-extend' && body.model !== undefined && !['fast', 'quality'].includes(body.model as string)) return 'model must be fast or quality';
+        if (api === 'runway-extend' && !['720p', '1080p'].includes(body.quality as string)) return 'quality must be 720p or 1080p';
+        if (api === 'runway-extend' && prompt.length > 1800) return 'prompt is at most 1800 characters';
         return undefined;
       }
       case 'runway': {
@@ -183,14 +257,21 @@ export class KieFake extends ProviderFake {
     const problem = this.validate(api, body);
     if (problem) return envelope(422, problem);
     const id = `${api === 'jobs' ? 'task' : api}_${randomUUID().replace(/-/g, '')}`;
-    this.tasks.set(id, { id, api, body, polls: 0, urls: await this.makeResults(api, id, body) });
+    let urls: string[];
+    try {
+      urls = await this.makeResults(api, id, body);
+    } catch {
+      return envelope(451, 'Failed to fetch the image. Kindly verify any access limits set by you or your service provider.');
+    }
+    this.tasks.set(id, { id, api, body, polls: 0, urls });
     return envelope(200, 'success', { taskId: id });
   }
 
   /** Real files for the task's results, served from this fake. */
   private async makeResults(api: Api, id: string, body: Record<string, unknown>): Promise<string[]> {
-    const video = api === 'veo' || api === 'runway' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
+    const video = api === 'veo' || api === 'veo-extend' || api === 'runway' || api === 'runway-extend' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
     const input = (body.input ?? {}) as Record<string, unknown>;
+    if (api === 'jobs' && body.model === 'nano-banana-upscale') return [await this.upscaled(id, input)];
     const count = api === 'midjourney' ? 4 : api === 'gpt4o-image' ? ((body.nVariants as number | undefined) ?? 1) : api === 'jobs' ? ((input.max_images as number | undefined) ?? 1) : 1;
     const urls: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -202,14 +283,34 @@ export class KieFake extends ProviderFake {
     return urls;
   }
 
+  /** The upscaler's result: the input image (downloaded, or a stand-in) `scale` times larger, as PNG. */
+  private async upscaled(id: string, input: Record<string, unknown>): Promise<string> {
+    const scale = (input.scale as number | undefined) ?? 2;
+    let source: Buffer;
+    if (this.downloadInputs) {
+      const res = await fetch(String(input.image));
+      if (!res.ok) throw new Error(`image download: ${res.status}`);
+      source = Buffer.from(await res.arrayBuffer());
+    } else {
+      source = await pngImage(40, 30);
+    }
+    const meta = await sharp(source).metadata();
+    const data = await sharp(source).resize(meta.width * scale, meta.height * scale).png().toBuffer();
+    const name = `${id}_0.png`;
+    this.files.set(name, { data, contentType: 'image/png' });
+    return `${this.url}/files/${name}`;
+  }
+
   private record(api: Api, req: FakeRequest): FakeResponse {
     const task = this.tasks.get(req.query.get('taskId') ?? '');
-    if (!task || task.api !== api) return envelope(404, 'The task does not exist');
+    // An extension is read on its family's record endpoint.
+    if (!task || task.api.replace('-extend', '') !== api) return envelope(404, 'The task does not exist');
     task.polls += 1;
     const done = task.polls > this.pollsUntilDone;
     const failure = done ? this.failTasksWith : undefined;
     const progress = Math.min(0.99, task.polls / (this.pollsUntilDone + 1));
     const flag = !done ? 0 : failure ? 3 : 1;
+    if (done && !failure) task.succeeded = true;
     const common = { taskId: task.id, paramJson: JSON.stringify(task.body), createTime: Date.now() };
     switch (api) {
       case 'gpt4o-image':
@@ -231,6 +332,7 @@ export class KieFake extends ProviderFake {
           errorMessage: failure?.message ?? '',
         });
       case 'veo':
+      case 'veo-extend':
         return envelope(200, 'success', {
           ...common,
           successFlag: flag,
@@ -247,7 +349,8 @@ export class KieFake extends ProviderFake {
           errorCode: failure?.code ?? null,
           errorMessage: failure?.message ?? null,
         });
-      case 'runway': {
+      case 'runway':
+      case 'runway-extend': {
         const state = task.polls === 1 && !done ? 'wait' : !done ? 'generating' : failure ? 'fail' : 'success';
         return envelope(200, 'success', {
           taskId: task.id,
