@@ -27,6 +27,8 @@ export interface ValidatedImage {
   height: number;
   /** Frames; more than 1 for an animated GIF/WebP. */
   pages: number;
+  /** EXIF orientation (1–8) when the file has one; 5–8 show the image turned a quarter. */
+  orientation?: number;
 }
 
 export class ImageRejected extends Error {
@@ -64,5 +66,5 @@ export async function validateImage(data: Buffer, limits: ImageLimits = DEFAULT_
   if (width > limits.maxWidth || height > limits.maxHeight) {
     throw new ImageRejected(`the image is ${width}×${height}, larger than the ${limits.maxWidth}×${limits.maxHeight} allowed`);
   }
-  return { contentType, extension, width, height, pages: meta.pages ?? 1 };
+  return { contentType, extension, width, height, pages: meta.pages ?? 1, ...(meta.orientation ? { orientation: meta.orientation } : {}) };
 }

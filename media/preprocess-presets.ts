@@ -10,7 +10,15 @@ export interface PreprocessPreset {
    * `cover`: cropped to exactly width×height; `contain`: letterboxed to exactly width×height.
    * Never enlarged: a smaller image keeps its size.
    */
-  resize?: { mode: 'fit' | 'fill' | 'cover' | 'contain'; width?: number; height?: number; maxWidth?: number; maxHeight?: number };
+  resize?: {
+    mode: 'fit' | 'fill' | 'cover' | 'contain';
+    width?: number;
+    height?: number;
+    maxWidth?: number;
+    maxHeight?: number;
+    /** Exact modes: a portrait image gets the box turned to portrait (1080×1920 for 1920×1080). */
+    matchOrientation?: boolean;
+  };
   /** 1–100, for JPEG and WebP. */
   quality: number;
   /** The result must not exceed this; quality and then size are lowered until it fits. */
@@ -26,10 +34,14 @@ export const PREPROCESS_PRESETS = {
   standard: { format: 'keep', resize: { mode: 'fit', maxWidth: 1024, maxHeight: 1024 }, quality: 85, animated: 'first-frame' },
   /** Detail first: lossless PNG up to 2048 px. */
   high: { format: 'png', resize: { mode: 'fit', maxWidth: 2048, maxHeight: 2048 }, quality: 95, animated: 'first-frame' },
-  /** Pollo wants 1080p landscape frames by URL, at most 5 MB. */
+  /**
+   * Pollo wants 1080p frames by URL, at most 5 MB (S2's preset is a 1920×1080 cover). The box
+   * follows the image's orientation: a portrait first frame for a 9:16 clip must not be cropped
+   * to landscape.
+   */
   'pollo-optimized': {
     format: 'jpeg',
-    resize: { mode: 'cover', width: 1920, height: 1080 },
+    resize: { mode: 'cover', width: 1920, height: 1080, matchOrientation: true },
     quality: 90,
     maxSizeKb: 5000,
     animated: 'reject',

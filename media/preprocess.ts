@@ -33,6 +33,7 @@ function render(
   format: OutputFormat,
   quality: number,
   shrinkTo?: { width: number; height: number },
+  portrait = false,
 ): Sharp {
   // limitInputPixels is the second guard after validateImage: sharp refuses to decode more.
   // Page 0 only: an animation becomes its first frame. rotate() applies the EXIF orientation.
@@ -42,8 +43,9 @@ function render(
     image = image.resize({ ...shrinkTo, fit: r && r.mode !== 'fit' ? SHARP_FIT[r.mode] : 'inside' });
   } else if (r) {
     const exact = r.mode !== 'fit';
-    const width = exact ? r.width : r.maxWidth;
-    const height = exact ? r.height : r.maxHeight;
+    const turn = exact && r.matchOrientation === true && portrait;
+    const width = exact ? (turn ? r.height : r.width) : r.maxWidth;
+    const height = exact ? (turn ? r.width : r.height) : r.maxHeight;
     image = image.resize({
       ...(width ? { width } : {}),
       ...(height ? { height } : {}),
@@ -56,6 +58,12 @@ function render(
   if (format === 'jpeg') return image.flatten({ background: '#ffffff' }).jpeg({ quality });
   if (format === 'webp') return image.webp({ quality });
   return image.png({ compressionLevel: 9 });
+}
+
+/** Height over width as the image will be shown: EXIF orientations 5–8 turn it a quarter. */
+function isPortrait(source: ValidatedImage): boolean {
+  const turned = (source.orientation ?? 1) >= 5;
+  return turned ? source.width > source.height : source.height > source.width;
 }
 
 /**
@@ -73,7 +81,7 @@ export async function preprocessImage(data: Buffer, source: ValidatedImage, pres
   for (let attempt = 0; attempt < 12; attempt++) {
     let out: { data: Buffer; info: OutputInfo };
     try {
-      out = await render(data, limits, preset, format, quality, shrinkTo).toBuffer({ resolveWithObject: true });
+      out = await render(data, limits, preset, format, quality, shrinkTo, isPortrait(source)).toBuffer({ resolveWithObject: true });
     } catch (err) {
       throw new ImageRejected(`the image could not be decoded (${err instanceof Error ? err.message : String(err)})`);
     }

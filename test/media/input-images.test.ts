@@ -119,6 +119,11 @@ describe('preprocessing presets on real images', () => {
     expect(out.data.length).toBeLessThanOrEqual(5000 * 1024);
   });
 
+  it('pollo-optimized: a portrait frame (a 9:16 clip) is cropped to 1080×1920, not to landscape', async () => {
+    const { meta } = await process(await noise(1500, 2600).jpeg({ quality: 90 }).toBuffer(), PREPROCESS_PRESETS['pollo-optimized']);
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1080, 1920]);
+  });
+
   it('fill and contain give exact sizes; a size cap lowers quality and then dimensions until it fits', async () => {
     const src = await noise(800, 400).png().toBuffer();
     const fill = await process(src, { format: 'webp', resize: { mode: 'fill', width: 300, height: 300 }, quality: 80, animated: 'first-frame' });
