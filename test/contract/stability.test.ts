@@ -149,5 +149,9 @@ describe('Stability AI adapter against the Stability fake', () => {
     fake.filterOutputs = true;
     const err = await providerFailure(adapter.poll!(submitted.taskId, req, ctx));
     expect([err.code, err.retryable]).toEqual(['CONTENT_REJECTED', false]);
+    // The results endpoint documents a 403 for a generation flagged by content moderation.
+    fake.server.inject({ status: 403, json: { id: 'e1', name: 'content_moderation', errors: ['Your request was flagged by our content moderation system'] } });
+    const flagged = await providerFailure(adapter.poll!(submitted.taskId, req, ctx));
+    expect([flagged.code, flagged.retryable]).toEqual(['CONTENT_REJECTED', false]);
   });
 });
