@@ -36,9 +36,15 @@ const dimension = z
   .max(1440)
   .refine((v) => v % 32 === 0, 'must be a multiple of 32');
 
+/**
+ * flux-1.1-pro's own `aspect_ratio` options (its API page): no 21:9 or 9:21, which flux-schnell
+ * has; a wider frame is `custom` with width/height.
+ */
+const FLUX_11_PRO_ASPECT_RATIOS = ['custom', '1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3'] as const;
+
 export const flux11ProParameters = z
   .strictObject({
-    aspect_ratio: z.enum([...ASPECT_RATIOS, 'custom']).default('1:1'),
+    aspect_ratio: z.enum(FLUX_11_PRO_ASPECT_RATIOS).default('1:1'),
     width: dimension.optional().describe('Only with aspect_ratio custom'),
     height: dimension.optional().describe('Only with aspect_ratio custom'),
     output_format: outputFormat,

@@ -6,6 +6,8 @@ import { BflFake, type BflOutcome } from '../fakes/bfl';
 import { sampleImage } from '../fakes/sample-image';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { bflWireFields } from '../../providers/bfl/wire-fields';
 
 const KEY = 'bfl-contract-key-0001';
 
@@ -165,5 +167,21 @@ describe('BFL adapter against the BFL fake', () => {
     fake.server.inject({ json: { id: 'x', status: 'Pending', result: null, progress: null, details: null } });
     const result: PollResult = await adapter.poll!(`${fake.url}/v1/get_result?id=x`, request('bfl/flux-pro-1.1'), ctx);
     expect(result).toEqual({ status: 'pending' });
+  });
+
+  describe('field names as BFL documents them (providers/bfl/wire-fields.ts)', () => {
+    it.each([
+      ['flux-pro-1.1', 'bfl/flux-pro-1.1', { seed: 1, prompt_upsampling: true }, 1],
+      ['flux-dev', 'bfl/flux-dev', { steps: 20, guidance: 4 }, 1],
+      ['flux-pro-1.1-ultra', 'bfl/flux-pro-1.1-ultra', { raw: true, image_prompt_strength: 0.3, aspect_ratio: '21:9' }, 1],
+      ['flux-kontext', 'bfl/flux-kontext-pro', { aspect_ratio: '3:4' }, 0],
+      ['flux-kontext', 'bfl/flux-kontext-max', { safety_tolerance: 1 }, 4],
+    ] as const)('%s: %s', async (family, model, parameters, images) => {
+      const inputImages = await Promise.all(Array.from({ length: images }, async (_, i) => `data:image/png;base64,${(await sampleImage('png', 32, 32, i)).toString('base64')}`));
+      await submitTask(request(model, { parameters, inputImages, ...(images ? { kind: 'image-to-image' as const } : {}) }));
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(`/v1/${model.slice('bfl/'.length)}`);
+      await expectDocumentedFields(bflWireFields, family, sent);
+    });
   });
 });

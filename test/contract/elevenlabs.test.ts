@@ -4,6 +4,8 @@ import { createElevenLabsAdapter, elevenlabsModels } from '../../providers/eleve
 import type { CallContext, ProviderAdapter, SubmitResult } from '../../providers/types';
 import { ElevenLabsFake } from '../fakes/elevenlabs';
 import { caught } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { elevenlabsWireFields } from '../../providers/elevenlabs/wire-fields';
 
 const KEY = 'sk_test_elevenlabs';
 
@@ -116,6 +118,21 @@ describe('ElevenLabs adapter against the local fake', () => {
       fake.busy = true;
       const err = await caught(adapter.submit(request('elevenlabs/flash-v2.5'), ctx));
       expect([err.code, err.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
+    });
+  });
+
+  describe('field names as ElevenLabs documents them (providers/elevenlabs/wire-fields.ts)', () => {
+    const everything = { stability: 0.4, similarityBoost: 0.8, style: 0.2, useSpeakerBoost: true, speed: 1.1, seed: 7, outputFormat: 'opus_48000_64' };
+    it.each([
+      ['text-to-speech/multilingual-v2', 'elevenlabs/multilingual-v2', everything],
+      ['text-to-speech', 'elevenlabs/flash-v2.5', { ...everything, languageCode: 'de' }],
+      ['text-to-speech', 'elevenlabs/v3', { languageCode: 'ja' }],
+      ['text-to-speech', 'elevenlabs/turbo-v2.5', {}],
+    ] as const)('%s: %s %j', async (family, model, parameters) => {
+      await audioOf(await adapter.submit(request(model, parameters), ctx));
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toMatch(/^\/v1\/text-to-speech\/[A-Za-z0-9]+$/);
+      await expectDocumentedFields(elevenlabsWireFields, family, sent);
     });
   });
 });

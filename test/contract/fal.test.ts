@@ -6,6 +6,8 @@ import type { CallContext, PollResult, ProviderAdapter, WebhookRequest } from '.
 import { FakeServer } from '../fakes/fake-server';
 import { FalFake } from '../fakes/fal';
 import { caught, requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { falWireFields } from '../../providers/fal/wire-fields';
 
 const KEY = 'fal-test-key';
 
@@ -210,5 +212,20 @@ describe('fal.ai queue adapter against the local fake', () => {
     expect(pika.price!({ durationSeconds: 10, resolution: '1080p' }, 1)).toBe(0.9);
     const dev = falModels.find((m) => m.id === 'fal/flux-dev')!;
     expect(dev.price!({ image_size: 'square_hd' }, 2)).toBeCloseTo(0.0525);
+  });
+
+  describe('field names as fal documents them (providers/fal/wire-fields.ts)', () => {
+    it.each([
+      ['fal-ai/pika/v2.2/text-to-video', 'fal/pika-v2.2', { durationSeconds: 10, aspectRatio: '4:5', resolution: '1080p', negative_prompt: 'blur', seed: 3 }, []],
+      ['fal-ai/pika/v2.2/image-to-video', 'fal/pika-v2.2', { aspectRatio: '9:16', negative_prompt: 'blur' }, ['https://img.example/first.png']],
+      ['fal-ai/flux/dev', 'fal/flux-dev', { guidance_scale: 5, seed: 1, image_size: 'square_hd' }, []],
+      ['fal-ai/flux/schnell', 'fal/flux-schnell', { num_inference_steps: 2, enable_safety_checker: false }, []],
+    ] as const)('%s (%s)', async (family, model, parameters, inputImages) => {
+      const spec = falModels.find((m) => m.id === model)!;
+      await submitted(request(model, { parameters, inputImages: [...inputImages], kind: inputImages.length ? spec.kinds[1]! : spec.kinds[0]!, numberOfOutputs: 1 }));
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(`/${family}`);
+      await expectDocumentedFields(falWireFields, family, sent);
+    });
   });
 });

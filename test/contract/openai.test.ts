@@ -7,6 +7,8 @@ import { OpenAIFake } from '../fakes/openai';
 import { sampleImage } from '../fakes/sample-image';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { openaiWireFields } from '../../providers/openai/wire-fields';
 
 const KEY = 'sk-test-contract-0001';
 
@@ -214,6 +216,24 @@ describe('OpenAI adapter against the OpenAI fake', () => {
       expect(await post({ model: 'gpt-image-1', prompt: 'x', response_format: 'url' })).toMatchObject({ status: 400, body: { error: { param: 'response_format' } } });
       expect(await post({ model: 'dall-e-3', prompt: 'x', size: '512x512' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_value', param: 'size' } } });
       expect(await post({ model: 'dall-e-2', prompt: 'x'.repeat(1001) })).toMatchObject({ status: 400, body: { error: { code: 'string_above_max_length' } } });
+    });
+  });
+
+  describe('field names as OpenAI documents them (providers/openai/wire-fields.ts)', () => {
+    const png = async (seed: number) => `data:image/png;base64,${(await sampleImage('png', 64, 64, seed)).toString('base64')}`;
+    it.each([
+      ['generations/gpt-image-1', 'openai/gpt-image-1', { background: 'transparent', output_format: 'webp', output_compression: 50, moderation: 'low' }, 0],
+      ['generations/dall-e-3', 'openai/dall-e-3', { style: 'natural', quality: 'hd', response_format: 'b64_json' }, 0],
+      ['generations/dall-e-2', 'openai/dall-e-2', { size: '512x512' }, 0],
+      ['edits/gpt-image-1', 'openai/gpt-image-1', { input_fidelity: 'high', moderation: 'low', output_format: 'jpeg', output_compression: 80 }, 2],
+      ['edits/dall-e-2', 'openai/dall-e-2', { size: '256x256' }, 1],
+      ['chat', 'openai/gpt-4o-mini', { temperature: 0.1 }, 0],
+    ] as const)('%s: %s', async (family, model, parameters, images) => {
+      const inputImages = await Promise.all(Array.from({ length: images }, (_, i) => png(i + 1)));
+      const spec = openaiModels.find((m) => m.id === model)!;
+      const result = await adapter.submit(request(model, { kind: images ? 'image-to-image' : spec.kinds[0]!, parameters, inputImages }), ctx);
+      expect(result.status).toBe('succeeded');
+      await expectDocumentedFields(openaiWireFields, family, fake.server.requests.at(-1)!);
     });
   });
 });

@@ -7,6 +7,8 @@ import { readBody, safeFetch } from '../../media/safe-fetch';
 import { ReplicateFake } from '../fakes/replicate';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { replicateWireFields } from '../../providers/replicate/wire-fields';
 
 const KEY = 'r8_contract_key_0001';
 
@@ -323,6 +325,42 @@ describe('Replicate adapter against the Replicate fake', () => {
       }
       // Within the tolerance a delivery still counts.
       expect((await adapter.parseWebhook!(delivery(failedBody, ts - 4 * 60), fake.webhookSecret)).taskId).toBe('p1');
+    });
+  });
+
+  describe('field names as Replicate documents them (providers/replicate/wire-fields.ts)', () => {
+    it.each([
+      ['black-forest-labs/flux-schnell', {}, 0, false],
+      ['black-forest-labs/flux-schnell', { seed: 5, disable_safety_checker: true, megapixels: '0.25' }, 0, true],
+      ['black-forest-labs/flux-1.1-pro', { aspect_ratio: 'custom', width: 1024, height: 512, prompt_upsampling: true }, 0, false],
+      ['black-forest-labs/flux-1.1-pro', { seed: 9 }, 1, true],
+      ['minimax/video-01', { prompt_optimizer: false }, 0, false],
+      ['minimax/video-01', {}, 1, true],
+    ] as const)('%s %j (images %i, webhook %s)', async (family, parameters, images, webhook) => {
+      const png = `data:image/png;base64,${Buffer.alloc(512, 1).toString('base64')}`;
+      const spec = replicateModels.find((m) => m.id === `replicate/${family}`)!;
+      const hooked = webhook ? createReplicateAdapter(env, { webhookUrl: `${receiver.url}/hooks/replicate` }) : adapter;
+      await hooked.submit(request(spec.id, { parameters, inputImages: images ? [png] : [], kind: images ? spec.kinds[1]! : spec.kinds[0]! }), ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(`/v1/models/${family}/predictions`);
+      const body = await expectDocumentedFields(replicateWireFields, family, sent);
+      expect('webhook' in body).toBe(webhook);
+    });
+
+    it('the files API upload is the multipart field `content`', async () => {
+      const big = `data:image/png;base64,${Buffer.alloc(300 * 1024, 3).toString('base64')}`;
+      await adapter.submit(request('replicate/black-forest-labs/flux-1.1-pro', { kind: 'image-to-image', inputImages: [big] }), ctx);
+      const upload = fake.server.requests.find((r) => r.path === '/v1/files')!;
+      expect(await expectDocumentedFields(replicateWireFields, 'files', upload)).toEqual({ content: '<file>' });
+    });
+
+    it("flux-1.1-pro offers only its own page's aspect ratios: 21:9 is refused before any call (flux-schnell keeps it)", async () => {
+      const wide = { ...request('replicate/black-forest-labs/flux-1.1-pro'), parameters: { aspect_ratio: '21:9' } };
+      const err = await providerFailure(adapter.submit(wide, ctx));
+      expect([err.code, err.message]).toEqual(['INVALID_PARAMETERS', expect.stringContaining('aspect_ratio')]);
+      expect(fake.server.requests).toHaveLength(0);
+      await adapter.submit(request('replicate/black-forest-labs/flux-schnell', { parameters: { aspect_ratio: '21:9' } }), ctx);
+      expect((fake.server.requests.at(-1)!.json as { input: { aspect_ratio: string } }).input.aspect_ratio).toBe('21:9');
     });
   });
 });

@@ -4,6 +4,8 @@ import { createRunwayAdapter, runwayModels } from '../../providers/runway';
 import type { CallContext, PollResult, ProviderAdapter } from '../../providers/types';
 import { RunwayFake } from '../fakes/runway';
 import { caught, requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { runwayWireFields } from '../../providers/runway/wire-fields';
 
 const KEY = 'runway-test-key';
 
@@ -111,5 +113,20 @@ describe('Runway adapter against the local fake', () => {
   it('prices by the second: Gen-4 Turbo 5 credits, Gen-4.5 12 credits, at $0.01', () => {
     expect(runwayModels.find((m) => m.id === 'runway/gen4-turbo')!.price!({ durationSeconds: 10 }, 1)).toBe(0.5);
     expect(runwayModels.find((m) => m.id === 'runway/gen4.5')!.price!({}, 1)).toBe(0.6);
+  });
+
+  describe('field names as Runway documents them (providers/runway/wire-fields.ts)', () => {
+    it.each([
+      ['image_to_video', 'runway/gen4-turbo', { durationSeconds: 10, aspectRatio: '21:9', resolution: '720p', seed: 42 }, ['https://img.example/first.png']],
+      ['image_to_video', 'runway/gen4.5', { aspectRatio: '3:4' }, ['https://img.example/first.png']],
+      ['text_to_video', 'runway/gen4.5', { durationSeconds: 5, aspectRatio: '9:16', resolution: '720p', seed: 1 }, []],
+    ] as const)('%s: %s', async (family, model, parameters, inputImages) => {
+      const spec = runwayModels.find((m) => m.id === model)!;
+      await submitted(request(model, { parameters, inputImages: [...inputImages], kind: inputImages.length ? 'image-to-video' : spec.kinds[0]! }));
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(`/v1/${family}`);
+      // `resolution` (normalised, 720p only) has no Runway field: the table refuses it too.
+      await expectDocumentedFields(runwayWireFields, family, sent);
+    });
   });
 });

@@ -6,6 +6,8 @@ import { pngImage } from '../fakes/media';
 import { StabilityFake } from '../fakes/stability';
 import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
+import { expectDocumentedFields } from '../support/wire-fields';
+import { stabilityWireFields } from '../../providers/stability/wire-fields';
 
 const KEY = 'sk-stability-contract-0001';
 
@@ -116,5 +118,40 @@ describe('Stability AI adapter against the Stability fake', () => {
       const down = await providerFailure(adapter.submit(request('stability/stable-image-core'), ctx));
       expect([down.code, down.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
     });
+  });
+
+  describe('form field names as Stability documents them (providers/stability/wire-fields.ts)', () => {
+    it.each([
+      ['generate/ultra', 'stability/stable-image-ultra', { negative_prompt: 'fog', seed: 7, style_preset: 'cinematic', aspect_ratio: '21:9' }, false],
+      ['generate/ultra', 'stability/stable-image-ultra', { strength: 0.4, output_format: 'jpeg' }, true],
+      ['generate/core', 'stability/stable-image-core', { negative_prompt: 'fog', seed: 7, style_preset: 'anime' }, false],
+      ['generate/sd3', 'stability/sd3.5-large', { cfg_scale: 5, negative_prompt: 'fog', aspect_ratio: '9:16' }, false],
+      ['generate/sd3', 'stability/sd3.5-flash', { strength: 0.3 }, true],
+      ['upscale/fast', 'stability/upscale-fast', { output_format: 'webp' }, true],
+      ['upscale/conservative', 'stability/upscale-conservative', { creativity: 0.3, negative_prompt: 'noise', seed: 3 }, true],
+      ['upscale/creative', 'stability/upscale-creative', { creativity: 0.2, style_preset: 'photographic' }, true],
+    ] as const)('%s: %s', async (family, model, parameters, withImage) => {
+      const spec = stabilityModels.find((m) => m.id === model)!;
+      const kind = withImage && spec.kinds.includes('image-to-image') ? 'image-to-image' : spec.kinds[0]!;
+      await adapter.submit(request(model, { kind, parameters, inputImages: withImage ? [input] : [] }), ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe(`/v2beta/stable-image/${family}`);
+      const body = await expectDocumentedFields(stabilityWireFields, family, sent);
+      expect(body.image === '<file>').toBe(withImage);
+    });
+  });
+
+  it('a creative upscale whose result comes back CONTENT_FILTERED ends as CONTENT_REJECTED when polled, not as an image', async () => {
+    fake.pollsToFinish = 0;
+    const req = request('stability/upscale-creative', { kind: 'upscale', inputImages: [input] });
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected an id');
+    fake.filterOutputs = true;
+    const err = await providerFailure(adapter.poll!(submitted.taskId, req, ctx));
+    expect([err.code, err.retryable]).toEqual(['CONTENT_REJECTED', false]);
+    // The results endpoint documents a 403 for a generation flagged by content moderation.
+    fake.server.inject({ status: 403, json: { id: 'e1', name: 'content_moderation', errors: ['Your request was flagged by our content moderation system'] } });
+    const flagged = await providerFailure(adapter.poll!(submitted.taskId, req, ctx));
+    expect([flagged.code, flagged.retryable]).toEqual(['CONTENT_REJECTED', false]);
   });
 });

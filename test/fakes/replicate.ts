@@ -32,7 +32,8 @@ const MODELS: Record<string, { inputs: Record<string, FieldRule>; output: 'list'
     media: 'image',
     inputs: {
       prompt: { type: 'string', required: true },
-      aspect_ratio: { type: 'enum', values: [...ASPECT, 'custom'] },
+      // Its API page lists no 21:9 / 9:21 (flux-schnell's does).
+      aspect_ratio: { type: 'enum', values: ['custom', '1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3'] },
       width: { type: 'integer', min: 256, max: 1440 },
       height: { type: 'integer', min: 256, max: 1440 },
       image_prompt: { type: 'string' },
