@@ -171,8 +171,11 @@ export function createStudioRepo(db: Kysely<Database>) {
               ]),
             )
           : query.where('studio_frame_id', '=', target.frameId);
-      if (before) query = query.where(sql<boolean>`(created_at, id) < (${before.createdAt}, ${before.id})`);
-      return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      // Generations' times have microseconds and cursors milliseconds: both sides compare (and
+      // sort) at millisecond precision, so a page neither repeats nor skips a row of the same ms.
+      const at = sql`date_trunc('milliseconds', created_at)`;
+      if (before) query = query.where(sql<boolean>`(${at}, id) < (${before.createdAt}, ${before.id})`);
+      return query.orderBy(at, 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
   };
 }

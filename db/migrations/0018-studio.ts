@@ -14,6 +14,12 @@ import { sql, type Kysely } from 'kysely';
  * `project_id` is repeated on shots and frames so that ownership and project defaults are one
  * lookup from any level. The API's `order` is `position` here (`order` is an SQL keyword).
  */
+/**
+ * Creation times in whole milliseconds: list cursors carry them as JavaScript dates (ISO, ms), and
+ * a microsecond `now()` would make a row compare past its own cursor and show again on the next page.
+ */
+const MILLISECONDS_NOW = sql`date_trunc('milliseconds', now())`;
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('studio_projects')
@@ -22,7 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('defaults', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(MILLISECONDS_NOW))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('studio_projects_owner_created_idx').on('studio_projects').columns(['owner', 'created_at', 'id']).execute();
@@ -35,7 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(MILLISECONDS_NOW))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('studio_episodes_parent_idx').on('studio_episodes').columns(['project_id', 'position', 'created_at', 'id']).execute();
@@ -48,7 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(MILLISECONDS_NOW))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('studio_shots_parent_idx').on('studio_shots').columns(['episode_id', 'position', 'created_at', 'id']).execute();
@@ -61,7 +67,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(MILLISECONDS_NOW))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('studio_frames_parent_idx').on('studio_frames').columns(['shot_id', 'position', 'created_at', 'id']).execute();
