@@ -50,7 +50,7 @@ export function encodeNodeCursor(row: StudioNodeRow): string {
 function decodeNodeCursor(cursor: string): NodeCursor {
   const [position, at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || !/^\d{1,7}$/.test(position ?? '') || Number.isNaN(createdAt.getTime())) {
+  if (!id || !UUID.test(id) || !/^\d{1,7}$/.test(position ?? '') || Number.isNaN(createdAt.getTime())) {
     throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
   }
   return { position: Number(position), createdAt, id };
@@ -59,7 +59,8 @@ function decodeNodeCursor(cursor: string): NodeCursor {
 function newestCursor(cursor: string | undefined) {
   if (cursor === undefined) return undefined;
   const position = decodeCursor(cursor);
-  if (!position) throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
+  // Only ids this API made: anything else (a NUL, say) must not reach the database as text.
+  if (!position || !UUID.test(position.id)) throw new GenflowError('INVALID_REQUEST', 'query.cursor: not a cursor from this API');
   return position;
 }
 

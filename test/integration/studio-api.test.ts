@@ -170,6 +170,10 @@ describe.skipIf(!temporalAddress)('the studio: projects, episodes, shots, frames
     expect(code((await call('PATCH', `/v1/projects/${projectId}`, { defaults: { model: 'nobody/nothing' } })).body)).toBe('INVALID_REQUEST');
     expect(code((await call('POST', '/v1/generations', { model: 'local/image', prompt: 'x', frameId, shotId })).body)).toBe('INVALID_REQUEST');
     expect(code((await call('POST', '/v1/batches', { requests: [{ model: 'local/image', prompt: 'x', frameId }] })).body)).toBe('INVALID_REQUEST');
+    // An experiment's allocation does not carry it (yet): refused, naming the field, not dropped.
+    const viaExperiment = await call('POST', '/v1/generations', { experimentId: randomUUID(), prompt: 'x', frameId });
+    expect(code(viaExperiment.body)).toBe('INVALID_REQUEST');
+    expect(JSON.stringify(viaExperiment.body)).toContain('frameId');
   });
 
   it("another tenant's studio answers 404, and it cannot attach its generations to mine", async () => {
