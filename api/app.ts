@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AccountsRepo } from '../db/accounts-repo';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { BatchesRepo } from '../db/batches-repo';
+import type { StudioRepo } from '../db/studio-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { AlertsRepo } from '../db/alerts-repo';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
@@ -40,6 +41,9 @@ import { CONSOLE_API_ROUTES, consoleRoutes, type ConsoleOptions } from './routes
 import { generationDeleteRoutes } from './routes/generation-delete';
 import { batchRoutes } from './routes/batches';
 import { generationRoutes } from './routes/generations';
+import { studioRoutes } from './routes/studio';
+import { createStudioAttach } from './studio-attach';
+import { createStudioService } from './studio-service';
 import { healthRoutes } from './routes/health';
 import { providerReadiness } from './provider-readiness';
 import { modelRoutes } from './routes/models';
@@ -95,6 +99,8 @@ export interface AppDeps {
   env?: Record<string, string | undefined>;
   /** Browser sign-in of the pages (api/session.ts); without it the pages take header keys only. */
   browserSessions?: BrowserSessionsRepo;
+  /** Enables the studio (`/v1/projects`…, and `frameId`/`shotId` on submits). */
+  studio?: StudioRepo;
   /** The web console at /console (always served; these tune it, and given, its bundle is built at start). */
   console?: ConsoleOptions;
 }
@@ -198,7 +204,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(webConsole.router);
   if (deps.console) webConsole.warmUp();
   if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
-  app.use(generationRoutes({ repo: deps.repo, service, baseUrl, checks, ...(experiments ? { experiments } : {}) }));
+  const studio = deps.studio ? createStudioAttach({ studio: deps.studio, ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}) }) : undefined;
+  app.use(generationRoutes({ repo: deps.repo, service, baseUrl, checks, ...(experiments ? { experiments } : {}), ...(studio ? { studio } : {}) }));
+  if (deps.studio) app.use(studioRoutes({ service: createStudioService({ studio: deps.studio, generations: deps.repo }), baseUrl }));
   app.use(
     batchRoutes({
       checks,

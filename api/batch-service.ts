@@ -41,6 +41,9 @@ export function normalizeBatchItem(item: unknown, index: number) {
     // Not carried into batch items (yet): refused rather than silently dropped.
     if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
     if (body.fallbackModels !== undefined) throw new GenflowError('INVALID_REQUEST', 'fallbackModels: not supported for batch items yet');
+    if (body.frameId !== undefined || body.shotId !== undefined) {
+      throw new GenflowError('INVALID_REQUEST', `${body.frameId !== undefined ? 'frameId' : 'shotId'}: not supported for batch items yet; attach each generation later (POST /v1/shots/{id}/generations)`);
+    }
     return normalizeRequest(body);
   } catch (err) {
     if (!(err instanceof GenflowError)) throw err;

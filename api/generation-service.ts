@@ -225,6 +225,11 @@ function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, m
   return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
 }
 
+/** Where the request attaches the generation in the studio: part of what an Idempotency-Key repeats. */
+function studioAttachment(body: CreateGenerationBody): { frameId?: string; shotId?: string } {
+  return { ...(body.frameId ? { frameId: body.frameId } : {}), ...(body.shotId ? { shotId: body.shotId } : {}) };
+}
+
 /** How long a cancel waits for Temporal before answering 503 UNAVAILABLE. */
 const CANCEL_DEADLINE_MS = 5_000;
 
@@ -274,6 +279,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
           ...(body.enhancePrompt ? { enhancePrompt: true } : {}),
           ...(body.fallbackModels ? { fallbackModels: body.fallbackModels } : {}),
           ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
+          ...studioAttachment(body),
         },
         body.metadata,
       );
@@ -322,6 +328,9 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         estimated_cost: estimateCost(entry, request),
         fallback_models: JSON.stringify(fallbacks.map((f) => f.entry.model.id)),
         webhook_url: body.webhookUrl ?? null,
+        // Checked (exists, the caller's) and the project's defaults applied by api/studio-attach.ts.
+        studio_shot_id: body.shotId ?? null,
+        studio_frame_id: body.frameId ?? null,
         owner: caller?.owner ?? null,
         api_key_id: caller?.keyId ?? null,
       }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined, async (trx) => {

@@ -58,6 +58,8 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
   if (row.fallback_models?.length) view.fallbackModels = row.fallback_models;
   if (row.attempts?.length) view.attempts = row.attempts;
   if (row.webhook_url) view.webhookUrl = row.webhook_url;
+  if (row.studio_shot_id) view.shotId = row.studio_shot_id;
+  if (row.studio_frame_id) view.frameId = row.studio_frame_id;
   const settled = row.billing?.settled;
   if (isTerminal(view.status) && row.cost !== null) {
     view.cost = Number(row.cost);

@@ -69,6 +69,9 @@ export interface GenerationsTable {
   duplicate_submissions: ColumnType<number, number | undefined, number>;
   /** Migration 0012: per-model estimates and provider charges, and how it was settled (domain/charges.ts). */
   billing: ColumnType<Billing, string | undefined, string>;
+  /** Migration 0018: where the generation is attached in the studio (a shot or a frame, never both). */
+  studio_shot_id: ColumnType<string | null, string | null | undefined, string | null>;
+  studio_frame_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AssetsTable {
@@ -251,7 +254,44 @@ export interface UsageLedgerTable {
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** Migration 0018: the studio hierarchy (db/studio-repo.ts). */
+export interface StudioProjectsTable {
+  id: string;
+  owner: string;
+  name: string;
+  notes: ColumnType<string, string | undefined, string>;
+  /** domain/studio.ts ProjectDefaults */
+  defaults: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+interface StudioNodeColumns {
+  id: string;
+  name: string;
+  /** The API's `order`. */
+  position: number;
+  notes: ColumnType<string, string | undefined, string>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+export interface StudioEpisodesTable extends StudioNodeColumns {
+  project_id: string;
+}
+export interface StudioShotsTable extends StudioNodeColumns {
+  episode_id: string;
+  project_id: string;
+}
+export interface StudioFramesTable extends StudioNodeColumns {
+  shot_id: string;
+  project_id: string;
+}
+
 export interface Database {
+  studio_projects: StudioProjectsTable;
+  studio_episodes: StudioEpisodesTable;
+  studio_shots: StudioShotsTable;
+  studio_frames: StudioFramesTable;
   generations: GenerationsTable;
   assets: AssetsTable;
   provider_key_state: ProviderKeyStateTable;
@@ -279,3 +319,7 @@ export type NewBatch = Insertable<BatchesTable>;
 export type ErrorLogRow = Selectable<ErrorLogsTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type StudioProjectRow = Selectable<StudioProjectsTable>;
+export type StudioEpisodeRow = Selectable<StudioEpisodesTable>;
+export type StudioShotRow = Selectable<StudioShotsTable>;
+export type StudioFrameRow = Selectable<StudioFramesTable>;

@@ -96,8 +96,9 @@ export function toDefinition(id: string, body: CreateExperimentBody): Experiment
  * `POST /v1/generations` naming an experiment: the experiment picks the model (and parameters
  * and prompt template) by variant, so `model` is not accepted.
  */
+// No studio attachment through an experiment (yet): refused as unknown fields, not dropped.
 export const experimentGenerationBody = generationBodyFields
-  .omit({ model: true, kind: true })
+  .omit({ model: true, kind: true, frameId: true, shotId: true })
   .extend({
     experimentId: z.string().min(1).max(100),
     /** Same user, same variant (under fixed weights). */

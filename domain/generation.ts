@@ -35,10 +35,14 @@ export const generationBodyFields = z
     fallbackModels: z.array(z.string().min(1).max(200)).max(MAX_FALLBACK_MODELS).optional(),
     /** Told the final generation (succeeded, failed or canceled) by a signed POST. */
     webhookUrl: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+    /** Attach it to a studio frame or shot (one of them); it inherits the project's defaults. */
+    frameId: z.uuid().optional().describe("Attach the generation to this studio frame; the request inherits its project's defaults"),
+    shotId: z.uuid().optional().describe("Attach the generation to this studio shot; the request inherits its project's defaults"),
   })
   .strict();
 
-export const createGenerationBody = generationBodyFields.refine((b) => b.model !== undefined || b.kind !== undefined, {
+// With a frameId or shotId the project's default model may fill in (api/studio-attach.ts).
+export const createGenerationBody = generationBodyFields.refine((b) => b.model !== undefined || b.kind !== undefined || b.frameId !== undefined || b.shotId !== undefined, {
     path: ['model'],
     message: 'give `model`, or `kind` to use the default model for that kind',
   });
@@ -169,6 +173,9 @@ export interface GenerationView {
   /** Why a cost is not just the producing model's price (a provider charged for a failed attempt). */
   costReason?: string;
   webhookUrl?: string;
+  /** Where it is attached in the studio: a shot, or a frame. */
+  shotId?: string;
+  frameId?: string;
   createdAt: string;
   startedAt?: string;
   completedAt?: string;

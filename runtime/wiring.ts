@@ -6,6 +6,7 @@ import { createApp } from '../api/app';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { createAccountsRepo } from '../db/accounts-repo';
 import { createBrowserSessionsRepo } from '../db/browser-sessions-repo';
+import { createStudioRepo } from '../db/studio-repo';
 import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
@@ -46,6 +47,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     monitoring: { errorLogs: services.errorLogs, alerts: services.alerts },
     accounts: createAccountsRepo(services.db.db),
     browserSessions: createBrowserSessionsRepo(services.db.db),
+    studio: createStudioRepo(services.db.db),
     console: {
       cacheDir: join(resolve(config.GENFLOW_HOME), 'console-bundles'),
       temporalNamespace: config.TEMPORAL_NAMESPACE,

@@ -12,6 +12,7 @@ import { openApiDocs } from '../routes/openapi.doc';
 import { providerConfigDocs } from '../routes/provider-config.doc';
 import { providerWebhookDocs } from '../routes/provider-webhooks.doc';
 import { ratingDocs } from '../routes/ratings.doc';
+import { studioDocs } from '../routes/studio.doc';
 import { usageDocs } from '../routes/usage.doc';
 import type { RouteDoc } from './registry';
 
@@ -24,6 +25,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...generationDocs,
   ...ratingDocs,
   ...batchDocs,
+  ...studioDocs,
   ...experimentDocs,
   ...openAiImageDocs,
   ...adminPageDocs,

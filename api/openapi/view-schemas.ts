@@ -77,6 +77,8 @@ export const generationSchema = z
     costSource: z.enum(['estimate', 'provider']).optional(),
     costReason: z.string().optional().describe('Why the cost is not just the producing model’s price, e.g. a provider charged for a failed task'),
     webhookUrl: z.string().optional(),
+    shotId: z.uuid().optional().describe('The studio shot it is attached to'),
+    frameId: z.uuid().optional().describe('The studio frame it is attached to'),
     createdAt: isoDate,
     startedAt: isoDate.optional(),
     completedAt: isoDate.optional(),

@@ -19,6 +19,8 @@ const generationForm = z.object({
   inputImages: z.array(z.string().meta({ format: 'binary' })).max(MAX_INPUT_IMAGES).optional().describe('Image files (or URLs as text parts)'),
   numberOfOutputs: z.string().regex(/^[1-4]$/).optional(),
   enhancePrompt: z.enum(['true', 'false']).optional(),
+  frameId: z.uuid().optional(),
+  shotId: z.uuid().optional(),
 });
 
 export const generationDocs: RouteDoc[] = [
@@ -31,6 +33,7 @@ export const generationDocs: RouteDoc[] = [
     description:
       'Validates the request against the model (GET /v1/models lists each model\'s parameters), records it and starts its durable workflow; answers at once with status `queued`. ' +
       'Give `model`, or `kind` to use the configured default model for that kind. With `experimentId` an experiment allocates the model. ' +
+      'With `frameId` or `shotId` the generation is attached to that studio frame or shot (404 when it is not the caller\'s) and inherits its project\'s `defaults` for the fields it leaves unset (the model too). ' +
       'With `?dryRun=true` the request is validated exactly as a submit and answered 200 with its estimate (the model chosen, the parameters as they would run, `estimatedCost`): ' +
       'nothing is written, no budget reserved, nothing started. A model whose provider has no API key configured is refused at once with 503 PROVIDER_UNAVAILABLE.',
     query: submitQuery,
@@ -43,7 +46,7 @@ export const generationDocs: RouteDoc[] = [
         schema: z.union([generationSchema, generationEstimateSchema]),
       },
     },
-    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'PROVIDER_UNAVAILABLE'],
+    errors: ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAVAILABLE', 'QUOTA_EXCEEDED', 'PROVIDER_UNAVAILABLE'],
   },
   {
     method: 'get',

@@ -16,6 +16,8 @@ import { parseOrThrow, storableDateTime } from '../validate';
 import { generationView } from '../views';
 import { streamEvents } from './generation-events';
 import type { SubmitChecks } from '../submit-checks';
+import type { StudioAttach } from '../studio-attach';
+import type { CreateGenerationBody } from '../../domain/generation';
 
 export const listQuery = z
   .object({
@@ -45,10 +47,19 @@ export interface GenerationRoutesDeps {
   experiments?: ExperimentService;
   /** Validates and prices a request without writing it (the dry run). */
   checks: SubmitChecks;
+  /** Checks a `frameId`/`shotId` and applies the project's defaults; absent, such requests are refused. */
+  studio?: StudioAttach;
 }
 
 export function generationRoutes(deps: GenerationRoutesDeps): Router {
   const router = Router();
+
+  /** A request attached to a studio frame or shot, checked and with its project's defaults applied. */
+  async function inStudio(body: CreateGenerationBody, res: Response): Promise<CreateGenerationBody> {
+    if (body.frameId === undefined && body.shotId === undefined) return body;
+    if (!deps.studio) throw new GenflowError('UNSUPPORTED_CAPABILITY', 'frameId/shotId: the studio is not enabled on this server');
+    return deps.studio.resolve(body, principalOf(res));
+  }
 
   router.post('/v1/generations', async (req, res) => {
     const key = idempotencyKeyOf(req);
@@ -56,7 +67,7 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
     if (parseOrThrow(submitQuery, req.query, 'INVALID_REQUEST', 'query').dryRun === 'true') {
       // Validated exactly as a submit would be, then priced: no row, no budget, no workflow.
       const allocated = deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw ? await deps.experiments.allocate(raw, key) : undefined;
-      res.status(200).json(await deps.checks.generation(allocated?.body ?? parseOrThrow(createGenerationBody, raw)));
+      res.status(200).json(await deps.checks.generation(allocated?.body ?? (await inStudio(parseOrThrow(createGenerationBody, raw), res))));
       return;
     }
     if (deps.experiments && typeof raw === 'object' && raw !== null && 'experimentId' in raw) {
@@ -67,7 +78,7 @@ export function generationRoutes(deps: GenerationRoutesDeps): Router {
       res.status(created ? 202 : 200).json(generationView(row, assets, deps.baseUrl(req)));
       return;
     }
-    const body = parseOrThrow(createGenerationBody, raw);
+    const body = await inStudio(parseOrThrow(createGenerationBody, raw), res);
     const { row, created } = await deps.service.create(body, key, undefined, principalOf(res), callerContext(req, res));
     tagGeneration(res, { generationId: row.id, workflowId: row.workflow_id });
     const assets = created ? [] : await deps.repo.listAssets(row.id);

@@ -190,6 +190,53 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     expect((unsigned.body as { error: { message: string } }).error.message).toContain('webhook refused');
   });
 
+  it('the studio: projects, episodes, shots, frames and attached generations', async () => {
+    const none = '00000000-0000-4000-8000-000000000000';
+    const project = await call('POST', '/v1/projects', '/v1/projects', { name: 'docs', defaults: { model: 'local/image', parameters: { width: 64, height: 64 } } });
+    expect(project.status).toBe(201);
+    const projectId = (project.body as { id: string }).id;
+    await call('POST', '/v1/projects', '/v1/projects', { name: '' });
+    await call('GET', '/v1/projects', '/v1/projects?limit=5');
+    await call('GET', '/v1/projects', '/v1/projects?cursor=garbage');
+    await call('GET', '/v1/projects/:id', `/v1/projects/${projectId}`);
+    await call('GET', '/v1/projects/:id', `/v1/projects/${none}`);
+    await call('PATCH', '/v1/projects/:id', `/v1/projects/${projectId}`, { notes: 'checked' });
+    await call('PATCH', '/v1/projects/:id', `/v1/projects/${projectId}`, { defaults: { model: 'nobody/nothing' } });
+    const ids: Record<string, string> = { projects: projectId };
+    for (const [parent, self] of [['projects', 'episodes'], ['episodes', 'shots'], ['shots', 'frames']] as const) {
+      const created = await call('POST', `/v1/${parent}/:id/${self}`, `/v1/${parent}/${ids[parent]}/${self}`, { name: `a ${self}` });
+      expect(created.status).toBe(201);
+      ids[self] = (created.body as { id: string }).id;
+      await call('POST', `/v1/${parent}/:id/${self}`, `/v1/${parent}/${none}/${self}`, { name: 'x' });
+      await call('GET', `/v1/${parent}/:id/${self}`, `/v1/${parent}/${ids[parent]}/${self}?limit=2`);
+      await call('GET', `/v1/${parent}/:id/${self}`, `/v1/${parent}/${ids[parent]}/${self}?cursor=garbage`);
+      await call('PATCH', `/v1/${self}/:id`, `/v1/${self}/${ids[self]}`, { order: 3 });
+      await call('PATCH', `/v1/${self}/:id`, `/v1/${self}/${ids[self]}`, { order: -1 });
+    }
+    const generation = await call('POST', '/v1/generations', '/v1/generations', { prompt: 'a studio still', frameId: ids.frames });
+    expect(generation.status).toBe(202);
+    const generationId = (generation.body as { id: string }).id;
+    await waitForGeneration(stack.baseUrl, generationId);
+    for (const self of ['episodes', 'shots', 'frames']) {
+      expect((await call('GET', `/v1/${self}/:id`, `/v1/${self}/${ids[self]}`)).status).toBe(200);
+      await call('GET', `/v1/${self}/:id`, `/v1/${self}/${none}`);
+    }
+    for (const self of ['shots', 'frames']) {
+      await call('GET', `/v1/${self}/:id/generations`, `/v1/${self}/${ids[self]}/generations?limit=1`);
+      await call('GET', `/v1/${self}/:id/generations`, `/v1/${self}/${ids[self]}/generations?limit=0`);
+      expect((await call('POST', `/v1/${self}/:id/generations`, `/v1/${self}/${ids[self]}/generations`, { generationId })).status).toBe(200);
+      await call('POST', `/v1/${self}/:id/generations`, `/v1/${self}/${ids[self]}/generations`, { generationId: none });
+      expect((await call('DELETE', `/v1/${self}/:id/generations/:generationId`, `/v1/${self}/${ids[self]}/generations/${generationId}`)).status).toBe(204);
+      await call('DELETE', `/v1/${self}/:id/generations/:generationId`, `/v1/${self}/${ids[self]}/generations/${generationId}`);
+    }
+    for (const self of ['frames', 'shots', 'episodes']) {
+      expect((await call('DELETE', `/v1/${self}/:id`, `/v1/${self}/${ids[self]}`)).status).toBe(204);
+      await call('DELETE', `/v1/${self}/:id`, `/v1/${self}/${ids[self]}`);
+    }
+    expect((await call('DELETE', '/v1/projects/:id', `/v1/projects/${projectId}`)).status).toBe(204);
+    await call('DELETE', '/v1/projects/:id', `/v1/projects/${projectId}`);
+  });
+
   it('exercised every documented route', () => {
     const missing = routeDocs.filter((r) => ![...checked].some((c) => c.startsWith(`${r.method.toUpperCase()} ${r.path} `)));
     expect(missing.map((r) => `${r.method} ${r.path}`)).toEqual([]);

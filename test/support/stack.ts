@@ -15,6 +15,7 @@ import type { ConsoleOptions } from '../../api/routes/console';
 import { closeServer, listen } from '../../api/server';
 import { createAccountsRepo } from '../../db/accounts-repo';
 import { createBrowserSessionsRepo } from '../../db/browser-sessions-repo';
+import { createStudioRepo } from '../../db/studio-repo';
 import { openAndMigrate, type DbHandle } from '../../db/connect';
 import { createExperimentsRepo } from '../../db/experiments-repo';
 import { createBatchesRepo } from '../../db/batches-repo';
@@ -192,7 +193,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger, taskQueues: [taskQueue], ...(options.outbox ? { settings: options.outbox } : {}) });
   if (options.dispatch !== false) outbox.start();
   const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, outbox, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
-    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}), ...(options.console ? { console: options.console } : {}) });
+    monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), studio: createStudioRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}), ...(options.console ? { console: options.console } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Activities read it per call, so setting it once the server listens is enough.

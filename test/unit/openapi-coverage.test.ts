@@ -27,6 +27,7 @@ function fullApp() {
     providerConfigs: unused('providerConfigs'),
     monitoring: { errorLogs: unused('errorLogs'), alerts: unused('alerts') },
     metrics: unused('metrics'),
+    studio: unused('studio'),
   };
   return createApp(deps);
 }
