@@ -16,6 +16,7 @@ import * as m0015 from './migrations/0015-workflow-outbox';
 import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0017 from './migrations/0017-console-batch-list';
 import * as m0018 from './migrations/0018-studio';
+import * as m0022 from './migrations/0022-millisecond-timestamps';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0016-batch-idempotency': m0016,
   '0017-console-batch-list': m0017,
   '0018-studio': m0018,
+  '0022-millisecond-timestamps': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerationView } from '../../domain/generation';
 import { apiFetch, postJson, startStack, temporalAddress, type Stack } from '../support/stack';
@@ -67,6 +68,20 @@ describe.skipIf(!temporalAddress)('searching and listing generations', () => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual([...prompts].reverse());
+  });
+
+  it('pages rows made within one millisecond without gaps (cursors carry milliseconds)', async () => {
+    // Postgres' now() has microseconds; a cursor in milliseconds used to skip the rows between.
+    await sql`update generations set created_at = timestamptz '2026-01-01T00:00:00.123001Z' + (metadata->>'index')::int * interval '100 microseconds'
+              where metadata->>'run' = ${run}`.execute(stack.db.db);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.data.map((g) => g.prompt));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...prompts].sort());
   });
 
   it('filters by metadata, model and status, and returns the metadata', async () => {
