@@ -115,7 +115,7 @@ export function createActivities(deps: ActivityDeps) {
         if (!enhance) throw new ProviderError('INTERNAL_ERROR', 'enhancePrompt called without an enhancement request');
         const result = await deps.providers.call(enhance.model.provider, callContext(generationId), (adapter, ctx) =>
           adapter.submit(enhance.request, ctx),
-        );
+        { model: enhance.model.id });
         if (result.status !== 'succeeded') {
           throw new ProviderError('UNSUPPORTED_CAPABILITY', `prompt enhancer ${enhance.model.id} answered with an async task`, { retryable: false });
         }
@@ -155,7 +155,7 @@ export function createActivities(deps: ActivityDeps) {
         let result;
         let keyId: string | undefined;
         try {
-          ({ value: result, keyId } = await deps.providers.callKeyed(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx)));
+          ({ value: result, keyId } = await deps.providers.callKeyed(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx), { model: model.id }));
         } catch (err) {
           if (clearRefusal(err)) await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
           return recordChargeOf(generationId, model.id, err);

@@ -15,7 +15,7 @@ import * as m0014 from './migrations/0014-webhook-deliveries';
 import * as m0015 from './migrations/0015-workflow-outbox';
 import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0017 from './migrations/0017-console-batch-list';
-import * as m0019 from './migrations/0019-provider-task-key';
+import * as m0019 from './migrations/0019-task-keys-and-model-configs';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -42,7 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0015-workflow-outbox': m0015,
   '0016-batch-idempotency': m0016,
   '0017-console-batch-list': m0017,
-  '0019-provider-task-key': m0019,
+  '0019-task-keys-and-model-configs': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

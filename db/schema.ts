@@ -167,6 +167,8 @@ export interface ProviderConfigsTable {
   enabled: boolean;
   timeout_ms: number | null;
   rate_limit: ColumnType<ProviderRateLimitJson | null, string | null, string | null>;
+  /** Migration 0019: per-model settings, by model id. */
+  models: ColumnType<Record<string, { enabled?: boolean }> | null, string | null | undefined, string | null>;
   version: Generated<number>;
   updated_at: GeneratedTimestamp;
 }

@@ -4,7 +4,7 @@ import { KeyPool, keyId, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
-import type { ProviderConfig, ProviderConfigStore } from './provider-config';
+import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from './provider-config';
 import { boundedError, policedFetch } from './http';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
@@ -37,6 +37,8 @@ export interface CallOptions {
    * is about. Absent (a submit, or a task recorded before keys were recorded), the pool rotates.
    */
   keyId?: string;
+  /** The model a new job is started for (submits): refused when an admin switched it off. */
+  model?: string;
 }
 
 export interface ProviderCallObservation {
@@ -222,6 +224,9 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     const config = configs.get(providerId);
     if (config && !config.enabled) {
       throw new ProviderError('PROVIDER_UNAVAILABLE', `${providerId} is disabled by its configuration`, { retryable: false });
+    }
+    if (callOptions.model && modelDisabled(config, callOptions.model)) {
+      throw new ProviderError('PROVIDER_UNAVAILABLE', `${callOptions.model} is disabled by its provider's configuration`, { retryable: false });
     }
     if (provider.requiresApiKey) await refresh(providerId);
     const keys = provider.requiresApiKey ? pool(providerId) : undefined;
