@@ -134,13 +134,14 @@ export class KeyPool {
     }
     if (entry.disabled) {
       const why = entry.lastError ? ` (${entry.lastError})` : '';
-      throw new ProviderError('PROVIDER_KEY_UNAVAILABLE', `the ${this.providerId} API key that submitted this task (${maskKey(entry.key)}, id ${id}) is disabled${why}; the task cannot be reached with another key`, {
+      // Not even the mask: the message reaches the generation's owner, who is not the key's.
+      throw new ProviderError('PROVIDER_KEY_UNAVAILABLE', `the ${this.providerId} API key that submitted this task (id ${id}) is disabled${why}; the task cannot be reached with another key`, {
         details: { provider: this.providerId, keyId: id, reason: 'disabled' },
       });
     }
     const now = this.now();
     if (entry.coolUntil > now) {
-      throw new ProviderError('RATE_LIMITED', `the ${this.providerId} API key that submitted this task (${maskKey(entry.key)}) is rate-limited`, {
+      throw new ProviderError('RATE_LIMITED', `the ${this.providerId} API key that submitted this task (id ${id}) is rate-limited`, {
         retryAfterMs: Math.max(entry.coolUntil - now, 1),
       });
     }
