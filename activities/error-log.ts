@@ -14,6 +14,7 @@ const PROVIDER_CODES = new Set([
   'PROVIDER_UNAVAILABLE',
   'PROVIDER_TIMEOUT',
   'TASK_TIMEOUT',
+  'PROVIDER_KEY_UNAVAILABLE',
 ]);
 
 /** Connection-level errors of the database drivers (pg, PGlite) and the SQLSTATE classes of a server in trouble. */

@@ -91,6 +91,14 @@ export function createActivities(deps: ActivityDeps) {
     throw err;
   }
 
+  /**
+   * The key (by id) that submitted the task: its polls, cancels and the downloads of its outputs
+   * use it. Undefined for a task recorded before keys were (the pool rotates, as it did then).
+   */
+  function taskKey(input: GenerationWorkflowInput, taskId: string): Promise<string | undefined> {
+    return waitForDatabase(() => repo.providerTaskKey(input.generationId, taskId, input.model.id), { signal: Context.current().cancellationSignal });
+  }
+
   return {
     async recordRunning(generationId: string): Promise<void> {
       await withFailureMapping(() => repo.markRunning(generationId));
@@ -107,7 +115,7 @@ export function createActivities(deps: ActivityDeps) {
         if (!enhance) throw new ProviderError('INTERNAL_ERROR', 'enhancePrompt called without an enhancement request');
         const result = await deps.providers.call(enhance.model.provider, callContext(generationId), (adapter, ctx) =>
           adapter.submit(enhance.request, ctx),
-        );
+        { model: enhance.model.id });
         if (result.status !== 'succeeded') {
           throw new ProviderError('UNSUPPORTED_CAPABILITY', `prompt enhancer ${enhance.model.id} answered with an async task`, { retryable: false });
         }
@@ -145,8 +153,9 @@ export function createActivities(deps: ActivityDeps) {
         const callbackUrl = model.async ? await providerCallbackUrl(generationId, model.provider) : undefined;
         const context = { ...callContext(generationId), idempotencyKey: `${generationId}:${model.id}`, ...(callbackUrl ? { callbackUrl } : {}) };
         let result;
+        let keyId: string | undefined;
         try {
-          result = await deps.providers.call(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx));
+          ({ value: result, keyId } = await deps.providers.callKeyed(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx), { model: model.id }));
         } catch (err) {
           if (clearRefusal(err)) await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
           return recordChargeOf(generationId, model.id, err);
@@ -154,7 +163,8 @@ export function createActivities(deps: ActivityDeps) {
         if (result.status === 'pending') {
           // Persisted at once: if the worker dies now, the task id is not lost with it.
           // Waits out a database outage: failing here would repeat the paid submit on retry.
-          await waitForDatabase(() => repo.recordProviderTask(generationId, result.taskId, model.id), { signal: Context.current().cancellationSignal });
+          // With the key's id: the task lives in that key's account, so its polls must use it.
+          await waitForDatabase(() => repo.recordProviderTask(generationId, result.taskId, model.id, keyId), { signal: Context.current().cancellationSignal });
           activityLogger(logger, generationId, input.requestId).info({ taskId: result.taskId, model: model.id }, 'provider task submitted');
           return { status: 'pending', taskId: result.taskId };
         }
@@ -170,11 +180,12 @@ export function createActivities(deps: ActivityDeps) {
     async pollProvider(input: GenerationWorkflowInput, taskId: string): Promise<PollOutcome> {
       return errors.logged('poll', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, request, model } = input;
+        const keyId = await taskKey(input, taskId);
         const result = await deps.providers
           .call(model.provider, callContext(generationId), (adapter, ctx) => {
             if (!adapter.poll) throw new ProviderError('INTERNAL_ERROR', `provider ${model.provider} cannot poll tasks`);
             return adapter.poll(taskId, request, ctx);
-          })
+          }, keyId ? { keyId } : {})
           .catch((err: unknown) => recordChargeOf(generationId, model.id, err));
         if (result.status === 'succeeded') {
           await recordCharge(generationId, model.id, result.charge);
@@ -192,9 +203,10 @@ export function createActivities(deps: ActivityDeps) {
 
     async cancelProviderTask(input: GenerationWorkflowInput, taskId: string): Promise<void> {
       await errors.logged('cancel', subject(input), () => withFailureMapping(async () => {
+        const keyId = await taskKey(input, taskId);
         await deps.providers.call(input.model.provider, callContext(input.generationId), (adapter, ctx) =>
           adapter.cancel ? adapter.cancel(taskId, ctx) : Promise.resolve(),
-        );
+        keyId ? { keyId } : {});
       }));
     },
 

@@ -1,5 +1,5 @@
 import { GenflowError } from '../domain/errors';
-import type { ProviderConfig, ProviderConfigStore } from '../providers/provider-config';
+import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from '../providers/provider-config';
 import { providers as registered } from '../providers/registry';
 import { envPrefix, providerSettings } from '../providers/settings';
 import type { Provider } from '../providers/types';
@@ -61,10 +61,28 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
     return { available: false, code: 'no_api_key', reason: `no API key is configured for ${provider.id}: ${howToConfigure(provider.id)}` };
   }
 
+  /** The provider's availability, or why this one model is off when an admin switched it off. */
+  function checkModel(provider: Provider, modelId: string): Availability {
+    const state = check(provider);
+    if (!state.available || !modelDisabled(configs.get(provider.id), modelId)) return state;
+    return { available: false, code: 'disabled', reason: `${modelId} is disabled by its provider's configuration (PUT /v1/providers/${provider.id}/config with "models")` };
+  }
+
   return {
     async of(provider: Provider): Promise<Availability> {
       await refresh();
       return check(provider);
+    },
+
+    async ofModel(provider: Provider, modelId: string): Promise<Availability> {
+      await refresh();
+      return checkModel(provider, modelId);
+    },
+
+    /** Every registered model's availability, by model id. */
+    async allModels(): Promise<Map<string, Availability>> {
+      await refresh();
+      return new Map(Object.values(registered).flatMap((p) => p.models.map((m) => [m.id, checkModel(p, m.id)] as const)));
     },
 
     async all(): Promise<Map<string, Availability>> {

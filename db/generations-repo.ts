@@ -72,12 +72,34 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         .execute();
     },
 
-    async recordProviderTask(id: string, taskId: string, model?: string): Promise<void> {
+    /** `keyId`: the id of the key that submitted the task (never the key), which its polls and cancels must use. */
+    async recordProviderTask(id: string, taskId: string, model?: string, keyId?: string): Promise<void> {
       await db
         .updateTable('generations')
-        .set({ provider_task_id: taskId, ...(model ? { provider_task_model: model } : {}), submit_pending_model: null, updated_at: sql`now()` })
+        .set({
+          provider_task_id: taskId,
+          ...(model ? { provider_task_model: model } : {}),
+          // Always written: a fallback's task must not inherit the key of the task before it.
+          provider_task_key: keyId ?? null,
+          submit_pending_model: null,
+          updated_at: sql`now()`,
+        })
         .where('id', '=', id)
         .execute();
+    },
+
+    /**
+     * The id of the key that submitted this generation's task `taskId` of `model`; undefined when
+     * none was recorded (a task from before keys were recorded, or a provider without keys).
+     */
+    async providerTaskKey(id: string, taskId: string, model: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('generations')
+        .select(['provider_task_id', 'provider_task_model', 'provider_task_key'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row || row.provider_task_id !== taskId || (row.provider_task_model !== null && row.provider_task_model !== model)) return undefined;
+      return row.provider_task_key ?? undefined;
     },
 
     /**

@@ -6,6 +6,7 @@ import type { Database, ProviderConfigsTable } from './schema';
 
 type Row = Pick<ProviderConfigsTable, 'provider' | 'base_url' | 'api_keys_sealed' | 'enabled' | 'timeout_ms'> & {
   rate_limit: ProviderConfig['rateLimit'] | null;
+  models: ProviderConfig['models'] | null;
   version: number;
   updated_at: Date | string;
 };
@@ -33,6 +34,7 @@ export function createProviderConfigsRepo(db: Kysely<Database>, box: SecretBox |
       enabled: r.enabled,
       ...(r.timeout_ms !== null ? { timeoutMs: r.timeout_ms } : {}),
       ...(r.rate_limit ? { rateLimit: r.rate_limit } : {}),
+      ...(r.models ? { models: r.models } : {}),
       version: r.version,
       updatedAt: new Date(r.updated_at),
     };
@@ -58,6 +60,7 @@ export function createProviderConfigsRepo(db: Kysely<Database>, box: SecretBox |
         enabled: body.enabled ?? true,
         timeout_ms: body.timeoutMs ?? null,
         rate_limit: body.rateLimit ? JSON.stringify(body.rateLimit) : null,
+        models: body.models ? JSON.stringify(body.models) : null,
       };
       // A PUT replaces the whole config; the version tells every process's cache it changed.
       const row = await db

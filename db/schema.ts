@@ -57,6 +57,8 @@ export interface GenerationsTable {
   result_model: ColumnType<string | null, string | null | undefined, string | null>;
   /** The model whose provider task `provider_task_id` is (a fallback's, after a fallback). */
   provider_task_model: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Migration 0019: the id of the key that submitted that task (its polls and cancels use it); null before. */
+  provider_task_key: ColumnType<string | null, string | null | undefined, string | null>;
   /** The secret in provider callback URLs of providers that do not sign their webhooks. */
   callback_token: ColumnType<string | null, string | null | undefined, string | null>;
   webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
@@ -168,6 +170,8 @@ export interface ProviderConfigsTable {
   enabled: boolean;
   timeout_ms: number | null;
   rate_limit: ColumnType<ProviderRateLimitJson | null, string | null, string | null>;
+  /** Migration 0019: per-model settings, by model id. */
+  models: ColumnType<Record<string, { enabled?: boolean }> | null, string | null | undefined, string | null>;
   version: Generated<number>;
   updated_at: GeneratedTimestamp;
 }

@@ -23,6 +23,7 @@ const FALLBACK_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TASK_TIMEOUT',
   'QUOTA_EXCEEDED',
   'AUTHENTICATION_FAILED',
+  'PROVIDER_KEY_UNAVAILABLE',
 ]);
 
 export function fallsBack(code: ErrorCode): boolean {

@@ -15,6 +15,7 @@ export const ErrorCode = {
   PROVIDER_ERROR: 'PROVIDER_ERROR',
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   PROVIDER_TIMEOUT: 'PROVIDER_TIMEOUT',
+  PROVIDER_KEY_UNAVAILABLE: 'PROVIDER_KEY_UNAVAILABLE',
   INPUT_FETCH_FAILED: 'INPUT_FETCH_FAILED',
   STORAGE_FAILED: 'STORAGE_FAILED',
   TASK_TIMEOUT: 'TASK_TIMEOUT',
@@ -45,6 +46,8 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   PROVIDER_ERROR: { status: 502, retryable: false },
   PROVIDER_UNAVAILABLE: { status: 503, retryable: true },
   PROVIDER_TIMEOUT: { status: 504, retryable: true },
+  // A task lives in the account of the key that submitted it: no other key can reach it.
+  PROVIDER_KEY_UNAVAILABLE: { status: 503, retryable: false },
   INPUT_FETCH_FAILED: { status: 422, retryable: false },
   STORAGE_FAILED: { status: 500, retryable: true },
   TASK_TIMEOUT: { status: 504, retryable: false },

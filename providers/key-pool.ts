@@ -78,7 +78,7 @@ export function keyId(key: string): string {
 /**
  * A provider's API keys, used round-robin. A key the provider rejects (401/403) leaves the
  * rotation; a rate-limited key (429) cools down for its Retry-After. The next call takes the
- * next usable key.
+ * next usable key — except a call about an existing task, which takes its key (`acquireById`).
  */
 export class KeyPool {
   private readonly entries: Entry[];
@@ -117,6 +117,35 @@ export class KeyPool {
     throw new ProviderError('RATE_LIMITED', `every API key of provider ${this.providerId} is rate-limited`, {
       retryAfterMs: Math.max(soonest - now, 1),
     });
+  }
+
+  /**
+   * The key with this id and no other: a provider task lives in the account of the key that
+   * submitted it, so its polls, cancels and downloads must use that key. A key that is no longer
+   * configured or was disabled fails the call with PROVIDER_KEY_UNAVAILABLE (another account's
+   * key would only get "task not found"); one cooling down says RATE_LIMITED with its wait.
+   */
+  acquireById(id: string): string {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) {
+      throw new ProviderError('PROVIDER_KEY_UNAVAILABLE', `the ${this.providerId} API key that submitted this task (id ${id}) is no longer configured; the task cannot be reached with another key`, {
+        details: { provider: this.providerId, keyId: id, reason: 'not_configured' },
+      });
+    }
+    if (entry.disabled) {
+      const why = entry.lastError ? ` (${entry.lastError})` : '';
+      // Not even the mask: the message reaches the generation's owner, who is not the key's.
+      throw new ProviderError('PROVIDER_KEY_UNAVAILABLE', `the ${this.providerId} API key that submitted this task (id ${id}) is disabled${why}; the task cannot be reached with another key`, {
+        details: { provider: this.providerId, keyId: id, reason: 'disabled' },
+      });
+    }
+    const now = this.now();
+    if (entry.coolUntil > now) {
+      throw new ProviderError('RATE_LIMITED', `the ${this.providerId} API key that submitted this task (id ${id}) is rate-limited`, {
+        retryAfterMs: Math.max(entry.coolUntil - now, 1),
+      });
+    }
+    return entry.key;
   }
 
   /**

@@ -33,6 +33,15 @@ export const providerConfigBody = z.strictObject({
     })
     .optional()
     .describe('Enforced for all workers together'),
+  models: z
+    .record(
+      z.string().min(1).max(200),
+      z.strictObject({
+        enabled: z.boolean().optional().describe('false: new generations of this model fail with PROVIDER_UNAVAILABLE (fallbacks may take over); tasks already running finish'),
+      }),
+    )
+    .optional()
+    .describe('Per-model settings, by model id (`<provider>/<model>`, one of this provider\'s)'),
 });
 export type ProviderConfigBody = z.infer<typeof providerConfigBody>;
 
@@ -44,6 +53,8 @@ export interface ProviderConfig {
   enabled: boolean;
   timeoutMs?: number;
   rateLimit?: { requestsPerSecond?: number; maxConcurrent?: number };
+  /** Per-model settings, by model id. */
+  models?: Record<string, { enabled?: boolean }>;
   version: number;
   updatedAt: Date;
 }
@@ -85,4 +96,9 @@ export async function baseUrlRefusal(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Whether an admin switched this model off in its provider's config. */
+export function modelDisabled(config: ProviderConfig | undefined, modelId: string): boolean {
+  return config?.models !== undefined && Object.hasOwn(config.models, modelId) && config.models[modelId]?.enabled === false;
 }

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { GenflowError, ProviderError } from '../domain/errors';
-import { KeyPool, type KeyState } from './key-pool';
+import { KeyPool, keyId, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
 import { providers } from './registry';
-import type { ProviderConfig, ProviderConfigStore } from './provider-config';
+import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from './provider-config';
 import { boundedError, policedFetch } from './http';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
@@ -28,6 +28,17 @@ export interface ProviderRuntimeOptions {
   configRefreshMs?: number;
   /** Told of every finished provider call (metrics): how long it took and the error code, if any. */
   observe?: (call: ProviderCallObservation) => void;
+}
+
+/** How one call picks its key. */
+export interface CallOptions {
+  /**
+   * The id (`keyId`) of the key to use and no other: the key that submitted the task the call
+   * is about. Absent (a submit, or a task recorded before keys were recorded), the pool rotates.
+   */
+  keyId?: string;
+  /** The model a new job is started for (submits): refused when an admin switched it off. */
+  model?: string;
 }
 
 export interface ProviderCallObservation {
@@ -202,51 +213,82 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     return new ProviderError('INTERNAL_ERROR', redact(err instanceof Error ? err.message : String(err)));
   }
 
+  async function keyedCall<T>(
+    providerId: string,
+    ctx: Omit<CallContext, 'apiKey'>,
+    body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>,
+    callOptions: CallOptions = {},
+  ): Promise<{ value: T; keyId?: string }> {
+    const provider = providerOf(providerId);
+    await refreshConfigs();
+    const config = configs.get(providerId);
+    if (config && !config.enabled) {
+      throw new ProviderError('PROVIDER_UNAVAILABLE', `${providerId} is disabled by its configuration`, { retryable: false });
+    }
+    if (callOptions.model && modelDisabled(config, callOptions.model)) {
+      throw new ProviderError('PROVIDER_UNAVAILABLE', `${callOptions.model} is disabled by its provider's configuration`, { retryable: false });
+    }
+    if (provider.requiresApiKey) await refresh(providerId);
+    const keys = provider.requiresApiKey ? pool(providerId) : undefined;
+    const pinned = keys && callOptions.keyId ? callOptions.keyId : undefined;
+    // The key first: when none is usable it throws, and no limiter slot is taken for nothing.
+    const apiKey = pinned ? keys!.acquireById(pinned) : keys?.acquire();
+    const release = await options.limiter?.acquire(providerId, ctx.signal, config?.rateLimit);
+    const started = performance.now();
+    const observed = (errorCode?: string) =>
+      options.observe?.({ provider: providerId, seconds: (performance.now() - started) / 1000, ...(errorCode ? { errorCode } : {}) });
+    try {
+      const value = await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
+      observed();
+      return apiKey ? { value, keyId: keyId(apiKey) } : { value };
+    } catch (raw) {
+      // Keys masked first, then the message made fit for users (the whole text goes to the error log).
+      const err = boundedError(scrub(raw));
+      observed(err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
+      if (!(keys && apiKey && err instanceof ProviderError)) throw err;
+      const changed = keys.report(apiKey, err.code, err.retryAfterMs, err.message);
+      if (changed && store) {
+        // Written before the retry, so another worker picking up the retry skips this key too.
+        await store.save(providerId, changed).catch((e: unknown) => options.onKeyStateError?.(e));
+      }
+      if (pinned) {
+        // No other key may take it: a rejected key leaves the task unreachable; a rate-limited
+        // one is waited for (its Retry-After is on the error).
+        if (err.code === 'AUTHENTICATION_FAILED') {
+          throw new ProviderError('PROVIDER_KEY_UNAVAILABLE', `the ${providerId} API key that submitted this task was rejected: ${err.message}`, {
+            details: { provider: providerId, keyId: pinned, reason: 'rejected' },
+            cause: err,
+          });
+        }
+        throw err;
+      }
+      const keyProblem = err.code === 'AUTHENTICATION_FAILED' || err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED';
+      if (keyProblem && keys.states().some((k) => k.status === 'active')) {
+        // The request itself was fine; another key can take it right away.
+        throw new ProviderError(err.code, `${err.message} (trying the next key)`, { retryable: true, retryAfterMs: 100, cause: err });
+      }
+      throw err;
+    } finally {
+      await release?.();
+    }
+  }
+
   return {
     adapter,
 
     /** After a config change through this process: the next call uses it at once. */
     reloadConfigs: () => refreshConfigs(true),
 
-    async call<T>(providerId: string, ctx: Omit<CallContext, 'apiKey'>, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>): Promise<T> {
-      const provider = providerOf(providerId);
-      await refreshConfigs();
-      const config = configs.get(providerId);
-      if (config && !config.enabled) {
-        throw new ProviderError('PROVIDER_UNAVAILABLE', `${providerId} is disabled by its configuration`, { retryable: false });
-      }
-      if (provider.requiresApiKey) await refresh(providerId);
-      const keys = provider.requiresApiKey ? pool(providerId) : undefined;
-      // The key first: when none is usable it throws, and no limiter slot is taken for nothing.
-      const apiKey = keys?.acquire();
-      const release = await options.limiter?.acquire(providerId, ctx.signal, config?.rateLimit);
-      const started = performance.now();
-      const observed = (errorCode?: string) =>
-        options.observe?.({ provider: providerId, seconds: (performance.now() - started) / 1000, ...(errorCode ? { errorCode } : {}) });
-      try {
-        const result = await body(adapter(providerId), apiKey ? { ...ctx, apiKey } : ctx);
-        observed();
-        return result;
-      } catch (raw) {
-        // Keys masked first, then the message made fit for users (the whole text goes to the error log).
-        const err = boundedError(scrub(raw));
-        observed(err instanceof GenflowError ? err.code : 'INTERNAL_ERROR');
-        if (!(keys && apiKey && err instanceof ProviderError)) throw err;
-        const changed = keys.report(apiKey, err.code, err.retryAfterMs, err.message);
-        if (changed && store) {
-          // Written before the retry, so another worker picking up the retry skips this key too.
-          await store.save(providerId, changed).catch((e: unknown) => options.onKeyStateError?.(e));
-        }
-        const keyProblem = err.code === 'AUTHENTICATION_FAILED' || err.code === 'RATE_LIMITED' || err.code === 'QUOTA_EXCEEDED';
-        if (keyProblem && keys.states().some((k) => k.status === 'active')) {
-          // The request itself was fine; another key can take it right away.
-          throw new ProviderError(err.code, `${err.message} (trying the next key)`, { retryable: true, retryAfterMs: 100, cause: err });
-        }
-        throw err;
-      } finally {
-        await release?.();
-      }
+    /**
+     * One provider call with a key from the pool. `options.keyId` pins the key (by its id): the
+     * call is about a task that key submitted, and only its account knows the task.
+     */
+    async call<T>(providerId: string, ctx: Omit<CallContext, 'apiKey'>, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>, options: CallOptions = {}): Promise<T> {
+      return (await keyedCall(providerId, ctx, body, options)).value;
     },
+
+    /** `call`, also saying which key (by id, never its text) made it: a submit records it with its task. */
+    callKeyed: keyedCall,
 
     /** Any text with every configured key masked: for error logs and alert messages. */
     redact(text: string): string {

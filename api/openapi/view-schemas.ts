@@ -341,6 +341,7 @@ export const providerConfigSchema = z.strictObject({
   enabled: z.boolean(),
   timeoutMs: z.int().nullable(),
   rateLimit: z.strictObject({ requestsPerSecond: z.number().optional(), maxConcurrent: z.int().optional() }).nullable(),
+  models: z.record(z.string(), z.strictObject({ enabled: z.boolean().optional() })).nullable().describe('Per-model settings, by model id'),
   version: z.int(),
   updatedAt: isoDate,
 });

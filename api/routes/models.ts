@@ -38,8 +38,8 @@ export function modelRoutes(deps: { availability?: ProviderAvailability } = {}):
   const described = () => (cached ??= new Map(listModels().map((e) => [e.model.id, describeModel(e)])));
 
   router.get('/v1/models', async (_req, res) => {
-    const states = await deps.availability?.all();
-    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.provider))) });
+    const states = await deps.availability?.allModels();
+    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.id))) });
   });
 
   // Model ids hold slashes (`replicate/black-forest-labs/flux-schnell`), given as they are or as %2F.
@@ -48,7 +48,7 @@ export function modelRoutes(deps: { availability?: ProviderAvailability } = {}):
     const id = Array.isArray(raw) ? raw.join('/') : raw;
     const entry = findModel(id);
     if (!entry) throw new GenflowError('NOT_FOUND', `no model with id '${id}' (GET /v1/models lists them)`);
-    const state = await deps.availability?.of(entry.provider);
+    const state = await deps.availability?.ofModel(entry.provider, entry.model.id);
     res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state));
   });
   return router;

@@ -3,7 +3,7 @@ import type { RouteDoc } from '../openapi/registry';
 import { openAiEditForm, openAiGenerationBody, openAiImagesResponse } from '../openapi/openai-schemas';
 
 const tag = 'OpenAI-compatible';
-const generationOutcomes = ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'CONTENT_REJECTED', 'CONFLICT', 'CANCELED', 'QUOTA_EXCEEDED', 'RATE_LIMITED', 'PROVIDER_ERROR', 'PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', 'TASK_TIMEOUT', 'STORAGE_FAILED', 'UNAVAILABLE'] as const;
+const generationOutcomes = ['INVALID_PARAMETERS', 'UNSUPPORTED_CAPABILITY', 'INPUT_FETCH_FAILED', 'CONTENT_REJECTED', 'CONFLICT', 'CANCELED', 'QUOTA_EXCEEDED', 'RATE_LIMITED', 'PROVIDER_ERROR', 'PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', 'PROVIDER_KEY_UNAVAILABLE', 'TASK_TIMEOUT', 'STORAGE_FAILED', 'UNAVAILABLE'] as const;
 const headers = { 'X-Genflow-Generation-Id': 'The genflow generation behind the answer (GET /v1/generations/{id})' };
 
 export const openAiImageDocs: RouteDoc[] = [

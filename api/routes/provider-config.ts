@@ -17,6 +17,7 @@ function view(c: ProviderConfig) {
     enabled: c.enabled,
     timeoutMs: c.timeoutMs ?? null,
     rateLimit: c.rateLimit ?? null,
+    models: c.models ?? null,
     version: c.version,
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -64,6 +65,11 @@ export function providerConfigRoutes(deps: ProviderConfigRouteDeps): Router {
   /** The body to store: the base URL checked, and the keys that go with it decided. */
   async function checked(provider: Provider, body: ProviderConfigBody): Promise<ProviderConfigBody> {
     const { rebindKeys, ...config } = body;
+    for (const modelId of Object.keys(config.models ?? {})) {
+      if (!provider.models.some((m) => m.id === modelId)) {
+        throw new GenflowError('INVALID_REQUEST', `models.${modelId}: ${provider.id} has no such model (GET /v1/models lists them)`, { details: { field: `models.${modelId}` } });
+      }
+    }
     if (config.baseUrl !== undefined) {
       const refusal = await baseUrlRefusal(config.baseUrl, { allowPrivate: privateProviderUrlsAllowed(env) });
       if (refusal) throw new GenflowError('INVALID_REQUEST', `baseUrl: ${refusal}`, { details: { field: 'baseUrl' } });

@@ -8,12 +8,15 @@ import { ProviderFake } from './provider-fake';
  * A local Kie.ai speaking its documented wire format: `{ code, msg, data }` envelopes with
  * HTTP 200 (errors in `code`), bearer auth, create endpoints per API family validating their
  * bodies, record endpoints whose state advances on each poll, and result files served here.
+ * Each key is an account of its own: a task is found only with the key that created it.
  */
 type Api = 'gpt4o-image' | 'flux-kontext' | 'jobs' | 'veo' | 'veo-extend' | 'runway' | 'runway-extend' | 'midjourney';
 
 interface Task {
   id: string;
   api: Api;
+  /** The key that created it: Kie's tasks belong to the account, another key is told they do not exist. */
+  owner: string;
   body: Record<string, unknown>;
   polls: number;
   urls: string[];
@@ -129,12 +132,12 @@ export class KieFake extends ProviderFake {
       ['midjourney', '/api/v1/mj/generate', '/api/v1/mj/record-info'],
     ];
     for (const [api, create, record] of families) {
-      this.server.route('POST', create, (req) => this.guard(req, () => this.create(api, req)));
-      this.server.route('GET', record, (req) => this.guard(req, () => this.record(api, req)));
+      this.server.route('POST', create, (req) => this.guard(req, (key) => this.create(api, req, key)));
+      this.server.route('GET', record, (req) => this.guard(req, (key) => this.record(api, req, key)));
     }
     // Extensions are created on their own endpoints and read on their family's record endpoint.
-    this.server.route('POST', '/api/v1/veo/extend', (req) => this.guard(req, () => this.create('veo-extend', req)));
-    this.server.route('POST', '/api/v1/runway/extend', (req) => this.guard(req, () => this.create('runway-extend', req)));
+    this.server.route('POST', '/api/v1/veo/extend', (req) => this.guard(req, (key) => this.create('veo-extend', req, key)));
+    this.server.route('POST', '/api/v1/runway/extend', (req) => this.guard(req, (key) => this.create('runway-extend', req, key)));
     this.server.route('GET', '/files/:name', (req) => {
       const file = this.files.get(req.params.name ?? '');
       return file ? { body: file.data, headers: { 'content-type': file.contentType } } : { status: 404, body: 'not found' };
@@ -151,12 +154,12 @@ export class KieFake extends ProviderFake {
     return this.server.requests.filter((r) => r.method === 'POST').map((r) => r.json as Record<string, unknown>);
   }
 
-  private guard(req: FakeRequest, handle: () => FakeResponse | Promise<FakeResponse>): FakeResponse | Promise<FakeResponse> {
+  private guard(req: FakeRequest, handle: (key: string) => FakeResponse | Promise<FakeResponse>): FakeResponse | Promise<FakeResponse> {
     const auth = req.headers.authorization ?? '';
     const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!this.apiKeys.has(key)) return envelope(401, 'You do not have access permissions');
     if (this.outageCode !== undefined) return envelope(this.outageCode, 'The system is currently undergoing maintenance');
-    return handle();
+    return handle(key);
   }
 
   private validate(api: Api, body: Record<string, unknown>): string | undefined {
@@ -251,7 +254,7 @@ export class KieFake extends ProviderFake {
     }
   }
 
-  private async create(api: Api, req: FakeRequest): Promise<FakeResponse> {
+  private async create(api: Api, req: FakeRequest, owner: string): Promise<FakeResponse> {
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return envelope(400, 'The request body is not valid JSON');
     const problem = this.validate(api, body);
@@ -263,7 +266,7 @@ export class KieFake extends ProviderFake {
     } catch {
       return envelope(451, 'Failed to fetch the image. Kindly verify any access limits set by you or your service provider.');
     }
-    this.tasks.set(id, { id, api, body, polls: 0, urls });
+    this.tasks.set(id, { id, api, owner, body, polls: 0, urls });
     return envelope(200, 'success', { taskId: id });
   }
 
@@ -301,10 +304,10 @@ export class KieFake extends ProviderFake {
     return `${this.url}/files/${name}`;
   }
 
-  private record(api: Api, req: FakeRequest): FakeResponse {
+  private record(api: Api, req: FakeRequest, key: string): FakeResponse {
     const task = this.tasks.get(req.query.get('taskId') ?? '');
     // An extension is read on its family's record endpoint.
-    if (!task || task.api.replace('-extend', '') !== api) return envelope(404, 'The task does not exist');
+    if (!task || task.api.replace('-extend', '') !== api || task.owner !== key) return envelope(404, 'The task does not exist');
     task.polls += 1;
     const done = task.polls > this.pollsUntilDone;
     const failure = done ? this.failTasksWith : undefined;

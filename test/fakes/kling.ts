@@ -12,6 +12,8 @@ import { ProviderFake } from './provider-fake';
 interface KlingTaskState {
   id: string;
   endpoint: string;
+  /** The account that created it (Kling: the access key); another account is told it does not exist. */
+  owner: string | undefined;
   body: Record<string, unknown>;
   polls: number;
   urls: string[];
@@ -39,11 +41,14 @@ export class KlingTasks {
 
   constructor(private readonly baseUrl: () => string) {}
 
-  /** Registers the routes under `prefix`; `auth` answers an error envelope for a refused caller. */
-  register(server: FakeServer, prefix: string, auth: (req: FakeRequest) => FakeResponse | undefined): void {
+  /**
+   * Registers the routes under `prefix`; `auth` answers an error envelope for a refused caller,
+   * `account` names the caller's account when tasks are kept per account.
+   */
+  register(server: FakeServer, prefix: string, auth: (req: FakeRequest) => FakeResponse | undefined, account: (req: FakeRequest) => string | undefined = () => undefined): void {
     for (const endpoint of ['/v1/videos/text2video', '/v1/videos/image2video', '/v1/images/generations']) {
-      server.route('POST', `${prefix}${endpoint}`, (req) => auth(req) ?? this.create(endpoint, req));
-      server.route('GET', `${prefix}${endpoint}/:id`, (req) => auth(req) ?? this.query(endpoint, req));
+      server.route('POST', `${prefix}${endpoint}`, (req) => auth(req) ?? this.create(endpoint, req, account(req)));
+      server.route('GET', `${prefix}${endpoint}/:id`, (req) => auth(req) ?? this.query(endpoint, req, account(req)));
     }
     server.route('GET', `${prefix}/files/:name`, (req) => {
       const file = this.files.get(req.params.name ?? '');
@@ -77,7 +82,7 @@ export class KlingTasks {
     return undefined;
   }
 
-  private async create(endpoint: string, req: FakeRequest): Promise<FakeResponse> {
+  private async create(endpoint: string, req: FakeRequest, owner: string | undefined): Promise<FakeResponse> {
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return envelope(1200, 'Invalid request parameters', null, 400);
     const problem = this.validate(endpoint, body);
@@ -94,14 +99,14 @@ export class KlingTasks {
       this.files.set(name, { data, contentType: video ? 'video/mp4' : 'image/png' });
       urls.push(`${this.baseUrl()}/files/${name}`);
     }
-    this.tasks.set(id, { id, endpoint, body, polls: 0, urls });
+    this.tasks.set(id, { id, endpoint, owner, body, polls: 0, urls });
     const now = Date.now();
     return envelope(0, 'SUCCEED', { task_id: id, task_status: 'submitted', created_at: now, updated_at: now });
   }
 
-  private query(endpoint: string, req: FakeRequest): FakeResponse {
+  private query(endpoint: string, req: FakeRequest, account: string | undefined): FakeResponse {
     const task = this.tasks.get(req.params.id ?? '');
-    if (!task || task.endpoint !== endpoint) return envelope(1203, 'The requested resource does not exist', null, 404);
+    if (!task || task.endpoint !== endpoint || task.owner !== account) return envelope(1203, 'The requested resource does not exist', null, 404);
     task.polls += 1;
     const done = task.polls > this.pollsUntilDone;
     const status = !done ? (task.polls === 1 ? 'submitted' : 'processing') : this.failTasksWith ? 'failed' : 'succeed';
@@ -146,6 +151,17 @@ function checkJwt(token: string, secrets: Map<string, string>): FakeResponse | u
   return undefined;
 }
 
+/** The access key a (verified) Kling token was made with: its account. */
+function issuer(req: FakeRequest): string | undefined {
+  const payload = (req.headers.authorization ?? '').split('.')[1];
+  try {
+    return payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: string }).iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kling's API; each access key is an account of its own, whose tasks only it can read. */
 export class KlingFake extends ProviderFake {
   readonly tasks = new KlingTasks(() => this.url);
   /** access key → secret key. */
@@ -161,7 +177,7 @@ export class KlingFake extends ProviderFake {
       if (refused) return refused;
       if (this.accountCode !== undefined) return envelope(this.accountCode, 'Account balance is insufficient or resource pack exhausted', null, 429);
       return undefined;
-    });
+    }, issuer);
   }
 
   /** The next `times` calls get 429 with code 1302, as Kling answers when called too often. */

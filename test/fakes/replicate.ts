@@ -73,6 +73,8 @@ interface PredictionState {
   webhook?: string;
   events: string[];
   createdAt: string;
+  /** The token that created it: predictions belong to the account, another token gets 404. */
+  owner: string;
 }
 
 /**
@@ -80,6 +82,8 @@ interface PredictionState {
  * Bearer (or legacy Token) auth, input validation with 422 problem bodies, status moving
  * starting → processing (tqdm logs) → an outcome over successive polls, output URLs served
  * here, webhooks signed the Standard Webhooks way, 402/429 bodies and an outage switch.
+ * Each token is an account of its own: a prediction and its output files are found only with
+ * the token that created the prediction.
  */
 export class ReplicateFake extends ProviderFake {
   readonly apiKeys: Set<string>;
@@ -96,7 +100,7 @@ export class ReplicateFake extends ProviderFake {
   readonly servedFiles: Buffer[] = [];
   readonly cancelRequests: string[] = [];
   readonly webhookDeliveries: Array<{ status: number; event: string }> = [];
-  private readonly files = new Map<string, { data: Buffer; type: string }>();
+  private readonly files = new Map<string, { data: Buffer; type: string; owner?: string }>();
   /**
    * Replicate's docs: output file URLs need the API token in `Authorization`. On by default;
    * a request without a known key gets 401.
@@ -149,12 +153,11 @@ export class ReplicateFake extends ProviderFake {
 
   /** An output file; with `filesNeedAuth` only for a caller with a known key, as Replicate's delivery does. */
   file(req: FakeRequest): FakeResponse {
-    if (this.filesNeedAuth) {
-      const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-      if (!match || !this.apiKeys.has(match[1]!)) return problem(401, 'Unauthenticated', 'You did not pass a valid authentication token');
-    }
+    const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (this.filesNeedAuth && (!key || !this.apiKeys.has(key))) return problem(401, 'Unauthenticated', 'You did not pass a valid authentication token');
     const file = this.files.get(req.params.name ?? '');
-    return file ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
+    const visible = file && (!this.filesNeedAuth || file.owner === undefined || file.owner === key);
+    return visible ? { body: file.data, headers: { 'content-type': file.type } } : { status: 404, body: 'not found' };
   }
 
   /** Signs like Replicate: base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` keyed by the secret's base64 part. */
@@ -225,6 +228,7 @@ export class ReplicateFake extends ProviderFake {
       outcome: this.outcome,
       events: events as string[],
       createdAt: new Date().toISOString(),
+      owner: tokenOf(req),
       ...(typeof body.webhook === 'string' ? { webhook: body.webhook } : {}),
     };
     this.predictions.set(state.id, state);
@@ -236,7 +240,7 @@ export class ReplicateFake extends ProviderFake {
 
   private async get(req: FakeRequest): Promise<FakeResponse> {
     const state = this.predictions.get(req.params.id ?? '');
-    if (!state) return problem(404, 'Not found', 'The requested resource could not be found.');
+    if (!state || state.owner !== tokenOf(req)) return problem(404, 'Not found', 'The requested resource could not be found.');
     if (state.status === 'starting' || state.status === 'processing') {
       state.polls++;
       if (state.polls >= this.pollsToFinish) {
@@ -253,7 +257,7 @@ export class ReplicateFake extends ProviderFake {
 
   private async cancel(req: FakeRequest): Promise<FakeResponse> {
     const state = this.predictions.get(req.params.id ?? '');
-    if (!state) return problem(404, 'Not found', 'The requested resource could not be found.');
+    if (!state || state.owner !== tokenOf(req)) return problem(404, 'Not found', 'The requested resource could not be found.');
     this.cancelRequests.push(state.id);
     if (state.status === 'starting' || state.status === 'processing') {
       state.status = 'canceled';
@@ -302,7 +306,7 @@ export class ReplicateFake extends ProviderFake {
       [name, type] = [`${state.id}-${index}.${fmt}`, `image/${sharpFormat}`];
     }
     this.servedFiles.push(data);
-    this.files.set(name, { data, type });
+    this.files.set(name, { data, type, owner: state.owner });
     return `${(this.thirdHost ?? this.server).url}/files/${name}`;
   }
 
@@ -371,6 +375,11 @@ function validateInput(input: Record<string, unknown>, rules: Record<string, Fie
     }
   }
   return issues;
+}
+
+/** The token of a request the guard let through (Bearer or the legacy Token scheme). */
+function tokenOf(req: FakeRequest): string {
+  return /^(?:Bearer|Token) (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
 }
 
 function problem(status: number, title: string, detail: string): FakeResponse {

@@ -1,4 +1,5 @@
 import type { ProviderRuntime } from '../../providers/runtime';
+import type { CallContext, ProviderAdapter } from '../../providers/types';
 
 export interface ProviderCall {
   worker: string;
@@ -19,24 +20,27 @@ export class ProviderObserver {
   delayMs = 0;
 
   wrap(runtime: ProviderRuntime, worker: string): ProviderRuntime {
+    // Wraps the body, not the call: the runtime's limiter runs first, as it does before a
+    // real provider sees the request.
+    const observed = <T>(generationId: string, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>) =>
+      async (adapter: ProviderAdapter, callCtx: CallContext): Promise<T> => {
+        const call: ProviderCall = { worker, generationId, start: Date.now() };
+        this.calls.push(call);
+        this.inFlight += 1;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          return await body(adapter, callCtx);
+        } finally {
+          this.inFlight -= 1;
+          call.end = Date.now();
+        }
+      };
     return {
       ...runtime,
-      // Wraps the body, not the call: the runtime's limiter runs first, as it does before a
-      // real provider sees the request.
-      call: (providerId, ctx, body) =>
-        runtime.call(providerId, ctx, async (adapter, callCtx) => {
-          const call: ProviderCall = { worker, generationId: ctx.generationId, start: Date.now() };
-          this.calls.push(call);
-          this.inFlight += 1;
-          this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-          try {
-            if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-            return await body(adapter, callCtx);
-          } finally {
-            this.inFlight -= 1;
-            call.end = Date.now();
-          }
-        }),
+      // Submits go through callKeyed (they record the key), polls and cancels through call.
+      call: (providerId, ctx, body, options) => runtime.call(providerId, ctx, observed(ctx.generationId, body), options),
+      callKeyed: (providerId, ctx, body, options) => runtime.callKeyed(providerId, ctx, observed(ctx.generationId, body), options),
     };
   }
 
