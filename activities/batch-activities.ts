@@ -27,6 +27,7 @@ export function createBatchActivities(deps: BatchActivityDeps) {
     async loadBatchPage(batchId: string, fromIndex: number, maxItems: number): Promise<BatchPageItem[]> {
       return withFailureMapping(async () => {
         const rows = await batches.listItems(batchId, fromIndex, Math.min(maxItems, BatchLimits.pageItems));
+        const starts = await batches.startsOf(rows.map((r) => r.id));
         const page: BatchPageItem[] = [];
         let bytes = 0;
         for (const row of rows) {
@@ -40,7 +41,12 @@ export function createBatchActivities(deps: BatchActivityDeps) {
           };
           const entry = findModel(row.model);
           const index = row.batch_index ?? 0;
-          const item: BatchPageItem = entry
+          // Recorded at submit by the one submission path (api/submission.ts); items of batches
+          // accepted before it get the input rebuilt from their row, as they did then.
+          const start = starts.get(row.id);
+          const item: BatchPageItem = start && entry
+            ? { index, input: start.input, ...(Object.keys(start.search_attributes).length > 0 ? { searchAttributes: start.search_attributes } : {}) }
+            : entry
             ? { index, input: { generationId: row.id, request, model: modelRuntime(entry, deps.env) } }
             : {
                 index,

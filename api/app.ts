@@ -211,6 +211,10 @@ export function createApp(deps: AppDeps): Express {
         outbox: deps.outbox,
         ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
         ...(deps.allowLoopbackInputs ? { allowLoopbackWebhooks: true } : {}),
+        ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
+        storage: deps.storage,
+        searchAttributes,
       })),
     }),
   );

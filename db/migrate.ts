@@ -15,6 +15,7 @@ import * as m0014 from './migrations/0014-webhook-deliveries';
 import * as m0015 from './migrations/0015-workflow-outbox';
 import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0017 from './migrations/0017-console-batch-list';
+import * as m0020 from './migrations/0020-batch-item-starts';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0015-workflow-outbox': m0015,
   '0016-batch-idempotency': m0016,
   '0017-console-batch-list': m0017,
+  '0020-batch-item-starts': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

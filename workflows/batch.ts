@@ -8,6 +8,7 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -25,6 +26,7 @@ import {
   type BatchStatus,
   type BatchWorkflowInput,
 } from '../domain/batch';
+import { searchAttributePairs } from '../domain/search-attributes';
 import { generationWorkflowId } from '../domain/task-queues';
 import { notifyClient } from './client-callback';
 import { generationWorkflow } from './generation';
@@ -36,6 +38,9 @@ const bookkeeping = proxyActivities<BatchActivities>({
 });
 
 export const batchProgressQuery = defineQuery<BatchProgress>('batchProgress');
+
+/** Children are started with the search attributes recorded at submit (model, provider, kind, batch, owner). */
+export const CHILD_SEARCH_ATTRIBUTES_PATCH = 'batch-child-search-attributes';
 
 interface State extends BatchCursor {
   running: number;
@@ -82,12 +87,14 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
 
   function start(item: BatchPageItem): void {
     state.running += 1;
+    const attributes = item.searchAttributes && patched(CHILD_SEARCH_ATTRIBUTES_PATCH) ? searchAttributePairs(item.searchAttributes) : [];
     // The generation records its own state; the parent only counts the outcome.
     void executeChild(generationWorkflow, {
       workflowId: generationWorkflowId(item.input.generationId),
       args: [item.input],
       taskQueue: workflowInfo().taskQueue,
       memo: { batchId: input.batchId, batchIndex: item.index },
+      ...(attributes.length > 0 ? { typedSearchAttributes: attributes } : {}),
       // Terminating a batch still lets each child record itself as canceled.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     }).then(
