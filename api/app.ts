@@ -202,8 +202,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     batchRoutes({
       checks,
+      baseUrl,
       service: checks.guardBatches(createBatchService({
         batches: deps.batches,
+        generations: deps.repo,
         temporal: deps.temporal,
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),

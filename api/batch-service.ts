@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/accounts';
-import { BatchLimits, batchProgress, type BatchSummary, type BatchView, type BatchWorkflowInput } from '../domain/batch';
+import { BatchLimits, batchProgress, type BatchItemDependency, type BatchSummary, type BatchView, type BatchWorkflowInput } from '../domain/batch';
 import type { CreateBatchBody } from '../domain/batch-body';
 import { checkWebhookUrl } from '../media/webhook-url';
 import { GenflowError } from '../domain/errors';
@@ -10,6 +10,7 @@ import { createGenerationBody } from '../domain/generation';
 import { keepAvailable } from '../domain/search-attributes';
 import { batchWorkflowId, TaskQueue } from '../domain/task-queues';
 import type { BatchesRepo, NewBatchItemStart } from '../db/batches-repo';
+import type { GenerationsRepo } from '../db/generations-repo';
 import type { BatchRow, NewGeneration } from '../db/schema';
 import type { Storage } from '../media/storage/types';
 import type { ModelSelection } from '../providers/model-selection';
@@ -17,12 +18,15 @@ import type { SubmitOutbox } from './generation-service';
 import type { SearchAttributes } from './search-attributes';
 import { BUILT_IN_SELECTION, checkSubmission, prepareSubmission, type CheckedSubmission, type SubmissionChecks, type SubmissionSettings } from './submission';
 import { canSee, ownerScope } from './auth';
+import { extractDependencies, linkDependencies } from './batch-dependencies';
 import { encodeCursor } from '../db/generation-search';
 import { parseOrThrow } from './validate';
-import { settledCost } from './views';
+import { outputView, settledCost } from './views';
 
 export interface BatchServiceDeps {
   batches: BatchesRepo;
+  /** Where the items' outputs are read. */
+  generations: Pick<GenerationsRepo, 'listAssetsFor'>;
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
@@ -46,20 +50,38 @@ export interface BatchServiceDeps {
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
 
+/** A batch item that passed the checks, and the earlier items whose outputs it takes as inputs. */
+export type CheckedBatchItem = CheckedSubmission & { dependencies: BatchItemDependency[] };
+
 /**
  * Checks one item exactly like a single generation (api/submission.ts: the model named or the
- * configured default for its kind, its fallbacks, its input images); an error names the item's index.
+ * configured default for its kind, its fallbacks, its input images); an error names the item's
+ * index. `earlier`: the items before it, which its `{"fromItem": n}` inputs may name.
  */
-export async function checkBatchItem(item: unknown, index: number, selection: ModelSelection, checks: SubmissionChecks): Promise<CheckedSubmission> {
+export async function checkBatchItem(
+  raw: unknown,
+  index: number,
+  selection: ModelSelection,
+  checks: SubmissionChecks,
+  earlier: readonly CheckedSubmission[],
+): Promise<CheckedBatchItem> {
   try {
+    const { item, dependencies } = extractDependencies(raw, index);
     const body = parseOrThrow(createGenerationBody, item);
     // Not carried into batch items (yet): refused rather than silently dropped.
     if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
-    return await checkSubmission(body, selection, checks);
+    return { ...linkDependencies(await checkSubmission(body, selection, checks), dependencies, earlier), dependencies };
   } catch (err) {
     if (!(err instanceof GenflowError)) throw err;
     throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
   }
+}
+
+/** Every item of a batch checked, in order. */
+export async function checkBatchItems(requests: readonly unknown[], selection: ModelSelection, checks: SubmissionChecks): Promise<CheckedBatchItem[]> {
+  const out: CheckedBatchItem[] = [];
+  for (const [index, raw] of requests.entries()) out.push(await checkBatchItem(raw, index, selection, checks, out));
+  return out;
 }
 
 export function createBatchService(deps: BatchServiceDeps) {
@@ -87,8 +109,11 @@ export function createBatchService(deps: BatchServiceDeps) {
     return result;
   }
 
-  async function view(row: BatchRow, fromIndex: number, limit: number): Promise<BatchView> {
+  async function view(row: BatchRow, fromIndex: number, limit: number, baseUrl: string): Promise<BatchView> {
     const [base, items] = await Promise.all([summary(row), batches.listItems(row.id, fromIndex, limit)]);
+    const ids = items.map((i) => i.id);
+    // Two queries for the whole page, whatever its size: outputs, and which items feed which.
+    const [assets, dependencies] = await Promise.all([deps.generations.listAssetsFor(ids), batches.dependenciesOf(ids)]);
     const last = items.at(-1)?.batch_index;
     const result: BatchView = {
       ...base,
@@ -98,6 +123,8 @@ export function createBatchService(deps: BatchServiceDeps) {
         model: i.model,
         status: i.status,
         ...(i.error_code ? { error: { code: i.error_code, message: i.error_message ?? '' } } : {}),
+        outputs: (assets.get(i.id) ?? []).map((a) => outputView(a, baseUrl)),
+        ...(dependencies.has(i.id) ? { dependsOn: dependencies.get(i.id) } : {}),
         estimatedCost: Number(i.estimated_cost ?? 0),
         ...settledCost(i),
       })),
@@ -126,8 +153,7 @@ export function createBatchService(deps: BatchServiceDeps) {
     ): Promise<{ batch: { id: string; status: string; totalTasks: number; estimatedCost: number }; created: boolean }> {
       const id = randomUUID();
       const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-      const checked: CheckedSubmission[] = [];
-      for (const [index, raw] of body.requests.entries()) checked.push(await checkBatchItem(raw, index, selection, checks));
+      const checked = await checkBatchItems(body.requests, selection, checks);
       const { stopOnError, webhookUrl } = body.options;
       // A batch runs at most as many items at once as its key may have generations in flight.
       const keyLimit = caller?.maxConcurrentGenerations ?? null;
@@ -160,7 +186,12 @@ export function createBatchService(deps: BatchServiceDeps) {
           const { row: itemRow, start, discard } = await prepareSubmission(item, settings, { id: randomUUID(), caller, batch: { id, index } });
           discards.push(discard);
           items.push(itemRow);
-          starts.push({ generation_id: itemRow.id, input: JSON.stringify(start.input), search_attributes: JSON.stringify(keepAvailable(start.searchAttributes, available)) });
+          starts.push({
+            generation_id: itemRow.id,
+            input: JSON.stringify(start.input),
+            search_attributes: JSON.stringify(keepAvailable(start.searchAttributes, available)),
+            depends_on: JSON.stringify(item.dependencies),
+          });
           estimatedCost += itemRow.estimated_cost ?? 0;
         }
       } catch (err) {
@@ -227,12 +258,13 @@ export function createBatchService(deps: BatchServiceDeps) {
       return { data: await Promise.all(shown.map(summary)), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
-    async get(id: string, cursor: number, limit: number, caller?: Principal): Promise<BatchView> {
-      return view(await find(id, caller), cursor, limit);
+    /** `baseUrl`: where the outputs' URLs point (the API's public URL). */
+    async get(id: string, cursor: number, limit: number, caller?: Principal, baseUrl = ''): Promise<BatchView> {
+      return view(await find(id, caller), cursor, limit, baseUrl);
     },
 
     /** Cancels the batch workflow, which cancels its running children and the unstarted items. */
-    async cancel(id: string, caller?: Principal): Promise<BatchView> {
+    async cancel(id: string, caller?: Principal, baseUrl = ''): Promise<BatchView> {
       const row = await find(id, caller);
       if (row.status === 'running') {
         // Not started yet: its outbox entry is removed, so no dispatcher starts it later.
@@ -249,7 +281,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         }
         // 'flagged': the dispatcher starting it right now cancels what it started, or drops it.
       }
-      return view(await find(id), 0, BatchLimits.defaultListLimit);
+      return view(await find(id), 0, BatchLimits.defaultListLimit, baseUrl);
     },
   };
 }

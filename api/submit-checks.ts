@@ -8,7 +8,7 @@ import { estimateCost } from '../providers/model-runtime';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { describePrice, type PriceDescription } from '../providers/pricing';
 import type { ModelEntry } from '../providers/registry';
-import { checkBatchItem, type BatchService } from './batch-service';
+import { checkBatchItems, type BatchService } from './batch-service';
 import type { GenerationService } from './generation-service';
 import { checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission } from './submission';
 import type { ProviderAvailability } from './provider-availability';
@@ -100,9 +100,7 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
 
   /** Every item checked like a single submit (api/submission.ts), in order. */
   async function checkItems(body: CreateBatchBody): Promise<CheckedSubmission[]> {
-    const out: CheckedSubmission[] = [];
-    for (const [index, raw] of body.requests.entries()) out.push(await checkBatchItem(raw, index, selection, deps));
-    return out;
+    return checkBatchItems(body.requests, selection, deps);
   }
 
   async function batch(body: CreateBatchBody): Promise<BatchEstimate> {

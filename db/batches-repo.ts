@@ -33,6 +33,34 @@ export function createBatchesRepo(db: Kysely<Database>) {
       for (let i = 0; i < rows.length; i += chunk) await t.insertInto('batch_item_starts').values(rows.slice(i, i + chunk)).execute();
     },
 
+    /** The earlier items each of these items takes input images from (only items that have any). */
+    async dependenciesOf(generationIds: readonly string[]): Promise<Map<string, number[]>> {
+      if (generationIds.length === 0) return new Map();
+      const rows = await starts
+        .selectFrom('batch_item_starts')
+        .select(['generation_id', 'depends_on'])
+        .where('generation_id', 'in', generationIds)
+        .where(sql<boolean>`jsonb_array_length(depends_on) > 0`)
+        .execute();
+      return new Map(rows.map((r) => [r.generation_id, [...new Set(r.depends_on.map((d) => d.fromItem))]]));
+    },
+
+    /** Items of a batch by index, with their outcome (a dependent item reads its inputs' items). */
+    itemsAt(batchId: string, indexes: readonly number[]): Promise<Array<Pick<GenerationRow, 'id' | 'batch_index' | 'status' | 'error_code' | 'error_message'>>> {
+      if (indexes.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom('generations')
+        .select(['id', 'batch_index', 'status', 'error_code', 'error_message'])
+        .where('batch_id', '=', batchId)
+        .where('batch_index', 'in', indexes)
+        .execute();
+    },
+
+    /** Records a dependent item's input images once they are known (the earlier items' outputs). */
+    async setInputImages(generationId: string, inputImages: readonly string[]): Promise<void> {
+      await db.updateTable('generations').set({ input_images: JSON.stringify(inputImages), updated_at: sql`now()` }).where('id', '=', generationId).execute();
+    },
+
     /** The recorded starts of these items (none for items of batches accepted before migration 0020). */
     async startsOf(generationIds: readonly string[]): Promise<Map<string, BatchItemStart>> {
       if (generationIds.length === 0) return new Map();

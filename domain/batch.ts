@@ -1,5 +1,5 @@
 import type { ErrorBody } from './errors';
-import type { GenerationWorkflowInput } from './generation';
+import type { GenerationOutput, GenerationWorkflowInput } from './generation';
 import type { SearchAttributeValues } from './search-attributes';
 
 // No zod here (the request schemas are in batch-body.ts): workflow code imports this module, and
@@ -80,6 +80,8 @@ export interface BatchPageItem {
   input: GenerationWorkflowInput;
   /** Set at submit (api/submission.ts), limited to the attributes the namespace has. */
   searchAttributes?: SearchAttributeValues;
+  /** Input images that are earlier items' outputs: the item starts once those items have ended. */
+  dependsOn?: BatchItemDependency[];
   /** Set when the item cannot run at all (its model is gone): counted failed, never started. */
   rejected?: ErrorBody;
 }
@@ -133,6 +135,10 @@ export interface BatchView {
     model: string;
     status: string;
     error?: { code: string; message: string };
+    /** Its stored outputs, as on the generation (so a client needs no GET per item). */
+    outputs: GenerationOutput[];
+    /** Earlier items whose outputs are its input images. */
+    dependsOn?: number[];
     /** USD, as on the generation: estimated at submit, and what it cost once it finished. */
     estimatedCost: number;
     cost?: number;

@@ -30,6 +30,7 @@ export interface BatchStack {
   db: DbHandle;
   repo: GenerationsRepo;
   batches: BatchesRepo;
+  storage: LocalDiskStorage;
   client: Client;
   observer: ProviderObserver;
   stop(): Promise<void>;
@@ -103,6 +104,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
     db,
     repo,
     batches,
+    storage,
     client,
     observer,
     async stop() {

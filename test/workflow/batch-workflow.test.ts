@@ -36,6 +36,8 @@ function fakeBatch(behaviours: Behaviour[]) {
       return items.slice(fromIndex, fromIndex + Math.min(maxItems, 4));
     },
     rejectBatchItem: async () => undefined,
+    // No item here depends on another (test/integration/batch-dependencies.test.ts covers those).
+    resolveBatchItemInputs: async (_batchId, input) => ({ input }),
     cancelUnstartedItems: async (_batchId, fromIndex) => {
       seen.cancelUnstarted.push(fromIndex);
       let n = 0;
