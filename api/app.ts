@@ -210,8 +210,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     batchRoutes({
       checks,
+      baseUrl,
       service: checks.guardBatches(createBatchService({
         batches: deps.batches,
+        generations: deps.repo,
         temporal: deps.temporal,
         logger: deps.logger,
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
@@ -219,6 +221,10 @@ export function createApp(deps: AppDeps): Express {
         outbox: deps.outbox,
         ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
         ...(deps.allowLoopbackInputs ? { allowLoopbackWebhooks: true } : {}),
+        ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
+        storage: deps.storage,
+        searchAttributes,
       })),
     }),
   );

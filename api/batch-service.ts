@@ -2,23 +2,31 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/accounts';
-import { BatchLimits, batchProgress, type BatchSummary, type BatchView, type BatchWorkflowInput } from '../domain/batch';
+import { BatchLimits, batchProgress, type BatchItemDependency, type BatchSummary, type BatchView, type BatchWorkflowInput } from '../domain/batch';
 import type { CreateBatchBody } from '../domain/batch-body';
 import { checkWebhookUrl } from '../media/webhook-url';
 import { GenflowError } from '../domain/errors';
 import { createGenerationBody } from '../domain/generation';
-import { batchWorkflowId, generationWorkflowId, TaskQueue } from '../domain/task-queues';
-import type { BatchesRepo } from '../db/batches-repo';
+import { keepAvailable } from '../domain/search-attributes';
+import { batchWorkflowId, TaskQueue } from '../domain/task-queues';
+import type { BatchesRepo, NewBatchItemStart } from '../db/batches-repo';
+import type { GenerationsRepo } from '../db/generations-repo';
 import type { BatchRow, NewGeneration } from '../db/schema';
-import { estimateCost } from '../providers/model-runtime';
-import { normalizeRequest, type SubmitOutbox } from './generation-service';
+import type { Storage } from '../media/storage/types';
+import type { ModelSelection } from '../providers/model-selection';
+import type { SubmitOutbox } from './generation-service';
+import type { SearchAttributes } from './search-attributes';
+import { BUILT_IN_SELECTION, checkSubmission, prepareSubmission, type CheckedSubmission, type SubmissionChecks, type SubmissionSettings } from './submission';
 import { canSee, ownerScope } from './auth';
+import { extractDependencies, linkDependencies } from './batch-dependencies';
 import { encodeCursor } from '../db/generation-search';
 import { parseOrThrow } from './validate';
-import { settledCost } from './views';
+import { outputView, settledCost } from './views';
 
 export interface BatchServiceDeps {
   batches: BatchesRepo;
+  /** Where the items' outputs are read. */
+  generations: Pick<GenerationsRepo, 'listAssetsFor'>;
   temporal: Client;
   logger: Logger;
   taskQueue?: string;
@@ -28,32 +36,63 @@ export interface BatchServiceDeps {
   outbox: SubmitOutbox;
   /** GENFLOW_WEBHOOK_SECRET: signs the batch's completion callback; without it `webhookUrl` is refused. */
   webhookSecret?: string;
-  /** TEST ONLY: a loopback `webhookUrl` is accepted. */
+  /** TEST ONLY: a loopback `webhookUrl` (and input image URL) is accepted. */
   allowLoopbackWebhooks?: boolean;
+  /** The same as the generation service's: default models per kind, fallbacks, the prompt enhancer. */
+  modelSelection?: ModelSelection;
+  /** Provider settings (rate limits route provider calls); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Where items' inline images are put, as for single generations. */
+  storage?: Storage;
+  /** Which search attributes the namespace has: items' workflows are started with those only. */
+  searchAttributes?: Pick<SearchAttributes, 'available'>;
 }
 
 const iso = (d: Date | string | null): string | undefined => (d === null ? undefined : new Date(d).toISOString());
 
-/** Validates one item like a single generation; an error names the item's index. */
-export function normalizeBatchItem(item: unknown, index: number) {
+/** A batch item that passed the checks, and the earlier items whose outputs it takes as inputs. */
+export type CheckedBatchItem = CheckedSubmission & { dependencies: BatchItemDependency[] };
+
+/**
+ * Checks one item exactly like a single generation (api/submission.ts: the model named or the
+ * configured default for its kind, its fallbacks, its input images); an error names the item's
+ * index. `earlier`: the items before it, which its `{"fromItem": n}` inputs may name.
+ */
+export async function checkBatchItem(
+  raw: unknown,
+  index: number,
+  selection: ModelSelection,
+  checks: SubmissionChecks,
+  earlier: readonly CheckedSubmission[],
+): Promise<CheckedBatchItem> {
   try {
+    const { item, dependencies } = extractDependencies(raw, index);
     const body = parseOrThrow(createGenerationBody, item);
     // Not carried into batch items (yet): refused rather than silently dropped.
     if (body.webhookUrl !== undefined) throw new GenflowError('INVALID_REQUEST', 'webhookUrl: give the batch one callback in options.webhookUrl');
-    if (body.fallbackModels !== undefined) throw new GenflowError('INVALID_REQUEST', 'fallbackModels: not supported for batch items yet');
     if (body.frameId !== undefined || body.shotId !== undefined) {
       throw new GenflowError('INVALID_REQUEST', `${body.frameId !== undefined ? 'frameId' : 'shotId'}: not supported for batch items yet; attach each generation later (POST /v1/shots/{id}/generations)`);
     }
-    return normalizeRequest(body);
+    return { ...linkDependencies(await checkSubmission(body, selection, checks), dependencies, earlier), dependencies };
   } catch (err) {
     if (!(err instanceof GenflowError)) throw err;
     throw new GenflowError(err.code, `requests[${index}]: ${err.message}`, { details: { index, error: err.toBody() } });
   }
 }
 
+/** Every item of a batch checked, in order. */
+export async function checkBatchItems(requests: readonly unknown[], selection: ModelSelection, checks: SubmissionChecks): Promise<CheckedBatchItem[]> {
+  const out: CheckedBatchItem[] = [];
+  for (const [index, raw] of requests.entries()) out.push(await checkBatchItem(raw, index, selection, checks, out));
+  return out;
+}
+
 export function createBatchService(deps: BatchServiceDeps) {
   const { batches, temporal, logger } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
+  const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
+  const settings: SubmissionSettings = { selection, env: deps.env ?? process.env, storage: deps.storage };
+  const checks: SubmissionChecks = { allowLoopbackInputs: deps.allowLoopbackWebhooks, storage: deps.storage, webhookSecret: deps.webhookSecret };
 
   async function summary(row: BatchRow): Promise<BatchSummary> {
     const counts = await batches.counts(row.id, row.total);
@@ -73,8 +112,11 @@ export function createBatchService(deps: BatchServiceDeps) {
     return result;
   }
 
-  async function view(row: BatchRow, fromIndex: number, limit: number): Promise<BatchView> {
+  async function view(row: BatchRow, fromIndex: number, limit: number, baseUrl: string): Promise<BatchView> {
     const [base, items] = await Promise.all([summary(row), batches.listItems(row.id, fromIndex, limit)]);
+    const ids = items.map((i) => i.id);
+    // Two queries for the whole page, whatever its size: outputs, and which items feed which.
+    const [assets, dependencies] = await Promise.all([deps.generations.listAssetsFor(ids), batches.dependenciesOf(ids)]);
     const last = items.at(-1)?.batch_index;
     const result: BatchView = {
       ...base,
@@ -84,6 +126,8 @@ export function createBatchService(deps: BatchServiceDeps) {
         model: i.model,
         status: i.status,
         ...(i.error_code ? { error: { code: i.error_code, message: i.error_message ?? '' } } : {}),
+        outputs: (assets.get(i.id) ?? []).map((a) => outputView(a, baseUrl)),
+        ...(dependencies.has(i.id) ? { dependsOn: dependencies.get(i.id) } : {}),
         estimatedCost: Number(i.estimated_cost ?? 0),
         ...settledCost(i),
       })),
@@ -112,39 +156,7 @@ export function createBatchService(deps: BatchServiceDeps) {
     ): Promise<{ batch: { id: string; status: string; totalTasks: number; estimatedCost: number }; created: boolean }> {
       const id = randomUUID();
       const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-      const items: NewGeneration[] = [];
-      let estimatedCost = 0;
-      body.requests.forEach((raw, index) => {
-        const { request, entry } = normalizeBatchItem(raw, index);
-        const cost = estimateCost(entry, request);
-        estimatedCost += cost;
-        const generationId = randomUUID();
-        items.push({
-          id: generationId,
-          workflow_id: generationWorkflowId(generationId),
-          model: entry.model.id,
-          provider: entry.provider.id,
-          kind: request.kind,
-          status: 'queued',
-          prompt: request.prompt,
-          parameters: JSON.stringify(request.parameters),
-          input_images: JSON.stringify(request.inputImages),
-          number_of_outputs: request.numberOfOutputs,
-          provider_task_id: null,
-          error_code: null,
-          error_message: null,
-          error_details: null,
-          idempotency_key: null,
-          request_hash: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
-          started_at: null,
-          completed_at: null,
-          batch_id: id,
-          batch_index: index,
-          estimated_cost: cost,
-          owner: caller?.owner ?? null,
-          api_key_id: caller?.keyId ?? null,
-        });
-      });
+      const checked = await checkBatchItems(body.requests, selection, checks);
       const { stopOnError, webhookUrl } = body.options;
       // A batch runs at most as many items at once as its key may have generations in flight.
       const keyLimit = caller?.maxConcurrentGenerations ?? null;
@@ -157,13 +169,38 @@ export function createBatchService(deps: BatchServiceDeps) {
       }
       const input: BatchWorkflowInput = {
         batchId: id,
-        total: items.length,
+        total: checked.length,
         maxConcurrency,
         stopOnError,
         ...(deps.childrenPerRun ? { childrenPerRun: deps.childrenPerRun } : {}),
         ...(webhookUrl ? { webhookUrl } : {}),
       };
       await deps.outbox.admit();
+      // Each item becomes its row and its start exactly as a single submit would make them; the
+      // batch workflow, not the outbox, starts them.
+      const available = (await deps.searchAttributes?.available()) ?? new Set<string>();
+      const items: NewGeneration[] = [];
+      const starts: NewBatchItemStart[] = [];
+      const discards: Array<() => Promise<void>> = [];
+      const discardAll = () => Promise.all(discards.map((d) => d())).then(() => undefined);
+      let estimatedCost = 0;
+      try {
+        for (const [index, item] of checked.entries()) {
+          const { row: itemRow, start, discard } = await prepareSubmission(item, settings, { id: randomUUID(), caller, batch: { id, index } });
+          discards.push(discard);
+          items.push(itemRow);
+          starts.push({
+            generation_id: itemRow.id,
+            input: JSON.stringify(start.input),
+            search_attributes: JSON.stringify(keepAvailable(start.searchAttributes, available)),
+            depends_on: JSON.stringify(item.dependencies),
+          });
+          estimatedCost += itemRow.estimated_cost ?? 0;
+        }
+      } catch (err) {
+        await discardAll();
+        throw err;
+      }
       const { row, created } = await batches.insert(
         {
           id,
@@ -185,8 +222,9 @@ export function createBatchService(deps: BatchServiceDeps) {
         items,
         BatchLimits.insertChunk,
         caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined,
-        (trx) =>
-          deps.outbox.repo.enqueue(
+        async (trx) => {
+          await batches.insertStarts(trx, starts, BatchLimits.insertChunk);
+          await deps.outbox.repo.enqueue(
             {
               workflowId: batchWorkflowId(id),
               workflowType: 'batchWorkflow',
@@ -196,9 +234,14 @@ export function createBatchService(deps: BatchServiceDeps) {
               batchId: id,
             },
             trx,
-          ),
-      );
+          );
+        },
+      ).catch(async (err: unknown) => {
+        await discardAll();
+        throw err;
+      });
       if (!created) {
+        await discardAll();
         if (row.request_hash !== requestHash) {
           throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', { details: { batchId: row.id } });
         }
@@ -218,12 +261,13 @@ export function createBatchService(deps: BatchServiceDeps) {
       return { data: await Promise.all(shown.map(summary)), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
-    async get(id: string, cursor: number, limit: number, caller?: Principal): Promise<BatchView> {
-      return view(await find(id, caller), cursor, limit);
+    /** `baseUrl`: where the outputs' URLs point (the API's public URL). */
+    async get(id: string, cursor: number, limit: number, caller?: Principal, baseUrl = ''): Promise<BatchView> {
+      return view(await find(id, caller), cursor, limit, baseUrl);
     },
 
     /** Cancels the batch workflow, which cancels its running children and the unstarted items. */
-    async cancel(id: string, caller?: Principal): Promise<BatchView> {
+    async cancel(id: string, caller?: Principal, baseUrl = ''): Promise<BatchView> {
       const row = await find(id, caller);
       if (row.status === 'running') {
         // Not started yet: its outbox entry is removed, so no dispatcher starts it later.
@@ -240,7 +284,7 @@ export function createBatchService(deps: BatchServiceDeps) {
         }
         // 'flagged': the dispatcher starting it right now cancels what it started, or drops it.
       }
-      return view(await find(id), 0, BatchLimits.defaultListLimit);
+      return view(await find(id), 0, BatchLimits.defaultListLimit, baseUrl);
     },
   };
 }

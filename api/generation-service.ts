@@ -1,29 +1,31 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/accounts';
 import { GenflowError } from '../domain/errors';
-import { checkVideoOptions } from '../domain/video-options';
-import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
-import type { ModelKind, ModelRuntime } from '../domain/models';
-import { documentTokens } from '../domain/search-tokens';
+import type { CreateGenerationBody } from '../domain/generation';
 import { isTerminal, type GenerationStatus } from '../domain/status';
-import { generationWorkflowId, TaskQueue } from '../domain/task-queues';
+import { TaskQueue } from '../domain/task-queues';
 import type { GenerationsRepo } from '../db/generations-repo';
-import type { OutboxStart } from '../db/outbox-repo';
 import type { WorkflowOutbox } from '../runtime/workflow-outbox';
 import type { GenerationRow } from '../db/schema';
-import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
-import { estimateCost, modelRuntime } from '../providers/model-runtime';
-import { precheckInputImages } from '../media/input-precheck';
-import { checkWebhookUrl } from '../media/webhook-url';
+import type { ModelSelection } from '../providers/model-selection';
 import type { Storage } from '../media/storage/types';
-import { stashInlineImages } from '../media/uploads';
-import { findModel, type ModelEntry } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
-import { checkUrlOnlyInputs } from './url-inputs';
 import type { CallerContext } from './request-logging';
-import { parseOrThrow } from './validate';
+import {
+  BUILT_IN_SELECTION,
+  checkSubmission,
+  generationSearchAttributes,
+  outboxStart,
+  prepareSubmission,
+  workflowInput,
+  type SubmissionContext,
+  type SubmissionSettings,
+} from './submission';
+
+// The checks moved to ./submission (one submission path); re-exported for existing callers.
+export { checkSubmission, enhancementRequest, normalizeRequest, resolveFallbacks } from './submission';
 
 export interface GenerationServiceDeps {
   repo: GenerationsRepo;
@@ -46,190 +48,6 @@ export interface GenerationServiceDeps {
 /** What a submit needs of the workflow outbox (runtime/workflow-outbox.ts). */
 export type SubmitOutbox = Pick<WorkflowOutbox, 'repo' | 'admit' | 'wake'>;
 
-const BUILT_IN_SELECTION: ModelSelection = {
-  defaults: BUILT_IN_DEFAULT_MODELS,
-  promptEnhancer: { model: 'local/text', systemPrompt: DEFAULT_ENHANCER_SYSTEM_PROMPT },
-};
-
-function chooseKind(entry: ModelEntry, hasImages: boolean): ModelKind {
-  const kinds = entry.model.kinds;
-  const imageKind = kinds.find((k) => k.startsWith('image-to-') || k === 'upscale');
-  const textKind = kinds.find((k) => !k.startsWith('image-to-') && k !== 'upscale');
-  const kind = hasImages ? (imageKind ?? textKind) : textKind;
-  if (!kind) {
-    throw new GenflowError('INVALID_PARAMETERS', `inputImages: model ${entry.model.id} needs at least one input image`, {
-      details: { issues: [{ field: 'inputImages', message: 'at least one input image is required' }] },
-    });
-  }
-  return kind;
-}
-
-/** The model the request named, or the configured default for the kind it asked for. */
-function selectModel(body: CreateGenerationBody, selection: ModelSelection): { entry: ModelEntry; selectedBy: ModelSelectedBy } {
-  if (body.model === undefined) {
-    const kind = body.kind!;
-    const id = selection.defaults[kind];
-    const entry = id ? findModel(id) : undefined;
-    if (!entry) {
-      throw new GenflowError('UNSUPPORTED_CAPABILITY', `kind: no default model is configured for ${kind} (set GENFLOW_DEFAULT_MODELS, or give a model)`, {
-        details: { issues: [{ field: 'kind', message: 'no default model for this kind' }] },
-      });
-    }
-    return { entry, selectedBy: 'default' };
-  }
-  const entry = findModel(body.model);
-  if (!entry) {
-    throw new GenflowError('INVALID_REQUEST', `model: unknown model '${body.model}' (GET /v1/models lists them)`, {
-      details: { issues: [{ field: 'model', message: 'unknown model' }] },
-    });
-  }
-  if (body.kind !== undefined && !entry.model.kinds.includes(body.kind)) {
-    throw new GenflowError('UNSUPPORTED_CAPABILITY', `kind: model ${entry.model.id} does not do ${body.kind} (it does ${entry.model.kinds.join(', ')})`, {
-      details: { issues: [{ field: 'kind', message: 'not a kind of this model' }] },
-    });
-  }
-  return { entry, selectedBy: 'request' };
-}
-
-/**
- * The text-to-text request that rewrites `prompt`. The system prompt goes in the model's
- * `systemPrompt` parameter when its schema has one, else in front of the prompt, so any
- * registered text model can serve as the enhancer.
- */
-export function enhancementRequest(
-  prompt: string,
-  selection: ModelSelection,
-  env: Record<string, string | undefined>,
-): { request: GenerationRequest; model: ModelRuntime } {
-  const entry = findModel(selection.promptEnhancer.model);
-  if (!entry) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${selection.promptEnhancer.model} is not registered`);
-  const { systemPrompt } = selection.promptEnhancer;
-  const withSystem = entry.model.parameters.safeParse({ systemPrompt });
-  const parameters = withSystem.success ? withSystem.data : entry.model.parameters.safeParse({}).data;
-  if (!parameters) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${entry.model.id} needs parameters genflow cannot choose`);
-  return {
-    request: {
-      model: entry.model.id,
-      kind: 'text-to-text',
-      prompt: withSystem.success ? prompt : `${systemPrompt}\n\nPrompt: ${prompt}`,
-      parameters,
-      inputImages: [],
-      numberOfOutputs: 1,
-    },
-    model: modelRuntime(entry, env),
-  };
-}
-
-/** Validates a request against its model and applies the model's defaults. */
-export function normalizeRequest(
-  body: CreateGenerationBody,
-  selection: ModelSelection = BUILT_IN_SELECTION,
-): { request: GenerationRequest; entry: ModelEntry; selectedBy: ModelSelectedBy } {
-  const { entry, selectedBy } = selectModel(body, selection);
-  checkVideoOptions(entry.model.id, entry.model.video, body.parameters);
-  const parameters = parseOrThrow(entry.model.parameters, body.parameters ?? {}, 'INVALID_PARAMETERS', 'parameters');
-  const inputImages = body.inputImages ?? [];
-  if (inputImages.length > entry.model.inputImages.max) {
-    throw new GenflowError(
-      'INVALID_PARAMETERS',
-      `inputImages: model ${entry.model.id} accepts at most ${entry.model.inputImages.max} input image(s)`,
-      { details: { issues: [{ field: 'inputImages', message: `at most ${entry.model.inputImages.max}` }] } },
-    );
-  }
-  const request: GenerationRequest = {
-    model: entry.model.id,
-    kind: body.kind ?? chooseKind(entry, inputImages.length > 0),
-    prompt: body.prompt,
-    parameters,
-    inputImages,
-    numberOfOutputs: body.numberOfOutputs ?? 1,
-  };
-  return { request, entry, selectedBy };
-}
-
-interface Fallback {
-  request: GenerationRequest;
-  entry: ModelEntry;
-}
-
-/**
- * The request's `fallbackModels`, else the configured ones of its model, each checked against
- * the request: same kind, parameters valid for that model, input images within its limit. A
- * named fallback that cannot take the request is refused (400); a configured one is skipped,
- * since the caller never asked for it.
- */
-export function resolveFallbacks(body: CreateGenerationBody, request: GenerationRequest, entry: ModelEntry, selection: ModelSelection): Fallback[] {
-  const named = body.fallbackModels;
-  const ids = named ?? selection.fallbacks?.[entry.model.id] ?? [];
-  const seen = new Set([entry.model.id]);
-  const out: Fallback[] = [];
-  ids.forEach((id, i) => {
-    const fallback = findModel(id);
-    let problem: string | undefined;
-    let parameters: Record<string, unknown> | undefined;
-    if (!fallback) problem = `unknown model '${id}' (GET /v1/models lists them)`;
-    else if (!fallback.model.kinds.includes(request.kind)) {
-      problem = `${id} does not do ${request.kind} (it does ${fallback.model.kinds.join(', ')}); a fallback must be of the request's kind`;
-    } else if (seen.has(id)) problem = `${id} is already tried before it`;
-    else if (request.inputImages.length > fallback.model.inputImages.max) problem = `${id} accepts at most ${fallback.model.inputImages.max} input image(s)`;
-    else {
-      try {
-        checkVideoOptions(fallback.model.id, fallback.model.video, body.parameters);
-        const parsed = fallback.model.parameters.safeParse(body.parameters ?? {});
-        if (parsed.success) parameters = parsed.data;
-        else problem = `${id} does not accept these parameters (${parsed.error.issues[0]?.path.join('.') || 'parameters'}: ${parsed.error.issues[0]?.message ?? 'invalid'})`;
-      } catch (err) {
-        problem = err instanceof Error ? err.message : String(err);
-      }
-    }
-    if (problem || !fallback || !parameters) {
-      if (named) {
-        throw new GenflowError('INVALID_REQUEST', `fallbackModels.${i}: ${problem ?? 'invalid'}`, {
-          details: { issues: [{ field: `fallbackModels.${i}`, message: problem ?? 'invalid' }] },
-        });
-      }
-      return;
-    }
-    seen.add(id);
-    out.push({ entry: fallback, request: { ...request, model: fallback.model.id, parameters } });
-  });
-  return out;
-}
-
-/**
- * Everything a submit checks before it writes anything: the model and its parameters, the
- * fallbacks, the callback URL and the input images. Shared by create() and dry runs
- * (api/submit-checks.ts), so a dry run answers exactly what the submit would.
- */
-export async function checkSubmission(
-  body: CreateGenerationBody,
-  selection: ModelSelection,
-  options: Pick<GenerationServiceDeps, 'webhookSecret' | 'allowLoopbackInputs' | 'storage'>,
-): Promise<{ request: GenerationRequest; entry: ModelEntry; selectedBy: ModelSelectedBy; fallbacks: Fallback[] }> {
-  const { request, entry, selectedBy } = normalizeRequest(body, selection);
-  const fallbacks = resolveFallbacks(body, request, entry, selection);
-  if (body.webhookUrl) {
-    if (!options.webhookSecret) {
-      throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {
-        details: { issues: [{ field: 'webhookUrl', message: 'callbacks are not configured' }] },
-      });
-    }
-    await checkWebhookUrl(body.webhookUrl, { allowLoopback: options.allowLoopbackInputs === true });
-  }
-  await precheckInputImages(request.inputImages, { allowLoopback: options.allowLoopbackInputs === true });
-  checkUrlOnlyInputs(entry.model, request.inputImages, options.storage);
-  return { request, entry, selectedBy, fallbacks };
-}
-
-function requestHash(request: GenerationRequest & { enhancePrompt?: boolean }, metadata: unknown): string {
-  return createHash('sha256').update(JSON.stringify([request, metadata ?? null])).digest('hex');
-}
-
-/** Where the request attaches the generation in the studio: part of what an Idempotency-Key repeats. */
-function studioAttachment(body: CreateGenerationBody): { frameId?: string; shotId?: string } {
-  return { ...(body.frameId ? { frameId: body.frameId } : {}), ...(body.shotId ? { shotId: body.shotId } : {}) };
-}
-
 /** How long a cancel waits for Temporal before answering 503 UNAVAILABLE. */
 const CANCEL_DEADLINE_MS = 5_000;
 
@@ -237,24 +55,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
   const { repo, temporal, logger, outbox } = deps;
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
   const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
-  const env = deps.env ?? process.env;
-
-  function outboxStart(row: Pick<GenerationRow, 'id' | 'workflow_id' | 'model' | 'provider' | 'kind'>, input: GenerationWorkflowInput, owner?: string): OutboxStart {
-    return {
-      workflowId: row.workflow_id,
-      workflowType: 'generationWorkflow',
-      taskQueue,
-      args: [input],
-      searchAttributes: {
-        model: row.model,
-        provider: row.provider,
-        kind: row.kind,
-        ...(input.experiment ? { experimentId: input.experiment.experimentId } : {}),
-        ...(owner ? { owner } : {}),
-      },
-      generationId: row.id,
-    };
-  }
+  const settings: SubmissionSettings = { selection, env: deps.env ?? process.env, storage: deps.storage };
 
   return {
     /**
@@ -270,19 +71,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       context: CallerContext = {},
     ): Promise<{ row: GenerationRow; created: boolean }> {
       const log = context.log ?? logger;
-      const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, deps);
+      const checked = await checkSubmission(body, selection, deps);
       const id = randomUUID();
-      // Hashed before inline images become references, so a retried body hashes the same.
-      const hash = requestHash(
-        {
-          ...request,
-          ...(body.enhancePrompt ? { enhancePrompt: true } : {}),
-          ...(body.fallbackModels ? { fallbackModels: body.fallbackModels } : {}),
-          ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
-          ...studioAttachment(body),
-        },
-        body.metadata,
-      );
       // Idempotency keys are per owner: another caller's key neither collides nor reveals a row.
       const scopedKey = idempotencyKey === undefined ? null : caller ? `${caller.owner}\n${idempotencyKey}` : idempotencyKey;
       // Before the transaction (PGlite has one connection); a repeat of an accepted request is
@@ -290,58 +80,18 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       await outbox.admit().catch(async (err: unknown) => {
         if (scopedKey === null || !(await repo.findByIdempotencyKey(scopedKey))) throw err;
       });
-      const inputImages = deps.storage ? await stashInlineImages(deps.storage, id, request.inputImages) : request.inputImages;
-      const workflowInput = (images: string[]): GenerationWorkflowInput => ({
-        generationId: id,
-        request: { ...request, inputImages: images },
-        model: modelRuntime(entry, env),
-        ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection, env) } : {}),
-        ...(experiment ? { experiment: { ...experiment, costUsd: estimateCost(entry, request) } } : {}),
-        ...(context.requestId ? { requestId: context.requestId } : {}),
-        ...(fallbacks.length > 0
-          ? { fallbacks: fallbacks.map((f) => ({ request: { ...f.request, inputImages: images }, model: modelRuntime(f.entry, env) })) }
-          : {}),
-        ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
-      });
-      const newRow = { id, workflow_id: generationWorkflowId(id), model: entry.model.id, provider: entry.provider.id, kind: request.kind };
-      const { row, created } = await repo.insert({
-        ...newRow,
-        status: 'queued',
-        prompt: request.prompt,
-        search_tokens: documentTokens(request.prompt),
-        metadata: JSON.stringify(body.metadata ?? {}),
-        parameters: JSON.stringify(request.parameters),
-        input_images: JSON.stringify(inputImages),
-        number_of_outputs: request.numberOfOutputs,
-        provider_task_id: null,
-        error_code: null,
-        error_message: null,
-        error_details: null,
-        idempotency_key: scopedKey,
-        request_hash: hash,
-        started_at: null,
-        completed_at: null,
-        model_selected_by: selectedBy,
-        ...(experiment
-          ? { experiment_id: experiment.experimentId, experiment_variant: experiment.variantId, experiment_segment: experiment.segment ?? null }
-          : {}),
-        estimated_cost: estimateCost(entry, request),
-        fallback_models: JSON.stringify(fallbacks.map((f) => f.entry.model.id)),
-        webhook_url: body.webhookUrl ?? null,
-        // Checked (exists, the caller's) and the project's defaults applied by api/studio-attach.ts.
-        studio_shot_id: body.shotId ?? null,
-        studio_frame_id: body.frameId ?? null,
-        owner: caller?.owner ?? null,
-        api_key_id: caller?.keyId ?? null,
-      }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined, async (trx) => {
-        await outbox.repo.enqueue(outboxStart(newRow, workflowInput(inputImages), caller?.owner), trx);
+      const submission: SubmissionContext = { id, caller, experiment, idempotencyKey: scopedKey, requestId: context.requestId };
+      const { row: newRow, start, discard } = await prepareSubmission(checked, settings, submission);
+      const hash = newRow.request_hash;
+      const { row, created } = await repo.insert(newRow, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined, async (trx) => {
+        await outbox.repo.enqueue(outboxStart(newRow, start, taskQueue), trx);
       }).catch(async (err: unknown) => {
         // Refused (budget, concurrency): the images stashed for it are not needed.
-        if (deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
+        await discard();
         throw err;
       });
       // A duplicate (same Idempotency-Key) keeps the first request's uploads; this one's are spare.
-      if (!created && deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
+      if (!created) await discard();
       if (!created && row.request_hash !== hash) {
         throw new GenflowError('CONFLICT', 'Idempotency-Key was already used with a different request', {
           details: { generationId: row.id },
@@ -350,7 +100,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       if (!created && row.status === 'queued') {
         // A repeat of an accepted request whose workflow has not run yet: make sure a start is
         // on its way (a no-op when its entry is still waiting, or its workflow already exists).
-        await outbox.repo.enqueue(outboxStart(row, { ...workflowInput(row.input_images), generationId: row.id }, caller?.owner));
+        const again = { ...submission, id: row.id };
+        await outbox.repo.enqueue(outboxStart(row, { input: workflowInput(checked, settings, again, row.input_images), searchAttributes: generationSearchAttributes(row, again) }, taskQueue));
       }
       if (created || row.status === 'queued') outbox.wake();
       log.info({ generationId: row.id, workflowId: row.workflow_id, model: row.model, created }, created ? 'generation accepted' : 'generation request repeated');

@@ -90,6 +90,10 @@ export function createSearchAttributes(temporal: Client, logger: Logger) {
     warmUp(): void {
       void available();
     },
+    /** The names of genflow's attributes the namespace has (none while Temporal cannot be asked). */
+    async available(): Promise<ReadonlySet<string>> {
+      return available().names;
+    },
     /**
      * The pairs of the attributes the namespace has. `strict`: when Temporal could not be
      * reached to check, throws that error rather than answer none (a start that must carry

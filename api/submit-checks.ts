@@ -8,9 +8,9 @@ import { estimateCost } from '../providers/model-runtime';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
 import { describePrice, type PriceDescription } from '../providers/pricing';
 import type { ModelEntry } from '../providers/registry';
-import { normalizeBatchItem, type BatchService } from './batch-service';
+import { checkBatchItems, type BatchService } from './batch-service';
 import type { GenerationService } from './generation-service';
-import { checkSubmission, normalizeRequest, resolveFallbacks } from './generation-service';
+import { checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission } from './submission';
 import type { ProviderAvailability } from './provider-availability';
 
 export interface SubmitChecksDeps {
@@ -94,12 +94,17 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
     };
   }
 
-  async function batchProviders(items: ReadonlyArray<{ entry: ModelEntry }>): Promise<void> {
-    for (const [index, { entry }] of items.entries()) await requireProvider(entry, [], `requests[${index}].model`);
+  async function batchProviders(items: ReadonlyArray<Pick<CheckedSubmission, 'entry' | 'fallbacks'>>): Promise<void> {
+    for (const [index, { entry, fallbacks }] of items.entries()) await requireProvider(entry, fallbacks.map((f) => f.entry), `requests[${index}].model`);
+  }
+
+  /** Every item checked like a single submit (api/submission.ts), in order. */
+  async function checkItems(body: CreateBatchBody): Promise<CheckedSubmission[]> {
+    return checkBatchItems(body.requests, selection, deps);
   }
 
   async function batch(body: CreateBatchBody): Promise<BatchEstimate> {
-    const items = body.requests.map((raw, index) => ({ index, ...normalizeBatchItem(raw, index) }));
+    const items = (await checkItems(body)).map((checked, index) => ({ index, ...checked }));
     const { webhookUrl } = body.options;
     if (webhookUrl) {
       if (!deps.webhookSecret) {
@@ -142,7 +147,7 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
       return {
         ...service,
         async create(...args: Parameters<BatchService['create']>) {
-          await batchProviders(args[0].requests.map((raw, index) => normalizeBatchItem(raw, index)));
+          await batchProviders(await checkItems(args[0]));
           return service.create(...args);
         },
       };

@@ -1,4 +1,4 @@
-import type { GenerationView, ModelSelectedBy } from '../domain/generation';
+import type { GenerationOutput, GenerationView, ModelSelectedBy } from '../domain/generation';
 import { isTerminal, type GenerationStatus } from '../domain/status';
 import type { AssetRow, GenerationRow } from '../db/schema';
 
@@ -14,6 +14,20 @@ export function settledCost(row: Pick<GenerationRow, 'cost' | 'status'>): { cost
   return isTerminal(row.status as GenerationStatus) && row.cost !== null ? { cost: Number(row.cost) } : {};
 }
 
+/** A stored output as the API shows it, on a generation and on a batch item. */
+export function outputView(a: AssetRow, baseUrl: string): GenerationOutput {
+  return {
+    id: a.id,
+    url: assetUrl(baseUrl, a.id),
+    contentType: a.content_type,
+    bytes: Number(a.bytes),
+    sha256: a.sha256,
+    ...(a.width !== null ? { width: a.width } : {}),
+    ...(a.height !== null ? { height: a.height } : {}),
+    ...(a.duration_seconds !== null ? { durationSeconds: Number(a.duration_seconds) } : {}),
+  };
+}
+
 export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: string): GenerationView {
   const view: GenerationView = {
     id: row.id,
@@ -27,16 +41,7 @@ export function generationView(row: GenerationRow, assets: AssetRow[], baseUrl: 
     modelSelectedBy: row.model_selected_by as ModelSelectedBy,
     parameters: row.parameters,
     metadata: row.metadata,
-    outputs: assets.map((a) => ({
-      id: a.id,
-      url: assetUrl(baseUrl, a.id),
-      contentType: a.content_type,
-      bytes: Number(a.bytes),
-      sha256: a.sha256,
-      ...(a.width !== null ? { width: a.width } : {}),
-      ...(a.height !== null ? { height: a.height } : {}),
-      ...(a.duration_seconds !== null ? { durationSeconds: Number(a.duration_seconds) } : {}),
-    })),
+    outputs: assets.map((a) => outputView(a, baseUrl)),
     estimatedCost: Number(row.estimated_cost ?? 0),
     createdAt: iso(row.created_at) ?? '',
   };

@@ -75,9 +75,9 @@ export async function runBatch(argv: string[]): Promise<number> {
   let failures = 0;
   for (const item of await allItems(remote, created.id)) {
     if (item.status === 'succeeded') {
-      const g = await remote.getGeneration(item.generationId);
-      if (values.urls) for (const o of g.outputs) process.stdout.write(`${o.url}\n`);
-      else await downloadOutputs(remote, g, values.out);
+      // The batch's items carry their outputs: no GET per item.
+      if (values.urls) for (const o of item.outputs) process.stdout.write(`${o.url}\n`);
+      else await downloadOutputs(remote, { id: item.generationId, outputs: item.outputs }, values.out);
     } else {
       failures += 1;
       process.stderr.write(`#${item.index} ${item.generationId} ${item.status}${item.error ? `: ${item.error.code} ${item.error.message}` : ''}\n`);

@@ -34,7 +34,7 @@ export function remoteFrom(values: { url: string; 'api-key'?: string | undefined
 }
 
 /** Writes each output of a finished generation under `outDir` and prints its path. */
-export async function downloadOutputs(remote: Remote, g: GenerationView, outDir: string): Promise<void> {
+export async function downloadOutputs(remote: Remote, g: Pick<GenerationView, 'id' | 'outputs'>, outDir: string): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   for (const [i, output] of g.outputs.entries()) {
     const path = resolve(join(outDir, `${g.id}-${i}.${extension(output.contentType)}`));

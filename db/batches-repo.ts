@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { toMicros, type Admission } from '../domain/accounts';
-import type { BatchCounts, BatchStatus } from '../domain/batch';
+import type { BatchCounts, BatchItemDependency, BatchStatus } from '../domain/batch';
+import type { GenerationWorkflowInput } from '../domain/generation';
+import type { SearchAttributeValues } from '../domain/search-attributes';
 import type { ErrorBody } from '../domain/errors';
 import { isUniqueViolation } from './errors';
 import { admitAndReserve, settleFinished } from './ledger';
@@ -11,8 +13,61 @@ export type BatchItemRow = Pick<
   'id' | 'batch_index' | 'model' | 'kind' | 'status' | 'prompt' | 'parameters' | 'input_images' | 'number_of_outputs' | 'error_code' | 'error_message' | 'estimated_cost' | 'cost'
 >;
 
+/** Migration 0020: what the batch workflow starts each item with (api/submission.ts builds it). */
+export interface BatchItemStartsTable {
+  generation_id: string;
+  input: ColumnType<GenerationWorkflowInput, string, string>;
+  search_attributes: ColumnType<SearchAttributeValues, string | undefined, string>;
+  depends_on: ColumnType<BatchItemDependency[], string | undefined, string>;
+}
+export type NewBatchItemStart = Insertable<BatchItemStartsTable>;
+export type BatchItemStart = Selectable<BatchItemStartsTable>;
+type WithStarts = Database & { batch_item_starts: BatchItemStartsTable };
+
 export function createBatchesRepo(db: Kysely<Database>) {
+  const starts = db.withTables<{ batch_item_starts: BatchItemStartsTable }>();
   return {
+    /** Records the items' starts with the batch (called inside insert()'s transaction). */
+    async insertStarts(trx: Transaction<Database>, rows: NewBatchItemStart[], chunk: number): Promise<void> {
+      const t = trx as unknown as Transaction<WithStarts>;
+      for (let i = 0; i < rows.length; i += chunk) await t.insertInto('batch_item_starts').values(rows.slice(i, i + chunk)).execute();
+    },
+
+    /** The earlier items each of these items takes input images from (only items that have any). */
+    async dependenciesOf(generationIds: readonly string[]): Promise<Map<string, number[]>> {
+      if (generationIds.length === 0) return new Map();
+      const rows = await starts
+        .selectFrom('batch_item_starts')
+        .select(['generation_id', 'depends_on'])
+        .where('generation_id', 'in', generationIds)
+        .where(sql<boolean>`jsonb_array_length(depends_on) > 0`)
+        .execute();
+      return new Map(rows.map((r) => [r.generation_id, [...new Set(r.depends_on.map((d) => d.fromItem))]]));
+    },
+
+    /** Items of a batch by index, with their outcome (a dependent item reads its inputs' items). */
+    itemsAt(batchId: string, indexes: readonly number[]): Promise<Array<Pick<GenerationRow, 'id' | 'batch_index' | 'status' | 'error_code' | 'error_message'>>> {
+      if (indexes.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom('generations')
+        .select(['id', 'batch_index', 'status', 'error_code', 'error_message'])
+        .where('batch_id', '=', batchId)
+        .where('batch_index', 'in', indexes)
+        .execute();
+    },
+
+    /** Records a dependent item's input images once they are known (the earlier items' outputs). */
+    async setInputImages(generationId: string, inputImages: readonly string[]): Promise<void> {
+      await db.updateTable('generations').set({ input_images: JSON.stringify(inputImages), updated_at: sql`now()` }).where('id', '=', generationId).execute();
+    },
+
+    /** The recorded starts of these items (none for items of batches accepted before migration 0020). */
+    async startsOf(generationIds: readonly string[]): Promise<Map<string, BatchItemStart>> {
+      if (generationIds.length === 0) return new Map();
+      const rows = await starts.selectFrom('batch_item_starts').selectAll().where('generation_id', 'in', generationIds).execute();
+      return new Map(rows.map((r) => [r.generation_id, r]));
+    },
+
     /**
      * The batch and all its items in one transaction, items in chunks so that no statement
      * carries more than a few hundred rows: a batch exists completely or not at all.

@@ -17,6 +17,7 @@ import * as m0016 from './migrations/0016-batch-idempotency';
 import * as m0017 from './migrations/0017-console-batch-list';
 import * as m0018 from './migrations/0018-studio';
 import * as m0019 from './migrations/0019-task-keys-and-model-configs';
+import * as m0020 from './migrations/0020-batch-item-starts';
 import * as m0022 from './migrations/0022-millisecond-timestamps';
 
 /**
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '0017-console-batch-list': m0017,
   '0018-studio': m0018,
   '0019-task-keys-and-model-configs': m0019,
+  '0020-batch-item-starts': m0020,
   '0022-millisecond-timestamps': m0022,
 };
 

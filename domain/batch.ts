@@ -1,5 +1,6 @@
 import type { ErrorBody } from './errors';
-import type { GenerationWorkflowInput } from './generation';
+import type { GenerationOutput, GenerationWorkflowInput } from './generation';
+import type { SearchAttributeValues } from './search-attributes';
 
 // No zod here (the request schemas are in batch-body.ts): workflow code imports this module, and
 // every cached workflow evaluates its own copy of the modules it imports (see README, Performance).
@@ -67,10 +68,20 @@ export interface BatchWorkflowInput {
   webhookUrl?: string;
 }
 
+/** An input image of a batch item that is an earlier item's output: `inputImages[image]` = `{ "fromItem": fromItem }`. */
+export interface BatchItemDependency {
+  image: number;
+  fromItem: number;
+}
+
 /** One page of items as the workflow sees it: just what a child workflow needs. */
 export interface BatchPageItem {
   index: number;
   input: GenerationWorkflowInput;
+  /** Set at submit (api/submission.ts), limited to the attributes the namespace has. */
+  searchAttributes?: SearchAttributeValues;
+  /** Input images that are earlier items' outputs: the item starts once those items have ended. */
+  dependsOn?: BatchItemDependency[];
   /** Set when the item cannot run at all (its model is gone): counted failed, never started. */
   rejected?: ErrorBody;
 }
@@ -124,6 +135,10 @@ export interface BatchView {
     model: string;
     status: string;
     error?: { code: string; message: string };
+    /** Its stored outputs, as on the generation (so a client needs no GET per item). */
+    outputs: GenerationOutput[];
+    /** Earlier items whose outputs are its input images. */
+    dependsOn?: number[];
     /** USD, as on the generation: estimated at submit, and what it cost once it finished. */
     estimatedCost: number;
     cost?: number;

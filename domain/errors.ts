@@ -27,6 +27,8 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   CONFLICT: 'CONFLICT',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** A batch item whose input is an earlier item's output, and that item did not succeed. */
+  DEPENDENCY_FAILED: 'DEPENDENCY_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -58,6 +60,7 @@ export const ERROR_SPECS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   CONFLICT: { status: 409, retryable: false },
   UNAVAILABLE: { status: 503, retryable: true },
+  DEPENDENCY_FAILED: { status: 424, retryable: false },
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

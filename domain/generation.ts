@@ -133,6 +133,18 @@ export interface GenerationResult {
 }
 
 /** What `GET /v1/generations/:id` answers. */
+/** One stored output as the API shows it (a generation's, or a batch item's). */
+export interface GenerationOutput {
+  id: string;
+  url: string;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+}
+
 export interface GenerationView {
   id: string;
   model: string;
@@ -146,16 +158,7 @@ export interface GenerationView {
   modelSelectedBy: ModelSelectedBy;
   parameters: Record<string, unknown>;
   metadata: Record<string, unknown>;
-  outputs: Array<{
-    id: string;
-    url: string;
-    contentType: string;
-    bytes: number;
-    sha256: string;
-    width?: number;
-    height?: number;
-    durationSeconds?: number;
-  }>;
+  outputs: GenerationOutput[];
   error?: { code: string; message: string; details?: unknown };
   /** The experiment and variant that allocated this generation. */
   experiment?: { id: string; variantId: string; segment?: string };

@@ -28,3 +28,10 @@ export function searchAttributePairs(values: SearchAttributeValues, available?: 
   }
   return pairs;
 }
+
+/** The values whose attribute the namespace has (`available`: attribute names). */
+export function keepAvailable(values: SearchAttributeValues, available: ReadonlySet<string>): SearchAttributeValues {
+  return Object.fromEntries(
+    (Object.entries(values) as Array<[keyof typeof GenflowSearchAttributes, string | undefined]>).filter(([field, value]) => value && available.has(GenflowSearchAttributes[field].name)),
+  );
+}

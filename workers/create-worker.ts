@@ -38,7 +38,7 @@ export async function createGenflowWorker(options: GenflowWorkerOptions): Promis
       ...createActivities(options.deps),
       ...createMediaActivities(options.deps),
       ...(options.deps.experiments ? createExperimentActivities({ experiments: options.deps.experiments, logger: options.deps.logger }) : {}),
-      ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, logger: options.deps.logger, env: options.env ?? process.env }),
+      ...createBatchActivities({ batches: options.batches, repo: options.deps.repo, storage: options.deps.storage, logger: options.deps.logger, env: options.env ?? process.env }),
       ...(options.health ? createHealthActivities(options.health) : {}),
       ...createCallbackActivities({ ...options.deps, batches: options.batches }),
     },

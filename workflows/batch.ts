@@ -8,6 +8,7 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -25,6 +26,7 @@ import {
   type BatchStatus,
   type BatchWorkflowInput,
 } from '../domain/batch';
+import { searchAttributePairs } from '../domain/search-attributes';
 import { generationWorkflowId } from '../domain/task-queues';
 import { notifyClient } from './client-callback';
 import { generationWorkflow } from './generation';
@@ -36,6 +38,11 @@ const bookkeeping = proxyActivities<BatchActivities>({
 });
 
 export const batchProgressQuery = defineQuery<BatchProgress>('batchProgress');
+
+/** Children are started with the search attributes recorded at submit (model, provider, kind, batch, owner). */
+export const CHILD_SEARCH_ATTRIBUTES_PATCH = 'batch-child-search-attributes';
+/** Items may take earlier items' outputs as input images (`{"fromItem": n}`): started once those ended. */
+export const ITEM_DEPENDENCIES_PATCH = 'batch-item-dependencies';
 
 interface State extends BatchCursor {
   running: number;
@@ -80,14 +87,21 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
     if (input.stopOnError) state.stopped = true;
   };
 
-  function start(item: BatchPageItem): void {
-    state.running += 1;
+  // Items started by this run, and those of them that have ended: an item whose input is an
+  // earlier item's output waits for that item only if it was started by this run (earlier runs
+  // waited for all their children before continuing as new).
+  const startedHere = new Set<number>();
+  const endedHere = new Set<number>();
+
+  function runChild(item: BatchPageItem, childInput: BatchPageItem['input']): Promise<void> {
+    const attributes = item.searchAttributes && patched(CHILD_SEARCH_ATTRIBUTES_PATCH) ? searchAttributePairs(item.searchAttributes) : [];
     // The generation records its own state; the parent only counts the outcome.
-    void executeChild(generationWorkflow, {
+    return executeChild(generationWorkflow, {
       workflowId: generationWorkflowId(item.input.generationId),
-      args: [item.input],
+      args: [childInput],
       taskQueue: workflowInfo().taskQueue,
       memo: { batchId: input.batchId, batchIndex: item.index },
+      ...(attributes.length > 0 ? { typedSearchAttributes: attributes } : {}),
       // Terminating a batch still lets each child record itself as canceled.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     }).then(
@@ -101,8 +115,36 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchRes
           onFailure();
         }
       },
-    ).finally(() => {
+    );
+  }
+
+  /**
+   * An item whose input images are earlier items' outputs: it holds its place in the window
+   * while it waits for them to end, then gets their outputs as its inputs, or is recorded
+   * failed (DEPENDENCY_FAILED) without starting when one of them did not succeed.
+   */
+  async function runDependent(item: BatchPageItem, dependsOn: NonNullable<BatchPageItem['dependsOn']>): Promise<void> {
+    try {
+      await condition(() => dependsOn.every((d) => !startedHere.has(d.fromItem) || endedHere.has(d.fromItem)));
+      const resolved = await bookkeeping.resolveBatchItemInputs(input.batchId, item.input, dependsOn);
+      if ('rejected' in resolved) {
+        onFailure();
+        return;
+      }
+      await runChild(item, resolved.input);
+    } catch (err) {
+      // Canceled while waiting: still queued, so the batch's cancel records it with the unstarted ones.
+      if (!isCancellation(err)) throw err;
+    }
+  }
+
+  function start(item: BatchPageItem): void {
+    state.running += 1;
+    const dependsOn = item.dependsOn && item.dependsOn.length > 0 && patched(ITEM_DEPENDENCIES_PATCH) ? item.dependsOn : undefined;
+    startedHere.add(item.index);
+    void (dependsOn ? runDependent(item, dependsOn) : runChild(item, item.input)).finally(() => {
       state.running -= 1;
+      endedHere.add(item.index);
     });
   }
 

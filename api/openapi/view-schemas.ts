@@ -26,6 +26,17 @@ export const errorBodySchema = z.strictObject({
 
 const generationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
 
+const outputSchema = z.strictObject({
+  id: z.uuid(),
+  url: z.string().describe('Stable URL of the stored bytes (GET /v1/assets/{id}/content)'),
+  contentType: z.string(),
+  bytes: z.int().min(0),
+  sha256: z.string(),
+  width: z.int().optional(),
+  height: z.int().optional(),
+  durationSeconds: z.number().optional(),
+});
+
 export const generationSchema = z
   .strictObject({
     id: z.uuid(),
@@ -39,18 +50,7 @@ export const generationSchema = z
     modelSelectedBy: z.enum(['request', 'default']),
     parameters: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
-    outputs: z.array(
-      z.strictObject({
-        id: z.uuid(),
-        url: z.string().describe('Stable URL of the stored bytes (GET /v1/assets/{id}/content)'),
-        contentType: z.string(),
-        bytes: z.int().min(0),
-        sha256: z.string(),
-        width: z.int().optional(),
-        height: z.int().optional(),
-        durationSeconds: z.number().optional(),
-      }),
-    ),
+    outputs: z.array(outputSchema),
     error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
     experiment: z.strictObject({ id: z.string(), variantId: z.string(), segment: z.string().optional() }).optional(),
     resultModel: z.string().optional().describe('The model that produced the outputs; differs from `model` after a fallback'),
@@ -118,6 +118,8 @@ export const batchSchema = z
         model: z.string(),
         status: z.string(),
         error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+        outputs: z.array(outputSchema).describe("The item's stored outputs, as on the generation"),
+        dependsOn: z.array(z.int()).optional().describe('Indexes of the earlier items whose outputs are its input images (`{"fromItem": n}`)'),
         estimatedCost: z.number().describe('USD estimated at submit'),
         cost: z.number().optional().describe('USD: what the item cost, once it finished'),
       }),

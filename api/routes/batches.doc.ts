@@ -16,8 +16,11 @@ export const batchDocs: RouteDoc[] = [
     access: 'key',
     summary: 'Submit a batch of generations',
     description:
-      'Each item of `requests` is a POST /v1/generations body; one invalid item rejects the whole batch, naming its index, and so does an item ' +
-      'whose provider has no API key (503 PROVIDER_UNAVAILABLE). With `?dryRun=true` every item is validated and priced, and nothing is written or started.',
+      'Each item of `requests` is a POST /v1/generations body, submitted exactly like one (default model per kind, fallbacks, metadata); one invalid ' +
+      'item rejects the whole batch, naming its index, and so does an item whose provider has no API key (503 PROVIDER_UNAVAILABLE). An input image ' +
+      'may be an earlier item\'s output: `"inputImages": [{"fromItem": 0}]` (the item it names must make an image); the item starts once that item ' +
+      'has succeeded, with its first image output as the input, and fails with DEPENDENCY_FAILED when it did not. ' +
+      'With `?dryRun=true` every item is validated and priced, and nothing is written or started.',
     query: submitQuery,
     headers: idempotencyHeader('batch (200)'),
     body: { json: createBatchBody },
@@ -44,7 +47,7 @@ export const batchDocs: RouteDoc[] = [
     path: '/v1/batches/:id',
     tag,
     access: 'key',
-    summary: 'Get a batch with a page of its items',
+    summary: 'Get a batch with a page of its items, each with its outputs (asset URLs) and cost',
     params: idParams,
     query: listQuery,
     responses: { 200: { description: 'The batch', schema: batchSchema } },

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { BatchLimits } from '../../domain/batch';
 import { createBatchBody } from '../../domain/batch-body';
@@ -36,7 +36,7 @@ function batchId(raw: string | string[] | undefined): string {
 /** `?dryRun=true`: validate every item and estimate, write and start nothing. */
 export const submitQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
 
-export function batchRoutes(deps: { service: BatchService; checks: SubmitChecks }): Router {
+export function batchRoutes(deps: { service: BatchService; checks: SubmitChecks; baseUrl: (req: Request) => string }): Router {
   const router = Router();
 
   router.post('/v1/batches', async (req, res) => {
@@ -59,11 +59,11 @@ export function batchRoutes(deps: { service: BatchService; checks: SubmitChecks 
   router.get('/v1/batches/:id', async (req, res) => {
     const id = batchId(req.params.id);
     const { cursor, limit } = parseOrThrow(listQuery, req.query);
-    res.json(await deps.service.get(id, cursor, limit, principalOf(res)));
+    res.json(await deps.service.get(id, cursor, limit, principalOf(res), deps.baseUrl(req)));
   });
 
   router.post('/v1/batches/:id/cancel', async (req, res) => {
-    res.status(202).json(await deps.service.cancel(batchId(req.params.id), principalOf(res)));
+    res.status(202).json(await deps.service.cancel(batchId(req.params.id), principalOf(res), deps.baseUrl(req)));
   });
 
   return router;

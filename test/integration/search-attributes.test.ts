@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSearchAttributes } from '../../api/search-attributes';
 import { resolveBinary } from '../../runtime/binaries';
+import { waitForBatch } from '../support/batch-stack';
 import { postJson, startStack, temporalAddress, testLogger, waitForGeneration, type Stack } from '../support/stack';
 
 const run = promisify(execFile);
@@ -41,7 +42,10 @@ describe.skipIf(!temporalAddress || !cli)('Temporal search attributes', () => {
     await expect.poll(() => listWorkflows(`GenflowModel='local/image' AND ${mine}`), { timeout: 20_000, interval: 500 }).toEqual([`gen_${ids[0]}`, `gen_${ids[1]}`].sort());
     expect(await listWorkflows(`GenflowProvider='local' AND GenflowKind='text-to-speech' AND ${mine}`)).toEqual([`gen_${ids[2]}`]);
     expect(await listWorkflows(`GenflowModel='local/image' AND ExecutionStatus='Completed' AND ${mine}`)).toHaveLength(2);
-    await expect.poll(() => listWorkflows(`GenflowBatchId='${batchId}'`), { timeout: 20_000, interval: 500 }).toEqual([`batch_${batchId}`]);
+    // The batch and its item: a batch's generations are started with its id too.
+    const item = await waitForBatch(stack.baseUrl, batchId).then((b) => b.items[0]!.generationId);
+    await expect.poll(() => listWorkflows(`GenflowBatchId='${batchId}'`), { timeout: 20_000, interval: 500 }).toEqual([`batch_${batchId}`, `gen_${item}`].sort());
+    expect(await listWorkflows(`GenflowBatchId='${batchId}' AND GenflowModel='local/text'`)).toEqual([`gen_${item}`]);
   });
 
   it('registers missing attributes in a namespace that lacks them', async () => {

@@ -30,6 +30,7 @@ export interface BatchStack {
   db: DbHandle;
   repo: GenerationsRepo;
   batches: BatchesRepo;
+  storage: LocalDiskStorage;
   client: Client;
   observer: ProviderObserver;
   stop(): Promise<void>;
@@ -91,7 +92,8 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
   const client = new Client({ connection });
   const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger: testLogger, taskQueues: [taskQueue] });
   outbox.start();
-  const app = createApp({ repo, batches, storage, temporal: client, outbox, logger: testLogger, bodyLimit: '1mb', taskQueue, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY,
+  // The API gets the workers' provider settings, as in a deployment: items' starts are built there.
+  const app = createApp({ repo, batches, storage, temporal: client, outbox, logger: testLogger, bodyLimit: '1mb', taskQueue, env, accounts: createAccountsRepo(db.db), adminApiKey: TEST_ADMIN_KEY,
     ...(options.childrenPerRun ? { batchChildrenPerRun: options.childrenPerRun } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -102,6 +104,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
     db,
     repo,
     batches,
+    storage,
     client,
     observer,
     async stop() {

@@ -16,10 +16,10 @@ type Behaviour = 'ok' | 'fail' | 'slow';
  * A batch in memory standing in for Postgres, and mock generation activities whose outcome
  * follows each item's prompt. Records what the workflows asked for.
  */
-function fakeBatch(behaviours: Behaviour[]) {
-  const ids = behaviours.map(() => randomUUID());
+function fakeBatch(behaviours: Behaviour[], dependsOn: Record<number, number> = {}) {
+  const ids: string[] = behaviours.map(() => randomUUID());
   const status = new Map<string, string>(ids.map((id) => [id, 'queued']));
-  const seen = { pages: [] as number[], inFlight: 0, maxInFlight: 0, submits: 0, providerCancels: 0, cancelUnstarted: [] as number[], finished: [] as BatchStatus[] };
+  const seen = { order: [] as string[], pages: [] as number[], inFlight: 0, maxInFlight: 0, submits: 0, providerCancels: 0, cancelUnstarted: [] as number[], finished: [] as BatchStatus[] };
 
   const items: BatchPageItem[] = behaviours.map((b, index) => ({
     index,
@@ -28,6 +28,7 @@ function fakeBatch(behaviours: Behaviour[]) {
       request: { model: 'local/x', kind: 'text-to-image', prompt: b, parameters: {}, inputImages: [], numberOfOutputs: 1 },
       model: { id: 'local/x', provider: 'local', async: b === 'slow', polling: { initialDelayMs: 5_000, maxIntervalMs: 60_000, maxTotalMs: 3_600_000 } },
     },
+    ...(dependsOn[index] !== undefined ? { dependsOn: [{ image: 0, fromItem: dependsOn[index] }] } : {}),
   }));
 
   const batch: BatchActivities = {
@@ -36,6 +37,17 @@ function fakeBatch(behaviours: Behaviour[]) {
       return items.slice(fromIndex, fromIndex + Math.min(maxItems, 4));
     },
     rejectBatchItem: async () => undefined,
+    // As the real activity: the input item must have succeeded, else the item fails unstarted.
+    resolveBatchItemInputs: async (_batchId, input, deps) => {
+      const from = deps[0]!.fromItem;
+      seen.order.push(`resolve ${ids.indexOf(input.generationId)} after ${from} ${status.get(ids[from]!)}`);
+      if (status.get(ids[from]!) !== 'succeeded') {
+        status.set(input.generationId, 'failed');
+        return { rejected: { code: 'DEPENDENCY_FAILED', message: `item ${from} failed` } };
+      }
+      // A parameter stands in for the input image (an image would need the media activities).
+      return { input: { ...input, request: { ...input.request, parameters: { inputFrom: `output-of-${from}` } } } };
+    },
     cancelUnstartedItems: async (_batchId, fromIndex) => {
       seen.cancelUnstarted.push(fromIndex);
       let n = 0;
@@ -61,6 +73,8 @@ function fakeBatch(behaviours: Behaviour[]) {
     enhancePrompt: async (input) => input.request.prompt,
     submitToProvider: async (input) => {
       seen.submits += 1;
+      const from = input.request.parameters.inputFrom;
+      seen.order.push(`submit ${ids.indexOf(input.generationId)}${typeof from === 'string' ? ` with ${from}` : ''}`);
       seen.inFlight += 1;
       seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
       try {
@@ -160,6 +174,20 @@ describe('batchWorkflow on the time-skipping server', () => {
     expect(result.counts).toMatchObject({ succeeded: 1, failed: 1, canceled: 4 });
     expect(fake.seen.submits).toBe(2);
     expect(fake.seen.cancelUnstarted).toEqual([2]);
+  });
+
+  it('starts an item that takes an earlier item’s output once that item ended, and fails it when that item failed', async () => {
+    // Items 1 and 3 take the outputs of 0 and 2; 2 fails. The window would allow all four at once.
+    const fake = fakeBatch(['ok', 'ok', 'fail', 'ok'], { 1: 0, 3: 2 });
+    const result = await run(fake, { maxConcurrency: 4, stopOnError: false }, (h) => h.result(), 'dependencies');
+    expect(result.status).toBe('partially_failed');
+    expect([...fake.status.values()]).toEqual(['succeeded', 'succeeded', 'failed', 'failed']);
+    const at = (entry: string) => fake.seen.order.indexOf(entry);
+    expect(at('resolve 1 after 0 succeeded')).toBeGreaterThan(at('submit 0'));
+    expect(at('submit 1 with output-of-0')).toBeGreaterThan(at('resolve 1 after 0 succeeded'));
+    expect(fake.seen.order).toContain('resolve 3 after 2 failed');
+    expect(fake.seen.order.filter((e) => e.startsWith('submit 3'))).toEqual([]);
+    expect(fake.seen.submits).toBe(3);
   });
 
   it('answers the progress query, and cancelling cancels the running children and the unstarted items', async () => {
