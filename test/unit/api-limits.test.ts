@@ -29,6 +29,7 @@ describe('request limits', () => {
       logger: pino({ level: 'silent' }),
       bodyLimit: '64kb',
       experiments: unused(),
+      studio: unused(),
       accounts: unused(),
       monitoring: { errorLogs: unused(), alerts: unused() },
       // The bootstrap admin key is checked without the database, so limits still meet no dependency.
