@@ -241,6 +241,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       taskQueue,
       args: [input],
       searchAttributes: {
+        // Upserted by the workflow from then on (when the namespace has GenflowStatus).
+        status: 'queued',
         model: row.model,
         provider: row.provider,
         kind: row.kind,

@@ -8,6 +8,8 @@ import { createGenerationsRepo } from '../db/generations-repo';
 import { createOutboxRepo, type OutboxEntry, type OutboxRepo } from '../db/outbox-repo';
 import type { Database } from '../db/schema';
 import type { Config } from '../domain/config';
+import { carriesStatus } from '../domain/search-attributes';
+import type { SearchAttributePair } from '@temporalio/common';
 import { GenflowError, type ErrorBody } from '../domain/errors';
 
 export interface OutboxSettings {
@@ -59,6 +61,16 @@ const BACKLOG_CACHE_MS = 250;
 const MAX_PAUSE_MS = 5_000;
 /** An entry refused for a reason other than Temporal being away waits longer each time, up to this. */
 const MAX_ENTRY_DELAY_MS = 60_000;
+
+/**
+ * The workflow's arguments for a start carrying these attributes: a generation started with
+ * GenflowStatus (the namespace has it) is told it may upsert it; one started without never does.
+ */
+function startArgs(entry: OutboxEntry, pairs: readonly SearchAttributePair[] | undefined): unknown[] {
+  const [first, ...rest] = entry.args;
+  if (entry.workflow_type !== 'generationWorkflow' || !carriesStatus(pairs) || typeof first !== 'object' || first === null) return entry.args;
+  return [{ ...first, statusSearchAttribute: true }, ...rest];
+}
 
 /** Refusals that will not change on a retry (a malformed start); anything else may pass. */
 const isPermanent = (err: unknown) => grpcCode(err) === 3; // INVALID_ARGUMENT
@@ -198,7 +210,7 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
               temporal.workflow.start(entry.workflow_type, {
                 taskQueue: entry.task_queue,
                 workflowId: entry.workflow_id,
-                args: entry.args,
+                args: startArgs(entry, extra.typedSearchAttributes),
                 // A start repeated after the workflow finished must not run it a second time.
                 workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
                 ...extra,
