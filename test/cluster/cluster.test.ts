@@ -42,7 +42,7 @@ async function buildPatchedBundle(dir: string): Promise<string> {
     for (const d of ['workflows', 'domain']) cpSync(resolve(d), join(root, d), { recursive: true });
     const file = join(root, 'workflows', 'generation.ts');
     const source = readFileSync(file, 'utf8');
-    const anchor = "    state.status = 'running';\n";
+    const anchor = "    setStatus('running');\n";
     if (source.split(anchor).length !== 2 || !source.includes('  patched,\n')) throw new Error('workflows/generation.ts changed: update the rolling-upgrade drill\'s patch anchor');
     writeFileSync(
       file,
