@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Principal } from '../domain/accounts';
+import type { Admission, Principal } from '../domain/accounts';
 import { GenflowError } from '../domain/errors';
 import { checkVideoOptions } from '../domain/video-options';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
@@ -300,6 +300,11 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
       });
       const newRow = { id, workflow_id: generationWorkflowId(id), model: entry.model.id, provider: entry.provider.id, kind: request.kind };
+      const admission: Admission | undefined = caller
+        ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations, ...(caller.budgeted !== undefined ? { budgeted: caller.budgeted } : {}) }
+        : undefined;
+      // The start commits with the row: one statement when nothing needs checking (db/generations-repo.ts).
+      const start = outboxStart(newRow, workflowInput(inputImages), caller?.owner);
       const { row, created } = await repo.insert({
         ...newRow,
         status: 'queued',
@@ -326,9 +331,7 @@ export function createGenerationService(deps: GenerationServiceDeps) {
         webhook_url: body.webhookUrl ?? null,
         owner: caller?.owner ?? null,
         api_key_id: caller?.keyId ?? null,
-      }, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined, async (trx) => {
-        await outbox.repo.enqueue(outboxStart(newRow, workflowInput(inputImages), caller?.owner), trx);
-      }).catch(async (err: unknown) => {
+      }, admission, undefined, start).catch(async (err: unknown) => {
         // Refused (budget, concurrency): the images stashed for it are not needed.
         if (deps.storage && inputImages !== request.inputImages) await deps.storage.deletePrefix(`uploads/${id}/`).catch(() => 0);
         throw err;
