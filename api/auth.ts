@@ -56,6 +56,7 @@ function principalFromRow(row: ApiKeyRow, defaults: AuthDeps['defaults']): Princ
     owner: row.owner,
     requestsPerMinute: row.requests_per_minute ?? (admin ? null : defaults.requestsPerMinute),
     maxConcurrentGenerations: row.max_concurrent_generations ?? (admin ? null : defaults.maxConcurrentGenerations),
+    budgeted: row.budget_daily_micros !== null || row.budget_monthly_micros !== null || row.budget_total_micros !== null,
   };
 }
 
@@ -66,7 +67,7 @@ export function createAuthenticator(deps: AuthDeps) {
   /** The caller a key hash stands for (a presented key's, or a browser session's), or 401. */
   async function principalForHash(hash: string): Promise<Principal> {
     if (bootstrapHash && timingSafeEqual(Buffer.from(hash, 'hex'), bootstrapHash)) {
-      return { keyId: BOOTSTRAP_ADMIN_ID, role: ApiKeyRole.admin, owner: 'admin', requestsPerMinute: null, maxConcurrentGenerations: null };
+      return { keyId: BOOTSTRAP_ADMIN_ID, role: ApiKeyRole.admin, owner: 'admin', requestsPerMinute: null, maxConcurrentGenerations: null, budgeted: false };
     }
     const row = await deps.accounts.findByHash(hash);
     if (!row || row.revoked_at !== null) throw new GenflowError('AUTHENTICATION_FAILED', 'the API key is not valid or has been revoked');
@@ -150,5 +151,5 @@ export function ownerScope(p: Principal): string | undefined {
 }
 
 export function admissionOf(p: Principal): Admission {
-  return { keyId: p.keyId, owner: p.owner, maxConcurrentGenerations: p.maxConcurrentGenerations };
+  return { keyId: p.keyId, owner: p.owner, maxConcurrentGenerations: p.maxConcurrentGenerations, ...(p.budgeted !== undefined ? { budgeted: p.budgeted } : {}) };
 }

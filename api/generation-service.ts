@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Principal } from '../domain/accounts';
+import type { Admission, Principal } from '../domain/accounts';
 import { GenflowError } from '../domain/errors';
 import type { CreateGenerationBody } from '../domain/generation';
 import { isTerminal, type GenerationStatus } from '../domain/status';
@@ -83,9 +83,11 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const submission: SubmissionContext = { id, caller, experiment, idempotencyKey: scopedKey, requestId: context.requestId };
       const { row: newRow, start, discard } = await prepareSubmission(checked, settings, submission);
       const hash = newRow.request_hash;
-      const { row, created } = await repo.insert(newRow, caller ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations } : undefined, async (trx) => {
-        await outbox.repo.enqueue(outboxStart(newRow, start, taskQueue), trx);
-      }).catch(async (err: unknown) => {
+      const admission: Admission | undefined = caller
+        ? { keyId: caller.keyId, owner: caller.owner, maxConcurrentGenerations: caller.maxConcurrentGenerations, ...(caller.budgeted !== undefined ? { budgeted: caller.budgeted } : {}) }
+        : undefined;
+      // The start commits with the row: one statement when nothing needs checking (db/generations-repo.ts).
+      const { row, created } = await repo.insert(newRow, admission, undefined, outboxStart(newRow, start, taskQueue)).catch(async (err: unknown) => {
         // Refused (budget, concurrency): the images stashed for it are not needed.
         await discard();
         throw err;

@@ -287,7 +287,9 @@ export function generationSearchAttributes(
     provider: row.provider,
     kind: row.kind,
     ...(context.experiment ? { experimentId: context.experiment.experimentId } : {}),
-    ...(context.batch ? { batchId: context.batch.id } : {}),
+    // A batch's children are started by the batch workflow, which does not upsert GenflowStatus;
+    // a single submit starts `queued` and its workflow upserts it from then on.
+    ...(context.batch ? { batchId: context.batch.id } : { status: 'queued' }),
     ...(context.caller?.owner ? { owner: context.caller.owner } : {}),
   };
 }

@@ -29,7 +29,19 @@ export interface UsageRow {
   released_micros: number;
 }
 
-export function createAccountsRepo(db: Kysely<Database>) {
+/**
+ * How long a key found by its hash is answered from memory. Every authenticated request looks
+ * its key up; keys never change except by revocation, which clears the key here at once in the
+ * process that revoked it — other API processes see it within this time (README, Authentication).
+ */
+export const KEY_CACHE_MS = 5_000;
+/** Bounds the memory of many distinct keys; past it the oldest entries go first. */
+const KEY_CACHE_MAX = 10_000;
+
+export function createAccountsRepo(db: Kysely<Database>, options: { keyCacheMs?: number } = {}) {
+  const cacheMs = options.keyCacheMs ?? KEY_CACHE_MS;
+  // Found keys only: an unknown hash is looked up each time, so a key made elsewhere works at once.
+  const byHash = new Map<string, { row: ApiKeyRow; until: number }>();
   return {
     async insertKey(key: NewApiKey): Promise<ApiKeyRow> {
       return db
@@ -52,8 +64,16 @@ export function createAccountsRepo(db: Kysely<Database>) {
     },
 
     /** A key by the hash of what the caller presented; revoked keys are returned too (the caller decides). */
-    findByHash(keyHash: string): Promise<ApiKeyRow | undefined> {
-      return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    async findByHash(keyHash: string): Promise<ApiKeyRow | undefined> {
+      const cached = byHash.get(keyHash);
+      if (cached && cached.until > Date.now()) return cached.row;
+      const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+      byHash.delete(keyHash);
+      if (row && cacheMs > 0) {
+        if (byHash.size >= KEY_CACHE_MAX) byHash.delete(byHash.keys().next().value!);
+        byHash.set(keyHash, { row, until: Date.now() + cacheMs });
+      }
+      return row;
     },
 
     listKeys(): Promise<ApiKeyRow[]> {
@@ -63,6 +83,7 @@ export function createAccountsRepo(db: Kysely<Database>) {
     /** Revokes a key; answers the row (also when it was already revoked), or undefined. */
     async revokeKey(id: string): Promise<ApiKeyRow | undefined> {
       await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      for (const [hash, entry] of byHash) if (entry.row.id === id) byHash.delete(hash);
       return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
     },
 

@@ -7,10 +7,13 @@ import type { StoredAsset } from '../domain/generation';
 import type { GenerationStatus } from '../domain/status';
 import { searchGenerations, type GenerationFilter } from './generation-search';
 import { isUniqueViolation } from './errors';
+import { outboxValues, type OutboxStart, type WorkflowOutboxTable } from './outbox-repo';
 import { admitAndReserve, settleFinished } from './ledger';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
 import { createWebhookDeliveries } from './webhook-deliveries';
 
+
+type WithOutbox = Database & { workflow_outbox: WorkflowOutboxTable };
 
 /** Terminal rows are never rewritten: a late activity retry must not undo a final state. */
 const NOT_TERMINAL = ['queued', 'running'] as const;
@@ -24,9 +27,41 @@ export function createGenerationsRepo(db: Kysely<Database>) {
     async insert(
       row: NewGeneration,
       admission?: Admission,
-      /** More writes that must commit with the row, or not at all (the workflow outbox entry). */
+      /** More writes that must commit with the row, or not at all. */
       alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>,
+      /** The workflow start (outbox entry) that commits with the row, or not at all. */
+      start?: OutboxStart,
     ): Promise<{ row: GenerationRow; created: boolean }> {
+      const micros = toMicros(row.estimated_cost ?? 0);
+      // Nothing to check: no concurrency limit applies and the key has no budget (or the request
+      // costs nothing). Then the row, its reservation and its outbox entry go in one statement
+      // (one round trip, no key lock, no explicit transaction): a submit's whole write.
+      const unchecked =
+        !alsoInTransaction &&
+        (!admission || ((admission.maxConcurrentGenerations === null || row.batch_id != null) && (admission.budgeted === false || micros === 0)));
+      if (unchecked) {
+        try {
+          let query = db.with('g', (qb) => qb.insertInto('generations').values(row).returningAll());
+          if (admission) {
+            query = query.with('l', (qb) =>
+              qb.insertInto('usage_ledger').values({ generation_id: row.id, key_id: admission.keyId, owner: admission.owner, model: row.model, state: 'reserved', reserved_micros: micros }),
+            );
+          }
+          if (start) {
+            query = query.with('o', (qb) =>
+              (qb as unknown as Kysely<WithOutbox>).insertInto('workflow_outbox').values(outboxValues(start)).onConflict((oc) => oc.column('workflow_id').doNothing()),
+            );
+          }
+          return { row: await query.selectFrom('g').selectAll().executeTakeFirstOrThrow(), created: true };
+        } catch (err) {
+          // A repeated Idempotency-Key: the statement wrote nothing; answer the first request's row.
+          if (row.idempotency_key && isUniqueViolation(err)) {
+            const existing = await this.findByIdempotencyKey(row.idempotency_key);
+            if (existing) return { row: existing, created: false };
+          }
+          throw err;
+        }
+      }
       // A retry of an accepted request gets its generation, even once the budget is spent.
       const earlier = row.idempotency_key ? await this.findByIdempotencyKey(row.idempotency_key) : undefined;
       if (earlier) return { row: earlier, created: false };
@@ -34,10 +69,10 @@ export function createGenerationsRepo(db: Kysely<Database>) {
         const inserted = await db.transaction().execute(async (trx) => {
           // Admission and reservation in the insert's transaction: all of it happens, or none.
           if (admission) {
-            const micros = toMicros(row.estimated_cost ?? 0);
             await admitAndReserve(trx, admission, [{ generationId: row.id, model: row.model, micros }], row.batch_id == null);
           }
           const inserted = await trx.insertInto('generations').values(row).returningAll().executeTakeFirstOrThrow();
+          if (start) await (trx as unknown as Kysely<WithOutbox>).insertInto('workflow_outbox').values(outboxValues(start)).onConflict((oc) => oc.column('workflow_id').doNothing()).execute();
           await alsoInTransaction?.(trx);
           return inserted;
         });

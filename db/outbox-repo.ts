@@ -1,4 +1,4 @@
-import { sql, type ColumnType, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Generated, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { SearchAttributeValues } from '../domain/search-attributes';
 import type { Database } from './schema';
 
@@ -37,6 +37,21 @@ export interface OutboxStart {
   batchId?: string;
 }
 
+/** The row an entry is inserted as (also by the submit's single statement, db/generations-repo.ts). */
+export function outboxValues(start: OutboxStart): Insertable<WorkflowOutboxTable> {
+  return {
+    workflow_id: start.workflowId,
+    workflow_type: start.workflowType,
+    task_queue: start.taskQueue,
+    args: JSON.stringify(start.args),
+    search_attributes: JSON.stringify(start.searchAttributes),
+    generation_id: start.generationId ?? null,
+    batch_id: start.batchId ?? null,
+    lease_token: null,
+    last_error: null,
+  };
+}
+
 /** What a cancel found: the entry removed before any start, flagged while a dispatcher holds it, or none (started long ago). */
 export type OutboxCancel = 'removed' | 'flagged' | 'absent';
 
@@ -56,17 +71,7 @@ export function createOutboxRepo(database: Kysely<Database>, taskQueues?: readon
     async enqueue(start: OutboxStart, trx?: Transaction<Database>): Promise<void> {
       await (trx ? (trx as unknown as Kysely<WithOutbox>) : db)
         .insertInto('workflow_outbox')
-        .values({
-          workflow_id: start.workflowId,
-          workflow_type: start.workflowType,
-          task_queue: start.taskQueue,
-          args: JSON.stringify(start.args),
-          search_attributes: JSON.stringify(start.searchAttributes),
-          generation_id: start.generationId ?? null,
-          batch_id: start.batchId ?? null,
-          lease_token: null,
-          last_error: null,
-        })
+        .values(outboxValues(start))
         .onConflict((oc) => oc.column('workflow_id').doNothing())
         .execute();
     },
@@ -125,6 +130,21 @@ export function createOutboxRepo(database: Kysely<Database>, taskQueues?: readon
         .returning('cancel_requested')
         .executeTakeFirst();
       return { cancelRequested: row?.cancel_requested === true };
+    },
+
+    /**
+     * Entries this dispatcher claimed ahead and will not start now (it stops, or Temporal is
+     * away): claimable again at once, the claim not counted as an attempt. A cancel flag stays,
+     * for the next dispatcher to honour.
+     */
+    async unclaim(ids: string[], token: string): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .updateTable('workflow_outbox')
+        .set({ available_at: sql`now()`, lease_token: null, attempts: sql<number>`greatest(attempts - 1, 0)` })
+        .where('id', 'in', ids)
+        .where('lease_token', '=', token)
+        .execute();
     },
 
     /** Removes an entry this dispatcher holds without starting it (canceled, or refused for good). */

@@ -12,6 +12,11 @@ export interface Principal {
   /** null: unlimited. */
   requestsPerMinute: number | null;
   maxConcurrentGenerations: number | null;
+  /**
+   * Whether the key has a budget (daily, monthly or total). A key's budgets are set when it is
+   * made and never change, so what authentication read holds. Absent: not known.
+   */
+  budgeted?: boolean;
 }
 
 /** What the database needs to admit a new generation (or batch) for a key. */
@@ -19,6 +24,11 @@ export interface Admission {
   keyId: string;
   owner: string;
   maxConcurrentGenerations: number | null;
+  /**
+   * false: the key has no budget, so a submit without a concurrency limit has nothing to check
+   * and is written in one statement without locking the key. Absent: checked under the lock.
+   */
+  budgeted?: boolean;
 }
 
 /**

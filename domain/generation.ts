@@ -78,6 +78,12 @@ export interface GenerationWorkflowInput {
   maxHistoryEvents?: number;
   /** Set when a run continued as new while waiting for a provider task. */
   resume?: WaitResume;
+  /**
+   * Set by the starter when the namespace has the GenflowStatus search attribute (and the start
+   * carries it): the workflow then upserts it as the status changes. Without it nothing is
+   * upserted, since an unregistered attribute would fail the workflow task.
+   */
+  statusSearchAttribute?: boolean;
 }
 
 /** What a run waiting for a provider task hands to the next run (continue-as-new). */

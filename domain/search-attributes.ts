@@ -2,9 +2,11 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 
 /**
  * Custom search attributes genflow sets when it starts workflows, so an operator can filter the
- * Temporal Web UI and `temporal workflow list --query "GenflowModel='local/image'"`. Status is
- * Temporal's own ExecutionStatus. All are Keyword (exact match), set at start only: workflow
- * code never upserts them, so recorded histories replay unchanged.
+ * Temporal Web UI and `temporal workflow list --query "GenflowModel='local/image'"`. All are
+ * Keyword (exact match) and set at start; `GenflowStatus` (genflow's own status, domain/status.ts)
+ * starts as `queued` and the generation workflow upserts it as the status changes, behind a patch
+ * and only when the starter found it registered (GenerationWorkflowInput.statusSearchAttribute).
+ * scripts/start-cluster.sh reads the names and types below with sed: keep each key on one line.
  */
 export const GenflowSearchAttributes = {
   model: defineSearchAttributeKey('GenflowModel', SearchAttributeType.KEYWORD),
@@ -13,6 +15,7 @@ export const GenflowSearchAttributes = {
   batchId: defineSearchAttributeKey('GenflowBatchId', SearchAttributeType.KEYWORD),
   experimentId: defineSearchAttributeKey('GenflowExperimentId', SearchAttributeType.KEYWORD),
   owner: defineSearchAttributeKey('GenflowOwner', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('GenflowStatus', SearchAttributeType.KEYWORD),
 } as const;
 
 export type SearchAttributeValues = Partial<Record<keyof typeof GenflowSearchAttributes, string>>;
@@ -34,4 +37,9 @@ export function keepAvailable(values: SearchAttributeValues, available: Readonly
   return Object.fromEntries(
     (Object.entries(values) as Array<[keyof typeof GenflowSearchAttributes, string | undefined]>).filter(([field, value]) => value && available.has(GenflowSearchAttributes[field].name)),
   );
+}
+
+/** Whether these start pairs carry GenflowStatus: then the workflow may upsert it (the namespace has it). */
+export function carriesStatus(pairs: readonly SearchAttributePair[] | undefined): boolean {
+  return (pairs ?? []).some((p) => p.key.name === GenflowSearchAttributes.status.name);
 }

@@ -8,6 +8,8 @@ import { createGenerationsRepo } from '../db/generations-repo';
 import { createOutboxRepo, type OutboxEntry, type OutboxRepo } from '../db/outbox-repo';
 import type { Database } from '../db/schema';
 import type { Config } from '../domain/config';
+import { carriesStatus } from '../domain/search-attributes';
+import type { SearchAttributePair } from '@temporalio/common';
 import { GenflowError, type ErrorBody } from '../domain/errors';
 
 export interface OutboxSettings {
@@ -60,6 +62,16 @@ const MAX_PAUSE_MS = 5_000;
 /** An entry refused for a reason other than Temporal being away waits longer each time, up to this. */
 const MAX_ENTRY_DELAY_MS = 60_000;
 
+/**
+ * The workflow's arguments for a start carrying these attributes: a generation started with
+ * GenflowStatus (the namespace has it) is told it may upsert it; one started without never does.
+ */
+function startArgs(entry: OutboxEntry, pairs: readonly SearchAttributePair[] | undefined): unknown[] {
+  const [first, ...rest] = entry.args;
+  if (entry.workflow_type !== 'generationWorkflow' || !carriesStatus(pairs) || typeof first !== 'object' || first === null) return entry.args;
+  return [{ ...first, statusSearchAttribute: true }, ...rest];
+}
+
 /** Refusals that will not change on a retry (a malformed start); anything else may pass. */
 const isPermanent = (err: unknown) => grpcCode(err) === 3; // INVALID_ARGUMENT
 
@@ -92,6 +104,15 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
   let woken: NodeJS.Immediate | undefined;
   let pauseMs = 0;
   let pausedUntil = 0;
+  /** Claimed and not yet started: at most one more window (concurrency), and no more than a second of starts. */
+  const ready: OutboxEntry[] = [];
+  const prefetch = Math.max(0, Math.min(settings.concurrency, Math.floor(settings.startRate)));
+  /** Hands the claimed, unstarted entries back at once (stopping, or Temporal away) instead of at their lease's end. */
+  async function unclaimReady(): Promise<void> {
+    const entries = ready.splice(0, ready.length);
+    if (entries.length === 0) return;
+    await repo.unclaim(entries.map((e) => e.id), token).catch((err: unknown) => logger.warn({ err, entries: entries.length }, 'could not hand back claimed workflow outbox entries; their lease ends them'));
+  }
   const idle = new Set<() => void>();
 
   // Token bucket: `startRate` per second, bursts up to `concurrency`.
@@ -198,7 +219,7 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
               temporal.workflow.start(entry.workflow_type, {
                 taskQueue: entry.task_queue,
                 workflowId: entry.workflow_id,
-                args: entry.args,
+                args: startArgs(entry, extra.typedSearchAttributes),
                 // A start repeated after the workflow finished must not run it a second time.
                 workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
                 ...extra,
@@ -225,6 +246,8 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
         pauseMs = Math.min(MAX_PAUSE_MS, Math.max(250, pauseMs * 2));
         pausedUntil = Date.now() + pauseMs;
         later(pauseMs);
+        // Nothing starts for a while: the claimed ones are free for any dispatcher to take.
+        await unclaimReady();
       }
       const delay = unreachable ? 0 : Math.min(MAX_ENTRY_DELAY_MS, 500 * 2 ** Math.min(16, entry.attempts));
       logger.warn({ err, ...log, attempts: entry.attempts, retryInMs: Math.max(delay, unreachable ? pauseMs : 0) }, 'starting a workflow from the outbox failed; it is retried');
@@ -262,14 +285,23 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
             if (tokens < 1) later(Math.ceil(((1 - tokens) / settings.startRate) * 1000));
             break;
           }
-          let claimed: OutboxEntry[];
-          try {
-            claimed = await repo.claim(room, settings.leaseMs, token);
-          } catch (err) {
-            logger.warn({ err }, 'could not claim workflow outbox entries; retrying');
-            later(settings.pollMs);
-            break;
+          if (ready.length < room) {
+            // Claims what there is room for now plus the next window, so a finished start is
+            // followed by the next at once rather than after a claim's round trip each.
+            const want = pauseMs > 0 ? room - ready.length : room + prefetch - ready.length;
+            try {
+              ready.push(...(await repo.claim(want, settings.leaseMs, token)));
+            } catch (err) {
+              logger.warn({ err }, 'could not claim workflow outbox entries; retrying');
+              later(settings.pollMs);
+              break;
+            }
+            if (!running) {
+              await unclaimReady();
+              break;
+            }
           }
+          const claimed = ready.splice(0, room);
           tokens -= claimed.length;
           for (const entry of claimed) {
             inFlight++;
@@ -335,6 +367,7 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
       clearTimeout(retryTimer);
       retryTimer = undefined;
       if (inFlight > 0) await new Promise<void>((resolve) => idle.add(resolve));
+      await unclaimReady();
       await flush();
     },
   };

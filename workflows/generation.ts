@@ -12,6 +12,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities/generation-activities';
@@ -20,6 +21,8 @@ import { fallsBack, type GenerationAttempt } from '../domain/attempts';
 import type { ErrorBody } from '../domain/errors';
 import type { GenerationProgress, GenerationResult, GenerationWorkflowInput, ProviderUpdate, StoredAsset } from '../domain/generation';
 import { jitteredPollDelayMs, pollDelayMs } from '../domain/polling';
+import { GenflowSearchAttributes } from '../domain/search-attributes';
+import type { GenerationStatus } from '../domain/status';
 import { PROVIDER_UPDATE_SIGNAL } from '../domain/webhooks';
 import { notifyClient } from './client-callback';
 import { reportToExperiment } from './experiment-report';
@@ -71,6 +74,11 @@ export const providerUpdateSignal = defineSignal<[ProviderUpdate]>(PROVIDER_UPDA
 const JITTER_PATCH = 'poll-jitter';
 /** Runs recorded before recordRunning became a local activity replay it as a remote one. */
 const LOCAL_RECORD_RUNNING_PATCH = 'local-record-running';
+/**
+ * Runs recorded before GenflowStatus was upserted issue no upsert commands on replay; runs whose
+ * input has `statusSearchAttribute` (the starter found it registered) upsert it at each change.
+ */
+const STATUS_SEARCH_ATTRIBUTE_PATCH = 'genflow-status-search-attribute';
 /** A run hands over to a fresh one (continue-as-new) well before Temporal's 50k-event limit. */
 const DEFAULT_MAX_HISTORY_EVENTS = 4_000;
 
@@ -87,6 +95,13 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
   let current = input;
   let attemptStartedAt = resume?.attemptStartedAt ?? '';
   setHandler(progressQuery, () => state);
+  // The first input's flag: later copies (enhanced prompt, fallbacks) keep it, but read it once.
+  const upsertsStatus = input.statusSearchAttribute === true;
+  /** The status the progress query answers, and GenflowStatus in the namespace's visibility. */
+  function setStatus(status: GenerationStatus): void {
+    state.status = status;
+    if (upsertsStatus && patched(STATUS_SEARCH_ATTRIBUTE_PATCH)) upsertSearchAttributes([{ key: GenflowSearchAttributes.status, value: status }]);
+  }
   // Temporal's workflow logger: silent during replay, and it adds the workflow and run ids.
   const logged = { generationId: input.generationId, model: input.request.model, ...(input.requestId ? { requestId: input.requestId } : {}) };
   log.info('generation started', logged);
@@ -103,7 +118,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
     } else {
       await bookkeeping.recordRunning(input.generationId);
     }
-    state.status = 'running';
+    setStatus('running');
     // Optional steps run only when the request asks for them, so histories recorded before
     // they existed replay unchanged.
     if (input.enhance && !resume) {
@@ -156,7 +171,7 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
     }
     state.attempts = attempts;
     await bookkeeping.finishGeneration(input.generationId, 'succeeded', undefined, { resultModel: current.model.id, attempts });
-    state.status = 'succeeded';
+    setStatus('succeeded');
     state.progress = 1;
     log.info('generation succeeded', { ...logged, outputs: assets.length });
     await reportToExperiment(input, true);
@@ -173,14 +188,14 @@ export async function generationWorkflow(input: GenerationWorkflowInput): Promis
         await bookkeeping.finishGeneration(input.generationId, 'canceled', error, { attempts: withCanceled(attempts, state.model, attemptStartedAt) });
         if (input.webhookUrl) await notifyClient({ kind: 'generation', id: input.generationId, url: input.webhookUrl, deliveryId: input.generationId });
       });
-      state.status = 'canceled';
+      setStatus('canceled');
       log.info('generation canceled', logged);
       throw err;
     }
     const error = toErrorBody(err);
     const status = error.code === 'CANCELED' ? 'canceled' : 'failed';
     await bookkeeping.finishGeneration(input.generationId, status, error, { attempts });
-    state.status = status;
+    setStatus(status);
     log.info(`generation ${status}`, { ...logged, errorCode: error.code, error: error.message });
     if (status === 'failed') await reportToExperiment(input, false);
     if (input.webhookUrl) await notifyClient({ kind: 'generation', id: input.generationId, url: input.webhookUrl, deliveryId: input.generationId });

@@ -42,7 +42,7 @@ async function buildPatchedBundle(dir: string): Promise<string> {
     for (const d of ['workflows', 'domain']) cpSync(resolve(d), join(root, d), { recursive: true });
     const file = join(root, 'workflows', 'generation.ts');
     const source = readFileSync(file, 'utf8');
-    const anchor = "    state.status = 'running';\n";
+    const anchor = "    setStatus('running');\n";
     if (source.split(anchor).length !== 2 || !source.includes('  patched,\n')) throw new Error('workflows/generation.ts changed: update the rolling-upgrade drill\'s patch anchor');
     writeFileSync(
       file,
@@ -244,13 +244,13 @@ describe.skipIf(!cluster || !s3 || !cli)('genflow on a Temporal cluster', () => 
     }
   }, 420_000);
 
-  it('search attributes on SQL visibility: `temporal workflow list --query` by GenflowModel and status', async () => {
+  it('search attributes on SQL visibility: `temporal workflow list --query` by GenflowModel and GenflowStatus', async () => {
     const tag = `d-${run}`;
     const bodies = [
       { model: 'local/image', prompt: `${tag} image 0`, parameters: { width: 64, height: 64 }, metadata: { tag } },
       { model: 'local/image', prompt: `${tag} image 1`, parameters: { width: 64, height: 64 }, metadata: { tag } },
       { model: 'local/video', prompt: `${tag} video`, parameters: { durationSeconds: 1, width: 64, height: 64, fps: 2 }, metadata: { tag } },
-      // Fails: its workflow fails too, so ExecutionStatus tells it apart.
+      // Fails: GenflowStatus (upserted by the workflow) ends 'failed', and its workflow fails too.
       { model: 'local/image', prompt: `${tag} rejected`, parameters: { width: 64, height: 64, failWith: 'CONTENT_REJECTED' }, metadata: { tag } },
     ];
     const accepted = await submitAll(bodies, 4);
@@ -265,8 +265,12 @@ describe.skipIf(!cluster || !s3 || !cli)('genflow on a Temporal cluster', () => 
     };
     const ours = `TaskQueue = 'cluster-${run}' AND WorkflowType = 'generationWorkflow'`;
     // Visibility is written asynchronously: poll until the cluster has caught up.
-    await expect.poll(() => list(`${ours} AND GenflowModel = 'local/image' AND ExecutionStatus = 'Completed'`), { timeout: 30_000, interval: 500 }).toEqual([image0, image1].sort());
-    await expect.poll(() => list(`${ours} AND GenflowModel = 'local/image' AND ExecutionStatus = 'Failed'`), { timeout: 30_000, interval: 500 }).toEqual([rejected]);
+    await expect.poll(() => list(`${ours} AND GenflowModel = 'local/image' AND GenflowStatus = 'succeeded'`), { timeout: 30_000, interval: 500 }).toEqual([image0, image1].sort());
+    await expect.poll(() => list(`${ours} AND GenflowModel = 'local/image' AND GenflowStatus = 'failed'`), { timeout: 30_000, interval: 500 }).toEqual([rejected]);
+    await expect.poll(() => list(`${ours} AND GenflowStatus IN ('queued', 'running')`), { timeout: 30_000, interval: 500 }).toEqual([]);
+    // Temporal's own status agrees.
+    expect(await list(`${ours} AND GenflowModel = 'local/image' AND ExecutionStatus = 'Completed'`)).toEqual([image0, image1].sort());
+    expect(await list(`${ours} AND GenflowModel = 'local/image' AND ExecutionStatus = 'Failed'`)).toEqual([rejected]);
     await expect.poll(() => list(`${ours} AND GenflowModel = 'local/video'`), { timeout: 30_000, interval: 500 }).toEqual([video]);
     await expect.poll(() => list(`${ours} AND GenflowProvider = 'local' AND GenflowKind = 'text-to-video'`), { timeout: 30_000, interval: 500 }).toEqual([video]);
   }, 120_000);

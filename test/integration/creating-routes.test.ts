@@ -109,6 +109,8 @@ describe.skipIf(!temporalAddress)('every creating route: same owner, budget, con
     const single = await createKey({ name: 'one at a time', role: 'user', rateLimit: { maxConcurrentGenerations: 1 } });
     const held = await postJson(`${url}/v1/generations`, { model: 'acme/render', prompt: 'holds the one slot' }, bearer(single.key));
     expect(held.status).toBe(202);
+    // Its own provider call comes a moment after the 202: counted before the refused ones are.
+    await expect.poll(() => fake.server.requests.some((r) => r.method === 'POST' && JSON.stringify(r.json ?? null).includes('holds the one slot')), { timeout: 30_000, interval: 20 }).toBe(true);
     const calls = submissions();
     for (const name of ['generations', 'experiment', 'openai images']) {
       const res = await routes[name]!(single.key, `one too many via ${name}`);

@@ -29,17 +29,27 @@ describe.skipIf(!temporalAddress || !cli)('Temporal search attributes', () => {
     await stack?.stop();
   });
 
-  it('`temporal workflow list --query` finds generations by model, provider and kind, and batches by id', async () => {
-    const submit = (model: string, prompt: string) => postJson(`${stack.baseUrl}/v1/generations`, { model, prompt });
-    const ids = await Promise.all([submit('local/image', 'a kite'), submit('local/image', 'a boat'), submit('local/speech', 'hello')]).then((rs) => rs.map((r) => r.body.id as string));
-    await Promise.all(ids.map((id) => waitForGeneration(stack.baseUrl, id)));
+  it('`temporal workflow list --query` finds generations by model, provider, kind and GenflowStatus, and batches by id', async () => {
+    const submit = (model: string, prompt: string, parameters?: Record<string, unknown>) => postJson(`${stack.baseUrl}/v1/generations`, { model, prompt, ...(parameters ? { parameters } : {}) });
+    const ids = await Promise.all([
+      submit('local/image', 'a kite'),
+      submit('local/image', 'a boat'),
+      submit('local/speech', 'hello'),
+      submit('local/image', 'refused', { failWith: 'CONTENT_REJECTED' }),
+    ]).then((rs) => rs.map((r) => r.body.id as string));
+    const finals = await Promise.all(ids.map((id) => waitForGeneration(stack.baseUrl, id)));
+    expect(finals.map((g) => g.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed']);
     const batch = await postJson(`${stack.baseUrl}/v1/batches`, { requests: [{ model: 'local/text', prompt: 'a tagline' }] });
     expect(batch.status).toBe(202);
     const batchId = batch.body.id as string;
 
     // The task queue is this test's own, so other files' workflows on the shared server stay out.
     const mine = `TaskQueue='${stack.taskQueue}'`;
-    await expect.poll(() => listWorkflows(`GenflowModel='local/image' AND ${mine}`), { timeout: 20_000, interval: 500 }).toEqual([`gen_${ids[0]}`, `gen_${ids[1]}`].sort());
+    await expect.poll(() => listWorkflows(`GenflowModel='local/image' AND ${mine}`), { timeout: 20_000, interval: 500 }).toEqual([`gen_${ids[0]}`, `gen_${ids[1]}`, `gen_${ids[3]}`].sort());
+    // genflow's own status, upserted by the workflow as it changed.
+    await expect.poll(() => listWorkflows(`GenflowModel='local/image' AND GenflowStatus='succeeded' AND ${mine}`), { timeout: 20_000, interval: 500 }).toEqual([`gen_${ids[0]}`, `gen_${ids[1]}`].sort());
+    await expect.poll(() => listWorkflows(`GenflowStatus='failed' AND ${mine}`), { timeout: 20_000, interval: 500 }).toEqual([`gen_${ids[3]}`]);
+    expect(await listWorkflows(`GenflowStatus IN ('queued', 'running') AND ${mine}`)).toEqual([]);
     expect(await listWorkflows(`GenflowProvider='local' AND GenflowKind='text-to-speech' AND ${mine}`)).toEqual([`gen_${ids[2]}`]);
     expect(await listWorkflows(`GenflowModel='local/image' AND ExecutionStatus='Completed' AND ${mine}`)).toHaveLength(2);
     // The batch and its item: a batch's generations are started with its id too.
@@ -60,7 +70,7 @@ describe.skipIf(!temporalAddress || !cli)('Temporal search attributes', () => {
       const pairs = await createSearchAttributes(client, testLogger).pairs({ model: 'local/image', owner: 'team-a' });
       expect(pairs.map((p) => [p.key.name, p.value])).toEqual([['GenflowModel', 'local/image'], ['GenflowOwner', 'team-a']]);
       const after = await connection.operatorService.listSearchAttributes({ namespace });
-      expect(Object.keys(after.customAttributes ?? {})).toEqual(expect.arrayContaining(['GenflowModel', 'GenflowProvider', 'GenflowKind', 'GenflowBatchId', 'GenflowExperimentId', 'GenflowOwner']));
+      expect(Object.keys(after.customAttributes ?? {})).toEqual(expect.arrayContaining(['GenflowModel', 'GenflowProvider', 'GenflowKind', 'GenflowBatchId', 'GenflowExperimentId', 'GenflowOwner', 'GenflowStatus']));
     } finally {
       await connection.close();
     }

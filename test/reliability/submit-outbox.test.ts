@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenflowSearchAttributes } from '../../domain/search-attributes';
 import { createOutboxRepo } from '../../db/outbox-repo';
 import { kill, startDevProcess, type DevProcess } from '../support/dev-process';
-import { getJson, postJson, requestJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { createWorkflowOutbox } from '../../runtime/workflow-outbox';
+import { getJson, postJson, requestJson, startStack, temporalAddress, testLogger, waitForGeneration, type Stack } from '../support/stack';
 import { TcpProxy } from '../support/tcp-proxy';
 import { waitForBatch } from '../support/batch-stack';
 
@@ -145,6 +146,38 @@ describe.skipIf(!temporalAddress)('a dispatcher that dies holding entries', () =
     }
     expect(await createOutboxRepo(stack.db.db, [stack.taskQueue]).backlog(100)).toBe(0);
   }, 120_000);
+});
+
+describe.skipIf(!temporalAddress)('a dispatcher that claims ahead', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ dispatch: false });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('hands back what it claimed and did not start when it stops: another dispatcher can take it at once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await postJson(`${stack.baseUrl}/v1/generations`, image(`outbox ahead ${i}`));
+      expect(res.status).toBe(202);
+      ids.push(res.body.id as string);
+    }
+    const repo = createOutboxRepo(stack.db.db, [stack.taskQueue]);
+    // Two starts at once, two a second: it claims the two it starts plus two ahead.
+    const outbox = createWorkflowOutbox({ db: stack.db.db, temporal: stack.client, logger: testLogger, taskQueues: [stack.taskQueue], settings: { concurrency: 2, startRate: 2, pollMs: 60_000 } });
+    outbox.start();
+    await expect.poll(async () => (await repo.backlog(100)) <= 4, { timeout: 30_000, interval: 20 }).toBe(true);
+    await outbox.stop();
+    const waiting = await repo.backlog(100);
+    expect(waiting).toBeGreaterThanOrEqual(1);
+    // No entry is left under the stopped dispatcher's lease (30 s): all that wait are claimable now.
+    const next = await repo.claim(100, 30_000, `next-${randomUUID()}`);
+    expect(next).toHaveLength(waiting);
+    // A hand-back is not an attempt: only the claims that started something count.
+    expect(next.every((e) => e.attempts === 1)).toBe(true);
+  }, 60_000);
 });
 
 describe.skipIf(!temporalAddress)('back-pressure', () => {

@@ -30,6 +30,15 @@ describe('replay of recorded workflow histories', () => {
     expect(read('generation-sync-success.json')).not.toContain('"name": "recordRunning"');
   });
 
+  it('has generation histories that upsert GenflowStatus (the patched path) next to ones that do not', () => {
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    // Set at start (queued), then upserted twice (running, and succeeded or failed).
+    for (const f of ['generation-status-search-attribute-success.json', 'generation-status-search-attribute-failed.json']) {
+      expect(read(f).match(/"GenflowStatus"/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    }
+    expect(read('generation-sync-success.json')).not.toContain('GenflowStatus');
+  });
+
   it('has recorded histories for batchWorkflow, including a continue-as-new hand-over', () => {
     const batch = files.filter((f) => f.startsWith('batch-'));
     expect(batch).toEqual(expect.arrayContaining(['batch-continue-as-new.json', 'batch-canceled.json', 'batch-stop-on-error.json']));

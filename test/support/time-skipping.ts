@@ -30,7 +30,7 @@ export const recordHistories = process.env.GENFLOW_RECORD_HISTORIES === '1';
  * `temporal` CLI writes, which Worker.runReplayHistory reads back. `runId` picks one run (the
  * first, for a workflow that continued as new); the latest otherwise.
  */
-export function saveHistory(env: TestWorkflowEnvironment, name: string, workflowId: string, runId?: string): void {
+export function saveHistory(env: Pick<TestWorkflowEnvironment, 'address'>, name: string, workflowId: string, runId?: string): void {
   mkdirSync('test/replay/histories', { recursive: true });
   const cli = resolveBinary('temporal', 'TEMPORAL_CLI_PATH') ?? 'temporal';
   const args = ['workflow', 'show', '--address', env.address, '-w', workflowId, ...(runId ? ['-r', runId] : []), '-o', 'json'];
