@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { responseBodyOf } from '../../providers/http';
+import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
+import type { CallContext, ProviderEnv } from '../../providers/types';
+import { ReplicateFake } from '../fakes/replicate';
+import { caught, requestFor } from '../support/contract';
+
+/**
+ * A provider answer that does not match the schema its adapter declares (a changed API, a
+ * broken 2xx body) fails the call with PROVIDER_ERROR naming the field and the provider's
+ * status, instead of a TypeError somewhere in the adapter or a wrong result.
+ */
+
+/** The answer as an object to mangle (the fakes answer plain JSON objects). */
+const asObject = (json: unknown) => ({ ...(json as Record<string, unknown>) });
+
+describe('Replicate answers are checked', () => {
+  const KEY = 'r8_answers_key';
+  const fake = new ReplicateFake({ apiKeys: [KEY] });
+  const ctx: CallContext = { generationId: 'g-answers', attempt: 1, apiKey: KEY };
+  const request = requestFor(replicateModels, 'a lighthouse');
+  let env: ProviderEnv;
+
+  beforeAll(async () => {
+    await fake.start();
+    env = { baseUrl: fake.url, fetch, dataDir: '/nonexistent' };
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.server.malform = undefined;
+    fake.pollsToFinish = 1;
+  });
+
+  it('a created prediction without an id fails the submit with PROVIDER_ERROR naming `id`', async () => {
+    fake.server.malform = (req, json) => (req.method === 'POST' ? { ...asObject(json), id: undefined } : undefined);
+    const err = await caught(createReplicateAdapter(env).submit(request('replicate/black-forest-labs/flux-schnell'), ctx));
+    expect(err.code).toBe('PROVIDER_ERROR');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/^replicate answered 201 with an unexpected body: id: /);
+    expect(err.details).toMatchObject({ status: 201, issues: [{ path: 'id' }] });
+    // The raw answer is kept for the error log, never in the message.
+    expect(responseBodyOf(err)?.body).toContain('"status"');
+  });
+
+  it('a polled prediction whose logs are a number fails the poll naming `logs`', async () => {
+    const req = request('replicate/black-forest-labs/flux-schnell');
+    const adapter = createReplicateAdapter(env);
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    fake.server.malform = (r, json) => (r.method === 'GET' ? { ...asObject(json), logs: 42 } : undefined);
+    const err = await caught(adapter.poll!(submitted.taskId, req, ctx));
+    expect(err.code).toBe('PROVIDER_ERROR');
+    expect(err.message).toContain('replicate answered 200 with an unexpected body: logs: ');
+    // Without the switch the same poll reads fine: the failure is the answer's, not the adapter's.
+    fake.server.malform = undefined;
+    expect((await adapter.poll!(submitted.taskId, req, ctx)).status).not.toBe('failed');
+  });
+});
