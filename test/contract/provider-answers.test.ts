@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFalAdapter, falModels } from '../../providers/fal';
 import { responseBodyOf } from '../../providers/http';
 import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
 import type { CallContext, ProviderEnv } from '../../providers/types';
+import { FalFake } from '../fakes/fal';
 import { ReplicateFake } from '../fakes/replicate';
 import { caught, requestFor } from '../support/contract';
 
@@ -54,5 +56,48 @@ describe('Replicate answers are checked', () => {
     // Without the switch the same poll reads fine: the failure is the answer's, not the adapter's.
     fake.server.malform = undefined;
     expect((await adapter.poll!(submitted.taskId, req, ctx)).status).not.toBe('failed');
+  });
+});
+
+describe('fal answers are checked', () => {
+  const fake = new FalFake();
+  const ctx: CallContext = { generationId: 'g-answers', attempt: 1, apiKey: 'fal-test-key' };
+  const request = requestFor(falModels, 'a paper boat');
+  let env: ProviderEnv;
+
+  beforeAll(async () => {
+    await fake.start();
+    env = { baseUrl: fake.url, fetch, dataDir: '/nonexistent' };
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.server.malform = undefined;
+    fake.pollsUntilDone = 0;
+  });
+
+  it('a result whose image url is not a string fails the poll naming `images[0].url`', async () => {
+    const req = request('fal/flux-dev');
+    const adapter = createFalAdapter(env);
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a queued request');
+    fake.server.malform = (r, json) => {
+      if (!/\/requests\/[^/]+$/.test(r.path)) return undefined;
+      const result = asObject(json);
+      return { ...result, images: (result.images as Array<Record<string, unknown>>).map((f) => ({ ...f, url: { href: f.url } })) };
+    };
+    const err = await caught(adapter.poll!(submitted.taskId, req, ctx));
+    expect(err.code).toBe('PROVIDER_ERROR');
+    expect(err.message).toMatch(/^fal answered 200 with an unexpected body: images\[0\]\.url: /);
+  });
+
+  it('a status answer without `status` fails the poll naming it', async () => {
+    const req = request('fal/flux-dev');
+    const adapter = createFalAdapter(env);
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a queued request');
+    fake.server.malform = (r, json) => (r.path.endsWith('/status') ? { ...asObject(json), status: undefined } : undefined);
+    const err = await caught(adapter.poll!(submitted.taskId, req, ctx));
+    expect(err.code).toBe('PROVIDER_ERROR');
+    expect(err.message).toContain('fal answered 200 with an unexpected body: status: ');
   });
 });
