@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFalAdapter, falModels } from '../../providers/fal';
 import { responseBodyOf } from '../../providers/http';
+import { createKieAdapter, kieModels } from '../../providers/kie';
 import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
 import type { CallContext, ProviderEnv } from '../../providers/types';
 import { FalFake } from '../fakes/fal';
+import { KieFake } from '../fakes/kie';
 import { ReplicateFake } from '../fakes/replicate';
 import { caught, requestFor } from '../support/contract';
 
@@ -99,5 +101,54 @@ describe('fal answers are checked', () => {
     const err = await caught(adapter.poll!(submitted.taskId, req, ctx));
     expect(err.code).toBe('PROVIDER_ERROR');
     expect(err.message).toContain('fal answered 200 with an unexpected body: status: ');
+  });
+});
+
+describe('Kie answers are checked inside their envelope', () => {
+  const fake = new KieFake();
+  const ctx: CallContext = { generationId: 'g-answers', attempt: 1, apiKey: 'kie-test-key' };
+  const request = requestFor(kieModels, 'a red kite');
+  let env: ProviderEnv;
+
+  beforeAll(async () => {
+    await fake.start();
+    env = { baseUrl: fake.url, fetch, dataDir: '/nonexistent' };
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.server.malform = undefined;
+    fake.pollsUntilDone = 0;
+  });
+
+  it('a created task whose taskId is a number fails the submit naming `data.taskId`', async () => {
+    fake.server.malform = (r, json) => {
+      if (r.method !== 'POST') return undefined;
+      const envelope = asObject(json);
+      return { ...envelope, data: { taskId: 12345 } };
+    };
+    const err = await caught(createKieAdapter(env).submit(request('kie/flux-kontext-pro'), ctx));
+    expect(err.code).toBe('PROVIDER_ERROR');
+    expect(err.message).toMatch(/^kie answered 200 with an unexpected body: data\.taskId: /);
+  });
+
+  it('a record whose successFlag is a string fails the poll naming `data.successFlag`', async () => {
+    const req = request('kie/flux-kontext-pro');
+    const adapter = createKieAdapter(env);
+    const submitted = await adapter.submit(req, ctx);
+    if (submitted.status !== 'pending') throw new Error('expected a task');
+    fake.server.malform = (r, json) => {
+      if (r.method !== 'GET') return undefined;
+      const envelope = asObject(json);
+      return { ...envelope, data: { ...asObject(envelope.data), successFlag: '1' } };
+    };
+    const err = await caught(adapter.poll!(submitted.taskId, req, ctx));
+    expect(err.code).toBe('PROVIDER_ERROR');
+    expect(err.message).toContain('kie answered 200 with an unexpected body: data.successFlag: ');
+  });
+
+  it('an envelope without its code fails naming `code`', async () => {
+    fake.server.malform = (r, json) => (r.method === 'POST' ? { ...asObject(json), code: undefined } : undefined);
+    const err = await caught(createKieAdapter(env).submit(request('kie/flux-kontext-pro'), ctx));
+    expect(err.message).toContain('kie answered 200 with an unexpected body: code: ');
   });
 });
