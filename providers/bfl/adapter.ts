@@ -1,15 +1,13 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage } from '../input-images';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, SubmitResult } from '../types';
 import { BflPath, bflCall, type ResultResponse, type SubmitResponse } from './api';
 import { bflModels, type BflModel } from './models';
 
 function modelOf(id: string): BflModel {
-  const model = bflModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `bfl: unknown model ${id}`);
-  return model;
+  return modelIn('bfl', bflModels, id);
 }
 
 /** BFL takes images as bare base64 (no `data:` prefix); Kontext also takes http(s) URLs. */

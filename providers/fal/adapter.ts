@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { issuePath } from '../core/call';
-import { parseModelParameters } from '../define-model';
+import { modelIn, parseModelParameters } from '../define-model';
 import type { ProviderCharge } from '../../domain/charges';
 import type { PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, WebhookEvent, WebhookRequest } from '../types';
 import { toWireVideoParameters } from '../video-wire';
 import { FAL_BILLABLE_UNITS_HEADER, FAL_JWKS_URL, FAL_PROVIDER_ID, FalPath, falAppId, falCall, falDetail, FalResultAnswer, FalStatusAnswer, FalSubmitAnswer, type FalResult, type FalStatus } from './api';
-import { falModels, findFalModel, type FalModel } from './models';
+import { falModels, type FalModel } from './models';
 import { createFalWebhookVerifier } from './webhook';
 
 export interface FalAdapterOptions {
@@ -18,9 +18,7 @@ export interface FalAdapterOptions {
 }
 
 function modelOf(id: string): FalModel {
-  const model = findFalModel(id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${FAL_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(FAL_PROVIDER_ID, falModels, id);
 }
 
 function invalid(message: string): ProviderError {

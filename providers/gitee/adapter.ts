@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage } from '../input-images';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
@@ -12,9 +12,7 @@ const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': '
 const WAN_FPS = 16;
 
 function modelOf(request: GenerationRequest): GiteeModel {
-  const model = giteeModels.find((m) => m.id === request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${GITEE_PROVIDER_ID}: unknown model ${request.model}`);
-  return model;
+  return modelIn(GITEE_PROVIDER_ID, giteeModels, request.model);
 }
 
 function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {

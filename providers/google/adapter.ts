@@ -1,15 +1,15 @@
 import { ProviderError } from '../../domain/errors';
+import { modelIn } from '../define-model';
 import type { GenerationRequest } from '../../domain/generation';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { GOOGLE_PROVIDER_ID, googleCall } from './api';
 import { generateContentBody, imagesFromResponse, type GenerateContentResponse } from './gemini-image';
 import { imagenBody, imagesFromPredictions, type PredictResponse } from './imagen';
-import { findGoogleModel, type GoogleModel } from './models';
+import { googleModels, type GoogleModel } from './models';
 import { readOperation, veoBody, type VeoOperation } from './veo';
 
 function modelOf(request: GenerationRequest): GoogleModel {
-  const model = findGoogleModel(request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${GOOGLE_PROVIDER_ID}: no model ${JSON.stringify(request.model)}`);
+  const model = modelIn(GOOGLE_PROVIDER_ID, googleModels, request.model);
   if (request.numberOfOutputs > model.maxOutputs) {
     throw new ProviderError('INVALID_PARAMETERS', `${GOOGLE_PROVIDER_ID}: ${model.id} makes at most ${model.maxOutputs} output(s) per request`);
   }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { modelIn } from '../define-model';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { KIE_ENDPOINTS, KIE_PROVIDER_ID, kieCall } from './api';
 
 /** What a create call's `data` holds: the task id that `record-info` is asked about. */
 const KieCreated = z.looseObject({ taskId: z.string().min(1) });
-import { findKieModel, type KieModel } from './models';
+import { kieModels, type KieModel } from './models';
 import { creditCharge, KIE_RECORDS, readRecord } from './records';
 import { buildCreateRequest } from './requests';
 
@@ -19,9 +20,7 @@ export interface KieAdapterOptions {
 }
 
 function modelOf(request: GenerationRequest): KieModel {
-  const model = findKieModel(request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${KIE_PROVIDER_ID}: no model ${JSON.stringify(request.model)}`);
-  return model;
+  return modelIn(KIE_PROVIDER_ID, kieModels, request.model);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../domain/errors';
+import { modelIn } from '../define-model';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { KLING_PROVIDER_ID, klingCall, klingJwt, splitKlingKey, type KlingTask } from './api';
 import { klingModels, type KlingModel } from './models';
@@ -10,9 +11,7 @@ export interface KlingAdapterOptions {
 }
 
 function modelOf(id: string): KlingModel {
-  const model = klingModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${KLING_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(KLING_PROVIDER_ID, klingModels, id);
 }
 
 /**

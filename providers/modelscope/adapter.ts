@@ -1,15 +1,13 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv } from '../types';
 import { ASYNC_HEADER, MODELSCOPE_PROVIDER_ID, ModelScopePath, modelscopeCall, TASK_TYPE_HEADER, type SubmitResponse, type TaskResponse } from './api';
 import { modelscopeModels, type ModelScopeModel } from './models';
 
 function modelOf(id: string): ModelScopeModel {
-  const model = modelscopeModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${MODELSCOPE_PROVIDER_ID}: unknown model ${id}`);
-  return model;
+  return modelIn(MODELSCOPE_PROVIDER_ID, modelscopeModels, id);
 }
 
 /** The JSON body of `POST /v1/images/generations`; an edit model takes its image as `image_url`. */

@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage, type InputImage } from '../input-images';
 import type { CallContext, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult } from '../types';
 import { OpenAIPath, openaiCall, type ChatCompletion, type ImagesResponse } from './api';
@@ -10,9 +10,7 @@ const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpeg: 'image/jpe
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 function modelOf(id: string): OpenAIModel {
-  const model = openaiModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `openai: unknown model ${id}`);
-  return model;
+  return modelIn('openai', openaiModels, id);
 }
 
 function checkPrompt(model: OpenAIModel, prompt: string): void {

@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { requireOutputCount } from '../define-model';
+import { modelIn, requireOutputCount } from '../define-model';
 import type { ProviderAdapter, ProviderEnv, WebhookEvent, WebhookRequest } from '../types';
 import { toWireVideoParameters } from '../video-wire';
 import { POLLO_PROVIDER_ID, PolloPath, polloCall, readPolloTask, verifyPolloWebhook, type PolloTask } from './api';
@@ -12,9 +12,7 @@ export interface PolloAdapterOptions {
 }
 
 function modelOf(id: string): PolloModel {
-  const model = polloModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${POLLO_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(POLLO_PROVIDER_ID, polloModels, id);
 }
 
 /** The `input` of a generation: the prompt, Pollo's parameter names and the image URL. */

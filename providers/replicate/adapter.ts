@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult, WebhookEvent, WebhookRequest } from '../types';
 import { issuePath } from '../core/call';
 import { PredictionAnswer, ReplicateFileAnswer, ReplicatePath, replicateCall, replicateDeliveryHosts, type CreatePredictionBody, type Prediction, type WebhookEventType } from './api';
@@ -18,9 +18,7 @@ export interface ReplicateAdapterOptions {
 }
 
 function modelOf(id: string): ReplicateModel {
-  const model = replicateModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `replicate: unknown model ${id}`);
-  return model;
+  return modelIn('replicate', replicateModels, id);
 }
 
 /** The `input` object for a prediction: the model's parameters plus prompt, count and image. */

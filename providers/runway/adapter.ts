@@ -1,15 +1,13 @@
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { requireOutputCount } from '../define-model';
+import { modelIn, requireOutputCount } from '../define-model';
 import type { PollResult, ProviderAdapter, ProviderEnv } from '../types';
 import { toWireVideoParameters } from '../video-wire';
 import { RUNWAY_PROVIDER_ID, RunwayPath, runwayCall, type RunwayTask } from './api';
 import { runwayModels, type RunwayModel } from './models';
 
 function modelOf(id: string): RunwayModel {
-  const model = runwayModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${RUNWAY_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(RUNWAY_PROVIDER_ID, runwayModels, id);
 }
 
 /** The endpoint and body of a task: an input image makes it image_to_video. */

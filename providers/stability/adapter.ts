@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { providerFetch } from '../http';
 import { loadInputImage } from '../input-images';
 import { bearer, providerErrorFrom } from '../json-call';
@@ -11,8 +11,7 @@ import { stabilityModels, type StabilityModel } from './models';
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 function modelOf(request: GenerationRequest): StabilityModel {
-  const model = stabilityModels.find((m) => m.id === request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${STABILITY_PROVIDER_ID}: unknown model ${request.model}`);
+  const model = modelIn(STABILITY_PROVIDER_ID, stabilityModels, request.model);
   requireOutputCount(model.id, request.numberOfOutputs, 1);
   if (model.kinds.includes('upscale') && request.inputImages.length !== 1) {
     throw new ProviderError('INVALID_PARAMETERS', `inputImages: ${model.id} upscales exactly one image`);

@@ -1,18 +1,16 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters } from '../define-model';
+import { modelIn, parseModelParameters } from '../define-model';
 import { providerJson } from '../http';
 import { inputImageAsDataUrl } from '../input-images';
 import { klingCall, type KlingTask } from '../kling/api';
 import { klingBody, klingEndpoint, readKlingTask } from '../kling/requests';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
 import { TUZI_PROVIDER_ID, TuziPath, classifyTuziError, isModeration, mjSubmitErrorCode, type MjSubmitResponse, type MjTask, type TuziImagesResponse } from './api';
-import { findTuziModel, tuziMidjourneyParameters, type TuziModel } from './models';
+import { tuziModels, tuziMidjourneyParameters, type TuziModel } from './models';
 
 function modelOf(id: string): TuziModel {
-  const model = findTuziModel(id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${TUZI_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(TUZI_PROVIDER_ID, tuziModels, id);
 }
 
 function bearer(ctx: CallContext): string {
