@@ -103,6 +103,15 @@ export async function providerCall<S extends z.ZodType>(
   const res = await providerFetch(env, providerId, req);
   if (!res.ok) throw await providerErrorFrom(providerId, res, options.errors);
   options.onHeaders?.(res.headers, res.status);
+  return readAnswer(providerId, res, answer);
+}
+
+/**
+ * A 2xx answer parsed as JSON and checked against `answer`: `providerCall`'s second half, for
+ * the few transports that read a failed answer in a way an ErrorReader cannot (Google's retry
+ * delay in the body).
+ */
+export async function readAnswer<S extends z.ZodType>(providerId: string, res: Response, answer: S): Promise<z.output<S>> {
   const { body, text } = await readResponse(res);
   if (typeof body === 'string' && body !== '') {
     throw new ProviderError('PROVIDER_ERROR', `${providerId} answered ${res.status} with an unexpected body: expected JSON, got ${excerpt(body, 100)}`, {
