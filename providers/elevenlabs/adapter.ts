@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
+import { z } from 'zod';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProviderCharge } from '../../domain/charges';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { readAnswer } from '../core/call';
 import { modelIn } from '../define-model';
 import { providerFetch } from '../http';
 import type { ProviderAdapter, ProviderEnv } from '../types';
@@ -88,8 +90,8 @@ export function createElevenLabsAdapter(env: ProviderEnv): ProviderAdapter {
         timeoutMs: 15_000,
       });
       if (!res.ok) throw await elevenlabsError(res);
-      const body: unknown = await res.json().catch(() => undefined);
-      if (!Array.isArray(body)) throw new ProviderError('PROVIDER_ERROR', `${ELEVENLABS_PROVIDER_ID}: the model list is not a list`);
+      // `GET /v1/models` answers a bare list of models; the probe reads only that it is one.
+      await readAnswer(ELEVENLABS_PROVIDER_ID, res, z.array(z.unknown()));
     },
   };
 }
