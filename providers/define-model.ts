@@ -31,3 +31,14 @@ export function requireOutputCount(model: string, requested: number, max: number
     throw new ProviderError('INVALID_PARAMETERS', `numberOfOutputs: ${model} gives at most ${max} output(s) per request`);
   }
 }
+
+/**
+ * The model `id` in a provider's table, or UNSUPPORTED_CAPABILITY naming the provider: the one
+ * model lookup every adapter uses (the API checks the model before a workflow starts, so this
+ * fails only for a table that changed under a running generation).
+ */
+export function modelIn<M extends { id: string }>(providerId: string, models: readonly M[], id: string): M {
+  const model = models.find((m) => m.id === id);
+  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${providerId}: no model ${JSON.stringify(id)}`);
+  return model;
+}

@@ -131,26 +131,6 @@ export async function readResponse(res: Response): Promise<{ body: unknown; text
   }
 }
 
-/**
- * The default mapping of a failed HTTP response onto the taxonomy. Adapters may refine it
- * (moderation flags in a 400 body, credit errors in a 403) by passing `classify`.
- */
-export async function errorFromResponse(
-  providerId: string,
-  res: Response,
-  classify?: (status: number, body: unknown) => ErrorCode | undefined,
-): Promise<ProviderError> {
-  const { body, text } = await readResponse(res);
-  const code = classify?.(res.status, body) ?? codeForStatus(res.status);
-  const message = `${providerId}: ${messageFromBody(body, `HTTP ${res.status}`)}`;
-  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-  return new ProviderError(code, message, {
-    details: { status: res.status },
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    ...(text ? { cause: new ProviderResponseBody(text, res.status) } : {}),
-  });
-}
-
 /** What a 3xx from a provider call becomes: providers' APIs answer, they do not redirect. */
 async function redirectError(providerId: string, res: Response): Promise<ProviderError> {
   const location = res.headers.get('location') ?? '(no Location header)';
@@ -224,20 +204,4 @@ export async function providerFetch(env: ProviderEnv, providerId: string, req: P
   }
   if (res.status >= 300 && res.status < 400) throw await redirectError(providerId, res);
   return res;
-}
-
-/** `providerFetch` + JSON body, throwing the mapped error for a non-2xx status. */
-export async function providerJson<T>(
-  env: ProviderEnv,
-  providerId: string,
-  req: ProviderRequest,
-  classify?: (status: number, body: unknown) => ErrorCode | undefined,
-): Promise<T> {
-  const res = await providerFetch(env, providerId, req);
-  if (!res.ok) throw await errorFromResponse(providerId, res, classify);
-  const { body, text } = await readResponse(res);
-  if (typeof body === 'string' && body !== '') {
-    throw new ProviderError('PROVIDER_ERROR', `${providerId}: expected JSON, got ${excerpt(body, 100)}`, { cause: new ProviderResponseBody(text, res.status) });
-  }
-  return body as T;
 }

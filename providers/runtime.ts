@@ -117,6 +117,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     return {
       baseUrl: config?.baseUrl ? normaliseBaseUrl(provider, config.baseUrl) : fromEnv.baseUrl,
       apiKeys: config?.apiKeys ?? fromEnv.apiKeys,
+      extra: fromEnv.extra,
     };
   }
 
@@ -137,6 +138,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
       a = provider.createAdapter({
         dataDir: resolve(options.dataDir, 'providers', id),
         baseUrl: settings(provider).baseUrl,
+        settings: settings(provider).extra,
         // Every URL an adapter calls is checked against the address policy before the key goes out.
         fetch: policedFetch(options.fetch ?? fetch, id, { allowPrivate: privateProviderUrlsAllowed(options.env) }),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),

@@ -8,6 +8,8 @@ export function envPrefix(providerId: string): string {
 export interface ProviderSettings {
   baseUrl: string;
   apiKeys: string[];
+  /** The provider's declared settings (`Provider.settings`) that are set, trimmed. */
+  extra: Record<string, string>;
 }
 
 /**
@@ -25,14 +27,20 @@ export function normaliseBaseUrl(provider: Pick<Provider, 'baseUrlVersion'>, url
 
 /**
  * A provider's settings from the environment: `GENFLOW_<P>_BASE_URL`, and its key pool from
- * `GENFLOW_<P>_API_KEYS=k1,k2` or the single-key `GENFLOW_<P>_API_KEY`.
+ * `GENFLOW_<P>_API_KEYS=k1,k2` or the single-key `GENFLOW_<P>_API_KEY`, and the provider's own
+ * declared settings (`GENFLOW_FAL_WEBHOOK_URL`).
  */
 export function providerSettings(provider: Provider, env: Record<string, string | undefined>): ProviderSettings {
   const prefix = envPrefix(provider.id);
   const baseUrl = normaliseBaseUrl(provider, env[`${prefix}BASE_URL`]?.trim() || provider.defaultBaseUrl || '');
   const list = env[`${prefix}API_KEYS`] ?? env[`${prefix}API_KEY`] ?? '';
   const apiKeys = [...new Set(list.split(',').map((k) => k.trim()).filter(Boolean))];
-  return { baseUrl, apiKeys };
+  const extra: Record<string, string> = {};
+  for (const name of provider.settings ?? []) {
+    const value = env[`${prefix}${name}`]?.trim();
+    if (value) extra[name] = value;
+  }
+  return { baseUrl, apiKeys, extra };
 }
 
 const ALLOW_PRIVATE = 'GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS';

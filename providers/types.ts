@@ -142,6 +142,12 @@ export interface Provider {
   custom?: boolean;
   /** Limits that hold across all workers; `GENFLOW_<P>_RPS` / `_MAX_CONCURRENT` override them. */
   rateLimit?: ProviderRateLimit;
+  /**
+   * The provider's own optional settings (`WEBHOOK_URL`), read from `GENFLOW_<P>_<NAME>` by
+   * providers/settings.ts and handed to `createAdapter` as `env.settings`: adapters never read
+   * the process environment themselves.
+   */
+  settings?: readonly string[];
   createAdapter(env: ProviderEnv): ProviderAdapter;
 }
 
@@ -160,4 +166,6 @@ export interface ProviderEnv {
   fetch: typeof fetch;
   /** Per-request time-out set by the provider's config (`PUT /v1/providers/:id/config`); else the default. */
   timeoutMs?: number;
+  /** The provider's declared settings (`Provider.settings`) that are set, by name without the prefix. */
+  settings?: Readonly<Record<string, string>>;
 }

@@ -1,15 +1,13 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage } from '../input-images';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, SubmitResult } from '../types';
-import { BflPath, bflCall, type ResultResponse, type SubmitResponse } from './api';
+import { BflPath, bflCall, ResultAnswer, SubmitAnswer, type ResultResponse } from './api';
 import { bflModels, type BflModel } from './models';
 
 function modelOf(id: string): BflModel {
-  const model = bflModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `bfl: unknown model ${id}`);
-  return model;
+  return modelIn('bfl', bflModels, id);
 }
 
 /** BFL takes images as bare base64 (no `data:` prefix); Kontext also takes http(s) URLs. */
@@ -76,14 +74,13 @@ export function createBflAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult> {
       const model = modelOf(request.model);
-      const res = await bflCall<SubmitResponse>(env, ctx.apiKey, {
+      const res = await bflCall(env, ctx.apiKey, {
         method: 'POST',
         path: BflPath.submit(model.endpoint),
         json: await submitBody(model, request, env),
         signal: ctx.signal,
         timeoutMs: 60_000,
-      });
-      if (!res?.id) throw new ProviderError('PROVIDER_ERROR', 'bfl: the submit response has no task id');
+      }, SubmitAnswer);
       if (res.polling_url && !trustedPollingUrl(res.polling_url, env.baseUrl)) {
         throw new ProviderError('PROVIDER_ERROR', `bfl: refusing to poll an unexpected host (${new URL(res.polling_url).host})`);
       }
@@ -93,7 +90,7 @@ export function createBflAdapter(env: ProviderEnv): ProviderAdapter {
     async poll(taskId: string, _request: GenerationRequest, ctx: CallContext): Promise<PollResult> {
       const isUrl = /^https?:\/\//.test(taskId);
       if (isUrl && !trustedPollingUrl(taskId, env.baseUrl)) throw new ProviderError('PROVIDER_ERROR', 'bfl: refusing to poll an unexpected host');
-      const res = await bflCall<ResultResponse>(env, ctx.apiKey, { path: isUrl ? taskId : BflPath.result(taskId), signal: ctx.signal, timeoutMs: 30_000 });
+      const res = await bflCall(env, ctx.apiKey, { path: isUrl ? taskId : BflPath.result(taskId), signal: ctx.signal, timeoutMs: 30_000 }, ResultAnswer);
       return resultToPoll(res);
     },
   };

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { ErrorCode } from '../../domain/errors';
-import { providerJson, type ProviderRequest } from '../http';
+import { classifiedBy, providerCall } from '../core/call';
+import type { ProviderRequest } from '../http';
 import type { ProviderEnv } from '../types';
 
 export const BFL_PROVIDER_ID = 'bfl';
@@ -11,21 +13,26 @@ export const BflPath = {
   result: (id: string) => `/v1/get_result?id=${encodeURIComponent(id)}`,
 } as const;
 
-export interface SubmitResponse {
-  id: string;
-  polling_url?: string;
-  cost?: number;
-}
+/** Submit's answer: the task id and, usually, the (possibly regional) URL to poll. */
+export const SubmitAnswer = z.looseObject({
+  id: z.string().min(1),
+  polling_url: z.string().nullish(),
+});
 
 export type ResultStatus = 'Task not found' | 'Pending' | 'Request Moderated' | 'Content Moderated' | 'Ready' | 'Error';
 
-export interface ResultResponse {
-  id: string;
-  status: ResultStatus;
-  result?: { sample?: string; prompt?: string; seed?: number; duration?: number } | null;
-  progress?: number | null;
-  details?: Record<string, unknown> | null;
-}
+/**
+ * `get_result`'s answer. `status` stays a string so that a status BFL adds later is named as
+ * such by `resultToPoll`, not as a schema mismatch.
+ */
+export const ResultAnswer = z.looseObject({
+  id: z.string().nullish(),
+  status: z.string(),
+  result: z.looseObject({ sample: z.string().nullish() }).nullish(),
+  progress: z.number().nullish(),
+  details: z.record(z.string(), z.unknown()).nullish(),
+});
+export type ResultResponse = z.output<typeof ResultAnswer>;
 
 /** BFL answers errors FastAPI-style, `{ detail: string | [{ loc, msg, type }] }`. */
 export function classifyBflError(status: number, body: unknown): ErrorCode | undefined {
@@ -36,6 +43,7 @@ export function classifyBflError(status: number, body: unknown): ErrorCode | und
   return undefined;
 }
 
-export function bflCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest): Promise<T> {
-  return providerJson<T>(env, BFL_PROVIDER_ID, { ...req, headers: { ...req.headers, ...(apiKey ? { 'x-key': apiKey } : {}) } }, classifyBflError);
+/** One call to BFL with `x-key`, its answer checked against `answer`. */
+export function bflCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(env, BFL_PROVIDER_ID, { ...req, headers: { ...req.headers, ...(apiKey ? { 'x-key': apiKey } : {}) } }, answer, { errors: classifiedBy(classifyBflError) });
 }

@@ -1,12 +1,15 @@
 import { Readable } from 'node:stream';
+import { z } from 'zod';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ProviderCharge } from '../../domain/charges';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { readAnswer } from '../core/call';
+import { modelIn } from '../define-model';
 import { providerFetch } from '../http';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { ELEVENLABS_KEY_HEADER, ELEVENLABS_PROVIDER_ID, elevenlabsError, ttsPath } from './api';
-import { contentTypeOf, findElevenLabsModel, ttsParametersWithLanguage, USD_PER_CHARACTER_CREDIT, type ElevenLabsModel, type OutputFormat } from './models';
+import { contentTypeOf, elevenlabsModels, ttsParametersWithLanguage, USD_PER_CHARACTER_CREDIT, type ElevenLabsModel, type OutputFormat } from './models';
 
 type Parameters = ReturnType<typeof ttsParametersWithLanguage.parse>;
 
@@ -51,8 +54,7 @@ export function characterCharge(headers: Headers): ProviderCharge | undefined {
 export function createElevenLabsAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request, ctx) {
-      const model = findElevenLabsModel(request.model);
-      if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${ELEVENLABS_PROVIDER_ID}: no model ${JSON.stringify(request.model)}`);
+      const model = modelIn(ELEVENLABS_PROVIDER_ID, elevenlabsModels, request.model);
       if (request.numberOfOutputs !== 1) throw invalid('text-to-speech makes one audio file per request');
       if (request.inputImages.length) throw invalid('text-to-speech takes no input images');
       if (request.prompt.length > model.maxCharacters) throw invalid(`${model.id} takes at most ${model.maxCharacters} characters`);
@@ -88,8 +90,8 @@ export function createElevenLabsAdapter(env: ProviderEnv): ProviderAdapter {
         timeoutMs: 15_000,
       });
       if (!res.ok) throw await elevenlabsError(res);
-      const body: unknown = await res.json().catch(() => undefined);
-      if (!Array.isArray(body)) throw new ProviderError('PROVIDER_ERROR', `${ELEVENLABS_PROVIDER_ID}: the model list is not a list`);
+      // `GET /v1/models` answers a bare list of models; the probe reads only that it is one.
+      await readAnswer(ELEVENLABS_PROVIDER_ID, res, z.array(z.unknown()));
     },
   };
 }

@@ -1,11 +1,13 @@
+import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters } from '../define-model';
+import { issuePath } from '../core/call';
+import { modelIn, parseModelParameters } from '../define-model';
 import type { ProviderCharge } from '../../domain/charges';
 import type { PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, WebhookEvent, WebhookRequest } from '../types';
 import { toWireVideoParameters } from '../video-wire';
-import { FAL_BILLABLE_UNITS_HEADER, FAL_JWKS_URL, FAL_PROVIDER_ID, FalPath, falAppId, falCall, falDetail, type FalResult, type FalStatus, type FalSubmitResponse } from './api';
-import { falModels, findFalModel, type FalModel } from './models';
+import { FAL_BILLABLE_UNITS_HEADER, FAL_JWKS_URL, FAL_PROVIDER_ID, FalPath, falAppId, falCall, falDetail, FalResultAnswer, FalStatusAnswer, FalSubmitAnswer, type FalResult, type FalStatus } from './api';
+import { falModels, type FalModel } from './models';
 import { createFalWebhookVerifier } from './webhook';
 
 export interface FalAdapterOptions {
@@ -16,9 +18,7 @@ export interface FalAdapterOptions {
 }
 
 function modelOf(id: string): FalModel {
-  const model = findFalModel(id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${FAL_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(FAL_PROVIDER_ID, falModels, id);
 }
 
 function invalid(message: string): ProviderError {
@@ -80,14 +80,14 @@ function failure(message: string, hint = ''): ProviderError {
   return new ProviderError(code, `${FAL_PROVIDER_ID}: ${message}`, { retryable: false });
 }
 
-/** fal's webhook body: the request id, OK or ERROR, and the result as `payload`. */
-interface FalWebhookBody {
-  request_id?: string;
-  status?: 'OK' | 'ERROR';
-  payload?: (FalResult & { detail?: unknown }) | null;
-  error?: string | null;
-  payload_error?: string | null;
-}
+/** fal's webhook body: the request id, OK or ERROR, and the result (or the app's error) as `payload`. */
+const FalWebhookBody = z.looseObject({
+  request_id: z.string().min(1),
+  status: z.string().optional(),
+  payload: z.unknown().optional(),
+  error: z.string().nullish(),
+  payload_error: z.string().nullish(),
+});
 
 /**
  * fal.ai's queue: submit answers a request id; status walks IN_QUEUE → IN_PROGRESS →
@@ -102,14 +102,13 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
       const model = modelOf(request.model);
       const { endpoint, input } = falInput(model, request);
       const query = options.webhookUrl ? `?fal_webhook=${encodeURIComponent(options.webhookUrl)}` : '';
-      const res = await falCall<FalSubmitResponse>(env, ctx.apiKey, {
+      const res = await falCall(env, ctx.apiKey, {
         method: 'POST',
         path: `${FalPath.submit(endpoint)}${query}`,
         json: input,
         timeoutMs: 60_000,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      if (typeof res?.request_id !== 'string' || !res.request_id) throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID}: no request_id in the answer`);
+      }, FalSubmitAnswer);
       return { status: 'pending', taskId: res.request_id };
     },
 
@@ -117,7 +116,7 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
       const model = modelOf(request.model);
       const app = falAppId(falInput(model, request).endpoint);
       const signal = ctx.signal ? { signal: ctx.signal } : {};
-      const status = await falCall<FalStatus>(env, ctx.apiKey, { path: FalPath.status(app, taskId), timeoutMs: 30_000, ...signal });
+      const status = await falCall(env, ctx.apiKey, { path: FalPath.status(app, taskId), timeoutMs: 30_000, ...signal }, FalStatusAnswer);
       switch (status.status) {
         case 'IN_QUEUE':
           return { status: 'pending' };
@@ -131,7 +130,7 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
           // Once the request is over, the response URL answers the app's own error (422 for a bad
           // input or a content-policy refusal), which falCall maps like any other answer.
           let units: string | null = null;
-          const result = await falCall<FalResult>(env, ctx.apiKey, { path: FalPath.result(app, taskId), timeoutMs: 60_000, ...signal }, (h) => {
+          const result = await falCall(env, ctx.apiKey, { path: FalPath.result(app, taskId), timeoutMs: 60_000, ...signal }, FalResultAnswer, (h) => {
             units = h.get(FAL_BILLABLE_UNITS_HEADER);
           }).catch((err: unknown) => {
             // fal docs (Queue → "Get the result"): once COMPLETED, the response URL answers
@@ -145,7 +144,7 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
           return { status: 'succeeded', outputs: outputsOf(result), ...(charge ? { charge } : {}) };
         }
         default:
-          throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID}: unknown status ${JSON.stringify((status as { status?: unknown }).status)}`);
+          throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID}: unknown status ${JSON.stringify(status.status)}`);
       }
     },
 
@@ -158,7 +157,7 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
       for (const app of apps) {
         const res = await (async () => {
           try {
-            await falCall<{ status?: string }>(env, ctx.apiKey, { method: 'PUT', path: FalPath.cancel(app, taskId), timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+            await falCall(env, ctx.apiKey, { method: 'PUT', path: FalPath.cancel(app, taskId), timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }, z.unknown());
             return 'done';
           } catch (err) {
             const status = err instanceof ProviderError ? (err.details as { status?: number } | undefined)?.status : undefined;
@@ -174,21 +173,28 @@ export function createFalAdapter(env: ProviderEnv, options: FalAdapterOptions = 
 
     async parseWebhook(req: WebhookRequest): Promise<WebhookEvent> {
       await verify(req);
-      let body: FalWebhookBody;
+      let json: unknown;
       try {
-        body = JSON.parse(req.body.toString('utf8')) as FalWebhookBody;
+        json = JSON.parse(req.body.toString('utf8'));
       } catch (err) {
         throw new ProviderError('INVALID_REQUEST', 'fal webhook: the body is not JSON', { cause: err });
       }
-      const taskId = body?.request_id;
-      if (typeof taskId !== 'string' || !taskId) throw new ProviderError('INVALID_REQUEST', 'fal webhook: no request_id');
+      const checked = FalWebhookBody.safeParse(json);
+      if (!checked.success) throw new ProviderError('INVALID_REQUEST', 'fal webhook: no request_id');
+      const body = checked.data;
+      const taskId = body.request_id;
       try {
         if (body.status !== 'OK') {
           const detail = falDetail(body.payload) || body.error || body.payload_error || 'the request failed';
           throw failure(detail, JSON.stringify(body.payload ?? ''));
         }
         if (!body.payload) throw failure(body.payload_error ?? 'the result could not be serialised');
-        return { taskId, result: { status: 'succeeded', outputs: outputsOf(body.payload) } };
+        const payload = FalResultAnswer.safeParse(body.payload);
+        if (!payload.success) {
+          const issue = payload.error.issues[0];
+          throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID} webhook: unexpected payload: ${issuePath(['payload', ...(issue?.path ?? [])])}: ${issue?.message ?? 'invalid'}`, { retryable: false });
+        }
+        return { taskId, result: { status: 'succeeded', outputs: outputsOf(payload.data) } };
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         return { taskId, result: { status: 'failed', error: { code: err.code, message: err.message } } };

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
-import { codeForStatus, messageFromBody, parseRetryAfter, providerFetch, type ProviderRequest } from '../http';
+import { providerCall, type ErrorReader } from '../core/call';
+import { messageFromBody, type ProviderRequest } from '../http';
 import type { ProviderEnv } from '../types';
 
 export const FAL_PROVIDER_ID = 'fal';
@@ -24,46 +26,40 @@ export function falAppId(modelId: string): string {
   return modelId.split('/').slice(0, 2).join('/');
 }
 
-export interface FalSubmitResponse {
-  request_id: string;
-  response_url?: string;
-  status_url?: string;
-  cancel_url?: string;
-  queue_position?: number;
-}
+/** Submit's answer: the request id is what status, result and cancel are asked about. */
+export const FalSubmitAnswer = z.looseObject({
+  request_id: z.string().min(1),
+});
 
-export interface FalLog {
-  message: string;
-  level?: string;
-  timestamp?: string;
-}
+export const FalLog = z.looseObject({
+  message: z.string(),
+});
 
-export interface FalStatus {
-  status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
-  queue_position?: number;
-  logs?: FalLog[] | null;
-  response_url?: string;
-  /** Set on COMPLETED when the request failed (newer queue versions). */
-  error?: string | null;
-  error_type?: string | null;
-}
+/**
+ * The status answer. `status` stays a string here so that a status fal adds later is named as
+ * such by the adapter, not as a schema mismatch. `error` is set on COMPLETED when the request
+ * failed (newer queue versions).
+ */
+export const FalStatusAnswer = z.looseObject({
+  status: z.string(),
+  logs: z.array(FalLog).nullish(),
+  error: z.string().nullish(),
+  error_type: z.string().nullish(),
+});
+export type FalStatus = z.output<typeof FalStatusAnswer>;
 
-export interface FalFile {
-  url: string;
-  content_type?: string;
-  file_name?: string;
-  file_size?: number;
-  width?: number;
-  height?: number;
-}
+export const FalFileAnswer = z.looseObject({
+  url: z.string(),
+  content_type: z.string().nullish(),
+});
 
 /** What the result endpoint (and a webhook's `payload`) holds for the models in our table. */
-export interface FalResult {
-  images?: FalFile[];
-  video?: FalFile;
-  has_nsfw_concepts?: boolean[];
-  seed?: number;
-}
+export const FalResultAnswer = z.looseObject({
+  images: z.array(FalFileAnswer).nullish(),
+  video: FalFileAnswer.nullish(),
+  has_nsfw_concepts: z.array(z.boolean().nullable()).nullish(),
+});
+export type FalResult = z.output<typeof FalResultAnswer>;
 
 const MODERATION = /content[_ ]policy|nsfw|safety|moderat|flagged/i;
 
@@ -87,37 +83,23 @@ export function classifyFalError(status: number, body: unknown): ErrorCode | und
   return undefined;
 }
 
-/** A failed answer as a taxonomy error, with fal's own words (a validation list included). */
-export async function falError(res: Response): Promise<ProviderError> {
-  const text = await res.text().catch(() => '');
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text) as unknown;
-  } catch {
-    // Not JSON: keep the text.
-  }
-  const code = classifyFalError(res.status, body) ?? codeForStatus(res.status);
-  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-  return new ProviderError(code, `${FAL_PROVIDER_ID}: ${falDetail(body) || messageFromBody(body, `HTTP ${res.status}`)}`, {
-    details: { status: res.status },
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
-}
+/** A failed answer in fal's own words (a validation list included). */
+export const readFalError: ErrorReader = (status, body) => ({
+  code: classifyFalError(status, body),
+  message: falDetail(body) || messageFromBody(body, ''),
+});
 
 /**
- * One call to the queue with `Authorization: Key …`; non-2xx answers become taxonomy errors.
- * `onHeaders` sees a successful answer's headers (the result's billable units).
+ * One call to the queue with `Authorization: Key …`, its answer checked against `answer`;
+ * non-2xx answers become taxonomy errors. `onHeaders` sees a successful answer's headers (the
+ * result's billable units).
  */
-export async function falCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, onHeaders?: (headers: Headers) => void): Promise<T> {
-  if (!apiKey) throw new ProviderError('AUTHENTICATION_FAILED', `${FAL_PROVIDER_ID}: no API key`, { retryable: false });
-  const res = await providerFetch(env, FAL_PROVIDER_ID, { ...req, headers: { ...req.headers, authorization: `Key ${apiKey}`, accept: 'application/json' } });
-  if (!res.ok) throw await falError(res);
-  onHeaders?.(res.headers);
-  try {
-    return (await res.json()) as T;
-  } catch (err) {
-    throw new ProviderError('PROVIDER_ERROR', `${FAL_PROVIDER_ID}: the response was not JSON`, { cause: err });
-  }
+export function falCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S, onHeaders?: (headers: Headers) => void): Promise<z.output<S>> {
+  if (!apiKey) return Promise.reject(new ProviderError('AUTHENTICATION_FAILED', `${FAL_PROVIDER_ID}: no API key`, { retryable: false }));
+  return providerCall(env, FAL_PROVIDER_ID, { ...req, headers: { ...req.headers, authorization: `Key ${apiKey}`, accept: 'application/json' } }, answer, {
+    errors: readFalError,
+    ...(onHeaders ? { onHeaders } : {}),
+  });
 }
 
 /** fal's count of billed units on a result, in the model's billing unit (images, megapixels, seconds…). */

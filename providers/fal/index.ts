@@ -12,9 +12,10 @@ export const falProvider: Provider = {
   defaultBaseUrl: FAL_BASE_URL,
   // Optional: GENFLOW_FAL_WEBHOOK_URL is sent as fal_webhook; GENFLOW_FAL_JWKS_URL overrides
   // where the webhook signing keys are read (a local fake in tests).
+  settings: ['WEBHOOK_URL', 'JWKS_URL'],
   createAdapter: (env) => {
-    const webhookUrl = process.env.GENFLOW_FAL_WEBHOOK_URL?.trim();
-    const jwksUrl = process.env.GENFLOW_FAL_JWKS_URL?.trim();
+    const webhookUrl = env.settings?.WEBHOOK_URL;
+    const jwksUrl = env.settings?.JWKS_URL;
     return createFalAdapter(env, { ...(webhookUrl ? { webhookUrl } : {}), ...(jwksUrl ? { jwksUrl } : {}) });
   },
 };

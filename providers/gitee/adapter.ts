@@ -1,10 +1,11 @@
+import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage } from '../input-images';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
-import { GITEE_PROVIDER_ID, GiteePath, giteeCall, type AsyncSubmitResponse, type ImagesResponse, type TaskResponse } from './api';
+import { AsyncSubmitAnswer, GITEE_PROVIDER_ID, GiteePath, giteeCall, ImagesAnswer, TaskAnswer, type ImagesResponse, type TaskResponse } from './api';
 import { giteeModels, WAN_480P_SIZES, type GiteeModel } from './models';
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
@@ -12,9 +13,7 @@ const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': '
 const WAN_FPS = 16;
 
 function modelOf(request: GenerationRequest): GiteeModel {
-  const model = giteeModels.find((m) => m.id === request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${GITEE_PROVIDER_ID}: unknown model ${request.model}`);
-  return model;
+  return modelIn(GITEE_PROVIDER_ID, giteeModels, request.model);
 }
 
 function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
@@ -106,32 +105,31 @@ export function createGiteeAdapter(env: ProviderEnv): ProviderAdapter {
       const timeoutMs = model.async ? 60_000 : model.maxDurationSeconds * 1000;
       switch (model.api) {
         case 'generations':
-          return { status: 'succeeded', outputs: imageOutputs(await giteeCall<ImagesResponse>(env, ctx, { method: 'POST', path: GiteePath.generations, json: generationsBody(model, request), timeoutMs })) };
+          return { status: 'succeeded', outputs: imageOutputs(await giteeCall(env, ctx, { method: 'POST', path: GiteePath.generations, json: generationsBody(model, request), timeoutMs }, ImagesAnswer)) };
         case 'edits':
-          return { status: 'succeeded', outputs: imageOutputs(await giteeCall<ImagesResponse>(env, ctx, { method: 'POST', path: GiteePath.edits, body: await editsForm(model, request), timeoutMs })) };
+          return { status: 'succeeded', outputs: imageOutputs(await giteeCall(env, ctx, { method: 'POST', path: GiteePath.edits, body: await editsForm(model, request), timeoutMs }, ImagesAnswer)) };
         case 'text-to-video':
         case 'image-to-video': {
           const fields = wanFields(model, request);
-          let res: AsyncSubmitResponse;
+          let res: { task_id: string };
           if (model.api === 'text-to-video') {
-            res = await giteeCall<AsyncSubmitResponse>(env, ctx, { method: 'POST', path: GiteePath.textToVideo, json: fields, timeoutMs });
+            res = await giteeCall(env, ctx, { method: 'POST', path: GiteePath.textToVideo, json: fields, timeoutMs }, AsyncSubmitAnswer);
           } else {
             if (request.inputImages.length !== 1) throw new ProviderError('INVALID_PARAMETERS', `inputImages: ${model.id} animates exactly one image`);
             const form = new FormData();
             for (const [k, v] of Object.entries(fields)) form.append(k, String(v));
             await appendImages(form, request);
-            res = await giteeCall<AsyncSubmitResponse>(env, ctx, { method: 'POST', path: GiteePath.imageToVideo, body: form, timeoutMs });
+            res = await giteeCall(env, ctx, { method: 'POST', path: GiteePath.imageToVideo, body: form, timeoutMs }, AsyncSubmitAnswer);
           }
-          if (typeof res.task_id !== 'string' || !res.task_id) throw new ProviderError('PROVIDER_ERROR', `${GITEE_PROVIDER_ID}: the answer has no task_id`);
           return { status: 'pending', taskId: res.task_id };
         }
       }
     },
     async poll(taskId, _request, ctx) {
-      return taskToPoll(await giteeCall<TaskResponse>(env, ctx, { method: 'GET', path: GiteePath.task(taskId), timeoutMs: 30_000 }));
+      return taskToPoll(await giteeCall(env, ctx, { method: 'GET', path: GiteePath.task(taskId), timeoutMs: 30_000 }, TaskAnswer));
     },
     async cancel(taskId, ctx) {
-      await giteeCall<TaskResponse>(env, ctx, { method: 'POST', path: GiteePath.cancel(taskId), timeoutMs: 30_000 });
+      await giteeCall(env, ctx, { method: 'POST', path: GiteePath.cancel(taskId), timeoutMs: 30_000 }, z.unknown());
     },
   };
 }

@@ -1,5 +1,8 @@
 import type { ErrorCode } from '../../domain/errors';
-import { bearer, firstString, jsonCall, MODERATION, type ErrorReading } from '../json-call';
+import { z } from 'zod';
+import { providerCall } from '../core/call';
+import { OpenAIImageEntry } from '../core/openai-compatible';
+import { bearer, firstString, MODERATION, type ErrorReading } from '../json-call';
 import type { ProviderRequest } from '../http';
 import type { CallContext, ProviderEnv } from '../types';
 
@@ -20,15 +23,14 @@ export const GiteePath = {
   cancel: (id: string) => `/api/v1/task/${encodeURIComponent(id)}/cancel`,
 } as const;
 
-export interface ImagesResponse {
-  created?: number;
-  data?: Array<{ b64_json?: string; url?: string; type?: string }>;
-}
+/** The OpenAI wire's Images answer; Gitee adds each entry's content `type`. */
+export const ImagesAnswer = z.looseObject({
+  data: z.array(OpenAIImageEntry.extend({ type: z.string().nullish() })).nullish(),
+});
+export type ImagesResponse = z.output<typeof ImagesAnswer>;
 
-export interface AsyncSubmitResponse {
-  task_id?: string;
-  status?: string;
-}
+/** An async submit's answer: the task id polled at /v1/task/{id}. */
+export const AsyncSubmitAnswer = z.looseObject({ task_id: z.string().min(1) });
 
 /**
  * The async-task page lists waiting, in_progress, success, failure, cancelled; the video page's
@@ -36,16 +38,16 @@ export interface AsyncSubmitResponse {
  */
 export type TaskStatus = 'waiting' | 'in_progress' | 'success' | 'failure' | 'failed' | 'cancelled';
 
-/** `GET /v1/task/{id}`. */
-export interface TaskResponse {
-  task_id?: string;
-  // Typed loosely on purpose: an unknown status must reach the adapter, which refuses it by name.
-  status?: string;
+/** `GET /v1/task/{id}`. Status stays a string: an unknown one reaches the adapter, which refuses it by name. */
+export const TaskAnswer = z.looseObject({
+  task_id: z.string().nullish(),
+  status: z.string().nullish(),
   /** `file_url` in the docs' samples; `url` in some task types' answers. */
-  output?: { file_url?: string; url?: string } | null;
-  error?: unknown;
-  message?: string;
-}
+  output: z.looseObject({ file_url: z.string().nullish(), url: z.string().nullish() }).nullish(),
+  error: z.unknown().optional(),
+  message: z.string().nullish(),
+});
+export type TaskResponse = z.output<typeof TaskAnswer>;
 
 /**
  * Gitee answers errors as `{ error, message }` (an error name and a sentence) or OpenAI-style
@@ -65,11 +67,13 @@ export function readGiteeError(status: number, body: unknown): ErrorReading {
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
 
-export function giteeCall<T>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest): Promise<T> {
-  return jsonCall<T>(
+/** One call to Gitee AI, its answer checked against `answer`. */
+export function giteeCall<S extends z.ZodType>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(
     env,
     GITEE_PROVIDER_ID,
     { ...req, headers: { ...req.headers, ...bearer(GITEE_PROVIDER_ID, ctx.apiKey) }, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-    readGiteeError,
+    answer,
+    { errors: readGiteeError },
   );
 }

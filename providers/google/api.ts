@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { readAnswer } from '../core/call';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import { codeForStatus, parseRetryAfter, providerFetch } from '../http';
 import type { CallContext, ProviderEnv } from '../types';
@@ -84,12 +86,13 @@ export function keyHeaders(ctx: CallContext): Record<string, string> {
   return { [GOOGLE_API_KEY_HEADER]: ctx.apiKey };
 }
 
-/** One JSON call to the Gemini API with the key in its header (never in the URL). */
-export async function googleCall<T>(
+/** One JSON call to the Gemini API with the key in its header (never in the URL), its answer checked against `answer`. */
+export async function googleCall<S extends z.ZodType>(
   env: ProviderEnv,
   ctx: CallContext,
   req: { method: 'GET' | 'POST'; path: string; json?: unknown; timeoutMs?: number },
-): Promise<T> {
+  answer: S,
+): Promise<z.output<S>> {
   const res = await providerFetch(env, GOOGLE_PROVIDER_ID, {
     method: req.method,
     path: req.path,
@@ -99,9 +102,5 @@ export async function googleCall<T>(
     ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
   });
   if (!res.ok) throw await googleError(res);
-  try {
-    return (await res.json()) as T;
-  } catch (err) {
-    throw new ProviderError('PROVIDER_ERROR', `${GOOGLE_PROVIDER_ID}: the response was not JSON`, { cause: err });
-  }
+  return readAnswer(GOOGLE_PROVIDER_ID, res, answer);
 }

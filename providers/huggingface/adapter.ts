@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { parseRetryAfter, providerFetch } from '../http';
 import { bearer, providerErrorFrom } from '../json-call';
 import type { CallContext, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
@@ -9,8 +9,7 @@ import { callSpace } from './gradio';
 import { huggingfaceModels, type HuggingFaceModel } from './models';
 
 function modelOf(request: GenerationRequest): HuggingFaceModel {
-  const model = huggingfaceModels.find((m) => m.id === request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${HUGGINGFACE_PROVIDER_ID}: unknown model ${request.model}`);
+  const model = modelIn(HUGGINGFACE_PROVIDER_ID, huggingfaceModels, request.model);
   requireOutputCount(model.id, request.numberOfOutputs, 1);
   return model;
 }

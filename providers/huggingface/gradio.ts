@@ -2,7 +2,9 @@ import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
 import { providerFetch } from '../http';
 import { loadInputImage } from '../input-images';
-import { jsonCall, MODERATION, providerErrorFrom } from '../json-call';
+import { z } from 'zod';
+import { providerCall } from '../core/call';
+import { MODERATION, providerErrorFrom } from '../json-call';
 import type { CallContext, ProviderEnv, ProviderOutput } from '../types';
 import { HUGGINGFACE_PROVIDER_ID, HuggingFacePath, readHuggingFaceError, spaceUrl } from './api';
 import type { GradioCall } from './models';
@@ -55,14 +57,17 @@ function authHeaders(ctx: CallContext): Record<string, string> {
   return ctx.apiKey ? { authorization: `Bearer ${ctx.apiKey}` } : {};
 }
 
+/** A Space's upload answers the uploaded files' server paths, one per file sent. */
+const UploadAnswer = z.tuple([z.string()], z.unknown());
+/** A Gradio call answers the event id its result stream is read under. */
+const CallStarted = z.looseObject({ event_id: z.string().min(1) });
+
 async function upload(env: ProviderEnv, base: string, ctx: CallContext, input: string, index: number): Promise<FileData> {
   const image = await loadInputImage(input);
   const name = `input-${index}.${EXTENSIONS[image.contentType] ?? 'png'}`;
   const form = new FormData();
   form.append('files', new Blob([new Uint8Array(image.data)], { type: image.contentType }), name);
-  const paths = await jsonCall<unknown>(env, HUGGINGFACE_PROVIDER_ID, { method: 'POST', path: `${base}${HuggingFacePath.upload}`, headers: authHeaders(ctx), body: form, timeoutMs: 120_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }, readHuggingFaceError);
-  const path: unknown = Array.isArray(paths) ? (paths as unknown[])[0] : undefined;
-  if (typeof path !== 'string') throw new ProviderError('PROVIDER_ERROR', `${HUGGINGFACE_PROVIDER_ID}: the Space's upload answered no file path`);
+  const [path] = await providerCall(env, HUGGINGFACE_PROVIDER_ID, { method: 'POST', path: `${base}${HuggingFacePath.upload}`, headers: authHeaders(ctx), body: form, timeoutMs: 120_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }, UploadAnswer, { errors: readHuggingFaceError });
   return { path, orig_name: name, mime_type: image.contentType, meta: { _type: 'gradio.FileData' } };
 }
 
@@ -122,8 +127,7 @@ export async function callSpace(env: ProviderEnv, ctx: CallContext, call: Gradio
   const base = spaceUrl(env.baseUrl, call.space);
   const data = await gradioData(env, base, ctx, call, request, parameters);
   const signal = ctx.signal ? { signal: ctx.signal } : {};
-  const started = await jsonCall<{ event_id?: unknown }>(env, HUGGINGFACE_PROVIDER_ID, { method: 'POST', path: `${base}${HuggingFacePath.call(call.apiName)}`, headers: authHeaders(ctx), json: { data }, timeoutMs: 60_000, ...signal }, readHuggingFaceError);
-  if (typeof started.event_id !== 'string' || !started.event_id) throw new ProviderError('PROVIDER_ERROR', `${HUGGINGFACE_PROVIDER_ID}: the Space answered no event_id`);
+  const started = await providerCall(env, HUGGINGFACE_PROVIDER_ID, { method: 'POST', path: `${base}${HuggingFacePath.call(call.apiName)}`, headers: authHeaders(ctx), json: { data }, timeoutMs: 60_000, ...signal }, CallStarted, { errors: readHuggingFaceError });
   const res = await providerFetch(env, HUGGINGFACE_PROVIDER_ID, { path: `${base}${HuggingFacePath.events(call.apiName, started.event_id)}`, headers: { ...authHeaders(ctx), accept: 'text/event-stream' }, timeoutMs, ...signal });
   if (!res.ok) throw await providerErrorFrom(HUGGINGFACE_PROVIDER_ID, res, readHuggingFaceError);
   if (!res.body) throw new ProviderError('PROVIDER_ERROR', `${HUGGINGFACE_PROVIDER_ID}: the event stream is empty`);

@@ -3,7 +3,7 @@ import type { GenerationRequest } from '../../domain/generation';
 import { parseModelParameters, requireOutputCount } from '../define-model';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv } from '../types';
-import { JIEKOU_PROVIDER_ID, JiekouPath, jiekouCall, type SubmitResponse, type TaskResult } from './api';
+import { JIEKOU_PROVIDER_ID, JiekouPath, jiekouCall, SubmitAnswer, TaskResultAnswer, type TaskResult } from './api';
 import { jiekouModels, sora2Parameters, SORA2_SIZES } from './models';
 
 /** The JSON body of the Sora 2 (reverse) endpoint: normalised video options mapped to its names. */
@@ -49,12 +49,11 @@ export function createJiekouAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request, ctx) {
       if (!jiekouModels.some((m) => m.id === request.model)) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${JIEKOU_PROVIDER_ID}: unknown model ${request.model}`);
-      const res = await jiekouCall<SubmitResponse>(env, ctx, { method: 'POST', path: JiekouPath.sora2, json: sora2Body(request), timeoutMs: 60_000 });
-      if (typeof res.task_id !== 'string' || !res.task_id) throw new ProviderError('PROVIDER_ERROR', `${JIEKOU_PROVIDER_ID}: the submit answer has no task_id`);
+      const res = await jiekouCall(env, ctx, { method: 'POST', path: JiekouPath.sora2, json: sora2Body(request), timeoutMs: 60_000 }, SubmitAnswer);
       return { status: 'pending', taskId: res.task_id };
     },
     async poll(taskId, _request, ctx) {
-      return resultToPoll(await jiekouCall<TaskResult>(env, ctx, { method: 'GET', path: JiekouPath.taskResult(taskId), timeoutMs: 30_000 }));
+      return resultToPoll(await jiekouCall(env, ctx, { method: 'GET', path: JiekouPath.taskResult(taskId), timeoutMs: 30_000 }, TaskResultAnswer));
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../../domain/errors';
-import { bearer, firstString, jsonCall, MODERATION, type ErrorReading } from '../json-call';
+import { z } from 'zod';
+import { providerCall } from '../core/call';
+import { bearer, firstString, MODERATION, type ErrorReading } from '../json-call';
 import type { ProviderRequest } from '../http';
 import type { CallContext, ProviderEnv } from '../types';
 
@@ -12,18 +14,24 @@ export const JiekouPath = {
   taskResult: (id: string) => `/v3/async/task-result?task_id=${encodeURIComponent(id)}`,
 } as const;
 
-export interface SubmitResponse {
-  task_id?: string;
-}
+/** The submit's answer: the task id polled at `/v3/async/task-result`. */
+export const SubmitAnswer = z.looseObject({ task_id: z.string().min(1) });
 
 export type TaskStatus = 'TASK_STATUS_QUEUED' | 'TASK_STATUS_PROCESSING' | 'TASK_STATUS_SUCCEED' | 'TASK_STATUS_FAILED';
 
-/** `GET /v3/async/task-result`: the task, and the outputs by media type. */
-export interface TaskResult {
-  task?: { task_id?: string; task_type?: string; status?: string; reason?: string; eta?: number; progress_percent?: number };
-  videos?: Array<{ video_url?: string; video_url_ttl?: string; video_type?: string }>;
-  images?: Array<{ image_url?: string; image_type?: string }>;
-}
+/** `GET /v3/async/task-result`: the task, and the outputs by media type. Statuses stay strings. */
+export const TaskResultAnswer = z.looseObject({
+  task: z
+    .looseObject({
+      task_id: z.string().nullish(),
+      status: z.string().nullish(),
+      reason: z.string().nullish(),
+      progress_percent: z.number().nullish(),
+    })
+    .nullish(),
+  videos: z.array(z.looseObject({ video_url: z.string().nullish() })).nullish(),
+});
+export type TaskResult = z.output<typeof TaskResultAnswer>;
 
 /**
  * Errors are `{ code, reason, message, metadata }`, `reason` a constant such as
@@ -43,11 +51,13 @@ export function readJiekouError(status: number, body: unknown): ErrorReading {
   return { ...(code ? { code } : {}), ...(message ? { message: reason && message !== reason ? `${message} (${reason})` : message } : {}) };
 }
 
-export function jiekouCall<T>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest): Promise<T> {
-  return jsonCall<T>(
+/** One call, its answer checked against `answer`. */
+export function jiekouCall<S extends z.ZodType>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(
     env,
     JIEKOU_PROVIDER_ID,
     { ...req, headers: { ...req.headers, ...bearer(JIEKOU_PROVIDER_ID, ctx.apiKey) }, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-    readJiekouError,
+    answer,
+    { errors: readJiekouError },
   );
 }

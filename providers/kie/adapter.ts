@@ -1,9 +1,14 @@
+import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { modelIn } from '../define-model';
 import type { ProviderAdapter, ProviderEnv } from '../types';
 import { KIE_ENDPOINTS, KIE_PROVIDER_ID, kieCall } from './api';
-import { findKieModel, type KieModel } from './models';
-import { creditCharge, readRecord, type KieRecord } from './records';
+
+/** What a create call's `data` holds: the task id that `record-info` is asked about. */
+const KieCreated = z.looseObject({ taskId: z.string().min(1) });
+import { kieModels, type KieModel } from './models';
+import { creditCharge, KIE_RECORDS, readRecord } from './records';
 import { buildCreateRequest } from './requests';
 
 export interface KieAdapterOptions {
@@ -15,9 +20,7 @@ export interface KieAdapterOptions {
 }
 
 function modelOf(request: GenerationRequest): KieModel {
-  const model = findKieModel(request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${KIE_PROVIDER_ID}: no model ${JSON.stringify(request.model)}`);
-  return model;
+  return modelIn(KIE_PROVIDER_ID, kieModels, request.model);
 }
 
 /**
@@ -29,17 +32,18 @@ export function createKieAdapter(env: ProviderEnv, options: KieAdapterOptions = 
     async submit(request, ctx) {
       const model = modelOf(request);
       const { api, body } = buildCreateRequest(request, model, ctx.callbackUrl ?? options.callbackUrl);
-      const data = await kieCall<{ taskId?: string }>(env, ctx, { method: 'POST', path: KIE_ENDPOINTS[api].create, json: body });
-      if (typeof data.taskId !== 'string' || !data.taskId) throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: no taskId in the answer`);
+      const data = await kieCall(env, ctx, { method: 'POST', path: KIE_ENDPOINTS[api].create, json: body }, KieCreated);
       return { status: 'pending', taskId: data.taskId };
     },
 
     async poll(taskId, request, ctx) {
       const api = modelOf(request).route.api;
-      const record = await kieCall<KieRecord>(env, ctx, {
-        method: 'GET',
-        path: `${KIE_ENDPOINTS[api].record}?taskId=${encodeURIComponent(taskId)}`,
-      });
+      const record = await kieCall(
+        env,
+        ctx,
+        { method: 'GET', path: `${KIE_ENDPOINTS[api].record}?taskId=${encodeURIComponent(taskId)}` },
+        KIE_RECORDS[api],
+      );
       // Credits consumed are money spent, for a failed task too: the failure carries them.
       const charge = creditCharge(record);
       try {

@@ -1,16 +1,21 @@
+import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
-import { errorFromResponse, parseRetryAfter, providerFetch } from '../http';
+import { checkAnswer, classifiedBy, providerCall } from '../core/call';
+import { parseRetryAfter } from '../http';
 import type { CallContext, ProviderEnv } from '../types';
 
 export const KIE_PROVIDER_ID = 'kie';
 export const KIE_BASE_URL = 'https://api.kie.ai';
 
-/** Every Kie answer is wrapped like this, usually with HTTP 200 even when `code` says otherwise. */
-export interface KieEnvelope<T> {
-  code: number;
-  msg?: string;
-  data?: T | null;
-}
+/**
+ * Every Kie answer is wrapped like this, usually with HTTP 200 even when `code` says otherwise;
+ * `data` is checked against the call's own schema once `code` says 200.
+ */
+export const KieEnvelope = z.looseObject({
+  code: z.number(),
+  msg: z.string().nullish(),
+  data: z.unknown().optional(),
+});
 
 /** The create and record endpoints of each API family. */
 export const KIE_ENDPOINTS = {
@@ -92,45 +97,54 @@ function envelopeCode(body: unknown): number | undefined {
   return undefined;
 }
 
+function envelopeMessage(body: unknown): string {
+  const msg = body && typeof body === 'object' ? (body as { msg?: unknown }).msg : undefined;
+  return typeof msg === 'string' ? msg : '';
+}
+
 /**
  * One call to Kie: sends the key as a bearer token, unwraps the envelope and turns a non-200
- * `code` (or HTTP status) into a ProviderError. Returns `data`.
+ * `code` (or HTTP status) into a ProviderError. Returns `data`, checked against `answer`.
  */
-export async function kieCall<T>(
+export async function kieCall<S extends z.ZodType>(
   env: ProviderEnv,
   ctx: CallContext,
   req: { method: 'GET' | 'POST'; path: string; json?: unknown },
-): Promise<T> {
+  answer: S,
+): Promise<z.output<S>> {
   if (!ctx.apiKey) throw new ProviderError('AUTHENTICATION_FAILED', `${KIE_PROVIDER_ID}: no API key`, { retryable: false });
-  const res = await providerFetch(env, KIE_PROVIDER_ID, {
-    method: req.method,
-    path: req.path,
-    headers: { authorization: `Bearer ${ctx.apiKey}`, accept: 'application/json' },
-    ...(req.json !== undefined ? { json: req.json } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    timeoutMs: 60_000,
-  });
-  if (!res.ok) {
-    throw await errorFromResponse(KIE_PROVIDER_ID, res, (_status, body) => {
-      const code = envelopeCode(body);
-      return code !== undefined && code !== 200 ? kieRequestErrorCode(code, String((body as KieEnvelope<unknown>).msg ?? '')) : undefined;
-    });
-  }
-  let body: KieEnvelope<T>;
-  try {
-    body = (await res.json()) as KieEnvelope<T>;
-  } catch (err) {
-    throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: the response was not JSON`, { cause: err });
-  }
-  if (typeof body?.code !== 'number') throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: the response had no code`);
+  let status = 200;
+  let retryAfter: string | null = null;
+  const body = await providerCall(
+    env,
+    KIE_PROVIDER_ID,
+    {
+      method: req.method,
+      path: req.path,
+      headers: { authorization: `Bearer ${ctx.apiKey}`, accept: 'application/json' },
+      ...(req.json !== undefined ? { json: req.json } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      timeoutMs: 60_000,
+    },
+    KieEnvelope,
+    {
+      errors: classifiedBy((_status, body) => {
+        const code = envelopeCode(body);
+        return code !== undefined && code !== 200 ? kieRequestErrorCode(code, envelopeMessage(body)) : undefined;
+      }),
+      onHeaders: (headers, s) => {
+        status = s;
+        retryAfter = headers.get('retry-after');
+      },
+    },
+  );
   if (body.code !== 200) {
     const message = body.msg || `code ${body.code}`;
-    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(retryAfter);
     throw new ProviderError(kieRequestErrorCode(body.code, message), `${KIE_PROVIDER_ID}: ${message}`, {
       details: { kieCode: body.code },
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
-  if (body.data === undefined || body.data === null) throw new ProviderError('PROVIDER_ERROR', `${KIE_PROVIDER_ID}: the response had no data`);
-  return body.data;
+  return checkAnswer(KIE_PROVIDER_ID, answer, body.data, { status, prefix: ['data'] });
 }

@@ -1,71 +1,93 @@
+import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { ProviderCharge } from '../../domain/charges';
 import type { PollResult } from '../types';
 import { KIE_PROVIDER_ID, taskFailure, type KieApi } from './api';
 import { USD_PER_CREDIT } from './models';
 
+/** A failure code: Kie sends numbers in some families, strings in others. */
+const FailCode = z.union([z.number(), z.string()]).nullish();
+const Message = z.string().nullish();
+
+/**
+ * The record answers below are checked as far as genflow reads them; states stay strings so
+ * that a state Kie adds later is named as such by `readRecord`, not as a schema mismatch.
+ */
+
 /** `record-info` of the 4o image API. */
-export interface Gpt4oRecord {
-  taskId: string;
-  status?: 'GENERATING' | 'SUCCESS' | 'CREATE_TASK_FAILED' | 'GENERATE_FAILED';
-  successFlag?: number;
-  progress?: string | null;
-  response?: { resultUrls?: string[] } | null;
-  errorCode?: number | null;
-  errorMessage?: string | null;
-}
+export const Gpt4oRecord = z.looseObject({
+  status: z.string().nullish(),
+  successFlag: z.number().nullish(),
+  progress: z.union([z.string(), z.number()]).nullish(),
+  response: z.looseObject({ resultUrls: z.array(z.string()).nullish() }).nullish(),
+  errorCode: FailCode,
+  errorMessage: Message,
+});
+export type Gpt4oRecord = z.output<typeof Gpt4oRecord>;
 
 /** `record-info` of Flux Kontext: successFlag 0 generating, 1 success, 2 create failed, 3 generate failed. */
-export interface FluxKontextRecord {
-  taskId: string;
-  successFlag: number;
-  response?: { originImageUrl?: string; resultImageUrl?: string } | null;
-  errorCode?: number | null;
-  errorMessage?: string | null;
-}
+export const FluxKontextRecord = z.looseObject({
+  successFlag: z.number(),
+  response: z.looseObject({ resultImageUrl: z.string().nullish() }).nullish(),
+  errorCode: FailCode,
+  errorMessage: Message,
+});
+export type FluxKontextRecord = z.output<typeof FluxKontextRecord>;
 
 /** `recordInfo` of the unified jobs API; `resultJson` is a JSON string with `resultUrls`. */
-export interface JobsRecord {
-  taskId: string;
-  model?: string;
-  state: 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
-  resultJson?: string | null;
-  failCode?: string | number | null;
-  failMsg?: string | null;
-  progress?: number | null;
+export const JobsRecord = z.looseObject({
+  state: z.string(),
+  resultJson: z.string().nullish(),
+  failCode: FailCode,
+  failMsg: Message,
+  progress: z.number().nullish(),
   /**
    * Credits the task consumed. Not in the reference page's example answer, but Kie's answers
    * carry it and its clients read it (README: Authentication, keys and money).
    */
-  creditsConsumed?: number | null;
-}
+  creditsConsumed: z.number().nullish(),
+});
+export type JobsRecord = z.output<typeof JobsRecord>;
 
 /** `record-info` of Veo: successFlag 0 generating, 1 success, 2 failed, 3 generation failed. */
-export interface VeoRecord {
-  taskId: string;
-  successFlag: number;
-  response?: { resultUrls?: string[] | null } | null;
-  errorCode?: number | null;
-  errorMessage?: string | null;
-}
+export const VeoRecord = z.looseObject({
+  successFlag: z.number(),
+  response: z.looseObject({ resultUrls: z.array(z.string()).nullish() }).nullish(),
+  errorCode: FailCode,
+  errorMessage: Message,
+});
+export type VeoRecord = z.output<typeof VeoRecord>;
 
 /** `record-info` of Midjourney: successFlag as Veo; results are objects with `resultUrl`. */
-export interface MidjourneyRecord {
-  taskId: string;
-  successFlag: number;
-  resultInfoJson?: { resultUrls?: Array<{ resultUrl: string }> } | null;
-  errorCode?: number | null;
-  errorMessage?: string | null;
-}
+export const MidjourneyRecord = z.looseObject({
+  successFlag: z.number(),
+  resultInfoJson: z.looseObject({ resultUrls: z.array(z.looseObject({ resultUrl: z.string() })).nullish() }).nullish(),
+  errorCode: FailCode,
+  errorMessage: Message,
+});
+export type MidjourneyRecord = z.output<typeof MidjourneyRecord>;
 
 /** `record-detail` of Runway: states wait, queueing, generating, success, fail. */
-export interface RunwayRecord {
-  taskId: string;
-  state: 'wait' | 'queueing' | 'generating' | 'success' | 'fail';
-  videoInfo?: { videoId?: string; videoUrl?: string; imageUrl?: string } | null;
-  failCode?: string | number | null;
-  failMsg?: string | null;
-}
+export const RunwayRecord = z.looseObject({
+  state: z.string(),
+  videoInfo: z.looseObject({ videoUrl: z.string().nullish() }).nullish(),
+  failCode: FailCode,
+  failMsg: Message,
+});
+export type RunwayRecord = z.output<typeof RunwayRecord>;
+
+/** The record schema of each API family: what `poll` checks the record answer against. */
+export const KIE_RECORDS = {
+  'gpt4o-image': Gpt4oRecord,
+  'flux-kontext': FluxKontextRecord,
+  jobs: JobsRecord,
+  veo: VeoRecord,
+  // Extensions are read on their family's record endpoint, in its record shape.
+  'veo-extend': VeoRecord,
+  runway: RunwayRecord,
+  'runway-extend': RunwayRecord,
+  midjourney: MidjourneyRecord,
+} as const satisfies Record<KieApi, z.ZodType>;
 
 export type KieRecord = Gpt4oRecord | FluxKontextRecord | JobsRecord | VeoRecord | RunwayRecord | MidjourneyRecord;
 
@@ -88,7 +110,7 @@ function running(progress?: unknown): PollResult {
   return p === undefined ? { status: 'running' } : { status: 'running', progress: p };
 }
 
-function byFlag(flag: number, urls: () => Array<string | undefined | null> | undefined | null, code?: number | null, message?: string | null): PollResult {
+function byFlag(flag: number, urls: () => Array<string | undefined | null> | undefined | null, code?: number | string | null, message?: string | null): PollResult {
   if (flag === 0) return running();
   if (flag === 1) return succeeded(urls());
   throw taskFailure(code, message);
@@ -156,7 +178,7 @@ export function readRecord(api: KieApi, record: KieRecord): PollResult {
 
 /** The credits a task record says it consumed, in USD at Kie's price per credit; none when it says nothing. */
 export function creditCharge(record: KieRecord): ProviderCharge | undefined {
-  const credits = (record as JobsRecord).creditsConsumed;
+  const credits = 'creditsConsumed' in record ? record.creditsConsumed : undefined;
   if (typeof credits !== 'number' || !Number.isFinite(credits) || credits <= 0) return undefined;
   return { usd: Math.round(credits * USD_PER_CREDIT * 1e6) / 1e6, basis: `${KIE_PROVIDER_ID}: ${credits} credits × $${USD_PER_CREDIT}` };
 }

@@ -1,6 +1,6 @@
-import { ProviderError } from '../../domain/errors';
+import { modelIn } from '../define-model';
 import type { ProviderAdapter, ProviderEnv } from '../types';
-import { KLING_PROVIDER_ID, klingCall, klingJwt, splitKlingKey, type KlingTask } from './api';
+import { KLING_PROVIDER_ID, klingCall, klingJwt, KlingCreated, KlingTaskAnswer, splitKlingKey } from './api';
 import { klingModels, type KlingModel } from './models';
 import { klingBody, klingEndpoint, readKlingTask } from './requests';
 
@@ -10,9 +10,7 @@ export interface KlingAdapterOptions {
 }
 
 function modelOf(id: string): KlingModel {
-  const model = klingModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${KLING_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(KLING_PROVIDER_ID, klingModels, id);
 }
 
 /**
@@ -28,23 +26,22 @@ export function createKlingAdapter(env: ProviderEnv, options: KlingAdapterOption
   return {
     async submit(request, ctx) {
       const model = modelOf(request.model);
-      const task = await klingCall<KlingTask>(env, KLING_PROVIDER_ID, authorization(ctx.apiKey), {
+      const task = await klingCall(env, KLING_PROVIDER_ID, authorization(ctx.apiKey), {
         method: 'POST',
         path: klingEndpoint(model, request),
         json: klingBody(model, request, options.callbackUrl),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      if (typeof task?.task_id !== 'string' || !task.task_id) throw new ProviderError('PROVIDER_ERROR', `${KLING_PROVIDER_ID}: no task_id in the answer`);
+      }, KlingCreated);
       return { status: 'pending', taskId: task.task_id };
     },
 
     async poll(taskId, request, ctx) {
       const model = modelOf(request.model);
-      const task = await klingCall<KlingTask>(env, KLING_PROVIDER_ID, authorization(ctx.apiKey), {
+      const task = await klingCall(env, KLING_PROVIDER_ID, authorization(ctx.apiKey), {
         method: 'GET',
         path: `${klingEndpoint(model, request)}/${encodeURIComponent(taskId)}`,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
+      }, KlingTaskAnswer);
       return readKlingTask(KLING_PROVIDER_ID, task);
     },
   };

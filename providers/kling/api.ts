@@ -1,32 +1,44 @@
 import { createHmac } from 'node:crypto';
+import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
-import { codeForStatus, parseRetryAfter, providerFetch } from '../http';
+import { checkAnswer } from '../core/call';
+import { codeForStatus, parseRetryAfter, providerFetch, ProviderResponseBody } from '../http';
 import type { ProviderEnv } from '../types';
 
 export const KLING_PROVIDER_ID = 'kling';
 export const KLING_BASE_URL = 'https://api-singapore.klingai.com';
 
 /** Every Kling answer: `code` 0 is success; anything else says what went wrong. */
-export interface KlingEnvelope<T> {
-  code: number;
-  message?: string;
-  request_id?: string;
-  data?: T | null;
-}
+export const KlingEnvelope = z.looseObject({
+  code: z.number(),
+  message: z.string().nullish(),
+  request_id: z.string().nullish(),
+  data: z.unknown().optional(),
+});
 
 export type KlingTaskStatus = 'submitted' | 'processing' | 'succeed' | 'failed';
 
-export interface KlingTask {
-  task_id: string;
-  task_status: KlingTaskStatus;
-  task_status_msg?: string | null;
-  created_at?: number;
-  updated_at?: number;
-  task_result?: {
-    videos?: Array<{ id?: string; url: string; duration?: string }>;
-    images?: Array<{ index?: number; url: string }>;
-  } | null;
-}
+const KlingFile = z.looseObject({ url: z.string() });
+
+/** A create call's `data`: the task id the query endpoint is asked about. */
+export const KlingCreated = z.looseObject({ task_id: z.string().min(1) });
+
+/**
+ * A task, as create and query answer it. `task_status` stays a string so that a status Kling
+ * adds later is named as such by `readKlingTask`, not as a schema mismatch.
+ */
+export const KlingTaskAnswer = z.looseObject({
+  task_id: z.string().min(1),
+  task_status: z.string(),
+  task_status_msg: z.string().nullish(),
+  task_result: z
+    .looseObject({
+      videos: z.array(KlingFile).nullish(),
+      images: z.array(KlingFile).nullish(),
+    })
+    .nullish(),
+});
+export type KlingTask = z.output<typeof KlingTaskAnswer>;
 
 const base64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
@@ -81,9 +93,9 @@ export interface KlingCallRequest {
 /**
  * One call to a Kling-shaped API (Kling itself, or a gateway re-exposing it): sends `authorization`
  * as given, unwraps the envelope and maps a non-zero `code` (whatever the HTTP status) onto the
- * taxonomy. Returns `data`.
+ * taxonomy. Returns `data`, checked against `answer`.
  */
-export async function klingCall<T>(env: ProviderEnv, providerId: string, authorization: string, req: KlingCallRequest): Promise<T> {
+export async function klingCall<S extends z.ZodType>(env: ProviderEnv, providerId: string, authorization: string, req: KlingCallRequest, answer: S): Promise<z.output<S>> {
   const res = await providerFetch(env, providerId, {
     method: req.method,
     path: req.path,
@@ -93,22 +105,27 @@ export async function klingCall<T>(env: ProviderEnv, providerId: string, authori
     timeoutMs: 60_000,
   });
   const text = await res.text().catch(() => '');
-  let body: KlingEnvelope<T> | undefined;
+  let body: unknown;
   try {
-    body = JSON.parse(text) as KlingEnvelope<T>;
+    body = JSON.parse(text);
   } catch {
     body = undefined;
   }
+  const envelope = KlingEnvelope.safeParse(body);
   const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
   const extra = retryAfterMs !== undefined ? { retryAfterMs } : {};
-  if (typeof body?.code === 'number' && body.code !== 0) {
-    const message = body.message || `code ${body.code}`;
-    throw new ProviderError(klingErrorCode(body.code, message), `${providerId}: ${message}`, {
-      details: { klingCode: body.code, status: res.status, ...(body.request_id ? { requestId: body.request_id } : {}) },
+  if (envelope.success && envelope.data.code !== 0) {
+    const { code, request_id } = envelope.data;
+    const message = envelope.data.message || `code ${code}`;
+    throw new ProviderError(klingErrorCode(code, message), `${providerId}: ${message}`, {
+      details: { klingCode: code, status: res.status, ...(request_id ? { requestId: request_id } : {}) },
       ...extra,
     });
   }
   if (!res.ok) throw new ProviderError(codeForStatus(res.status), `${providerId}: HTTP ${res.status} ${text.slice(0, 200)}`, { details: { status: res.status }, ...extra });
-  if (!body || body.data === undefined || body.data === null) throw new ProviderError('PROVIDER_ERROR', `${providerId}: the answer had no data`);
-  return body.data;
+  const checked = checkAnswer(providerId, KlingEnvelope, body, { status: res.status, text });
+  if (checked.data === undefined || checked.data === null) {
+    throw new ProviderError('PROVIDER_ERROR', `${providerId}: the answer had no data`, { cause: new ProviderResponseBody(text, res.status) });
+  }
+  return checkAnswer(providerId, answer, checked.data, { status: res.status, text, prefix: ['data'] });
 }

@@ -12,9 +12,10 @@ export const klingProvider: Provider = {
   defaultBaseUrl: KLING_BASE_URL,
   // the docs give every endpoint under the region's host + /v1
   baseUrlVersion: '/v1',
-  // Optional: where Kling should push task updates. The workflow polls either way.
+  // Optional: GENFLOW_KLING_CALLBACK_URL, where Kling should push task updates. The workflow polls either way.
+  settings: ['CALLBACK_URL'],
   createAdapter: (env) => {
-    const callbackUrl = process.env.GENFLOW_KLING_CALLBACK_URL?.trim();
+    const callbackUrl = env.settings?.CALLBACK_URL;
     return createKlingAdapter(env, callbackUrl ? { callbackUrl } : {});
   },
 };

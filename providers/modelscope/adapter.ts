@@ -1,15 +1,13 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv } from '../types';
-import { ASYNC_HEADER, MODELSCOPE_PROVIDER_ID, ModelScopePath, modelscopeCall, TASK_TYPE_HEADER, type SubmitResponse, type TaskResponse } from './api';
+import { ASYNC_HEADER, MODELSCOPE_PROVIDER_ID, ModelScopePath, modelscopeCall, SubmitAnswer, TASK_TYPE_HEADER, TaskAnswer, type TaskResponse } from './api';
 import { modelscopeModels, type ModelScopeModel } from './models';
 
 function modelOf(id: string): ModelScopeModel {
-  const model = modelscopeModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${MODELSCOPE_PROVIDER_ID}: unknown model ${id}`);
-  return model;
+  return modelIn(MODELSCOPE_PROVIDER_ID, modelscopeModels, id);
 }
 
 /** The JSON body of `POST /v1/images/generations`; an edit model takes its image as `image_url`. */
@@ -53,12 +51,11 @@ export function createModelScopeAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request, ctx) {
       const model = modelOf(request.model);
-      const res = await modelscopeCall<SubmitResponse>(env, ctx, { method: 'POST', path: ModelScopePath.generate, headers: { ...ASYNC_HEADER }, json: modelscopeBody(model, request), timeoutMs: 60_000 });
-      if (typeof res.task_id !== 'string' || !res.task_id) throw new ProviderError('PROVIDER_ERROR', `${MODELSCOPE_PROVIDER_ID}: the submit answer has no task_id`);
+      const res = await modelscopeCall(env, ctx, { method: 'POST', path: ModelScopePath.generate, headers: { ...ASYNC_HEADER }, json: modelscopeBody(model, request), timeoutMs: 60_000 }, SubmitAnswer);
       return { status: 'pending', taskId: res.task_id };
     },
     async poll(taskId, _request, ctx) {
-      const task = await modelscopeCall<TaskResponse>(env, ctx, { method: 'GET', path: ModelScopePath.task(taskId), headers: { ...TASK_TYPE_HEADER }, timeoutMs: 30_000 });
+      const task = await modelscopeCall(env, ctx, { method: 'GET', path: ModelScopePath.task(taskId), headers: { ...TASK_TYPE_HEADER }, timeoutMs: 30_000 }, TaskAnswer);
       return taskToPoll(task);
     },
   };

@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../../domain/errors';
-import { bearer, firstString, jsonCall, MODERATION, type ErrorReading } from '../json-call';
+import { z } from 'zod';
+import { providerCall } from '../core/call';
+import { bearer, firstString, MODERATION, type ErrorReading } from '../json-call';
 import type { ProviderRequest } from '../http';
 import type { CallContext, ProviderEnv } from '../types';
 
@@ -15,23 +17,22 @@ export const ModelScopePath = {
 export const ASYNC_HEADER = { 'x-modelscope-async-mode': 'true' } as const;
 export const TASK_TYPE_HEADER = { 'x-modelscope-task-type': 'image_generation' } as const;
 
-export interface SubmitResponse {
-  task_id?: string;
-  request_id?: string;
-}
+/** The async submit's answer: the task id polled at /v1/tasks/{id}. */
+export const SubmitAnswer = z.looseObject({ task_id: z.string().min(1) });
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'PROCESSING' | 'SUCCEED' | 'FAILED';
 
-export interface TaskResponse {
-  task_id?: string;
-  // Loosely typed: an unknown status reaches the adapter, which refuses it by name.
-  task_status?: string;
-  output_images?: string[];
-  errors?: { code?: string | number; message?: string };
+/** A task. Loosely typed status: an unknown one reaches the adapter, which refuses it by name. */
+export const TaskAnswer = z.looseObject({
+  task_id: z.string().nullish(),
+  task_status: z.string().nullish(),
+  output_images: z.array(z.string()).nullish(),
+  errors: z.looseObject({ code: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish() }).nullish(),
   /** Some task reads carry the failure reason at the top level instead. */
-  message?: string;
-  request_id?: string;
-}
+  message: z.string().nullish(),
+  request_id: z.string().nullish(),
+});
+export type TaskResponse = z.output<typeof TaskAnswer>;
 
 /** ModelScope answers `{ errors: { message }, request_id }` (older answers: `{ message }`). */
 export function readModelScopeError(status: number, body: unknown): ErrorReading {
@@ -45,11 +46,13 @@ export function readModelScopeError(status: number, body: unknown): ErrorReading
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
 
-export function modelscopeCall<T>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest): Promise<T> {
-  return jsonCall<T>(
+/** One call, its answer checked against `answer`. */
+export function modelscopeCall<S extends z.ZodType>(env: ProviderEnv, ctx: CallContext, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(
     env,
     MODELSCOPE_PROVIDER_ID,
     { ...req, headers: { ...req.headers, ...bearer(MODELSCOPE_PROVIDER_ID, ctx.apiKey) }, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-    readModelScopeError,
+    answer,
+    { errors: readModelScopeError },
   );
 }

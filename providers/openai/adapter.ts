@@ -1,18 +1,16 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage, type InputImage } from '../input-images';
 import type { CallContext, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult } from '../types';
-import { OpenAIPath, openaiCall, type ChatCompletion, type ImagesResponse } from './api';
+import { ChatCompletionAnswer, ImagesAnswer, ModelListAnswer, OpenAIPath, openaiCall, type ChatCompletion, type ImagesResponse } from './api';
 import { chatParameters, dallE2Parameters, dallE3Parameters, gptImage1Parameters, openaiModels, type OpenAIModel } from './models';
 
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 function modelOf(id: string): OpenAIModel {
-  const model = openaiModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `openai: unknown model ${id}`);
-  return model;
+  return modelIn('openai', openaiModels, id);
 }
 
 function checkPrompt(model: OpenAIModel, prompt: string): void {
@@ -123,7 +121,7 @@ export function createOpenAIAdapter(env: ProviderEnv): ProviderAdapter {
     const model = modelOf(request.model);
     const call = { signal: ctx.signal, timeoutMs: model.maxDurationSeconds * 1000 };
     if (model.api === 'chat') {
-      const res = await openaiCall<ChatCompletion>(env, ctx.apiKey, { ...call, path: OpenAIPath.chatCompletions, json: chatBody(model, request) });
+      const res = await openaiCall(env, ctx.apiKey, { ...call, path: OpenAIPath.chatCompletions, json: chatBody(model, request) }, ChatCompletionAnswer);
       return { status: 'succeeded', outputs: [chatOutput(res)] };
     }
     checkPrompt(model, request.prompt);
@@ -131,15 +129,14 @@ export function createOpenAIAdapter(env: ProviderEnv): ProviderAdapter {
     const contentType = IMAGE_TYPES[format] ?? 'image/png';
     const res =
       request.inputImages.length > 0
-        ? await openaiCall<ImagesResponse>(env, ctx.apiKey, { ...call, method: 'POST', path: OpenAIPath.imageEdits, body: await editForm(model, request, env) })
-        : await openaiCall<ImagesResponse>(env, ctx.apiKey, { ...call, path: OpenAIPath.imageGenerations, json: generationBody(model, request) });
+        ? await openaiCall(env, ctx.apiKey, { ...call, method: 'POST', path: OpenAIPath.imageEdits, body: await editForm(model, request, env) }, ImagesAnswer)
+        : await openaiCall(env, ctx.apiKey, { ...call, path: OpenAIPath.imageGenerations, json: generationBody(model, request) }, ImagesAnswer);
     return { status: 'succeeded', outputs: imageOutputs(res, contentType) };
   }
 
   /** `GET /v1/models`: free, fast, and it fails exactly as a generation would on a bad key or an outage. */
   async function probe(ctx: CallContext): Promise<void> {
-    const res = await openaiCall<{ data?: unknown }>(env, ctx.apiKey, { method: 'GET', path: OpenAIPath.models, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    if (!Array.isArray(res?.data)) throw new ProviderError('PROVIDER_ERROR', 'openai: the model list is not a list');
+    await openaiCall(env, ctx.apiKey, { method: 'GET', path: OpenAIPath.models, timeoutMs: 15_000, ...(ctx.signal ? { signal: ctx.signal } : {}) }, ModelListAnswer);
   }
   return { submit, probe };
 }

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { ErrorCode } from '../../domain/errors';
-import { providerJson, type ProviderRequest } from '../http';
+import { classifiedBy, providerCall } from '../core/call';
+import type { ProviderRequest } from '../http';
 import type { ProviderEnv } from '../types';
 
 export const OPENAI_PROVIDER_ID = 'openai';
@@ -33,26 +35,17 @@ export function classifyOpenAIError(status: number, body: unknown): ErrorCode | 
   return undefined;
 }
 
-export interface ImagesResponse {
-  created: number;
-  data: Array<{ url?: string; b64_json?: string; revised_prompt?: string }>;
-  output_format?: string;
-}
+/** The answers are the OpenAI wire's own: providers/core/openai-compatible.ts. */
+export { ChatCompletionAnswer, ModelListAnswer, OpenAIImagesAnswer as ImagesAnswer } from '../core/openai-compatible';
+export type { ChatCompletionAnswer as ChatCompletion, OpenAIImagesAnswer as ImagesResponse } from '../core/openai-compatible';
 
-export interface ChatCompletion {
-  id: string;
-  choices: Array<{
-    index: number;
-    message: { role: string; content: string | null; refusal?: string | null };
-    finish_reason: string;
-  }>;
-}
-
-export function openaiCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest): Promise<T> {
-  return providerJson<T>(
+/** One call to OpenAI, its answer checked against `answer`. */
+export function openaiCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(
     env,
     OPENAI_PROVIDER_ID,
     { ...req, headers: { ...req.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) } },
-    classifyOpenAIError,
+    answer,
+    { errors: classifiedBy(classifyOpenAIError) },
   );
 }

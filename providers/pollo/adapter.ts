@@ -1,9 +1,10 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { requireOutputCount } from '../define-model';
+import { modelIn, requireOutputCount } from '../define-model';
 import type { ProviderAdapter, ProviderEnv, WebhookEvent, WebhookRequest } from '../types';
 import { toWireVideoParameters } from '../video-wire';
-import { POLLO_PROVIDER_ID, PolloPath, polloCall, readPolloTask, verifyPolloWebhook, type PolloTask } from './api';
+import { issuePath } from '../core/call';
+import { POLLO_PROVIDER_ID, PolloPath, polloCall, PolloTaskAnswer, readPolloTask, verifyPolloWebhook } from './api';
 import { polloModels, type PolloModel } from './models';
 
 export interface PolloAdapterOptions {
@@ -12,9 +13,7 @@ export interface PolloAdapterOptions {
 }
 
 function modelOf(id: string): PolloModel {
-  const model = polloModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${POLLO_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(POLLO_PROVIDER_ID, polloModels, id);
 }
 
 /** The `input` of a generation: the prompt, Pollo's parameter names and the image URL. */
@@ -37,30 +36,34 @@ export function createPolloAdapter(env: ProviderEnv, options: PolloAdapterOption
   return {
     async submit(request, ctx) {
       const model = modelOf(request.model);
-      const task = await polloCall<PolloTask>(env, ctx.apiKey, {
+      const task = await polloCall(env, ctx.apiKey, {
         method: 'POST',
         path: PolloPath.create(model.endpoint),
         json: { input: polloInput(model, request), ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}) },
         timeoutMs: 60_000,
         ...signal(ctx.signal),
-      });
-      if (typeof task.taskId !== 'string' || !task.taskId) throw new ProviderError('PROVIDER_ERROR', `${POLLO_PROVIDER_ID}: no taskId in the answer`);
+      }, PolloTaskAnswer);
       return { status: 'pending', taskId: task.taskId };
     },
 
     async poll(taskId, _request, ctx) {
-      return readPolloTask(await polloCall<PolloTask>(env, ctx.apiKey, { path: PolloPath.status(taskId), timeoutMs: 30_000, ...signal(ctx.signal) }));
+      return readPolloTask(await polloCall(env, ctx.apiKey, { path: PolloPath.status(taskId), timeoutMs: 30_000, ...signal(ctx.signal) }, PolloTaskAnswer));
     },
 
     parseWebhook(req: WebhookRequest, secret: string): WebhookEvent {
       verifyPolloWebhook(req, secret);
-      let task: PolloTask;
+      let json: unknown;
       try {
-        task = JSON.parse(req.body.toString('utf8')) as PolloTask;
+        json = JSON.parse(req.body.toString('utf8'));
       } catch (err) {
         throw new ProviderError('INVALID_REQUEST', 'pollo webhook: the body is not JSON', { cause: err });
       }
-      if (typeof task?.taskId !== 'string' || !task.taskId) throw new ProviderError('INVALID_REQUEST', 'pollo webhook: no taskId');
+      const checked = PolloTaskAnswer.safeParse(json);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new ProviderError('INVALID_REQUEST', `pollo webhook: unexpected body: ${issuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+      }
+      const task = checked.data;
       try {
         return { taskId: task.taskId, result: readPolloTask(task) };
       } catch (err) {

@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
-import { providerJson, type ProviderRequest } from '../http';
+import { z } from 'zod';
+import { checkAnswer, classifiedBy, providerCall } from '../core/call';
+import type { ProviderRequest } from '../http';
 import type { PollResult, ProviderEnv, WebhookRequest } from '../types';
 
 export const POLLO_PROVIDER_ID = 'pollo';
@@ -13,28 +15,29 @@ export const PolloPath = {
 } as const;
 
 /** Pollo wraps answers as `{ code, message, data }`. */
-export interface PolloEnvelope<T> {
-  code?: string;
-  message?: string;
-  data?: T | null;
-}
+/** Every Pollo answer is wrapped like this; `data` is checked against the call's own schema. */
+export const PolloEnvelope = z.looseObject({
+  code: z.union([z.string(), z.number()]).nullish(),
+  message: z.string().nullish(),
+  data: z.unknown().optional(),
+});
 
 export type PolloStatus = 'waiting' | 'processing' | 'succeed' | 'failed';
 
-export interface PolloGeneration {
-  id?: string;
-  status: PolloStatus;
-  failMsg?: string | null;
-  url?: string | null;
-  mediaType?: 'video' | 'image';
-}
+/** One generation of a task; statuses stay strings, a new one reads as still pending. */
+export const PolloGeneration = z.looseObject({
+  status: z.string(),
+  failMsg: z.string().nullish(),
+  url: z.string().nullish(),
+});
 
-/** A task's state, as status answers and webhook deliveries carry it. */
-export interface PolloTask {
-  taskId: string;
-  status?: PolloStatus;
-  generations?: PolloGeneration[];
-}
+/** A task as create, status and webhooks hand it over. */
+export const PolloTaskAnswer = z.looseObject({
+  taskId: z.string().min(1),
+  status: z.string().nullish(),
+  generations: z.array(PolloGeneration).nullish(),
+});
+export type PolloTask = z.output<typeof PolloTaskAnswer>;
 
 const MODERATION = /sensitive|moderat|violat|nsfw|content polic|inappropriate/i;
 
@@ -45,14 +48,18 @@ export function classifyPolloError(status: number, body: unknown): ErrorCode | u
   return undefined;
 }
 
-export async function polloCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest): Promise<T> {
+/** One call to Pollo with `x-api-key`; returns the envelope's `data`, checked against `answer`. */
+export async function polloCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S): Promise<z.output<S>> {
   if (!apiKey) throw new ProviderError('AUTHENTICATION_FAILED', `${POLLO_PROVIDER_ID}: no API key`, { retryable: false });
-  const body = await providerJson<PolloEnvelope<T>>(env, POLLO_PROVIDER_ID, { ...req, headers: { ...req.headers, 'x-api-key': apiKey } }, classifyPolloError);
-  if (!body?.data) throw new ProviderError('PROVIDER_ERROR', `${POLLO_PROVIDER_ID}: the answer had no data (${body?.message ?? 'no message'})`);
-  return body.data;
+  let status = 200;
+  const body = await providerCall(env, POLLO_PROVIDER_ID, { ...req, headers: { ...req.headers, 'x-api-key': apiKey } }, PolloEnvelope, {
+    errors: classifiedBy(classifyPolloError),
+    onHeaders: (_h, s) => (status = s),
+  });
+  if (!body.data) throw new ProviderError('PROVIDER_ERROR', `${POLLO_PROVIDER_ID}: the answer had no data (${body.message ?? 'no message'})`);
+  return checkAnswer(POLLO_PROVIDER_ID, answer, body.data, { status, prefix: ['data'] });
 }
 
-/** A task's state as genflow sees it; a failed generation throws, as a failed poll does. */
 export function readPolloTask(task: PolloTask): PollResult {
   const generations = task.generations ?? [];
   const failed = generations.find((g) => g.status === 'failed');

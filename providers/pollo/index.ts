@@ -11,8 +11,9 @@ export const polloProvider: Provider = {
   requiresApiKey: true,
   defaultBaseUrl: POLLO_BASE_URL,
   // Optional: GENFLOW_POLLO_WEBHOOK_URL is sent as webhookUrl. The workflow polls either way.
+  settings: ['WEBHOOK_URL'],
   createAdapter: (env) => {
-    const webhookUrl = process.env.GENFLOW_POLLO_WEBHOOK_URL?.trim();
+    const webhookUrl = env.settings?.WEBHOOK_URL;
     return createPolloAdapter(env, webhookUrl ? { webhookUrl } : {});
   },
 };

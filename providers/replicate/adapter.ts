@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult, WebhookEvent, WebhookRequest } from '../types';
-import { ReplicatePath, replicateCall, replicateDeliveryHosts, type CreatePredictionBody, type Prediction, type ReplicateFile, type WebhookEventType } from './api';
+import { issuePath } from '../core/call';
+import { PredictionAnswer, ReplicateFileAnswer, ReplicatePath, replicateCall, replicateDeliveryHosts, type CreatePredictionBody, type Prediction, type WebhookEventType } from './api';
 import { replicateModels, type ReplicateModel } from './models';
 import { verifyReplicateWebhook } from './webhook';
 
@@ -16,9 +18,7 @@ export interface ReplicateAdapterOptions {
 }
 
 function modelOf(id: string): ReplicateModel {
-  const model = replicateModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `replicate: unknown model ${id}`);
-  return model;
+  return modelIn('replicate', replicateModels, id);
 }
 
 /** The `input` object for a prediction: the model's parameters plus prompt, count and image. */
@@ -57,8 +57,8 @@ async function uploadIfLarge(env: ProviderEnv, ctx: CallContext, value: string):
   const form = new FormData();
   const ext = file.contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
   form.append('content', new Blob([new Uint8Array(file.data)], { type: file.contentType }), `input.${ext}`);
-  const uploaded = await replicateCall<ReplicateFile>(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.files, body: form, signal: ctx.signal, timeoutMs: 120_000 });
-  const url = uploaded?.urls?.get;
+  const uploaded = await replicateCall(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.files, body: form, signal: ctx.signal, timeoutMs: 120_000 }, ReplicateFileAnswer);
+  const url = uploaded.urls?.get;
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new ProviderError('PROVIDER_ERROR', 'replicate: the file upload answered no urls.get');
   return url;
 }
@@ -145,14 +145,13 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
         body.webhook_events_filter = options.webhookEvents ?? ['start', 'completed'];
       }
       const wait = options.preferWaitSeconds;
-      const prediction = await replicateCall<Prediction>(env, ctx.apiKey, {
+      const prediction = await replicateCall(env, ctx.apiKey, {
         method: 'POST',
         path: ReplicatePath.createPrediction(owner, name),
         json: body,
         signal: ctx.signal,
         ...(wait ? { headers: { prefer: `wait=${Math.min(60, Math.max(1, Math.round(wait)))}` }, timeoutMs: (wait + 30) * 1000 } : {}),
-      });
-      if (!prediction?.id) throw new ProviderError('PROVIDER_ERROR', 'replicate: the create response has no prediction id');
+      }, PredictionAnswer);
       // With `Prefer: wait` a fast model may already be done (or failed) in this answer.
       if (prediction.status === 'succeeded' || prediction.status === 'failed') {
         const result = predictionResult(prediction, deliveryAuth(ctx.apiKey));
@@ -162,23 +161,29 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
     },
 
     async poll(taskId: string, _request: GenerationRequest, ctx: CallContext): Promise<PollResult> {
-      const prediction = await replicateCall<Prediction>(env, ctx.apiKey, { path: ReplicatePath.prediction(taskId), signal: ctx.signal, timeoutMs: 30_000 });
+      const prediction = await replicateCall(env, ctx.apiKey, { path: ReplicatePath.prediction(taskId), signal: ctx.signal, timeoutMs: 30_000 }, PredictionAnswer);
       return predictionResult(prediction, deliveryAuth(ctx.apiKey));
     },
 
     async cancel(taskId: string, ctx: CallContext): Promise<void> {
-      await replicateCall<Prediction>(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.cancel(taskId), signal: ctx.signal, timeoutMs: 30_000 });
+      // The answer (the prediction as canceled) is not read: the workflow records the cancel itself.
+      await replicateCall(env, ctx.apiKey, { method: 'POST', path: ReplicatePath.cancel(taskId), signal: ctx.signal, timeoutMs: 30_000 }, z.unknown());
     },
 
     parseWebhook(req: WebhookRequest, secret: string): WebhookEvent {
       verifyReplicateWebhook(req, secret);
-      let prediction: Prediction;
+      let body: unknown;
       try {
-        prediction = JSON.parse(req.body.toString('utf8')) as Prediction;
+        body = JSON.parse(req.body.toString('utf8'));
       } catch (err) {
         throw new ProviderError('INVALID_REQUEST', 'replicate webhook: the body is not JSON', { cause: err });
       }
-      if (!prediction || typeof prediction.id !== 'string') throw new ProviderError('INVALID_REQUEST', 'replicate webhook: no prediction id');
+      const checked = PredictionAnswer.safeParse(body);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new ProviderError('INVALID_REQUEST', `replicate webhook: unexpected body: ${issuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+      }
+      const prediction = checked.data;
       try {
         return { taskId: prediction.id, result: predictionResult(prediction) };
       } catch (err) {

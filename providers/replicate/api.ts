@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { ErrorCode } from '../../domain/errors';
-import { providerJson, type ProviderRequest } from '../http';
+import { classifiedBy, providerCall } from '../core/call';
+import type { ProviderRequest } from '../http';
 import type { ProviderEnv } from '../types';
 
 export const REPLICATE_PROVIDER_ID = 'replicate';
@@ -25,29 +27,27 @@ export const ReplicatePath = {
 } as const;
 
 /** `POST /v1/files` answers the file object; `urls.get` is what a prediction input takes. */
-export interface ReplicateFile {
-  id: string;
-  urls?: { get?: string };
-}
+export const ReplicateFileAnswer = z.looseObject({
+  id: z.string(),
+  urls: z.looseObject({ get: z.string().optional() }).optional(),
+});
+export type ReplicateFile = z.output<typeof ReplicateFileAnswer>;
 
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'aborted';
 
-/** The prediction object, as returned by create, get, cancel and sent by webhooks. */
-export interface Prediction {
-  id: string;
-  model?: string;
-  version?: string;
-  status: PredictionStatus;
-  input?: Record<string, unknown>;
-  output?: unknown;
-  error?: string | null;
-  logs?: string | null;
-  created_at?: string;
-  started_at?: string | null;
-  completed_at?: string | null;
-  urls?: { get?: string; cancel?: string; stream?: string; web?: string };
-  metrics?: { predict_time?: number };
-}
+/**
+ * The prediction object, as returned by create, get, cancel and sent by webhooks: only the
+ * fields genflow reads are checked. `status` stays a string here so that a status Replicate
+ * adds later is named as such by `predictionResult`, not as a schema mismatch.
+ */
+export const PredictionAnswer = z.looseObject({
+  id: z.string().min(1),
+  status: z.string(),
+  output: z.unknown().optional(),
+  error: z.string().nullish(),
+  logs: z.string().nullish(),
+});
+export type Prediction = z.output<typeof PredictionAnswer>;
 
 export type WebhookEventType = 'start' | 'output' | 'logs' | 'completed';
 
@@ -69,11 +69,13 @@ export function classifyReplicateError(status: number, body: unknown): ErrorCode
   return undefined;
 }
 
-export function replicateCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest): Promise<T> {
-  return providerJson<T>(
+/** One call to Replicate, its answer checked against `answer`. */
+export function replicateCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(
     env,
     REPLICATE_PROVIDER_ID,
     { ...req, headers: { ...req.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) } },
-    classifyReplicateError,
+    answer,
+    { errors: classifiedBy(classifyReplicateError) },
   );
 }

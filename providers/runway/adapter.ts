@@ -1,15 +1,14 @@
+import { z } from 'zod';
 import { ProviderError, type ErrorCode } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { requireOutputCount } from '../define-model';
+import { modelIn, requireOutputCount } from '../define-model';
 import type { PollResult, ProviderAdapter, ProviderEnv } from '../types';
 import { toWireVideoParameters } from '../video-wire';
-import { RUNWAY_PROVIDER_ID, RunwayPath, runwayCall, type RunwayTask } from './api';
+import { RUNWAY_PROVIDER_ID, RunwayCreated, RunwayPath, runwayCall, RunwayTaskAnswer, type RunwayTask } from './api';
 import { runwayModels, type RunwayModel } from './models';
 
 function modelOf(id: string): RunwayModel {
-  const model = runwayModels.find((m) => m.id === id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${RUNWAY_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(RUNWAY_PROVIDER_ID, runwayModels, id);
 }
 
 /** The endpoint and body of a task: an input image makes it image_to_video. */
@@ -54,7 +53,7 @@ export function readRunwayTask(task: RunwayTask): PollResult {
       });
     }
     default:
-      throw new ProviderError('PROVIDER_ERROR', `${RUNWAY_PROVIDER_ID}: unknown task status ${JSON.stringify((task as { status?: unknown }).status)}`);
+      throw new ProviderError('PROVIDER_ERROR', `${RUNWAY_PROVIDER_ID}: unknown task status ${JSON.stringify(task.status)}`);
   }
 }
 
@@ -64,18 +63,17 @@ export function createRunwayAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request, ctx) {
       const { path, body } = runwayRequest(modelOf(request.model), request);
-      const res = await runwayCall<{ id?: string }>(env, ctx.apiKey, { method: 'POST', path, json: body, timeoutMs: 60_000, ...signal(ctx.signal) });
-      if (typeof res?.id !== 'string' || !res.id) throw new ProviderError('PROVIDER_ERROR', `${RUNWAY_PROVIDER_ID}: no task id in the answer`);
+      const res = await runwayCall(env, ctx.apiKey, { method: 'POST', path, json: body, timeoutMs: 60_000, ...signal(ctx.signal) }, RunwayCreated);
       return { status: 'pending', taskId: res.id };
     },
 
     async poll(taskId, _request, ctx) {
-      return readRunwayTask(await runwayCall<RunwayTask>(env, ctx.apiKey, { path: RunwayPath.task(taskId), timeoutMs: 30_000, ...signal(ctx.signal) }));
+      return readRunwayTask(await runwayCall(env, ctx.apiKey, { path: RunwayPath.task(taskId), timeoutMs: 30_000, ...signal(ctx.signal) }, RunwayTaskAnswer));
     },
 
     async cancel(taskId, ctx) {
       try {
-        await runwayCall<unknown>(env, ctx.apiKey, { method: 'DELETE', path: RunwayPath.task(taskId), timeoutMs: 30_000, ...signal(ctx.signal) });
+        await runwayCall(env, ctx.apiKey, { method: 'DELETE', path: RunwayPath.task(taskId), timeoutMs: 30_000, ...signal(ctx.signal) }, z.unknown());
       } catch (err) {
         // Already gone: nothing left to stop.
         if (err instanceof ProviderError && (err.details as { status?: number } | undefined)?.status === 404) return;

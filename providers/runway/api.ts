@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { ErrorCode } from '../../domain/errors';
-import { providerJson, type ProviderRequest } from '../http';
+import { classifiedBy, providerCall } from '../core/call';
+import type { ProviderRequest } from '../http';
 import type { ProviderEnv } from '../types';
 
 export const RUNWAY_PROVIDER_ID = 'runway';
@@ -15,17 +17,24 @@ export const RunwayPath = {
 
 export type RunwayTaskStatus = 'PENDING' | 'THROTTLED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
-export interface RunwayTask {
-  id: string;
-  status: RunwayTaskStatus;
-  createdAt?: string;
+/** A create call's answer: the task id polled at /v1/tasks/{id}. */
+export const RunwayCreated = z.looseObject({ id: z.string().min(1) });
+
+/**
+ * `GET /v1/tasks/{id}`. `status` stays a string so that a status Runway adds later is named as
+ * such by the adapter, not as a schema mismatch.
+ */
+export const RunwayTaskAnswer = z.looseObject({
+  id: z.string(),
+  status: z.string(),
   /** 0..1 while RUNNING. */
-  progress?: number | null;
-  output?: string[] | null;
-  failure?: string | null;
+  progress: z.number().nullish(),
+  output: z.array(z.string()).nullish(),
+  failure: z.string().nullish(),
   /** e.g. `SAFETY.INPUT.TEXT`, `INPUT_PREPROCESSING.SAFETY.IMAGE`, `ASSET.INVALID`, `INTERNAL.BAD_OUTPUT`. */
-  failureCode?: string | null;
-}
+  failureCode: z.string().nullish(),
+});
+export type RunwayTask = z.output<typeof RunwayTaskAnswer>;
 
 /** Runway answers errors as `{ error, issues? }`; spent credits come back as a 400. */
 export function classifyRunwayError(status: number, body: unknown): ErrorCode | undefined {
@@ -35,11 +44,13 @@ export function classifyRunwayError(status: number, body: unknown): ErrorCode | 
   return undefined;
 }
 
-export function runwayCall<T>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest): Promise<T> {
-  return providerJson<T>(
+/** One call to Runway (with its API version header), its answer checked against `answer`. */
+export function runwayCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S): Promise<z.output<S>> {
+  return providerCall(
     env,
     RUNWAY_PROVIDER_ID,
     { ...req, headers: { ...req.headers, 'x-runway-version': RUNWAY_API_VERSION, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) } },
-    classifyRunwayError,
+    answer,
+    { errors: classifiedBy(classifyRunwayError) },
   );
 }

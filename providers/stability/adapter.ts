@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters, requireOutputCount } from '../define-model';
+import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { providerFetch } from '../http';
 import { loadInputImage } from '../input-images';
+import { readAnswer } from '../core/call';
 import { bearer, providerErrorFrom } from '../json-call';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
 import { FINISH_REASON_HEADER, readStabilityError, STABILITY_PROVIDER_ID, StabilityPath } from './api';
@@ -11,8 +13,7 @@ import { stabilityModels, type StabilityModel } from './models';
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
 function modelOf(request: GenerationRequest): StabilityModel {
-  const model = stabilityModels.find((m) => m.id === request.model);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${STABILITY_PROVIDER_ID}: unknown model ${request.model}`);
+  const model = modelIn(STABILITY_PROVIDER_ID, stabilityModels, request.model);
   requireOutputCount(model.id, request.numberOfOutputs, 1);
   if (model.kinds.includes('upscale') && request.inputImages.length !== 1) {
     throw new ProviderError('INVALID_PARAMETERS', `inputImages: ${model.id} upscales exactly one image`);
@@ -62,6 +63,9 @@ async function imageOutput(res: Response): Promise<ProviderOutput> {
  * once (`Accept: image/*`); the creative upscale answers an id polled at `/v2beta/results/{id}`
  * (202 while in progress, then the image). No cancel endpoint exists.
  */
+/** An async endpoint's answer: the generation id polled at /v2beta/results/{id}. */
+const StabilityStarted = z.looseObject({ id: z.string().min(1) });
+
 export function createStabilityAdapter(env: ProviderEnv): ProviderAdapter {
   async function post(model: StabilityModel, request: GenerationRequest, ctx: CallContext, accept: string): Promise<Response> {
     const res = await providerFetch(env, STABILITY_PROVIDER_ID, {
@@ -81,8 +85,7 @@ export function createStabilityAdapter(env: ProviderEnv): ProviderAdapter {
       const model = modelOf(request);
       if (!model.async) return { status: 'succeeded', outputs: [await imageOutput(await post(model, request, ctx, 'image/*'))] };
       const res = await post(model, request, ctx, 'application/json');
-      const body = (await res.json().catch(() => ({}))) as { id?: unknown };
-      if (typeof body.id !== 'string' || !body.id) throw new ProviderError('PROVIDER_ERROR', `${STABILITY_PROVIDER_ID}: the answer has no generation id`);
+      const body = await readAnswer(STABILITY_PROVIDER_ID, res, StabilityStarted);
       return { status: 'pending', taskId: body.id };
     },
 

@@ -1,18 +1,17 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { parseModelParameters } from '../define-model';
-import { providerJson } from '../http';
+import { modelIn, parseModelParameters } from '../define-model';
+import type { z } from 'zod';
+import { classifiedBy, providerCall } from '../core/call';
 import { inputImageAsDataUrl } from '../input-images';
-import { klingCall, type KlingTask } from '../kling/api';
+import { klingCall, KlingCreated, KlingTaskAnswer } from '../kling/api';
 import { klingBody, klingEndpoint, readKlingTask } from '../kling/requests';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
-import { TUZI_PROVIDER_ID, TuziPath, classifyTuziError, isModeration, mjSubmitErrorCode, type MjSubmitResponse, type MjTask, type TuziImagesResponse } from './api';
-import { findTuziModel, tuziMidjourneyParameters, type TuziModel } from './models';
+import { TUZI_PROVIDER_ID, TuziPath, classifyTuziError, isModeration, mjSubmitErrorCode, MjSubmitAnswer, MjTaskAnswer, TuziImagesAnswer, type MjTask } from './api';
+import { tuziModels, tuziMidjourneyParameters, type TuziModel } from './models';
 
 function modelOf(id: string): TuziModel {
-  const model = findTuziModel(id);
-  if (!model) throw new ProviderError('UNSUPPORTED_CAPABILITY', `${TUZI_PROVIDER_ID}: no model ${JSON.stringify(id)}`);
-  return model;
+  return modelIn(TUZI_PROVIDER_ID, tuziModels, id);
 }
 
 function bearer(ctx: CallContext): string {
@@ -65,18 +64,18 @@ export function readMjTask(task: MjTask): PollResult {
  * proxy of Kling's task API under /kling, and a Midjourney mj-proxy (imagine + fetch).
  */
 export function createTuziAdapter(env: ProviderEnv): ProviderAdapter {
-  const json = <T>(ctx: CallContext, req: { method?: 'GET' | 'POST'; path: string; json?: unknown; timeoutMs: number }) =>
-    providerJson<T>(env, TUZI_PROVIDER_ID, { ...req, headers: { authorization: bearer(ctx) }, ...(ctx.signal ? { signal: ctx.signal } : {}) }, classifyTuziError);
+  const json = <S extends z.ZodType>(ctx: CallContext, req: { method?: 'GET' | 'POST'; path: string; json?: unknown; timeoutMs: number }, answer: S) =>
+    providerCall(env, TUZI_PROVIDER_ID, { ...req, headers: { authorization: bearer(ctx) }, ...(ctx.signal ? { signal: ctx.signal } : {}) }, answer, { errors: classifiedBy(classifyTuziError) });
 
   async function submitImages(model: TuziModel & { route: { api: 'images' } }, request: GenerationRequest, ctx: CallContext) {
     if (request.numberOfOutputs > model.route.maxOutputs) throw new ProviderError('INVALID_PARAMETERS', `${model.id} makes at most ${model.route.maxOutputs} images per request`);
     const params = parseModelParameters(model.parameters, model.id, request.parameters);
-    const res = await json<TuziImagesResponse>(ctx, {
+    const res = await json(ctx, {
       method: 'POST',
       path: TuziPath.images,
       json: { model: model.route.model, prompt: request.prompt, n: request.numberOfOutputs, ...params },
       timeoutMs: 300_000,
-    });
+    }, TuziImagesAnswer);
     const outputs = (res.data ?? []).flatMap((d): ProviderOutput[] => {
       if (d.b64_json) return [{ type: 'bytes', data: Buffer.from(d.b64_json, 'base64'), contentType: 'image/png' }];
       return d.url ? [{ type: 'url', url: d.url }] : [];
@@ -91,22 +90,21 @@ export function createTuziAdapter(env: ProviderEnv): ProviderAdapter {
       const route = model.route;
       if (route.api === 'images') return submitImages({ ...model, route }, request, ctx);
       if (route.api === 'kling') {
-        const task = await klingCall<KlingTask>(env, TUZI_PROVIDER_ID, bearer(ctx), {
+        const task = await klingCall(env, TUZI_PROVIDER_ID, bearer(ctx), {
           method: 'POST',
           path: `${TuziPath.klingPrefix}${klingEndpoint(route.kling, request)}`,
           json: klingBody(route.kling, request),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
-        });
-        if (!task?.task_id) throw new ProviderError('PROVIDER_ERROR', `${TUZI_PROVIDER_ID}: no task_id in the answer`);
+        }, KlingCreated);
         return { status: 'pending', taskId: task.task_id };
       }
       const base64Array = await Promise.all(request.inputImages.map((image) => inputImageAsDataUrl(image)));
-      const res = await json<MjSubmitResponse>(ctx, {
+      const res = await json(ctx, {
         method: 'POST',
         path: TuziPath.imagine,
         json: { botType: request.parameters.botType ?? 'MID_JOURNEY', prompt: mjPrompt(request.prompt, request.parameters), base64Array },
         timeoutMs: 60_000,
-      });
+      }, MjSubmitAnswer);
       // 1 submitted, 21 the same task exists already, 22 queued: each answers the task id.
       if (![1, 21, 22].includes(res.code) || !res.result) {
         const description = res.description || `code ${res.code}`;
@@ -118,14 +116,14 @@ export function createTuziAdapter(env: ProviderEnv): ProviderAdapter {
     async poll(taskId, request, ctx) {
       const route = modelOf(request.model).route;
       if (route.api === 'kling') {
-        const task = await klingCall<KlingTask>(env, TUZI_PROVIDER_ID, bearer(ctx), {
+        const task = await klingCall(env, TUZI_PROVIDER_ID, bearer(ctx), {
           method: 'GET',
           path: `${TuziPath.klingPrefix}${klingEndpoint(route.kling, request)}/${encodeURIComponent(taskId)}`,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
-        });
+        }, KlingTaskAnswer);
         return readKlingTask(TUZI_PROVIDER_ID, task);
       }
-      if (route.api === 'midjourney') return readMjTask(await json<MjTask>(ctx, { path: TuziPath.fetch(taskId), timeoutMs: 30_000 }));
+      if (route.api === 'midjourney') return readMjTask(await json(ctx, { path: TuziPath.fetch(taskId), timeoutMs: 30_000 }, MjTaskAnswer));
       throw new ProviderError('INTERNAL_ERROR', `${TUZI_PROVIDER_ID}: ${request.model} is synchronous and has nothing to poll`, { retryable: false });
     },
   };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ErrorCode } from '../../domain/errors';
 
 export const TUZI_PROVIDER_ID = 'tuzi';
@@ -11,32 +12,31 @@ export const TuziPath = {
   fetch: (id: string) => `/mj/task/${encodeURIComponent(id)}/fetch`,
 } as const;
 
-/** OpenAI-style image answer. */
-export interface TuziImagesResponse {
-  created?: number;
-  data?: Array<{ url?: string; b64_json?: string; revised_prompt?: string }>;
-}
+/** The image endpoint answers the OpenAI wire's Images answer. */
+export { OpenAIImagesAnswer as TuziImagesAnswer } from '../core/openai-compatible';
 
 /** mj-proxy submit answer: code 1 submitted, 21 already exists, 22 queued; others refused. */
-export interface MjSubmitResponse {
-  code: number;
-  description?: string;
-  result?: string | null;
-  properties?: Record<string, unknown>;
-}
+export const MjSubmitAnswer = z.looseObject({
+  code: z.number(),
+  description: z.string().nullish(),
+  result: z.string().nullish(),
+});
 
 export type MjStatus = 'NOT_START' | 'SUBMITTED' | 'MODAL' | 'IN_PROGRESS' | 'FAILURE' | 'SUCCESS' | 'CANCEL';
 
-/** mj-proxy task: `progress` is a string such as "45%". */
-export interface MjTask {
-  id: string;
-  action?: string;
-  status: MjStatus;
-  progress?: string | null;
-  imageUrl?: string | null;
-  imageUrls?: Array<{ url: string }> | null;
-  failReason?: string | null;
-}
+/**
+ * mj-proxy task: `progress` is a string such as "45%". `status` stays a string so that a status
+ * the proxy adds later is named as such by `readMjTask`, not as a schema mismatch.
+ */
+export const MjTaskAnswer = z.looseObject({
+  id: z.string().nullish(),
+  status: z.string(),
+  progress: z.string().nullish(),
+  imageUrl: z.string().nullish(),
+  imageUrls: z.array(z.looseObject({ url: z.string() })).nullish(),
+  failReason: z.string().nullish(),
+});
+export type MjTask = z.output<typeof MjTaskAnswer>;
 
 const MODERATION = /sensitive|banned|content[_ ]policy|moderat|violat|敏感|违规/i;
 

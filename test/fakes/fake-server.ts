@@ -40,6 +40,12 @@ export class FakeServer {
   private readonly injected: FakeResponse[] = [];
   /** Seen before the routes (after injected responses): an answer pre-empts the route, undefined lets it through. */
   intercept: ((req: FakeRequest) => FakeResponse | undefined) | undefined;
+  /**
+   * The malformed-answer switch: rewrites the JSON of a route's answer (a provider that changed
+   * its API, or answers a broken body with a 2xx). Return the JSON to send; `undefined` for a
+   * request it leaves alone.
+   */
+  malform: ((req: FakeRequest, json: unknown) => unknown) | undefined;
   private server: Server | undefined;
   url = '';
 
@@ -91,6 +97,10 @@ export class FakeServer {
       response = this.injected.shift() ?? this.intercept?.(request) ?? (await this.dispatch(request));
     } catch (err) {
       response = { status: 500, json: { error: { message: err instanceof Error ? err.message : String(err) } } };
+    }
+    if (this.malform && response.json !== undefined) {
+      const rewritten = this.malform(request, response.json);
+      if (rewritten !== undefined) response = { ...response, json: rewritten };
     }
     if (response.delayMs) await new Promise((r) => setTimeout(r, response.delayMs));
     const headers: Record<string, string> = { ...response.headers };
