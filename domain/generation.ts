@@ -138,19 +138,10 @@ export interface GenerationResult {
   error?: ErrorBody;
 }
 
-/** What `GET /v1/generations/:id` answers. */
-/** One stored output as the API shows it (a generation's, or a batch item's). */
-export interface GenerationOutput {
-  id: string;
-  url: string;
-  contentType: string;
-  bytes: number;
-  sha256: string;
-  width?: number;
-  height?: number;
-  durationSeconds?: number;
-}
+/** One stored output as the API shows it (a generation's, or a batch item's): its URL, not where it is stored. */
+export type GenerationOutput = Omit<StoredAsset, 'index' | 'storageKey'> & { url: string };
 
+/** What `GET /v1/generations/:id` answers. */
 export interface GenerationView {
   id: string;
   model: string;
