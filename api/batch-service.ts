@@ -189,10 +189,13 @@ export function createBatchService(deps: BatchServiceDeps) {
           const { row: itemRow, start, discard } = await prepareSubmission(item, settings, { id: randomUUID(), caller, batch: { id, index } });
           discards.push(discard);
           items.push(itemRow);
+          const attributes = keepAvailable(start.searchAttributes, available);
+          // The namespace has GenflowStatus: the child's workflow may upsert it, as a single submit's does.
+          const input = attributes.status ? { ...start.input, statusSearchAttribute: true } : start.input;
           starts.push({
             generation_id: itemRow.id,
-            input: JSON.stringify(start.input),
-            search_attributes: JSON.stringify(keepAvailable(start.searchAttributes, available)),
+            input: JSON.stringify(input),
+            search_attributes: JSON.stringify(attributes),
             depends_on: JSON.stringify(item.dependencies),
           });
           estimatedCost += itemRow.estimated_cost ?? 0;

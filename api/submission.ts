@@ -287,9 +287,10 @@ export function generationSearchAttributes(
     provider: row.provider,
     kind: row.kind,
     ...(context.experiment ? { experimentId: context.experiment.experimentId } : {}),
-    // A batch's children are started by the batch workflow, which does not upsert GenflowStatus;
-    // a single submit starts `queued` and its workflow upserts it from then on.
-    ...(context.batch ? { batchId: context.batch.id } : { status: 'queued' }),
+    // Every generation starts `queued`; its workflow upserts GenflowStatus from then on when the
+    // starter found the attribute registered (the outbox dispatcher, or the batch service).
+    status: 'queued',
+    ...(context.batch ? { batchId: context.batch.id } : {}),
     ...(context.caller?.owner ? { owner: context.caller.owner } : {}),
   };
 }
