@@ -26,6 +26,7 @@ COPY activities ./activities
 COPY providers ./providers
 COPY media ./media
 COPY db ./db
+COPY views ./views
 COPY api ./api
 COPY workers ./workers
 COPY runtime ./runtime

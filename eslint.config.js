@@ -24,7 +24,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../activities/*', '../providers/*', '../db/*', '../media/*', '../api/*', '../workers/*', '../runtime/*', '../cli/*'], allowTypeImports: true, message: 'workflows and domain/ import only domain/ and (activity) types' },
+            { group: ['../activities/*', '../providers/*', '../db/*', '../media/*', '../api/*', '../views/*', '../workers/*', '../runtime/*', '../cli/*'], allowTypeImports: true, message: 'workflows and domain/ import only domain/ and (activity) types' },
             { group: ['node:*', 'pg', 'kysely', 'express', 'sharp', '@aws-sdk/*', 'pino'], message: 'workflows and domain/ must not import Node modules or server libraries' },
           ],
         },

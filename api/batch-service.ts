@@ -21,7 +21,7 @@ import { canSee, ownerScope } from './auth';
 import { extractDependencies, linkDependencies } from './batch-dependencies';
 import { encodeCursor } from '../db/generation-search';
 import { parseOrThrow } from './validate';
-import { outputView, settledCost } from './views';
+import { outputView, settledCost } from '../views/generation-views';
 
 export interface BatchServiceDeps {
   batches: BatchesRepo;

@@ -10,7 +10,7 @@ import { readBody } from '../media/safe-fetch';
 import type { Storage } from '../media/storage/types';
 import { findModel } from '../providers/registry';
 import type { OpenAiEditBody, OpenAiGenerationBody } from './openapi/openai-schemas';
-import { assetUrl } from './views';
+import { assetUrl } from '../views/generation-views';
 
 /**
  * The OpenAI Images API mapped onto genflow. `model` is a genflow model id, or an OpenAI model

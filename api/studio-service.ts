@@ -20,7 +20,7 @@ import type { StudioProjectRow } from '../db/schema';
 import type { AttachTarget, NodeCursor, OwnedNode, StudioNodeRow, StudioRepo } from '../db/studio-repo';
 import { canSee, ownerScope } from './auth';
 import { checkProjectDefaults } from './studio-attach';
-import { generationView } from './views';
+import { generationView } from '../views/generation-views';
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,7 +9,7 @@ import type { ProviderStatus } from '../../providers/runtime';
 import type { BatchEstimate, GenerationEstimate } from '../submit-checks';
 
 /**
- * Zod schemas of the API's answers. The views are built by plain functions (views.ts and the
+ * Zod schemas of the API's answers. The views are built by plain functions (views/ and the
  * services); the type checks at the bottom of this file fail to compile when a view and its
  * schema disagree, and the API tests validate real answers against these schemas.
  */

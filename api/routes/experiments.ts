@@ -4,7 +4,7 @@ import { createExperimentBody } from '../../domain/experiment';
 import type { LifecycleAction } from '../../domain/experiment-state';
 import type { ExperimentsRepo } from '../../db/experiments-repo';
 import type { ExperimentService } from '../experiment-service';
-import { experimentView } from '../experiment-views';
+import { experimentView } from '../../views/experiment-views';
 import { pageLimit } from '../pagination';
 import { parseOrThrow } from '../validate';
 

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationRow } from '../../db/schema';
 import { isTerminal, type GenerationStatus } from '../../domain/status';
-import { generationView } from '../views';
+import { generationView } from '../../views/generation-views';
 
 const POLL_MS = 500;
 const HEARTBEAT_MS = 15_000;

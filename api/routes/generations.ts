@@ -13,7 +13,7 @@ import { idempotencyKeyOf } from '../idempotency-key';
 import { pageLimit } from '../pagination';
 import { callerContext, tagGeneration } from '../request-logging';
 import { parseOrThrow, storableDateTime } from '../validate';
-import { generationView } from '../views';
+import { generationView } from '../../views/generation-views';
 import { streamEvents } from './generation-events';
 import type { SubmitChecks } from '../submit-checks';
 import type { StudioAttach } from '../studio-attach';

@@ -9,7 +9,7 @@ import { createActivities, type PollOutcome, type SubmitOutcome } from '../../ac
 import { createAccountsRepo, type AccountsRepo } from '../../db/accounts-repo';
 import type { DbHandle } from '../../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
-import { generationView } from '../../api/views';
+import { generationView } from '../../views/generation-views';
 import { generationSchema } from '../../api/openapi/view-schemas';
 import type { Admission } from '../../domain/accounts';
 import type { ErrorBody } from '../../domain/errors';
