@@ -32,6 +32,21 @@ export default tseslint.config(
     },
   },
   {
+    // media/ is used by providers/ (input images) and activities/ (storing outputs): it may not
+    // import them back, or the two would depend on each other.
+    files: ['media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../providers/*', '../../providers/*', '../activities/*', '../../activities/*', '../api/*', '../../api/*', '../workers/*', '../../workers/*'], message: 'media/ is below providers/, activities/ and api/: shared types live in media/ or domain/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     // Typed mocks implement async interfaces without awaiting anything.
     rules: { '@typescript-eslint/require-await': 'off' },

@@ -1,7 +1,7 @@
 import { GenflowError } from '../domain/errors';
 import type { AlertChannel } from '../domain/alert-settings';
 import type { AlertNotice } from '../domain/alerts';
-import type { FetchPolicy } from '../media/prepare-inputs';
+import type { FetchPolicy } from '../media/fetch-policy';
 import { safeFetch, SafeFetchError } from '../media/safe-fetch';
 
 /** The generic webhook body: the whole alert, for any receiver that reads JSON. */

@@ -5,7 +5,7 @@ import type { BatchesRepo } from '../db/batches-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { WebhookTarget } from '../domain/webhooks';
 import { safeFetch, SafeFetchError } from '../media/safe-fetch';
-import type { FetchPolicy } from '../media/prepare-inputs';
+import type { FetchPolicy } from '../media/fetch-policy';
 import { generationView } from '../views/generation-views';
 
 /** The header a client verifies: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "${t}.${body}">`. */

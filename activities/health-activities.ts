@@ -5,7 +5,7 @@ import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import type { AlertSettings } from '../domain/alert-settings';
 import { AlertRule, evaluateRules, type AlertNotice, type HealthScope, type ProbeResult } from '../domain/alerts';
 import { GenflowError } from '../domain/errors';
-import type { FetchPolicy } from '../media/prepare-inputs';
+import type { FetchPolicy } from '../media/fetch-policy';
 import type { ProviderRuntime } from '../providers/runtime';
 import { deliver } from './alert-channels';
 import { createErrorLog } from './error-log';

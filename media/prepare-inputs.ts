@@ -5,12 +5,10 @@ import type { InputImageMode } from '../domain/models';
 import { DEFAULT_IMAGE_LIMITS, ImageRejected, validateImage, type ImageLimits } from './image-validate';
 import { preprocessImage } from './preprocess';
 import type { PreprocessPreset } from './preprocess-presets';
-import { readBody, safeFetch, SafeFetchError, type SafeFetchOptions } from './safe-fetch';
+import type { FetchPolicy } from './fetch-policy';
+import { readBody, safeFetch, SafeFetchError } from './safe-fetch';
 import type { Storage } from './storage/types';
 import { UPLOAD_REF, uploadKey } from './uploads';
-
-/** How input URLs may be fetched. `allowLoopback` exists for tests only. */
-export type FetchPolicy = Pick<SafeFetchOptions, 'allowLoopback' | 'resolve' | 'headersTimeoutMs' | 'idleTimeoutMs'>;
 
 export type { PreparedInput };
 

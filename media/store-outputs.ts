@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GenflowError, ProviderError } from '../domain/errors';
 import type { StoredAsset } from '../domain/generation';
-import type { ProviderOutput } from '../providers/types';
+import type { ProviderOutput } from './provider-output';
 import { inspectMedia } from './inspect';
 import { textInfo } from './text-output';
-import type { FetchPolicy } from './prepare-inputs';
+import type { FetchPolicy } from './fetch-policy';
 import { safeFetch, SafeFetchError } from './safe-fetch';
 import type { Storage } from './storage/types';
 

@@ -1,6 +1,6 @@
-import type { ProviderOutput } from '../providers/types';
+import type { ProviderOutput } from './provider-output';
 import type { MediaInfo } from './inspect';
-import type { FetchPolicy } from './prepare-inputs';
+import type { FetchPolicy } from './fetch-policy';
 import { readBody, safeFetch } from './safe-fetch';
 
 const TEXT: MediaInfo = { contentType: 'text/plain; charset=utf-8', extension: 'txt' };

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { ProviderCharge } from '../domain/charges';
 import type { ErrorBody } from '../domain/errors';
@@ -6,6 +5,7 @@ import type { GenerationRequest } from '../domain/generation';
 import type { InputImageMode, ModelKind } from '../domain/models';
 import type { VideoOptions } from '../domain/video-options';
 import type { PreprocessPresetName } from '../media/preprocess-presets';
+import type { ProviderOutput } from '../media/provider-output';
 import type { PriceRule } from './pricing';
 
 /**
@@ -38,20 +38,7 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
   price?: PriceRule;
 }
 
-/** An output as the provider hands it over: bytes (buffered or streamed) or a URL to fetch. */
-export type ProviderOutput =
-  | { type: 'bytes'; data: Buffer; contentType: string }
-  | { type: 'stream'; stream: Readable; contentType: string }
-  | {
-      type: 'url';
-      url: string;
-      contentType?: string;
-      /**
-       * Headers the download needs (a provider's own delivery host asking for its key), sent
-       * by the SSRF-safe fetcher only to the listed hosts — never to a redirect elsewhere.
-       */
-      auth?: { headers: Record<string, string>; hosts: readonly string[] };
-    };
+export type { ProviderOutput };
 
 /**
  * `charge`: what the provider reported charging for the task, where its API says so (a header
