@@ -30,6 +30,7 @@ COPY views ./views
 COPY api ./api
 COPY workers ./workers
 COPY runtime ./runtime
+COPY bootstrap ./bootstrap
 COPY cli ./cli
 USER node
 EXPOSE 3000

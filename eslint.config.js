@@ -16,6 +16,23 @@ export default tseslint.config(
     },
   },
   {
+    // bootstrap/ is the composition root: it builds the services and hands them down as deps.
+    // Only the process entry points may import it (tests too, to start what a process starts);
+    // anything else importing it would reach past the deps it was given.
+    files: ['**/*.ts'],
+    ignores: ['bootstrap/**', 'api/main.ts', 'workers/main.ts', 'cli/**', 'test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['./bootstrap/*', '../bootstrap/*', '../../bootstrap/*', '../../../bootstrap/*'], message: 'only process entry points (api/main.ts, workers/main.ts, cli/) import bootstrap/; take what you need as a dependency' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: only domain/ and types. domain/
     // is bundled into that sandbox too, so it is held to the same rule.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
@@ -24,7 +41,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../activities/*', '../providers/*', '../db/*', '../media/*', '../api/*', '../views/*', '../workers/*', '../runtime/*', '../cli/*'], allowTypeImports: true, message: 'workflows and domain/ import only domain/ and (activity) types' },
+            { group: ['../activities/*', '../providers/*', '../db/*', '../media/*', '../api/*', '../views/*', '../workers/*', '../runtime/*', '../bootstrap/*', '../cli/*'], allowTypeImports: true, message: 'workflows and domain/ import only domain/ and (activity) types' },
             { group: ['node:*', 'pg', 'kysely', 'express', 'sharp', '@aws-sdk/*', 'pino'], message: 'workflows and domain/ must not import Node modules or server libraries' },
           ],
         },
@@ -40,7 +57,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../providers/*', '../../providers/*', '../activities/*', '../../activities/*', '../api/*', '../../api/*', '../workers/*', '../../workers/*'], message: 'media/ is below providers/, activities/ and api/: shared types live in media/ or domain/' },
+            { group: ['../providers/*', '../../providers/*', '../activities/*', '../../activities/*', '../api/*', '../../api/*', '../workers/*', '../../workers/*', '../bootstrap/*', '../../bootstrap/*'], message: 'media/ is below providers/, activities/ and api/: shared types live in media/ or domain/' },
           ],
         },
       ],

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createAccountsRepo } from '../db/accounts-repo';
 import { createLogger } from '../runtime/logger';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
-import { openServices } from '../runtime/services';
+import { openServices } from '../bootstrap/services';
 import { connectClient } from '../runtime/temporal';
-import { createAppFor, startWorkflowOutbox } from '../runtime/wiring';
+import { createAppFor, startWorkflowOutbox } from '../bootstrap/wiring';
 import { closeServer, listen } from './server';
 
 /** The API as its own process (production): Temporal and Postgres are external. */

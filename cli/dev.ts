@@ -4,17 +4,17 @@ import { resolve } from 'node:path';
 import { Client } from '@temporalio/client';
 import { closeServer, listen } from '../api/server';
 import { createAccountsRepo } from '../db/accounts-repo';
-import { ensureEmbeddedAdminKey } from '../runtime/bootstrap-admin-key';
+import { ensureEmbeddedAdminKey } from '../bootstrap/embedded-admin-key';
 import { startDevTemporal, type DevTemporal } from '../runtime/dev-temporal';
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown } from '../runtime/process';
-import { openServices } from '../runtime/services';
+import { openServices } from '../bootstrap/services';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { ensureHealthSchedule } from '../runtime/health-schedule';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
-import { createAppFor, startWorkers, startWorkflowOutbox } from '../runtime/wiring';
+import { createAppFor, startWorkers, startWorkflowOutbox } from '../bootstrap/wiring';
 
 /**
  * The embedded stack in one process: a Temporal dev server (unless TEMPORAL_ADDRESS is set),

@@ -1,13 +1,13 @@
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
-import { openServices } from '../runtime/services';
+import { openServices } from '../bootstrap/services';
 import { Client } from '@temporalio/client';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';
 import { ensureHealthSchedule } from '../runtime/health-schedule';
 import { parseAlertSettings } from '../domain/alert-settings';
 import { connectClient, connectWorker } from '../runtime/temporal';
-import { startWorkers, startWorkflowOutbox } from '../runtime/wiring';
+import { startWorkers, startWorkflowOutbox } from '../bootstrap/wiring';
 import { serveMetrics } from '../runtime/metrics-server';
 
 /** The worker as its own process (production): Temporal and Postgres are external. */

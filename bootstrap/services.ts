@@ -18,7 +18,7 @@ import { createProviderRuntime, type ProviderRuntime } from '../providers/runtim
 import { createProviderConfigsRepo } from '../db/provider-configs-repo';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { secretBoxFor } from '../providers/secret-key-file';
-import { createMetrics, type GenflowMetrics } from './metrics';
+import { createMetrics, type GenflowMetrics } from '../runtime/metrics';
 
 /** What both the API and the worker need: the database, storage and provider adapters. */
 export interface Services {

@@ -11,9 +11,9 @@ import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
 import type { Services } from './services';
-import { prepareWorkflowBundle } from './workflow-bundle';
+import { prepareWorkflowBundle } from '../runtime/workflow-bundle';
 import { join, resolve } from 'node:path';
-import { createWorkflowOutbox, outboxSettings, type WorkflowOutbox } from './workflow-outbox';
+import { createWorkflowOutbox, outboxSettings, type WorkflowOutbox } from '../runtime/workflow-outbox';
 
 /** The Temporal Web UI the console links to: configured, or the embedded dev server's (HOST is where it listens too). */
 function consoleTemporalUi(config: Config): string | undefined {
