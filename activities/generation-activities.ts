@@ -63,7 +63,7 @@ function callContext(generationId: string) {
   return { generationId, attempt: ctx.info.attempt, signal: ctx.cancellationSignal };
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createGenerationActivities(deps: ActivityDeps) {
   const { repo, storage, logger } = deps;
   const errors = createErrorLog({ logger, redact: (t) => deps.providers.redact(t), ...(deps.errorLogs ? { errorLogs: deps.errorLogs } : {}) });
   const subject = (input: GenerationWorkflowInput) => ({ generationId: input.generationId, provider: input.model.provider, model: input.model.id });
@@ -233,4 +233,4 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-export type GenerationActivities = ReturnType<typeof createActivities>;
+export type GenerationActivities = ReturnType<typeof createGenerationActivities>;

@@ -106,8 +106,7 @@ export async function startBenchStack(
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger },
-      batches,
+      deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger, batches, env: process.env },
       maxConcurrentActivities: options.maxConcurrentActivities ?? 100,
       ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     });

@@ -10,6 +10,7 @@ import { createStudioRepo } from '../db/studio-repo';
 import type { Config } from '../domain/config';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createProviderWorkers } from '../workers/provider-workers';
+import type { GenflowActivityDeps } from '../activities/create-activities';
 import type { Services } from './services';
 import { prepareWorkflowBundle } from '../runtime/workflow-bundle';
 import { join, resolve } from 'node:path';
@@ -72,7 +73,7 @@ export interface RunningWorkers {
 
 /** The generation worker plus one activity worker per rate-limited provider queue. */
 export async function startWorkers(config: Config, services: Services, connection: NativeConnection, logger: Logger): Promise<RunningWorkers> {
-  const deps = {
+  const deps: GenflowActivityDeps = {
     repo: services.repo,
     storage: services.storage,
     providers: services.providers,
@@ -82,22 +83,21 @@ export async function startWorkers(config: Config, services: Services, connectio
     ...(config.GENFLOW_WEBHOOK_SECRET ? { webhookSecret: config.GENFLOW_WEBHOOK_SECRET } : {}),
     errorLogs: services.errorLogs,
     metrics: services.metrics,
-  };
-  const health = {
-    providers: services.providers,
-    errorLogs: services.errorLogs,
-    alerts: services.alerts,
-    pingDatabase: () => services.repo.ping(),
-    settings: parseAlertSettings(process.env),
-    logger,
+    experiments: services.experiments,
+    batches: services.batches,
+    env: process.env,
+    health: {
+      errorLogs: services.errorLogs,
+      alerts: services.alerts,
+      pingDatabase: () => services.repo.ping(),
+      settings: parseAlertSettings(process.env),
+    },
   };
   const workflowBundle = config.GENFLOW_WORKFLOW_BUNDLE ? { codePath: config.GENFLOW_WORKFLOW_BUNDLE } : await prepareWorkflowBundle(config.GENFLOW_HOME, logger);
   const worker = await createGenflowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: { ...deps, experiments: services.experiments },
-    batches: services.batches,
-    health,
+    deps,
     taskQueue: config.GENFLOW_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : {}),
     maxConcurrentActivities: config.GENFLOW_WORKER_CONCURRENCY,

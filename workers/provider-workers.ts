@@ -1,5 +1,5 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities/generation-activities';
+import { createGenerationActivities, type ActivityDeps } from '../activities/generation-activities';
 import { rateLimitedProviders } from '../providers/rate-limits';
 
 export interface ProviderWorkersOptions {
@@ -19,7 +19,8 @@ export interface ProviderWorkersOptions {
  * may run at once — see the README.
  */
 export async function createProviderWorkers(options: ProviderWorkersOptions): Promise<Worker[]> {
-  const activities = createActivities(options.deps);
+  // Only provider calls are routed to these queues: the generation activities.
+  const activities = createGenerationActivities(options.deps);
   const workers: Worker[] = [];
   for (const limit of rateLimitedProviders(options.env)) {
     workers.push(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities, type PollOutcome, type SubmitOutcome } from '../../activities/generation-activities';
+import { createGenerationActivities, type PollOutcome, type SubmitOutcome } from '../../activities/generation-activities';
 import { createAccountsRepo, type AccountsRepo } from '../../db/accounts-repo';
 import type { DbHandle } from '../../db/connect';
 import { createGenerationsRepo, type GenerationsRepo } from '../../db/generations-repo';
@@ -39,7 +39,7 @@ describe('the ledger settles at what the provider billed', () => {
   let db: DbHandle;
   let repo: GenerationsRepo;
   let accounts: AccountsRepo;
-  let activities: ReturnType<typeof createActivities>;
+  let activities: ReturnType<typeof createGenerationActivities>;
 
   beforeAll(async () => {
     await Promise.all([kie.start(), fal.start(), elevenlabs.start(), replicate.start()]);
@@ -63,7 +63,7 @@ describe('the ledger settles at what the provider billed', () => {
         GENFLOW_REPLICATE_API_KEYS: 'r8_test_replicate',
       },
     });
-    activities = createActivities({ repo, storage: new LocalDiskStorage(join(home, 'media')), providers, logger: testLogger, fetchPolicy: { allowLoopback: true } });
+    activities = createGenerationActivities({ repo, storage: new LocalDiskStorage(join(home, 'media')), providers, logger: testLogger, fetchPolicy: { allowLoopback: true } });
   });
   afterAll(async () => {
     await db?.close();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/generation-activities';
+import { createGenerationActivities } from '../../activities/generation-activities';
 import { createAccountsRepo, type AccountsRepo } from '../../db/accounts-repo';
 import { createBatchesRepo } from '../../db/batches-repo';
 import type { DbHandle } from '../../db/connect';
@@ -25,7 +25,7 @@ describe('the reserve / settle / release ledger', () => {
   let db: DbHandle;
   let repo: GenerationsRepo;
   let accounts: AccountsRepo;
-  let activities: ReturnType<typeof createActivities>;
+  let activities: ReturnType<typeof createGenerationActivities>;
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'genflow-ledger-'));
@@ -33,7 +33,7 @@ describe('the reserve / settle / release ledger', () => {
     repo = createGenerationsRepo(db.db);
     accounts = createAccountsRepo(db.db);
     const storage = new LocalDiskStorage(join(home, 'media'));
-    activities = createActivities({ repo, storage, providers: createProviderRuntime({ dataDir: home, env: {} }), logger: testLogger });
+    activities = createGenerationActivities({ repo, storage, providers: createProviderRuntime({ dataDir: home, env: {} }), logger: testLogger });
   });
   afterAll(async () => {
     await db?.close();

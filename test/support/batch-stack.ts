@@ -74,9 +74,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
       namespace: 'default',
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      deps: { repo, storage, providers: observer.wrap(runtimeFor(), 'main'), logger: testLogger },
-      batches,
-      env,
+      deps: { repo, storage, providers: observer.wrap(runtimeFor(), 'main'), logger: testLogger, batches, env },
       ...(options.maxConcurrentActivities ? { maxConcurrentActivities: options.maxConcurrentActivities } : {}),
     }),
   ];

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
-import type { ActivityDeps } from '../../activities/generation-activities';
+import type { GenflowActivityDeps } from '../../activities/create-activities';
 import { createApp } from '../../api/app';
 import type { ConsoleOptions } from '../../api/routes/console';
 import { closeServer, listen } from '../../api/server';
@@ -169,11 +169,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metrics = createMetrics({ db: db.db, providers, processMetrics: false });
   const errorLogs = createErrorLogsRepo(db.db);
   const alerts = createAlertsRepo(db.db);
-  const health = { providers, errorLogs, alerts, pingDatabase: () => repo.ping(), settings: parseAlertSettings(env), logger, fetchPolicy };
 
   const webhookSecret = env.GENFLOW_WEBHOOK_SECRET;
-  const activityDeps: ActivityDeps & { experiments: typeof experiments } = {
+  const activityDeps: GenflowActivityDeps = {
     repo, storage, providers, logger, experiments, fetchPolicy, errorLogs, metrics, ...(webhookSecret ? { webhookSecret } : {}),
+    batches: createBatchesRepo(db.db),
+    env: process.env,
+    health: { errorLogs, alerts, pingDatabase: () => repo.ping(), settings: parseAlertSettings(env) },
   };
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createGenflowWorker({
@@ -182,8 +184,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     deps: activityDeps,
-    batches: createBatchesRepo(db.db),
-    health,
   });
   const running = worker.run();
 

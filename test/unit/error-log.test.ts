@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createErrorLog, failureSource } from '../../activities/error-log';
-import { createActivities } from '../../activities/generation-activities';
+import { createGenerationActivities } from '../../activities/generation-activities';
 import type { ErrorLogsRepo, NewErrorLog } from '../../db/error-logs-repo';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationWorkflowInput } from '../../domain/generation';
@@ -33,7 +33,7 @@ function failingInput(failWith: string): GenerationWorkflowInput {
 function activitiesWith(errorLogs: Pick<ErrorLogsRepo, 'insert'>) {
   // Only the submit bookkeeping is reached before the provider call fails.
   const repo = { beginSubmit: async () => ({}), endSubmit: async () => undefined } as Partial<GenerationsRepo> as GenerationsRepo;
-  return createActivities({ repo, storage: new LocalDiskStorage(join(home, 'media')), providers, logger, errorLogs: errorLogs as ErrorLogsRepo });
+  return createGenerationActivities({ repo, storage: new LocalDiskStorage(join(home, 'media')), providers, logger, errorLogs: errorLogs as ErrorLogsRepo });
 }
 
 describe('the error log written from activities', () => {
