@@ -9,7 +9,7 @@ import type { ModelKind } from '../domain/models';
 import type { BatchesRepo } from '../db/batches-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
 import { modelRuntime } from '../providers/model-runtime';
-import { findModel } from '../providers/registry';
+import type { ModelCatalogue } from '../providers/catalogue';
 import { withFailureMapping } from './to-failure';
 
 export interface BatchActivityDeps {
@@ -20,6 +20,8 @@ export interface BatchActivityDeps {
   logger: Logger;
   /** Provider settings (rate limits decide the provider activity queue). */
   env: Record<string, string | undefined>;
+  /** Where an item's model is looked up (built-in and custom providers). */
+  catalogue: ModelCatalogue;
 }
 
 export function createBatchActivities(deps: BatchActivityDeps) {
@@ -44,7 +46,7 @@ export function createBatchActivities(deps: BatchActivityDeps) {
             inputImages: row.input_images,
             numberOfOutputs: row.number_of_outputs,
           };
-          const entry = findModel(row.model);
+          const entry = deps.catalogue.findModel(row.model);
           const index = row.batch_index ?? 0;
           // Recorded at submit by the one submission path (api/submission.ts); items of batches
           // accepted before it get the input rebuilt from their row, as they did then.

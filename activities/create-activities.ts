@@ -37,11 +37,13 @@ export interface GenflowActivityDeps extends ActivityDeps {
  */
 export function createActivities(deps: GenflowActivityDeps) {
   const { logger, repo, storage } = deps;
+  // One catalogue for every factory: the one the provider runtime calls.
+  const catalogue = deps.providers.catalogue;
   return {
     ...createGenerationActivities(deps),
-    ...createMediaActivities(deps),
+    ...createMediaActivities({ ...deps, catalogue }),
     ...(deps.experiments ? createExperimentActivities({ experiments: deps.experiments, logger }) : {}),
-    ...createBatchActivities({ batches: deps.batches, repo, storage, logger, env: deps.env }),
+    ...createBatchActivities({ batches: deps.batches, repo, storage, logger, env: deps.env, catalogue }),
     ...(deps.health ? createHealthActivities({ ...deps.health, providers: deps.providers, logger, ...(deps.fetchPolicy ? { fetchPolicy: deps.fetchPolicy } : {}) }) : {}),
     ...createCallbackActivities(deps),
   };

@@ -8,7 +8,7 @@ import type { FetchPolicy } from '../media/fetch-policy';
 import { prepareInputImages } from '../media/prepare-inputs';
 import { DEFAULT_PRESET, PREPROCESS_PRESETS } from '../media/preprocess-presets';
 import type { Storage } from '../media/storage/types';
-import { findModel } from '../providers/registry';
+import type { ModelCatalogue } from '../providers/catalogue';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import { createErrorLog } from './error-log';
 import { withFailureMapping } from './to-failure';
@@ -21,6 +21,8 @@ export interface MediaActivityDeps {
   fetchPolicy?: FetchPolicy;
   /** Where failed attempts are recorded; absent, they are not. */
   errorLogs?: ErrorLogsRepo;
+  /** Where an input's model (its preprocessing preset) is looked up. */
+  catalogue: ModelCatalogue;
 }
 
 export function createMediaActivities(deps: MediaActivityDeps) {
@@ -34,7 +36,7 @@ export function createMediaActivities(deps: MediaActivityDeps) {
     async prepareInputs(input: GenerationWorkflowInput): Promise<PreparedInput[]> {
       const subject = { generationId: input.generationId, provider: input.model.provider, model: input.model.id };
       return errors.logged('prepare-inputs', subject, () => withFailureMapping(async () => {
-        const entry = findModel(input.model.id);
+        const entry = deps.catalogue.findModel(input.model.id);
         if (!entry) throw new GenflowError('INTERNAL_ERROR', `unknown model ${input.model.id}`, { retryable: false });
         const presetName = entry.model.preprocess ?? DEFAULT_PRESET;
         const prepared = await prepareInputImages({

@@ -35,6 +35,7 @@ import { bodyLimitBytes, multipartGenerationBody } from './multipart';
 import { openAiErrorHandler, openAiImageRoutes } from './routes/openai-images';
 import { openApiRoutes } from './routes/openapi';
 import { BUILT_IN_DEFAULT_MODELS } from '../providers/model-selection';
+import { builtInCatalogue } from '../providers/registry';
 import { assetRoutes } from './routes/assets';
 import { thumbnailRoutes } from './routes/thumbnails';
 import { CONSOLE_API_ROUTES, consoleRoutes, type ConsoleOptions } from './routes/console';
@@ -146,9 +147,12 @@ export function createApp(deps: AppDeps): Express {
   // Checked now, so a namespace without them is reported at start rather than at the first submit.
   const searchAttributes = createSearchAttributes(deps.temporal, deps.logger);
   searchAttributes.warmUp();
+  // The models this process serves (built-in and custom): built once at start, they come with the
+  // model selection that was checked against them; without one, the built-in providers.
+  const catalogue = deps.modelSelection?.catalogue ?? builtInCatalogue;
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   // Whether each provider has keys: /v1/models shows it, and a submit to one without is refused at once.
-  const availability = createProviderAvailability({ env: deps.env ?? process.env, ...(deps.providerConfigs ? { configs: deps.providerConfigs } : {}) });
+  const availability = createProviderAvailability({ env: deps.env ?? process.env, catalogue, ...(deps.providerConfigs ? { configs: deps.providerConfigs } : {}) });
   const checks = createSubmitChecks({
     availability,
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
@@ -182,7 +186,7 @@ export function createApp(deps: AppDeps): Express {
       admin: healthAdmin,
     }),
   );
-  app.use(modelRoutes({ availability }));
+  app.use(modelRoutes({ catalogue, availability }));
   // Provider state and configuration are the operator's business.
   app.use('/v1/providers', adminOnly);
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
@@ -192,7 +196,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));
   const experiments = deps.experiments
-    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, searchAttributes, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
+    ? createExperimentService({ experiments: deps.experiments, temporal: deps.temporal, logger: deps.logger, searchAttributes, catalogue, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) })
     : undefined;
   if (deps.experiments && experiments) {
     app.use(experimentRoutes({ experiments: deps.experiments, service: experiments, admin: adminOnly }));
@@ -206,7 +210,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.monitoring) app.use(alertRoutes({ ...deps.monitoring, admin: adminOnly }));
   const studio = deps.studio ? createStudioAttach({ studio: deps.studio, ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}) }) : undefined;
   app.use(generationRoutes({ repo: deps.repo, service, baseUrl, checks, ...(experiments ? { experiments } : {}), ...(studio ? { studio } : {}) }));
-  if (deps.studio) app.use(studioRoutes({ service: createStudioService({ studio: deps.studio, generations: deps.repo }), baseUrl }));
+  if (deps.studio) app.use(studioRoutes({ service: createStudioService({ studio: deps.studio, generations: deps.repo, catalogue }), baseUrl }));
   app.use(
     batchRoutes({
       checks,
@@ -228,7 +232,7 @@ export function createApp(deps: AppDeps): Express {
       })),
     }),
   );
-  app.use(providerWebhookRoutes({ repo: deps.repo, temporal: deps.temporal, logger: deps.logger, ...(deps.providers ? { providers: deps.providers } : {}), ...(deps.env ? { env: deps.env } : {}) }));
+  app.use(providerWebhookRoutes({ repo: deps.repo, temporal: deps.temporal, logger: deps.logger, catalogue, ...(deps.providers ? { providers: deps.providers } : {}), ...(deps.env ? { env: deps.env } : {}) }));
   app.use(
     openAiImageRoutes({
       repo: deps.repo,
@@ -237,6 +241,7 @@ export function createApp(deps: AppDeps): Express {
       service,
       baseUrl,
       defaults: deps.modelSelection?.defaults ?? BUILT_IN_DEFAULT_MODELS,
+      catalogue,
       bodyLimitBytes: bodyLimitBytes(deps.bodyLimit),
       waitMs: deps.imagesWaitMs ?? 5 * 60_000,
     }),

@@ -19,7 +19,7 @@ import { createGenerationBody, type CreateGenerationBody } from '../domain/gener
 import { TaskQueue } from '../domain/task-queues';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { ExperimentRow } from '../db/schema';
-import { findModel } from '../providers/registry';
+import type { ModelCatalogue } from '../providers/catalogue';
 import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { parseOrThrow } from './validate';
 
@@ -30,6 +30,8 @@ export interface ExperimentServiceDeps {
   taskQueue?: string;
   /** Search attributes set at start (experiment id); none without it. */
   searchAttributes?: SearchAttributes;
+  /** Where variants' models are checked. */
+  catalogue: ModelCatalogue;
 }
 
 /** What a generation allocated by an experiment records and carries into its workflow. */
@@ -39,9 +41,9 @@ export interface ExperimentAssignment {
   segment?: string;
 }
 
-function checkVariants(body: CreateExperimentBody): void {
+function checkVariants(body: CreateExperimentBody, catalogue: ModelCatalogue): void {
   body.variants.forEach((v, i) => {
-    const entry = findModel(v.model);
+    const entry = catalogue.findModel(v.model);
     if (!entry) {
       throw new GenflowError('INVALID_REQUEST', `variants.${i}.model: unknown model '${v.model}' (GET /v1/models lists them)`, {
         details: { issues: [{ field: `variants.${i}.model`, message: 'unknown model' }] },
@@ -71,7 +73,7 @@ export function createExperimentService(deps: ExperimentServiceDeps) {
 
     /** Records a draft and starts its workflow, which waits for `start`. */
     async create(body: CreateExperimentBody): Promise<ExperimentRow> {
-      checkVariants(body);
+      checkVariants(body, deps.catalogue);
       const id = randomUUID();
       const definition = toDefinition(id, body);
       const row = await experiments.insert({

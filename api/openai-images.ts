@@ -8,7 +8,7 @@ import type { GenerationsRepo } from '../db/generations-repo';
 import type { GenerationRow } from '../db/schema';
 import { readBody } from '../media/safe-fetch';
 import type { Storage } from '../media/storage/types';
-import { findModel } from '../providers/registry';
+import type { ModelCatalogue } from '../providers/catalogue';
 import type { OpenAiEditBody, OpenAiGenerationBody } from './openapi/openai-schemas';
 import { assetUrl } from '../views/generation-views';
 
@@ -28,10 +28,10 @@ type OpenAiBody = OpenAiGenerationBody | OpenAiEditBody;
 const parameterKeys = new Map<string, Set<string>>();
 
 /** The parameter names a model's schema declares (computed once per model). */
-function keysOf(modelId: string): Set<string> {
+function keysOf(modelId: string, catalogue: ModelCatalogue): Set<string> {
   let keys = parameterKeys.get(modelId);
   if (!keys) {
-    const entry = findModel(modelId);
+    const entry = catalogue.findModel(modelId);
     const schema = entry ? (z.toJSONSchema(entry.model.parameters, { io: 'input', unrepresentable: 'any' }) as { properties?: object }) : {};
     keys = new Set(Object.keys(schema.properties ?? {}));
     parameterKeys.set(modelId, keys);
@@ -39,9 +39,9 @@ function keysOf(modelId: string): Set<string> {
   return keys;
 }
 
-function parametersFor(modelId: string | undefined, body: OpenAiBody): Record<string, unknown> {
+function parametersFor(modelId: string | undefined, body: OpenAiBody, catalogue: ModelCatalogue): Record<string, unknown> {
   if (modelId === undefined) return {};
-  const keys = keysOf(modelId);
+  const keys = keysOf(modelId, catalogue);
   const out: Record<string, unknown> = {};
   const put = (key: string, value: unknown) => {
     if (value !== undefined && value !== null && keys.has(key)) out[key] = value;
@@ -65,14 +65,14 @@ function parametersFor(modelId: string | undefined, body: OpenAiBody): Record<st
 }
 
 /** The genflow request behind an OpenAI one. */
-export function toGenerationBody(body: OpenAiBody, kind: ModelKind, defaultModel: string | undefined): CreateGenerationBody {
+export function toGenerationBody(body: OpenAiBody, kind: ModelKind, defaultModel: string | undefined, catalogue: ModelCatalogue): CreateGenerationBody {
   const named = body.model ?? undefined;
   const isGenflowModel = named !== undefined && !(OPENAI_IMAGE_MODELS as readonly string[]).includes(named);
   const model = isGenflowModel ? named : defaultModel;
   return {
     ...(isGenflowModel ? { model } : { kind }),
     prompt: body.prompt,
-    parameters: parametersFor(model && findModel(model) ? model : undefined, body),
+    parameters: parametersFor(model && catalogue.findModel(model) ? model : undefined, body, catalogue),
     ...('image' in body ? { inputImages: body.image } : {}),
     numberOfOutputs: body.n ?? 1,
     metadata: { api: 'openai-images', ...(body.user ? { user: body.user } : {}) },

@@ -1,6 +1,6 @@
 import { GenflowError } from '../domain/errors';
 import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from '../providers/provider-config';
-import { providers as registered } from '../providers/registry';
+import type { ModelCatalogue } from '../providers/catalogue';
 import { envPrefix, providerSettings } from '../providers/settings';
 import type { Provider } from '../providers/types';
 
@@ -14,6 +14,8 @@ export interface Availability {
 
 export interface ProviderAvailabilityDeps {
   env: Record<string, string | undefined>;
+  /** The providers whose availability is reported. */
+  catalogue: ModelCatalogue;
   /** Settings made over the API (`PUT /v1/providers/:id/config`); the environment's alone without it. */
   configs?: ProviderConfigStore;
   /** How stale the view of those settings may get; default 1 s. */
@@ -82,12 +84,12 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
     /** Every registered model's availability, by model id. */
     async allModels(): Promise<Map<string, Availability>> {
       await refresh();
-      return new Map(Object.values(registered).flatMap((p) => p.models.map((m) => [m.id, checkModel(p, m.id)] as const)));
+      return new Map(Object.values(deps.catalogue.providers).flatMap((p) => p.models.map((m) => [m.id, checkModel(p, m.id)] as const)));
     },
 
     async all(): Promise<Map<string, Availability>> {
       await refresh();
-      return new Map(Object.values(registered).map((p) => [p.id, check(p)]));
+      return new Map(Object.values(deps.catalogue.providers).map((p) => [p.id, check(p)]));
     },
 
     /**

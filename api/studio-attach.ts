@@ -6,12 +6,13 @@ import type { ProjectDefaults } from '../domain/studio';
 import { checkVideoOptions } from '../domain/video-options';
 import type { StudioRepo } from '../db/studio-repo';
 import { BUILT_IN_DEFAULT_MODELS, type ModelSelection } from '../providers/model-selection';
-import { findModel, type ModelEntry } from '../providers/registry';
+import type { ModelCatalogue, ModelEntry } from '../providers/catalogue';
+import { builtInCatalogue } from '../providers/registry';
 import { canSee } from './auth';
 
 /** A project's default model must exist now, not at its first submit. */
-export function checkProjectDefaults(defaults: ProjectDefaults): void {
-  if (defaults.model !== undefined && !findModel(defaults.model)) {
+export function checkProjectDefaults(defaults: ProjectDefaults, catalogue: ModelCatalogue): void {
+  if (defaults.model !== undefined && !catalogue.findModel(defaults.model)) {
     throw new GenflowError('INVALID_REQUEST', `defaults.model: unknown model '${defaults.model}' (GET /v1/models lists them)`, {
       details: { issues: [{ field: 'defaults.model', message: 'unknown model' }] },
     });
@@ -30,10 +31,10 @@ function parametersOf(entry: ModelEntry): Set<string> {
   return names;
 }
 
-function applyDefaults(body: CreateGenerationBody, defaults: ProjectDefaults, projectName: string, selection: Partial<Record<string, string>>): CreateGenerationBody {
+function applyDefaults(body: CreateGenerationBody, defaults: ProjectDefaults, projectName: string, selection: Partial<Record<string, string>>, catalogue: ModelCatalogue): CreateGenerationBody {
   const out: CreateGenerationBody = { ...body };
   if (out.model === undefined && defaults.model !== undefined) {
-    const entry = findModel(defaults.model);
+    const entry = catalogue.findModel(defaults.model);
     // A request that asks for a kind the project's model lacks gets the configured default of that kind.
     if (entry && (out.kind === undefined || entry.model.kinds.includes(out.kind))) out.model = defaults.model;
   }
@@ -44,7 +45,7 @@ function applyDefaults(body: CreateGenerationBody, defaults: ProjectDefaults, pr
   }
   if (out.numberOfOutputs === undefined && defaults.numberOfOutputs !== undefined) out.numberOfOutputs = defaults.numberOfOutputs;
   const modelId = out.model ?? selection[out.kind!];
-  const entry = modelId ? findModel(modelId) : undefined;
+  const entry = modelId ? catalogue.findModel(modelId) : undefined;
   if (!entry || !defaults.parameters) return out;
   const own = out.parameters ?? {};
   const takes = parametersOf(entry);
@@ -76,6 +77,7 @@ function applyDefaults(body: CreateGenerationBody, defaults: ProjectDefaults, pr
  */
 export function createStudioAttach(deps: { studio: StudioRepo; modelSelection?: ModelSelection }) {
   const selection = deps.modelSelection?.defaults ?? BUILT_IN_DEFAULT_MODELS;
+  const catalogue = deps.modelSelection?.catalogue ?? builtInCatalogue;
   return {
     async resolve(body: CreateGenerationBody, caller: Principal): Promise<CreateGenerationBody> {
       if (body.frameId === undefined && body.shotId === undefined) return body;
@@ -94,7 +96,7 @@ export function createStudioAttach(deps: { studio: StudioRepo; modelSelection?: 
       }
       const project = await deps.studio.findProject(node.project_id);
       if (!project) throw new GenflowError('NOT_FOUND', `${level}Id: no ${level} with id '${id}'`);
-      return applyDefaults(body, project.defaults, project.name, selection);
+      return applyDefaults(body, project.defaults, project.name, selection, catalogue);
     },
   };
 }

@@ -20,6 +20,7 @@ import type { StudioProjectRow } from '../db/schema';
 import type { AttachTarget, NodeCursor, OwnedNode, StudioNodeRow, StudioRepo } from '../db/studio-repo';
 import { canSee, ownerScope } from './auth';
 import { checkProjectDefaults } from './studio-attach';
+import type { ModelCatalogue } from '../providers/catalogue';
 import { generationView } from '../views/generation-views';
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
@@ -67,6 +68,8 @@ function newestCursor(cursor: string | undefined) {
 export interface StudioServiceDeps {
   studio: StudioRepo;
   generations: GenerationsRepo;
+  /** Where a project's default model is checked. */
+  catalogue: ModelCatalogue;
 }
 
 /**
@@ -117,7 +120,7 @@ export function createStudioService(deps: StudioServiceDeps) {
   return {
     async createProject(body: CreateProjectBody, caller: Principal): Promise<ProjectView> {
       const defaults = body.defaults ?? {};
-      checkProjectDefaults(defaults);
+      checkProjectDefaults(defaults, deps.catalogue);
       return projectView(await studio.insertProject({ owner: caller.owner, name: body.name, notes: body.notes ?? '', defaults }));
     },
 
@@ -135,7 +138,7 @@ export function createStudioService(deps: StudioServiceDeps) {
 
     async patchProject(id: string, body: PatchProjectBody, caller: Principal): Promise<ProjectView> {
       const row = await project(id, caller);
-      if (body.defaults) checkProjectDefaults(body.defaults);
+      if (body.defaults) checkProjectDefaults(body.defaults, deps.catalogue);
       const updated = await studio.updateProject(row.id, body);
       if (!updated) throw new GenflowError('NOT_FOUND', `no project with id '${id}'`);
       return projectView(updated);

@@ -14,7 +14,8 @@ import { precheckInputImages } from '../media/input-precheck';
 import { checkWebhookUrl } from '../media/webhook-url';
 import type { Storage } from '../media/storage/types';
 import { stashInlineImages } from '../media/uploads';
-import { findModel, type ModelEntry } from '../providers/registry';
+import type { ModelEntry } from '../providers/catalogue';
+import { builtInCatalogue } from '../providers/registry';
 import type { ExperimentAssignment } from './experiment-service';
 import { checkUrlOnlyInputs } from './url-inputs';
 import { parseOrThrow } from './validate';
@@ -45,6 +46,7 @@ export interface CheckedSubmission {
 }
 
 export const BUILT_IN_SELECTION: ModelSelection = {
+  catalogue: builtInCatalogue,
   defaults: BUILT_IN_DEFAULT_MODELS,
   promptEnhancer: { model: 'local/text', systemPrompt: DEFAULT_ENHANCER_SYSTEM_PROMPT },
 };
@@ -67,7 +69,7 @@ function selectModel(body: CreateGenerationBody, selection: ModelSelection): { e
   if (body.model === undefined) {
     const kind = body.kind!;
     const id = selection.defaults[kind];
-    const entry = id ? findModel(id) : undefined;
+    const entry = id ? selection.catalogue.findModel(id) : undefined;
     if (!entry) {
       throw new GenflowError('UNSUPPORTED_CAPABILITY', `kind: no default model is configured for ${kind} (set GENFLOW_DEFAULT_MODELS, or give a model)`, {
         details: { issues: [{ field: 'kind', message: 'no default model for this kind' }] },
@@ -75,7 +77,7 @@ function selectModel(body: CreateGenerationBody, selection: ModelSelection): { e
     }
     return { entry, selectedBy: 'default' };
   }
-  const entry = findModel(body.model);
+  const entry = selection.catalogue.findModel(body.model);
   if (!entry) {
     throw new GenflowError('INVALID_REQUEST', `model: unknown model '${body.model}' (GET /v1/models lists them)`, {
       details: { issues: [{ field: 'model', message: 'unknown model' }] },
@@ -99,7 +101,7 @@ export function enhancementRequest(
   selection: ModelSelection,
   env: Record<string, string | undefined>,
 ): { request: GenerationRequest; model: ModelRuntime } {
-  const entry = findModel(selection.promptEnhancer.model);
+  const entry = selection.catalogue.findModel(selection.promptEnhancer.model);
   if (!entry) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${selection.promptEnhancer.model} is not registered`);
   const { systemPrompt } = selection.promptEnhancer;
   const withSystem = entry.model.parameters.safeParse({ systemPrompt });
@@ -162,7 +164,7 @@ export function resolveFallbacks(body: CreateGenerationBody, request: Generation
   const seen = new Set([entry.model.id]);
   const out: Fallback[] = [];
   ids.forEach((id, i) => {
-    const fallback = findModel(id);
+    const fallback = selection.catalogue.findModel(id);
     let problem: string | undefined;
     let parameters: Record<string, unknown> | undefined;
     if (!fallback) problem = `unknown model '${id}' (GET /v1/models lists them)`;

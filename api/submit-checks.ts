@@ -5,12 +5,12 @@ import type { ModelKind } from '../domain/models';
 import type { Storage } from '../media/storage/types';
 import { checkWebhookUrl } from '../media/webhook-url';
 import { estimateCost } from '../providers/model-runtime';
-import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
+import type { ModelSelection } from '../providers/model-selection';
 import { describePrice, type PriceDescription } from '../providers/pricing';
-import type { ModelEntry } from '../providers/registry';
+import type { ModelEntry } from '../providers/catalogue';
 import { checkBatchItems, type BatchService } from './batch-service';
 import type { GenerationService } from './generation-service';
-import { checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission } from './submission';
+import { BUILT_IN_SELECTION, checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission } from './submission';
 import type { ProviderAvailability } from './provider-availability';
 
 export interface SubmitChecksDeps {
@@ -60,10 +60,7 @@ export interface BatchEstimate {
  * provider has no API key (503 PROVIDER_UNAVAILABLE) instead of being accepted to fail later.
  */
 export function createSubmitChecks(deps: SubmitChecksDeps) {
-  const selection: ModelSelection = deps.modelSelection ?? {
-    defaults: BUILT_IN_DEFAULT_MODELS,
-    promptEnhancer: { model: 'local/text', systemPrompt: DEFAULT_ENHANCER_SYSTEM_PROMPT },
-  };
+  const selection: ModelSelection = deps.modelSelection ?? BUILT_IN_SELECTION;
   const { availability } = deps;
 
   /** The model's provider needs keys and has none: refused, unless a fallback's provider can take it. */

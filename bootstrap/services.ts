@@ -11,7 +11,8 @@ import { storageFromConfig } from '../media/storage/from-config';
 import type { Storage } from '../media/storage/types';
 import { loadCustomProviders } from '../providers/custom/load';
 import { resolveModelSelection, type ModelSelection } from '../providers/model-selection';
-import { registerCustomProviders } from '../providers/registry';
+import { catalogueWith } from '../providers/registry';
+import type { ModelCatalogue } from '../providers/catalogue';
 import { createProviderLimitsRepo } from '../db/provider-limits-repo';
 import { createProviderLimiter } from '../providers/limiter';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
@@ -38,13 +39,14 @@ export interface Services {
 }
 
 /**
- * Custom providers join the registry, then default models and the prompt enhancer are checked
- * against it. Both are settings: a mistake stops the process with a message naming the field.
+ * The catalogue (built-in providers plus the custom ones declared in GENFLOW_CUSTOM_PROVIDERS),
+ * built once here and handed down; default models and the prompt enhancer are checked against
+ * it. Both are settings: a mistake stops the process with a message naming the field.
  */
-function configureProviders(config: Config): ModelSelection {
+function configureProviders(config: Config): { catalogue: ModelCatalogue; modelSelection: ModelSelection } {
   try {
-    registerCustomProviders(loadCustomProviders(config));
-    return resolveModelSelection(config);
+    const catalogue = catalogueWith(loadCustomProviders(config));
+    return { catalogue, modelSelection: resolveModelSelection(config, catalogue) };
   } catch (err) {
     process.stderr.write(`genflow: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
@@ -52,7 +54,7 @@ function configureProviders(config: Config): ModelSelection {
 }
 
 export async function openServices(config: Config, logger: Logger, options: { temporalMetricsUrl?: string } = {}): Promise<Services> {
-  const modelSelection = configureProviders(config);
+  const { catalogue, modelSelection } = configureProviders(config);
   // Before the database: a bad storage setting fails without leaving a connection open.
   const storage = storageFromConfig(config);
   const db = await openAndMigrate({
@@ -67,11 +69,12 @@ export async function openServices(config: Config, logger: Logger, options: { te
   );
   // `observe` runs only when a call finishes, after both are built.
   const providers = createProviderRuntime({
+    catalogue,
     dataDir: config.GENFLOW_HOME,
     env: process.env,
     keyStates: createKeyStateRepo(db.db),
     onKeyStateError: (err) => logger.warn({ err }, 'provider key state could not be shared'),
-    limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env),
+    limiter: createProviderLimiter(createProviderLimitsRepo(db.db), process.env, catalogue),
     configs: providerConfigs,
     observe: (call) => metrics.providerCall(call),
   });

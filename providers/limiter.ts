@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { providerRateLimit } from './rate-limits';
-import { providers } from './registry';
+import type { ModelCatalogue } from './catalogue';
 import type { ProviderRateLimit } from './types';
 
 /** Where the limiter keeps its shared state: Postgres in genflow (db/provider-limits-repo.ts). */
@@ -45,9 +45,9 @@ export function rateWindow(requestsPerSecond: number): { limit: number; windowMs
  * short bursts through; this limiter, on the shared database and its clock, makes the limits
  * strict for all workers together: requests per second, and concurrent calls.
  */
-export function createProviderLimiter(store: LimitStore, env: Record<string, string | undefined>): ProviderLimiter {
+export function createProviderLimiter(store: LimitStore, env: Record<string, string | undefined>, catalogue: ModelCatalogue): ProviderLimiter {
   const limits = new Map(
-    Object.values(providers).flatMap((p) => {
+    Object.values(catalogue.providers).flatMap((p) => {
       const limit = providerRateLimit(p, env);
       return limit ? [[p.id, limit] as const] : [];
     }),

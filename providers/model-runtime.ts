@@ -2,11 +2,11 @@ import type { GenerationRequest } from '../domain/generation';
 import type { ModelRuntime } from '../domain/models';
 import { defaultPollingPolicy, pollScale } from '../domain/polling';
 import { providerActivityQueue } from './rate-limits';
-import type { ModelEntry } from './registry';
+import type { ModelEntry } from './catalogue';
 
 /** What the generation workflow needs to know about a model, including where its calls run. */
 export function modelRuntime(entry: ModelEntry, env: Record<string, string | undefined>): ModelRuntime {
-  const taskQueue = providerActivityQueue(entry.provider.id, env);
+  const taskQueue = providerActivityQueue(entry.provider, env);
   return {
     id: entry.model.id,
     provider: entry.provider.id,

@@ -1,5 +1,5 @@
 import { PROVIDER_QUEUE_PREFIX, providerTaskQueue } from '../domain/task-queues';
-import { providers } from './registry';
+import type { ModelCatalogue } from './catalogue';
 import { envPrefix } from './settings';
 import type { Provider, ProviderRateLimit } from './types';
 
@@ -36,14 +36,13 @@ export function providerRateLimit(provider: Provider, env: Record<string, string
 }
 
 /** Every provider with a limit: workers poll one activity queue for each. */
-export function rateLimitedProviders(env: Record<string, string | undefined>): ResolvedRateLimit[] {
-  return Object.values(providers)
+export function rateLimitedProviders(env: Record<string, string | undefined>, catalogue: ModelCatalogue): ResolvedRateLimit[] {
+  return Object.values(catalogue.providers)
     .map((p) => providerRateLimit(p, env))
     .filter((l): l is ResolvedRateLimit => l !== undefined);
 }
 
 /** The activity queue for a provider's calls, or undefined for the workflow's own queue. */
-export function providerActivityQueue(providerId: string, env: Record<string, string | undefined>): string | undefined {
-  const provider = providers[providerId];
-  return provider ? providerRateLimit(provider, env)?.taskQueue : undefined;
+export function providerActivityQueue(provider: Provider, env: Record<string, string | undefined>): string | undefined {
+  return providerRateLimit(provider, env)?.taskQueue;
 }

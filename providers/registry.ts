@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { ModelKind } from '../domain/models';
 import { bflProvider } from './bfl';
 import { elevenlabsProvider } from './elevenlabs';
 import { giteeProvider } from './gitee';
@@ -17,9 +16,10 @@ import { replicateProvider } from './replicate';
 import { stabilityProvider } from './stability';
 import { runwayProvider } from './runway';
 import { tuziProvider } from './tuzi';
+import { createModelCatalogue, type ModelCatalogue, type ModelEntry } from './catalogue';
 import type { ModelSpec, Provider } from './types';
 
-/** The one place a provider is registered. */
+/** The one place a built-in provider is registered. */
 export const providers: Readonly<Record<string, Provider>> = {
   [localProvider.id]: localProvider,
   [openaiProvider.id]: openaiProvider,
@@ -40,41 +40,17 @@ export const providers: Readonly<Record<string, Provider>> = {
   [polloProvider.id]: polloProvider,
 };
 
-export interface ModelEntry {
-  provider: Provider;
-  model: ModelSpec;
-}
-
-function indexModels(): Map<string, ModelEntry> {
-  return new Map(Object.values(providers).flatMap((provider) => provider.models.map((model) => [model.id, { provider, model }] as const)));
-}
-let modelIndex = indexModels();
+export type { ModelEntry };
 
 /**
- * Adds the providers a user declared in the GENFLOW_CUSTOM_PROVIDERS file (loaded once at
- * start) to the same map, so every lookup sees them like built-in ones. Declaring a provider
- * again replaces the earlier declaration; a built-in provider cannot be shadowed.
+ * The built-in providers alone: for what needs no settings (docs, tests of the model tables).
+ * A process serves `catalogueWith(custom)`, built once in bootstrap/ and injected.
  */
-export function registerCustomProviders(custom: readonly Provider[]): void {
-  const map = providers as Record<string, Provider>;
-  for (const provider of custom) {
-    const existing = map[provider.id];
-    if (existing && !existing.custom) throw new Error(`custom provider '${provider.id}' would replace the built-in provider of that id`);
-    map[provider.id] = provider;
-  }
-  modelIndex = indexModels();
-}
+export const builtInCatalogue: ModelCatalogue = createModelCatalogue(providers);
 
-export function findModel(id: string): ModelEntry | undefined {
-  return modelIndex.get(id);
-}
-
-export function listModels(): ModelEntry[] {
-  return [...modelIndex.values()];
-}
-
-export function modelsOfKind(kind: ModelKind): ModelEntry[] {
-  return listModels().filter((entry) => entry.model.kinds.includes(kind));
+/** The built-in providers plus the custom ones a user declared (GENFLOW_CUSTOM_PROVIDERS). */
+export function catalogueWith(custom: readonly Provider[]): ModelCatalogue {
+  return createModelCatalogue(providers, custom);
 }
 
 export type ParametersOf<M extends ModelSpec> = z.infer<M['parameters']>;

@@ -3,13 +3,16 @@ import { GenflowError, ProviderError } from '../domain/errors';
 import { KeyPool, keyId, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
-import { providers } from './registry';
+import type { ModelCatalogue } from './catalogue';
+import { builtInCatalogue } from './registry';
 import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from './provider-config';
 import { boundedError, policedFetch } from './http';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
 
 export interface ProviderRuntimeOptions {
+  /** The providers this process serves (built-in and custom); the built-in ones without it. */
+  catalogue?: ModelCatalogue;
   /** Where providers may keep state (`<dataDir>/providers/<id>`). */
   dataDir: string;
   env: Record<string, string | undefined>;
@@ -103,6 +106,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   let configs = new Map<string, ProviderConfig>();
   let configsAt = 0;
   let configsLoading: Promise<void> | undefined;
+  const catalogue = options.catalogue ?? builtInCatalogue;
+  const providers = catalogue.providers;
 
   function providerOf(id: string): Provider {
     const provider = Object.hasOwn(providers, id) ? providers[id] : undefined;
@@ -276,6 +281,9 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   }
 
   return {
+    /** The providers and models this runtime calls: the API and the activities look models up here. */
+    catalogue,
+
     adapter,
 
     /** After a config change through this process: the next call uses it at once. */

@@ -22,7 +22,7 @@ export async function createProviderWorkers(options: ProviderWorkersOptions): Pr
   // Only provider calls are routed to these queues: the generation activities.
   const activities = createGenerationActivities(options.deps);
   const workers: Worker[] = [];
-  for (const limit of rateLimitedProviders(options.env)) {
+  for (const limit of rateLimitedProviders(options.env, options.deps.providers.catalogue)) {
     workers.push(
       await Worker.create({
         connection: options.connection,

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import { describePrice } from '../../providers/pricing';
-import { findModel, listModels, type ModelEntry } from '../../providers/registry';
+import type { ModelCatalogue, ModelEntry } from '../../providers/catalogue';
 import type { Availability, ProviderAvailability } from '../provider-availability';
 
 /** A model as `/v1/models` shows it, without its availability (which changes at run time). */
@@ -31,11 +31,11 @@ function withAvailability(described: ReturnType<typeof describeModel>, state: Av
   };
 }
 
-export function modelRoutes(deps: { availability?: ProviderAvailability } = {}): Router {
+export function modelRoutes(deps: { catalogue: ModelCatalogue; availability?: ProviderAvailability }): Router {
   const router = Router();
   // The table does not change at run time (JSON Schemas are costly to build): described once.
   let cached: Map<string, ReturnType<typeof describeModel>> | undefined;
-  const described = () => (cached ??= new Map(listModels().map((e) => [e.model.id, describeModel(e)])));
+  const described = () => (cached ??= new Map(deps.catalogue.listModels().map((e) => [e.model.id, describeModel(e)])));
 
   router.get('/v1/models', async (_req, res) => {
     const states = await deps.availability?.allModels();
@@ -46,7 +46,7 @@ export function modelRoutes(deps: { availability?: ProviderAvailability } = {}):
   router.get('/v1/models/*id', async (req, res) => {
     const raw = (req.params as { id: string | string[] }).id;
     const id = Array.isArray(raw) ? raw.join('/') : raw;
-    const entry = findModel(id);
+    const entry = deps.catalogue.findModel(id);
     if (!entry) throw new GenflowError('NOT_FOUND', `no model with id '${id}' (GET /v1/models lists them)`);
     const state = await deps.availability?.ofModel(entry.provider, entry.model.id);
     res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state));

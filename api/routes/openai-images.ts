@@ -1,4 +1,5 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { ModelCatalogue } from '../../providers/catalogue';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { GenflowError } from '../../domain/errors';
@@ -22,6 +23,8 @@ export interface OpenAiImagesDeps {
   service: GenerationService;
   baseUrl(req: Request): string;
   defaults: Partial<Record<ModelKind, string>>;
+  /** Where a named model's parameters are looked up. */
+  catalogue: ModelCatalogue;
   bodyLimitBytes: number;
   /** How long a request waits for its generation; past it the answer is 504 and the generation goes on. */
   waitMs: number;
@@ -64,7 +67,7 @@ export function openAiImageRoutes(deps: OpenAiImagesDeps): Router {
   // limit and per-owner Idempotency-Key scope all apply.
   async function run(req: Request, res: Response, body: Parameters<typeof toGenerationBody>[0], kind: ModelKind) {
     const { row } = await deps.service.create(
-      toGenerationBody(body, kind, deps.defaults[kind]),
+      toGenerationBody(body, kind, deps.defaults[kind], deps.catalogue),
       idempotencyKeyOf(req),
       undefined,
       principalOf(res),

@@ -2,7 +2,6 @@ import { Router, type RequestHandler } from 'express';
 import { GenflowError } from '../../domain/errors';
 import { maskKey } from '../../providers/key-pool';
 import { baseUrlRefusal, providerConfigBody, type ProviderConfig, type ProviderConfigBody, type ProviderConfigStore } from '../../providers/provider-config';
-import { providers } from '../../providers/registry';
 import type { ProviderRuntime } from '../../providers/runtime';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings } from '../../providers/settings';
 import type { Provider } from '../../providers/types';
@@ -24,7 +23,7 @@ function view(c: ProviderConfig) {
 }
 
 /** Own entries of the registry only: `__proto__`, `constructor` or `toString` name no provider. */
-function knownProvider(id: string): Provider {
+function knownProvider(providers: Readonly<Record<string, Provider>>, id: string): Provider {
   const provider = Object.hasOwn(providers, id) ? providers[id] : undefined;
   if (!provider) throw new GenflowError('NOT_FOUND', `no provider '${id}' (GET /v1/providers lists them)`);
   return provider;
@@ -42,7 +41,7 @@ function samePlace(a: string, b: string): boolean {
 
 export interface ProviderConfigRouteDeps {
   store: ProviderConfigStore;
-  runtime: Pick<ProviderRuntime, 'reloadConfigs'>;
+  runtime: Pick<ProviderRuntime, 'reloadConfigs' | 'catalogue'>;
   admin: RequestHandler;
   /** The environment the runtime reads (`GENFLOW_<P>_BASE_URL`, GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS); default process.env. */
   env?: Record<string, string | undefined>;
@@ -100,20 +99,20 @@ export function providerConfigRoutes(deps: ProviderConfigRouteDeps): Router {
   }
 
   router.get('/v1/providers/:id/config', deps.admin, async (req, res) => {
-    const { id } = knownProvider(String(req.params.id));
+    const { id } = knownProvider(deps.runtime.catalogue.providers, String(req.params.id));
     const config = await deps.store.get(id);
     if (!config) throw new GenflowError('NOT_FOUND', `${id} has no configuration set over the API; it uses the environment's settings`);
     res.json(view(config));
   });
   router.put('/v1/providers/:id/config', deps.admin, async (req, res) => {
-    const provider = knownProvider(String(req.params.id));
+    const provider = knownProvider(deps.runtime.catalogue.providers, String(req.params.id));
     const body = parseOrThrow(providerConfigBody, req.body ?? {}, 'INVALID_REQUEST');
     const config = await deps.store.put(provider.id, await checked(provider, body));
     await deps.runtime.reloadConfigs();
     res.json(view(config));
   });
   router.delete('/v1/providers/:id/config', deps.admin, async (req, res) => {
-    const { id } = knownProvider(String(req.params.id));
+    const { id } = knownProvider(deps.runtime.catalogue.providers, String(req.params.id));
     if (!(await deps.store.delete(id))) throw new GenflowError('NOT_FOUND', `${id} has no configuration set over the API`);
     await deps.runtime.reloadConfigs();
     res.status(204).end();

@@ -9,7 +9,7 @@ import { isTerminal, type GenerationStatus } from '../../domain/status';
 import { PROVIDER_UPDATE_SIGNAL } from '../../domain/webhooks';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationRow } from '../../db/schema';
-import { providers } from '../../providers/registry';
+import type { ModelCatalogue } from '../../providers/catalogue';
 import type { ProviderRuntime } from '../../providers/runtime';
 import { envPrefix } from '../../providers/settings';
 
@@ -19,6 +19,8 @@ export interface ProviderWebhookDeps {
   logger: Logger;
   /** Adapters, for providers that sign their webhooks (`parseWebhook`). */
   providers?: ProviderRuntime;
+  /** The providers a webhook may name. */
+  catalogue: ModelCatalogue;
   /** Where `GENFLOW_<P>_WEBHOOK_SECRET` is read; default process.env. */
   env?: Record<string, string | undefined>;
 }
@@ -106,7 +108,7 @@ export function providerWebhookRoutes(deps: ProviderWebhookDeps): Router {
 
   router.post('/v1/webhooks/:provider', async (req, res) => {
     const providerId = req.params.provider;
-    if (!Object.hasOwn(providers, providerId)) throw new GenflowError('NOT_FOUND', `no provider '${providerId}'`);
+    if (!Object.hasOwn(deps.catalogue.providers, providerId)) throw new GenflowError('NOT_FOUND', `no provider '${providerId}'`);
     const { row, taskId, credential } = await verified(req, providerId);
     if (!row || !taskId || isTerminal(row.status as GenerationStatus)) {
       res.json({ received: true, signalled: false });

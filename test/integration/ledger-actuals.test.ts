@@ -16,13 +16,16 @@ import type { ErrorBody } from '../../domain/errors';
 import type { GenerationRequest, GenerationWorkflowInput } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
 import { estimateCost, modelRuntime } from '../../providers/model-runtime';
-import { findModel } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
 import { createProviderRuntime } from '../../providers/runtime';
 import { ElevenLabsFake } from '../fakes/elevenlabs';
 import { FalFake } from '../fakes/fal';
 import { KieFake } from '../fakes/kie';
 import { ReplicateFake } from '../fakes/replicate';
 import { openTestDatabase, testLogger } from '../support/stack';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { findModel } = builtInCatalogue;
 
 /**
  * Money follows the provider's bill: generations run through the real activities and provider

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { builtInCatalogue } from '../../providers/registry';
 import { existsSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ describe('media retention sweep', () => {
   it('deletes expired assets (objects, rows, prepared inputs) in batches and keeps recent ones', async () => {
     const storage = new LocalDiskStorage(join(home, 'media-a'));
     const media = join(home, 'media-a');
-    const acts = createMediaActivities({ repo: createGenerationsRepo(db.db), storage, logger: testLogger });
+    const acts = createMediaActivities({ repo: createGenerationsRepo(db.db), storage, logger: testLogger, catalogue: builtInCatalogue });
     const old = [await generationWithOutput(storage, 40), await generationWithOutput(storage, 35), await generationWithOutput(storage, 31)];
     const recent = await generationWithOutput(storage, 2);
     const cutoff = new Date(Date.now() - 30 * DAY).toISOString();
@@ -67,7 +68,7 @@ describe('media retention sweep', () => {
 
   it('removes other local files older than the cutoff, and the folders they leave empty', async () => {
     const storage = new LocalDiskStorage(join(home, 'media-b'));
-    const acts = createMediaActivities({ repo: createGenerationsRepo(db.db), storage, logger: testLogger });
+    const acts = createMediaActivities({ repo: createGenerationsRepo(db.db), storage, logger: testLogger, catalogue: builtInCatalogue });
     await storage.put('generations/orphan/0.png', Buffer.from('left behind'), 'image/png');
     await storage.put('generations/fresh/0.png', Buffer.from('new'), 'image/png');
     const old = new Date(Date.now() - 10 * DAY);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { builtInCatalogue } from '../../providers/registry';
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,7 +66,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
   const observer = new ProviderObserver();
   const limits = createProviderLimitsRepo(db.db);
   // One runtime per worker, as in separate processes; only the database is shared.
-  const runtimeFor = () => createProviderRuntime({ dataDir: home, env, limiter: createProviderLimiter(limits, env) });
+  const runtimeFor = () => createProviderRuntime({ dataDir: home, env, limiter: createProviderLimiter(limits, env, builtInCatalogue) });
 
   const connections: NativeConnection[] = [await NativeConnection.connect({ address: temporalAddress })];
   const workers: Worker[] = [

@@ -29,7 +29,7 @@ import type { ResolvedAddress } from '../../media/safe-fetch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
 import { loadCustomProviders } from '../../providers/custom/load';
 import { resolveModelSelection } from '../../providers/model-selection';
-import { registerCustomProviders } from '../../providers/registry';
+import { catalogueWith } from '../../providers/registry';
 import type { Storage } from '../../media/storage/types';
 import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
 import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
@@ -160,12 +160,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const fetchPolicy = { allowLoopback, ...(options.resolve ? { resolve: options.resolve } : {}) };
   const env = { ...process.env, ...options.env };
   const logger = options.logger ?? testLogger;
-  // As at a process start: custom providers join the registry, then defaults are checked.
-  registerCustomProviders(loadCustomProviders(env));
-  const modelSelection = resolveModelSelection(env);
+  // As at a process start: the catalogue with the custom providers, then defaults checked against it.
+  const catalogue = catalogueWith(loadCustomProviders(env));
+  const modelSelection = resolveModelSelection(env, catalogue);
   // Provider settings over the API, with keys sealed under a key of this stack's own.
   const providerConfigs = createProviderConfigsRepo(db.db, createSecretBox(randomBytes(32)));
-  const providers = createProviderRuntime({ dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs, observe: (call) => metrics.providerCall(call) });
+  const providers = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs, observe: (call) => metrics.providerCall(call) });
   const metrics = createMetrics({ db: db.db, providers, processMetrics: false });
   const errorLogs = createErrorLogsRepo(db.db);
   const alerts = createAlertsRepo(db.db);

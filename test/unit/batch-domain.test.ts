@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { builtInCatalogue } from '../../providers/registry';
 import { finalBatchStatus } from '../../domain/batch';
 import { createBatchBody } from '../../domain/batch-body';
 import { rateWindow } from '../../providers/limiter';
@@ -41,7 +42,7 @@ describe('provider rate limits', () => {
       requestsPerSecond: 5,
       maxConcurrent: 3,
     });
-    expect(rateLimitedProviders({ GENFLOW_LOCAL_RPS: '2' }).map((l) => l.taskQueue)).toEqual(['genflow-provider-local']);
+    expect(rateLimitedProviders({ GENFLOW_LOCAL_RPS: '2' }, builtInCatalogue).map((l) => l.taskQueue)).toEqual(['genflow-provider-local']);
   });
   it('reject a value that is not a positive number, naming the variable', () => {
     expect(() => providerRateLimit(localProvider, { GENFLOW_LOCAL_RPS: 'fast' })).toThrow(/GENFLOW_LOCAL_RPS/);

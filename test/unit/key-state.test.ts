@@ -8,7 +8,7 @@ import { createKeyStateRepo } from '../../db/provider-key-state-repo';
 import { ProviderError } from '../../domain/errors';
 import { KeyPool, keyId } from '../../providers/key-pool';
 import { memoryKeyStateStore, type KeyStateStore } from '../../providers/key-state-store';
-import { registerCustomProviders } from '../../providers/registry';
+import { catalogueWith } from '../../providers/registry';
 import { createProviderRuntime } from '../../providers/runtime';
 import type { Provider } from '../../providers/types';
 
@@ -63,12 +63,13 @@ describe('key state in the database', () => {
   const env = { [`GENFLOW_${provider.toUpperCase().replace(/-/g, '_')}_API_KEYS`]: `${k1},${k2}` };
   const request = { model: 'm', kind: 'text-to-image' as const, prompt: 'p', parameters: {}, inputImages: [], numberOfOutputs: 1 };
 
+  const catalogue = catalogueWith([testProvider]);
+
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'genflow-keys-'));
     const url = process.env.DATABASE_URL;
     handle = await openAndMigrate({ ...(url ? { databaseUrl: url } : {}), home });
     store = createKeyStateRepo(handle.db);
-    registerCustomProviders([testProvider]);
   });
   afterAll(async () => {
     await handle?.close();
@@ -85,9 +86,9 @@ describe('key state in the database', () => {
   });
 
   it('a key one process finds rejected is skipped by another and shown disabled by the API', async () => {
-    const worker = createProviderRuntime({ dataDir: home, env, keyStates: store });
-    const other = createProviderRuntime({ dataDir: home, env, keyStates: store, keyStateRefreshMs: 0 });
-    const api = createProviderRuntime({ dataDir: home, env, keyStates: store });
+    const worker = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: store });
+    const other = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: store, keyStateRefreshMs: 0 });
+    const api = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: store });
 
     const failed = await worker.call(provider, { generationId: 'g', attempt: 1 }, (a, ctx) => a.submit(request, ctx)).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(ProviderError);
@@ -111,7 +112,7 @@ describe('key state in the database', () => {
   it('keeps calling providers when the shared store is down, and says so', async () => {
     const errors: unknown[] = [];
     const broken: KeyStateStore = { load: () => Promise.reject(new Error('db down')), save: () => Promise.reject(new Error('db down')) };
-    const runtime = createProviderRuntime({ dataDir: home, env, keyStates: broken, onKeyStateError: (e) => errors.push(e) });
+    const runtime = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: broken, onKeyStateError: (e) => errors.push(e) });
     await runtime.call(provider, { generationId: 'g', attempt: 1 }, (a, ctx) => a.submit(request, ctx)).catch(() => undefined);
     await runtime.call(provider, { generationId: 'g', attempt: 2 }, (a, ctx) => a.submit(request, ctx));
     expect(errors.length).toBeGreaterThanOrEqual(2);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost } from '../../providers/model-runtime';
 import { describePrice } from '../../providers/pricing';
-import { findModel, listModels, type ModelEntry } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
+import type { ModelEntry } from '../../providers/catalogue';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { findModel, listModels } = builtInCatalogue;
 
 const entry = (id: string): ModelEntry => findModel(id)!;
 const builtIn = () => listModels().filter((e) => !e.provider.custom);

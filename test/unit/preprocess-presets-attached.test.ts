@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PREPROCESS_PRESETS } from '../../media/preprocess-presets';
-import { listModels } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { listModels } = builtInCatalogue;
 
 const presetOf = (id: string) => listModels().find((e) => e.model.id === id)?.model.preprocess;
 

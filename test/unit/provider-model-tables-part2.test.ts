@@ -6,9 +6,12 @@ import { giteeModels } from '../../providers/gitee';
 import { huggingfaceModels } from '../../providers/huggingface';
 import { jiekouModels } from '../../providers/jiekou';
 import { modelscopeModels } from '../../providers/modelscope';
-import { findModel, listModels } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
 import { stabilityModels } from '../../providers/stability';
 import type { ModelSpec } from '../../providers/types';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { findModel, listModels } = builtInCatalogue;
 
 const TABLES = [
   ['jiekou', jiekouModels],

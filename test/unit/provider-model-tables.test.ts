@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { bflModels } from '../../providers/bfl';
 import { openaiModels } from '../../providers/openai';
-import { findModel, listModels } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
 import { replicateModels } from '../../providers/replicate';
 import type { ModelSpec } from '../../providers/types';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { findModel, listModels } = builtInCatalogue;
 
 const byId = (models: readonly ModelSpec[], id: string): ModelSpec => models.find((m) => m.id === id)!;
 const price = (model: ModelSpec, parameters: Record<string, unknown>, n = 1) => model.price!(model.parameters.parse(parameters), n);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeRequest } from '../../api/generation-service';
 import { GenflowError } from '../../domain/errors';
-import { listModels } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { listModels } = builtInCatalogue;
 
 function refusal(fn: () => unknown): GenflowError {
   try {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { findModel, listModels } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { findModel, listModels } = builtInCatalogue;
 
 const PROVIDERS = ['fal', 'kling', 'runway', 'pollo', 'tuzi', 'kie'];
 const isVideo = (kinds: readonly string[]) => kinds.some((k) => k.endsWith('-to-video'));
