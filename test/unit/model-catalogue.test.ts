@@ -17,7 +17,7 @@ function customProvider(id: string): Provider {
       kinds: ['text-to-image'],
       description: 'test',
       parameters: z.object({}),
-      inputImages: { mode: 'none', max: 0 },
+      inputImages: { mode: 'url', max: 0 },
       async: false,
       expectedDurationSeconds: 1,
       maxDurationSeconds: 10,
