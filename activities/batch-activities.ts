@@ -8,7 +8,7 @@ import { UPLOAD_REF } from '../media/uploads';
 import type { ModelKind } from '../domain/models';
 import type { BatchesRepo } from '../db/batches-repo';
 import type { GenerationsRepo } from '../db/generations-repo';
-import { modelRuntime } from '../providers/model-runtime';
+import { workflowModel } from '../providers/workflow-model';
 import type { ModelCatalogue } from '../providers/catalogue';
 import { withFailureMapping } from './to-failure';
 
@@ -59,7 +59,7 @@ export function createBatchActivities(deps: BatchActivityDeps) {
                 ...(start.depends_on.length > 0 ? { dependsOn: start.depends_on } : {}),
               }
             : entry
-            ? { index, input: { generationId: row.id, request, model: modelRuntime(entry, deps.env) } }
+            ? { index, input: { generationId: row.id, request, model: workflowModel(entry, deps.env) } }
             : {
                 index,
                 input: { generationId: row.id, request, model: { id: row.model, provider: '', async: false, polling: { initialDelayMs: 0, maxIntervalMs: 0, maxTotalMs: 0 } } },

@@ -37,7 +37,7 @@ export interface GenflowActivityDeps extends ActivityDeps {
  */
 export function createActivities(deps: GenflowActivityDeps) {
   const { logger, repo, storage } = deps;
-  // One catalogue for every factory: the one the provider runtime calls.
+  // One catalogue for every factory: the one the provider gateway calls.
   const catalogue = deps.providers.catalogue;
   return {
     ...createGenerationActivities(deps),

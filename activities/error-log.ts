@@ -47,7 +47,7 @@ export interface FailureSubject {
 export interface ErrorLogDeps {
   errorLogs?: ErrorLogsRepo;
   logger: Logger;
-  /** Masks API keys in messages (providers/runtime.ts `redact`). */
+  /** Masks API keys in messages (providers/provider-gateway.ts `redact`). */
   redact?: (text: string) => string;
 }
 

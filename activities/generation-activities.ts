@@ -12,8 +12,8 @@ import { inputsForAdapter } from '../media/prepare-inputs';
 import { storeOutputs } from '../media/store-outputs';
 import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
-import { estimateCost } from '../providers/model-runtime';
-import type { ProviderRuntime } from '../providers/runtime';
+import { estimateCost } from '../providers/pricing';
+import type { ProviderGateway } from '../providers/provider-gateway';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import { createErrorLog } from './error-log';
 import { activityLogger } from './activity-logger';
@@ -26,7 +26,7 @@ import { waitForDatabase } from './wait-for-database';
 export interface ActivityDeps {
   repo: GenerationsRepo;
   storage: Storage;
-  providers: ProviderRuntime;
+  providers: ProviderGateway;
   logger: Logger;
   /** How user and provider URLs may be fetched; loopback is allowed only by tests. */
   fetchPolicy?: FetchPolicy;

@@ -6,13 +6,13 @@ import type { AlertSettings } from '../domain/alert-settings';
 import { AlertRule, evaluateRules, type AlertNotice, type HealthScope, type ProbeResult } from '../domain/alerts';
 import { GenflowError } from '../domain/errors';
 import type { FetchPolicy } from '../media/fetch-policy';
-import type { ProviderRuntime } from '../providers/runtime';
+import type { ProviderGateway } from '../providers/provider-gateway';
 import { deliver } from './alert-channels';
 import { createErrorLog } from './error-log';
 import { withFailureMapping } from './to-failure';
 
 export interface HealthActivityDeps {
-  providers: ProviderRuntime;
+  providers: ProviderGateway;
   errorLogs: ErrorLogsRepo;
   alerts: AlertsRepo;
   /** Throws when genflow's database cannot be reached. */

@@ -13,7 +13,7 @@ import type { AlertsRepo } from '../db/alerts-repo';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import type { Storage } from '../media/storage/types';
 import type { ModelSelection } from '../providers/model-selection';
-import type { ProviderRuntime } from '../providers/runtime';
+import type { ProviderGateway } from '../providers/provider-gateway';
 import { errorHandler, notFoundHandler } from './errors';
 import { createExperimentService } from './experiment-service';
 import { createBatchService } from './batch-service';
@@ -74,7 +74,7 @@ export interface AppDeps {
   publicUrl?: string;
   taskQueue?: string;
   /** For `GET /v1/providers`; the route is absent without it. */
-  providers?: ProviderRuntime;
+  providers?: ProviderGateway;
   /** With `providers`: admin routes `/v1/providers/:id/config`. */
   providerConfigs?: ProviderConfigStore;
   modelSelection?: ModelSelection;
@@ -191,7 +191,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/providers', adminOnly);
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   if (deps.providers && deps.providerConfigs) {
-    app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
+    app.use(providerConfigRoutes({ store: deps.providerConfigs, gateway: deps.providers, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
   }
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));

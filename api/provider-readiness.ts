@@ -1,11 +1,11 @@
-import type { ProviderRuntime } from '../providers/runtime';
+import type { ProviderGateway } from '../providers/provider-gateway';
 import type { ComponentHealth } from './routes/health';
 
 /**
  * Per-provider state for the readiness answer: a configured provider is usable while one of
  * its keys is active. Unconfigured providers are left out; they were never meant to serve.
  */
-export function providerReadiness(providers: ProviderRuntime): () => Promise<Record<string, ComponentHealth>> {
+export function providerReadiness(providers: ProviderGateway): () => Promise<Record<string, ComponentHealth>> {
   return async () => {
     const out: Record<string, ComponentHealth> = {};
     for (const p of await providers.status()) {

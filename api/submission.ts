@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { GenflowError } from '../domain/errors';
 import { checkVideoOptions } from '../domain/video-options';
 import type { CreateGenerationBody, GenerationRequest, GenerationWorkflowInput, ModelSelectedBy } from '../domain/generation';
-import type { ModelKind, ModelRuntime } from '../domain/models';
+import type { ModelKind, WorkflowModel } from '../domain/models';
 import type { SearchAttributeValues } from '../domain/search-attributes';
 import { documentTokens } from '../domain/search-tokens';
 import { generationWorkflowId } from '../domain/task-queues';
 import type { OutboxStart } from '../db/outbox-repo';
 import type { NewGeneration } from '../db/schema';
 import { BUILT_IN_DEFAULT_MODELS, DEFAULT_ENHANCER_SYSTEM_PROMPT, type ModelSelection } from '../providers/model-selection';
-import { estimateCost, modelRuntime } from '../providers/model-runtime';
+import { estimateCost } from '../providers/pricing';
+import { workflowModel } from '../providers/workflow-model';
 import { precheckInputImages } from '../media/input-precheck';
 import { checkWebhookUrl } from '../media/webhook-url';
 import type { Storage } from '../media/storage/types';
@@ -100,7 +101,7 @@ export function enhancementRequest(
   prompt: string,
   selection: ModelSelection,
   env: Record<string, string | undefined>,
-): { request: GenerationRequest; model: ModelRuntime } {
+): { request: GenerationRequest; model: WorkflowModel } {
   const entry = selection.catalogue.findModel(selection.promptEnhancer.model);
   if (!entry) throw new GenflowError('INTERNAL_ERROR', `the prompt enhancer model ${selection.promptEnhancer.model} is not registered`);
   const { systemPrompt } = selection.promptEnhancer;
@@ -116,7 +117,7 @@ export function enhancementRequest(
       inputImages: [],
       numberOfOutputs: 1,
     },
-    model: modelRuntime(entry, env),
+    model: workflowModel(entry, env),
   };
 }
 
@@ -268,12 +269,12 @@ export function workflowInput(checked: CheckedSubmission, settings: SubmissionSe
   return {
     generationId: context.id,
     request: { ...request, inputImages: images },
-    model: modelRuntime(entry, env),
+    model: workflowModel(entry, env),
     ...(body.enhancePrompt ? { enhance: enhancementRequest(request.prompt, selection, env) } : {}),
     ...(context.experiment ? { experiment: { ...context.experiment, costUsd: estimateCost(entry, request) } } : {}),
     ...(context.requestId ? { requestId: context.requestId } : {}),
     ...(fallbacks.length > 0
-      ? { fallbacks: fallbacks.map((f) => ({ request: { ...f.request, inputImages: images }, model: modelRuntime(f.entry, env) })) }
+      ? { fallbacks: fallbacks.map((f) => ({ request: { ...f.request, inputImages: images }, model: workflowModel(f.entry, env) })) }
       : {}),
     ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
   };

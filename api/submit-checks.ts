@@ -4,7 +4,7 @@ import type { CreateGenerationBody, ModelSelectedBy } from '../domain/generation
 import type { ModelKind } from '../domain/models';
 import type { Storage } from '../media/storage/types';
 import { checkWebhookUrl } from '../media/webhook-url';
-import { estimateCost } from '../providers/model-runtime';
+import { estimateCost } from '../providers/pricing';
 import type { ModelSelection } from '../providers/model-selection';
 import { describePrice, type PriceDescription } from '../providers/pricing';
 import type { ModelEntry } from '../providers/catalogue';

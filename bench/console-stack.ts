@@ -11,7 +11,7 @@ import { createErrorLogsRepo } from '../db/error-logs-repo';
 import { createExperimentsRepo } from '../db/experiments-repo';
 import type { NewGeneration } from '../db/schema';
 import { documentTokens } from '../domain/search-tokens';
-import { createProviderRuntime } from '../providers/runtime';
+import { createProviderGateway } from '../providers/provider-gateway';
 import { BENCH_API_KEY, startBenchStack, type BenchStack } from './stack';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,7 +35,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const app = createApp({
     ...bench.appDeps,
     experiments: createExperimentsRepo(db),
-    providers: createProviderRuntime({ dataDir: bench.home, env: process.env }),
+    providers: createProviderGateway({ dataDir: bench.home, env: process.env }),
     monitoring: { errorLogs: createErrorLogsRepo(db), alerts: createAlertsRepo(db) },
     browserSessions: createBrowserSessionsRepo(db),
   });

@@ -18,7 +18,7 @@ import { openAndMigrate, type DbHandle } from '../db/connect';
 import { createBatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo } from '../db/generations-repo';
 import { LocalDiskStorage } from '../media/storage/local-disk';
-import { createProviderRuntime } from '../providers/runtime';
+import { createProviderGateway } from '../providers/provider-gateway';
 import { resolveBinary } from '../runtime/binaries';
 import { createGenflowWorker } from '../workers/create-worker';
 import { createWorkflowOutbox, type WorkflowOutbox } from '../runtime/workflow-outbox';
@@ -106,7 +106,7 @@ export async function startBenchStack(
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { repo, storage, providers: createProviderRuntime({ dataDir: home, env: process.env }), logger, batches, env: process.env },
+      deps: { repo, storage, providers: createProviderGateway({ dataDir: home, env: process.env }), logger, batches, env: process.env },
       maxConcurrentActivities: options.maxConcurrentActivities ?? 100,
       ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     });

@@ -15,7 +15,7 @@ import { catalogueWith } from '../providers/registry';
 import type { ModelCatalogue } from '../providers/catalogue';
 import { createProviderLimitsRepo } from '../db/provider-limits-repo';
 import { createProviderLimiter } from '../providers/limiter';
-import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
+import { createProviderGateway, type ProviderGateway } from '../providers/provider-gateway';
 import { createProviderConfigsRepo } from '../db/provider-configs-repo';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { secretBoxFor } from '../providers/secret-key-file';
@@ -30,7 +30,7 @@ export interface Services {
   errorLogs: ErrorLogsRepo;
   alerts: AlertsRepo;
   storage: Storage;
-  providers: ProviderRuntime;
+  providers: ProviderGateway;
   /** Provider settings made over the API (admin). */
   providerConfigs: ProviderConfigStore;
   modelSelection: ModelSelection;
@@ -68,7 +68,7 @@ export async function openServices(config: Config, logger: Logger, options: { te
     secretBoxFor({ secretKey: config.GENFLOW_SECRET_KEY, home: config.GENFLOW_HOME, embedded: !config.DATABASE_URL }),
   );
   // `observe` runs only when a call finishes, after both are built.
-  const providers = createProviderRuntime({
+  const providers = createProviderGateway({
     catalogue,
     dataDir: config.GENFLOW_HOME,
     env: process.env,

@@ -7,7 +7,7 @@ import { createAccountsRepo } from '../db/accounts-repo';
 import { ensureEmbeddedAdminKey } from '../bootstrap/embedded-admin-key';
 import { startDevTemporal, type DevTemporal } from '../runtime/dev-temporal';
 import { createLogger } from '../runtime/logger';
-import { installTemporalRuntime } from '../runtime/temporal-runtime';
+import { installTemporalRuntime } from '../runtime/temporal-sdk-runtime';
 import { loadConfigOrExit, onShutdown } from '../runtime/process';
 import { openServices } from '../bootstrap/services';
 import { ensureRetentionSchedule } from '../runtime/retention-schedule';

@@ -3,7 +3,7 @@ import { MAX_FALLBACK_MODELS, type GenerationAttempt } from './attempts';
 import type { CostSource } from './charges';
 import type { ErrorBody } from './errors';
 import type { PreparedInput } from './media';
-import { MODEL_KINDS, type ModelKind, type ModelRuntime } from './models';
+import { MODEL_KINDS, type ModelKind, type WorkflowModel } from './models';
 import type { GenerationStatus } from './status';
 
 export const MAX_PROMPT_LENGTH = 10_000;
@@ -61,9 +61,9 @@ export interface GenerationRequest {
 export interface GenerationWorkflowInput {
   generationId: string;
   request: GenerationRequest;
-  model: ModelRuntime;
+  model: WorkflowModel;
   /** When set, this text-to-text request runs first and its text replaces the prompt. */
-  enhance?: { request: GenerationRequest; model: ModelRuntime };
+  enhance?: { request: GenerationRequest; model: WorkflowModel };
   /** Set when an experiment allocated this generation: its outcome is signalled to the experiment. */
   experiment?: { experimentId: string; variantId: string; segment?: string; costUsd: number };
   /** The API request that created it (X-Request-Id), so worker log lines can be joined to it. */
@@ -71,7 +71,7 @@ export interface GenerationWorkflowInput {
   /** Set by the workflow after prepareInputs; the submit activity hands these to the adapter. */
   preparedInputs?: PreparedInput[];
   /** Tried in order after the model fails with a code that falls back (domain/attempts.ts). */
-  fallbacks?: Array<{ request: GenerationRequest; model: ModelRuntime }>;
+  fallbacks?: Array<{ request: GenerationRequest; model: WorkflowModel }>;
   /** The client's callback URL: the final generation is POSTed to it, signed. */
   webhookUrl?: string;
   /** Continue-as-new once the run's history has this many events (default a few thousand). */

@@ -27,7 +27,7 @@ export interface PollingPolicy {
 }
 
 /** What a workflow needs to know about a model; plain data so it can cross into workflow code. */
-export interface ModelRuntime {
+export interface WorkflowModel {
   id: string;
   provider: string;
   async: boolean;

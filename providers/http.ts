@@ -93,7 +93,7 @@ export function responseBodyOf(err: unknown): ProviderResponseBody | undefined {
  * A message an adapter built (possibly from a body) made fit for users: an error whose message
  * is long, or holds HTML or control characters, is rebuilt with an excerpt, and the original
  * text goes to the error log as its ProviderResponseBody. Applied to every provider call by
- * the runtime, so an adapter that quotes a body itself cannot echo it either.
+ * the gateway, so an adapter that quotes a body itself cannot echo it either.
  */
 export function boundedError(err: unknown): unknown {
   if (!(err instanceof GenflowError)) return err;

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { GenerationRequest } from '../domain/generation';
+import type { ModelEntry } from './catalogue';
 
 /**
  * Price rules of the model tables. A rule is both the estimate (a function of the request, as
@@ -93,4 +95,12 @@ export function describePrice(price: PriceRule): PriceDescription {
     ...(price.tiers ? { tiers: price.tiers } : {}),
     ...(price.notes ? { notes: price.notes } : {}),
   };
+}
+
+/** USD estimate of one request from the model's price rule (below); a model without one costs 0. */
+export function estimateCost(entry: ModelEntry, request: GenerationRequest): number {
+  const price = entry.model.price;
+  if (!price) return 0;
+  const value = price(request.parameters, request.numberOfOutputs, { prompt: request.prompt });
+  return Number.isFinite(value) && value > 0 ? value : 0;
 }

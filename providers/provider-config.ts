@@ -45,7 +45,7 @@ export const providerConfigBody = z.strictObject({
 });
 export type ProviderConfigBody = z.infer<typeof providerConfigBody>;
 
-/** A provider's config as the runtime uses it: keys in clear, in memory only. */
+/** A provider's config as the gateway uses it: keys in clear, in memory only. */
 export interface ProviderConfig {
   providerId: string;
   baseUrl?: string;

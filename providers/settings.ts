@@ -48,7 +48,7 @@ const ALLOW_PRIVATE = 'GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS';
 /**
  * `GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS=1`: provider base URLs may be loopback or private
  * addresses (test fakes on 127.0.0.1, on-premise gateways). Read from the settings given, else
- * from the process (in a deployment both are process.env; a test that hands a runtime a few
+ * from the process (in a deployment both are process.env; a test that hands a gateway a few
  * variables of its own still runs under the suite's setting unless it names this one).
  */
 export function privateProviderUrlsAllowed(env: Record<string, string | undefined>): boolean {

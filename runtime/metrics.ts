@@ -3,13 +3,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Logger } from 'pino';
 import { unfinishedGenerations } from '../db/metrics-queries';
 import type { Database } from '../db/schema';
-import type { ProviderCallObservation, ProviderRuntime } from '../providers/runtime';
+import type { ProviderCallObservation, ProviderGateway } from '../providers/provider-gateway';
 
 export interface MetricsOptions {
   /** Source of the queued / running gauges, read at scrape time. */
   db?: Kysely<Database>;
   /** Source of the key-pool gauges, read at scrape time. */
-  providers?: ProviderRuntime;
+  providers?: ProviderGateway;
   /** The Temporal SDK's own Prometheus endpoint, appended to every scrape. */
   temporalMetricsUrl?: string;
   logger?: Logger;
@@ -30,7 +30,7 @@ const KEY_STATES = { active: 'usable', cooling_down: 'cooling', disabled: 'disab
 /**
  * One Prometheus registry per process. Counters count what this process did (requests served,
  * provider calls made, generations finished by its workers); gauges that describe shared state
- * (queue, key pools) are read from the database and the provider runtime when scraped.
+ * (queue, key pools) are read from the database and the provider gateway when scraped.
  */
 export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();

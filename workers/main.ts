@@ -1,5 +1,5 @@
 import { createLogger } from '../runtime/logger';
-import { installTemporalRuntime } from '../runtime/temporal-runtime';
+import { installTemporalRuntime } from '../runtime/temporal-sdk-runtime';
 import { loadConfigOrExit, onShutdown, requireSharedDatabase } from '../runtime/process';
 import { openServices } from '../bootstrap/services';
 import { Client } from '@temporalio/client';

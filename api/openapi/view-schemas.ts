@@ -5,7 +5,7 @@ import type { BatchView } from '../../domain/batch';
 import { ErrorCode } from '../../domain/errors';
 import type { GenerationView } from '../../domain/generation';
 import { MODEL_KINDS } from '../../domain/models';
-import type { ProviderStatus } from '../../providers/runtime';
+import type { ProviderStatus } from '../../providers/provider-gateway';
 import type { BatchEstimate, GenerationEstimate } from '../submit-checks';
 
 /**

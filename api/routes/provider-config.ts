@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { GenflowError } from '../../domain/errors';
 import { maskKey } from '../../providers/key-pool';
 import { baseUrlRefusal, providerConfigBody, type ProviderConfig, type ProviderConfigBody, type ProviderConfigStore } from '../../providers/provider-config';
-import type { ProviderRuntime } from '../../providers/runtime';
+import type { ProviderGateway } from '../../providers/provider-gateway';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings } from '../../providers/settings';
 import type { Provider } from '../../providers/types';
 import { parseOrThrow } from '../validate';
@@ -41,9 +41,9 @@ function samePlace(a: string, b: string): boolean {
 
 export interface ProviderConfigRouteDeps {
   store: ProviderConfigStore;
-  runtime: Pick<ProviderRuntime, 'reloadConfigs' | 'catalogue'>;
+  gateway: Pick<ProviderGateway, 'reloadConfigs' | 'catalogue'>;
   admin: RequestHandler;
-  /** The environment the runtime reads (`GENFLOW_<P>_BASE_URL`, GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS); default process.env. */
+  /** The environment the gateway reads (`GENFLOW_<P>_BASE_URL`, GENFLOW_ALLOW_PRIVATE_PROVIDER_URLS); default process.env. */
   env?: Record<string, string | undefined>;
 }
 
@@ -99,22 +99,22 @@ export function providerConfigRoutes(deps: ProviderConfigRouteDeps): Router {
   }
 
   router.get('/v1/providers/:id/config', deps.admin, async (req, res) => {
-    const { id } = knownProvider(deps.runtime.catalogue.providers, String(req.params.id));
+    const { id } = knownProvider(deps.gateway.catalogue.providers, String(req.params.id));
     const config = await deps.store.get(id);
     if (!config) throw new GenflowError('NOT_FOUND', `${id} has no configuration set over the API; it uses the environment's settings`);
     res.json(view(config));
   });
   router.put('/v1/providers/:id/config', deps.admin, async (req, res) => {
-    const provider = knownProvider(deps.runtime.catalogue.providers, String(req.params.id));
+    const provider = knownProvider(deps.gateway.catalogue.providers, String(req.params.id));
     const body = parseOrThrow(providerConfigBody, req.body ?? {}, 'INVALID_REQUEST');
     const config = await deps.store.put(provider.id, await checked(provider, body));
-    await deps.runtime.reloadConfigs();
+    await deps.gateway.reloadConfigs();
     res.json(view(config));
   });
   router.delete('/v1/providers/:id/config', deps.admin, async (req, res) => {
-    const { id } = knownProvider(deps.runtime.catalogue.providers, String(req.params.id));
+    const { id } = knownProvider(deps.gateway.catalogue.providers, String(req.params.id));
     if (!(await deps.store.delete(id))) throw new GenflowError('NOT_FOUND', `${id} has no configuration set over the API`);
-    await deps.runtime.reloadConfigs();
+    await deps.gateway.reloadConfigs();
     res.status(204).end();
   });
   return router;

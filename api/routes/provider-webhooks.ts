@@ -10,7 +10,7 @@ import { PROVIDER_UPDATE_SIGNAL } from '../../domain/webhooks';
 import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationRow } from '../../db/schema';
 import type { ModelCatalogue } from '../../providers/catalogue';
-import type { ProviderRuntime } from '../../providers/runtime';
+import type { ProviderGateway } from '../../providers/provider-gateway';
 import { envPrefix } from '../../providers/settings';
 
 export interface ProviderWebhookDeps {
@@ -18,7 +18,7 @@ export interface ProviderWebhookDeps {
   temporal: Client;
   logger: Logger;
   /** Adapters, for providers that sign their webhooks (`parseWebhook`). */
-  providers?: ProviderRuntime;
+  providers?: ProviderGateway;
   /** The providers a webhook may name. */
   catalogue: ModelCatalogue;
   /** Where `GENFLOW_<P>_WEBHOOK_SECRET` is read; default process.env. */

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../domain/generation';
 import { createKieAdapter, kieModels } from '../../providers/kie';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import type { CallContext, PollResult, ProviderAdapter, SubmitResult } from '../../providers/types';
 import { KieFake } from '../fakes/kie';
 import { caught } from '../support/contract';
@@ -529,7 +529,7 @@ describe('Kie.ai adapter against the local fake', () => {
 
   it('feeds envelope errors to the key pool: a rejected key leaves the rotation, the next key is used', async () => {
     fake.apiKeys = new Set([KEY]);
-    const runtime = createProviderRuntime({ dataDir: '/nonexistent', env: { GENFLOW_KIE_BASE_URL: fake.url, GENFLOW_KIE_API_KEYS: `kie-revoked-key,${KEY}` } });
+    const runtime = createProviderGateway({ dataDir: '/nonexistent', env: { GENFLOW_KIE_BASE_URL: fake.url, GENFLOW_KIE_API_KEYS: `kie-revoked-key,${KEY}` } });
     const req = request('kie/nano-banana');
     const first = await caught(runtime.call('kie', { generationId: 'g', attempt: 1 }, (a, c) => a.submit(req, c)));
     expect([first.code, first.retryable]).toEqual(['AUTHENTICATION_FAILED', true]);

@@ -6,7 +6,7 @@ import { DEFAULT_THRESHOLDS, evaluateRules } from '../../domain/alerts';
 import { GenflowError } from '../../domain/errors';
 import { openaiModels } from '../../providers/openai';
 import { replicateModels } from '../../providers/replicate';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import { FakeServer } from '../fakes/fake-server';
 import { OpenAIFake } from '../fakes/openai';
 import { ReplicateFake } from '../fakes/replicate';
@@ -27,7 +27,7 @@ describe('provider calls leaving genflow', () => {
   const replicate = new ReplicateFake({ apiKeys: [R8] });
   const internal = new FakeServer().route('GET', '/metrics', () => ({ body: SECRET, headers: { 'content-type': 'text/plain' } }));
   const home = mkdtempSync(join(tmpdir(), 'genflow-egress-'));
-  const runtime = (env: Record<string, string>) => createProviderRuntime({ dataDir: home, env });
+  const runtime = (env: Record<string, string>) => createProviderGateway({ dataDir: home, env });
   const ctx = { generationId: 'g-egress', attempt: 1 };
 
   beforeAll(() => Promise.all([openai.start(), replicate.start(), internal.start()]));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, evaluateRules } from '../../domain/alerts';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import { ElevenLabsFake } from '../fakes/elevenlabs';
 import { OpenAIFake } from '../fakes/openai';
 
@@ -15,7 +15,7 @@ describe('provider health probes', () => {
   const fake = new OpenAIFake({ apiKeys: [GOOD] });
   const home = mkdtempSync(join(tmpdir(), 'genflow-probe-'));
   const runtime = (keys: string, extra: Record<string, string> = {}) =>
-    createProviderRuntime({ dataDir: home, env: { GENFLOW_OPENAI_BASE_URL: fake.url, GENFLOW_OPENAI_API_KEYS: keys, ...extra } });
+    createProviderGateway({ dataDir: home, env: { GENFLOW_OPENAI_BASE_URL: fake.url, GENFLOW_OPENAI_API_KEYS: keys, ...extra } });
 
   beforeAll(() => fake.start());
   afterAll(async () => {
@@ -54,16 +54,16 @@ describe('provider health probes', () => {
   });
 
   it('a provider without a probe is judged by its key pool', async () => {
-    const rt = createProviderRuntime({ dataDir: home, env: { GENFLOW_REPLICATE_API_KEYS: 'r8_test_probe' } });
+    const rt = createProviderGateway({ dataDir: home, env: { GENFLOW_REPLICATE_API_KEYS: 'r8_test_probe' } });
     expect(await rt.probe('replicate')).toMatchObject({ ok: true, method: 'keys', keys: { total: 1, active: 1 } });
-    expect(await createProviderRuntime({ dataDir: home, env: {} }).probe('replicate')).toMatchObject({ ok: false, method: 'keys', keys: { total: 0, active: 0 } });
+    expect(await createProviderGateway({ dataDir: home, env: {} }).probe('replicate')).toMatchObject({ ok: false, method: 'keys', keys: { total: 0, active: 0 } });
   });
 });
 
 describe('elevenlabs health probe', () => {
   const fake = new ElevenLabsFake();
   const home = mkdtempSync(join(tmpdir(), 'genflow-probe-el-'));
-  const runtime = (keys: string) => createProviderRuntime({ dataDir: home, env: { GENFLOW_ELEVENLABS_BASE_URL: fake.url, GENFLOW_ELEVENLABS_API_KEYS: keys } });
+  const runtime = (keys: string) => createProviderGateway({ dataDir: home, env: { GENFLOW_ELEVENLABS_BASE_URL: fake.url, GENFLOW_ELEVENLABS_API_KEYS: keys } });
 
   beforeAll(() => fake.start());
   afterAll(async () => {

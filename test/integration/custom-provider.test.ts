@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderStatus } from '../../providers/runtime';
+import type { ProviderStatus } from '../../providers/provider-gateway';
 import { AcmeFake, acmeYaml } from '../fakes/custom-http';
 import { apiFetch, getGeneration, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 import { capturingLogs } from '../support/capture-logs';

@@ -15,9 +15,10 @@ import type { Admission } from '../../domain/accounts';
 import type { ErrorBody } from '../../domain/errors';
 import type { GenerationRequest, GenerationWorkflowInput } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
-import { estimateCost, modelRuntime } from '../../providers/model-runtime';
+import { estimateCost } from '../../providers/pricing';
+import { workflowModel } from '../../providers/workflow-model';
 import { builtInCatalogue } from '../../providers/registry';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import { ElevenLabsFake } from '../fakes/elevenlabs';
 import { FalFake } from '../fakes/fal';
 import { KieFake } from '../fakes/kie';
@@ -53,7 +54,7 @@ describe('the ledger settles at what the provider billed', () => {
     db = await openTestDatabase(home);
     repo = createGenerationsRepo(db.db);
     accounts = createAccountsRepo(db.db);
-    const providers = createProviderRuntime({
+    const providers = createProviderGateway({
       dataDir: home,
       env: {
         GENFLOW_KIE_BASE_URL: kie.url,
@@ -87,7 +88,7 @@ describe('the ledger settles at what the provider billed', () => {
   }
 
   function candidate(req: GenerationRequest) {
-    return { request: req, model: modelRuntime(findModel(req.model)!, {}) };
+    return { request: req, model: workflowModel(findModel(req.model)!, {}) };
   }
 
   /** Inserts the generation as the API does: estimated from the requested model, reserved on the key. */

@@ -12,7 +12,7 @@ import type { NewGeneration } from '../../db/schema';
 import type { Admission } from '../../domain/accounts';
 import { GenflowError } from '../../domain/errors';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import { openTestDatabase, testLogger } from '../support/stack';
 
 /**
@@ -33,7 +33,7 @@ describe('the reserve / settle / release ledger', () => {
     repo = createGenerationsRepo(db.db);
     accounts = createAccountsRepo(db.db);
     const storage = new LocalDiskStorage(join(home, 'media'));
-    activities = createGenerationActivities({ repo, storage, providers: createProviderRuntime({ dataDir: home, env: {} }), logger: testLogger });
+    activities = createGenerationActivities({ repo, storage, providers: createProviderGateway({ dataDir: home, env: {} }), logger: testLogger });
   });
   afterAll(async () => {
     await db?.close();

@@ -18,7 +18,7 @@ import { createProviderLimitsRepo } from '../../db/provider-limits-repo';
 import { createProviderLimiter } from '../../providers/limiter';
 import type { BatchView } from '../../domain/batch';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import { createGenflowWorker } from '../../workers/create-worker';
 import { createWorkflowOutbox } from '../../runtime/workflow-outbox';
 import { createProviderWorkers } from '../../workers/provider-workers';
@@ -66,7 +66,7 @@ export async function startBatchStack(options: BatchStackOptions = {}): Promise<
   const observer = new ProviderObserver();
   const limits = createProviderLimitsRepo(db.db);
   // One runtime per worker, as in separate processes; only the database is shared.
-  const runtimeFor = () => createProviderRuntime({ dataDir: home, env, limiter: createProviderLimiter(limits, env, builtInCatalogue) });
+  const runtimeFor = () => createProviderGateway({ dataDir: home, env, limiter: createProviderLimiter(limits, env, builtInCatalogue) });
 
   const connections: NativeConnection[] = [await NativeConnection.connect({ address: temporalAddress })];
   const workers: Worker[] = [

@@ -1,4 +1,4 @@
-import type { ProviderRuntime } from '../../providers/runtime';
+import type { ProviderGateway } from '../../providers/provider-gateway';
 import type { CallContext, ProviderAdapter } from '../../providers/types';
 
 export interface ProviderCall {
@@ -9,7 +9,7 @@ export interface ProviderCall {
 }
 
 /**
- * Wraps the provider runtime so every call is seen where it reaches the provider: when it
+ * Wraps the provider gateway so every call is seen where it reaches the provider: when it
  * starts, when it ends, which worker made it, and how many were in flight at once. `delayMs`
  * turns the instant local provider into a slow one, so overlapping calls become visible.
  */
@@ -19,7 +19,7 @@ export class ProviderObserver {
   maxInFlight = 0;
   delayMs = 0;
 
-  wrap(runtime: ProviderRuntime, worker: string): ProviderRuntime {
+  wrap(runtime: ProviderGateway, worker: string): ProviderGateway {
     // Wraps the body, not the call: the runtime's limiter runs first, as it does before a
     // real provider sees the request.
     const observed = <T>(generationId: string, body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>) =>

@@ -31,7 +31,7 @@ import { loadCustomProviders } from '../../providers/custom/load';
 import { resolveModelSelection } from '../../providers/model-selection';
 import { catalogueWith } from '../../providers/registry';
 import type { Storage } from '../../media/storage/types';
-import { createProviderRuntime, type ProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway, type ProviderGateway } from '../../providers/provider-gateway';
 import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
 import { createSecretBox } from '../../providers/secret-box';
 import { createMetrics, type GenflowMetrics } from '../../runtime/metrics';
@@ -46,7 +46,7 @@ export interface Stack {
   db: DbHandle;
   repo: GenerationsRepo;
   client: Client;
-  providers: ProviderRuntime;
+  providers: ProviderGateway;
   storage: Storage;
   metrics: GenflowMetrics;
   /** The stack's workflow outbox and dispatcher (not started with `dispatch: false`). */
@@ -165,7 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const modelSelection = resolveModelSelection(env, catalogue);
   // Provider settings over the API, with keys sealed under a key of this stack's own.
   const providerConfigs = createProviderConfigsRepo(db.db, createSecretBox(randomBytes(32)));
-  const providers = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs, observe: (call) => metrics.providerCall(call) });
+  const providers = createProviderGateway({ catalogue, dataDir: home, env, keyStates: createKeyStateRepo(db.db), configs: providerConfigs, observe: (call) => metrics.providerCall(call) });
   const metrics = createMetrics({ db: db.db, providers, processMetrics: false });
   const errorLogs = createErrorLogsRepo(db.db);
   const alerts = createAlertsRepo(db.db);

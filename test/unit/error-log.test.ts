@@ -13,13 +13,13 @@ import type { GenerationsRepo } from '../../db/generations-repo';
 import type { GenerationWorkflowInput } from '../../domain/generation';
 import { LocalDiskStorage } from '../../media/storage/local-disk';
 import { localProvider } from '../../providers/local';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 
 const home = mkdtempSync(join(tmpdir(), 'genflow-errlog-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 const logger = pino({ level: 'silent' });
 const KEY = `sk-secret-${randomUUID()}`;
-const providers = createProviderRuntime({ dataDir: home, env: { GENFLOW_OPENAI_API_KEYS: KEY } });
+const providers = createProviderGateway({ dataDir: home, env: { GENFLOW_OPENAI_API_KEYS: KEY } });
 
 function failingInput(failWith: string): GenerationWorkflowInput {
   const spec = localProvider.models.find((m) => m.id === 'local/image')!;

@@ -9,7 +9,7 @@ import { ProviderError } from '../../domain/errors';
 import { KeyPool, keyId } from '../../providers/key-pool';
 import { memoryKeyStateStore, type KeyStateStore } from '../../providers/key-state-store';
 import { catalogueWith } from '../../providers/registry';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import type { Provider } from '../../providers/types';
 
 describe('key pool state to share', () => {
@@ -86,9 +86,9 @@ describe('key state in the database', () => {
   });
 
   it('a key one process finds rejected is skipped by another and shown disabled by the API', async () => {
-    const worker = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: store });
-    const other = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: store, keyStateRefreshMs: 0 });
-    const api = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: store });
+    const worker = createProviderGateway({ catalogue, dataDir: home, env, keyStates: store });
+    const other = createProviderGateway({ catalogue, dataDir: home, env, keyStates: store, keyStateRefreshMs: 0 });
+    const api = createProviderGateway({ catalogue, dataDir: home, env, keyStates: store });
 
     const failed = await worker.call(provider, { generationId: 'g', attempt: 1 }, (a, ctx) => a.submit(request, ctx)).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(ProviderError);
@@ -112,7 +112,7 @@ describe('key state in the database', () => {
   it('keeps calling providers when the shared store is down, and says so', async () => {
     const errors: unknown[] = [];
     const broken: KeyStateStore = { load: () => Promise.reject(new Error('db down')), save: () => Promise.reject(new Error('db down')) };
-    const runtime = createProviderRuntime({ catalogue, dataDir: home, env, keyStates: broken, onKeyStateError: (e) => errors.push(e) });
+    const runtime = createProviderGateway({ catalogue, dataDir: home, env, keyStates: broken, onKeyStateError: (e) => errors.push(e) });
     await runtime.call(provider, { generationId: 'g', attempt: 1 }, (a, ctx) => a.submit(request, ctx)).catch(() => undefined);
     await runtime.call(provider, { generationId: 'g', attempt: 2 }, (a, ctx) => a.submit(request, ctx));
     expect(errors.length).toBeGreaterThanOrEqual(2);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveModelSelection } from '../../providers/model-selection';
 import { builtInCatalogue, catalogueWith } from '../../providers/registry';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import type { Provider } from '../../providers/types';
 
 /** A declared provider with one text-to-image model, as GENFLOW_CUSTOM_PROVIDERS would give. */
@@ -47,10 +47,10 @@ describe('the model catalogue', () => {
     const acme = catalogueWith([customProvider('acme')]);
     expect(resolveModelSelection({ GENFLOW_DEFAULT_MODELS: 'text-to-image=acme/fast' }, acme).defaults['text-to-image']).toBe('acme/fast');
     expect(() => resolveModelSelection({ GENFLOW_DEFAULT_MODELS: 'text-to-image=acme/fast' })).toThrow(/acme\/fast: no such model/);
-    const gateway = createProviderRuntime({ catalogue: acme, dataDir: '/nonexistent', env: {} });
+    const gateway = createProviderGateway({ catalogue: acme, dataDir: '/nonexistent', env: {} });
     expect(gateway.catalogue).toBe(acme);
     expect((await gateway.status()).map((p) => p.id)).toContain('acme');
-    const builtIn = createProviderRuntime({ dataDir: '/nonexistent', env: {} });
+    const builtIn = createProviderGateway({ dataDir: '/nonexistent', env: {} });
     expect((await builtIn.status()).map((p) => p.id)).not.toContain('acme');
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateCost } from '../../providers/model-runtime';
-import { describePrice } from '../../providers/pricing';
+import { describePrice, estimateCost } from '../../providers/pricing';
 import { builtInCatalogue } from '../../providers/registry';
 import type { ModelEntry } from '../../providers/catalogue';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/connect';
 import { createProviderConfigsRepo } from '../../db/provider-configs-repo';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import { createSecretBox } from '../../providers/secret-box';
 import { openOwnTestDatabase } from '../support/stack';
 
@@ -24,7 +24,7 @@ describe('provider configs shared through the database', () => {
   it("another process's runtime picks up a change within its refresh interval", async () => {
     const key = randomBytes(32);
     const api = createProviderConfigsRepo(handle.db, createSecretBox(key));
-    const worker = createProviderRuntime({ dataDir: home, env: {}, configs: createProviderConfigsRepo(handle.db, createSecretBox(key)), configRefreshMs: 0 });
+    const worker = createProviderGateway({ dataDir: home, env: {}, configs: createProviderConfigsRepo(handle.db, createSecretBox(key)), configRefreshMs: 0 });
     const before = (await worker.status()).find((p) => p.id === 'bfl')!;
     expect(before.configured).toBe(false);
 

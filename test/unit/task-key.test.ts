@@ -4,7 +4,7 @@ import { ProviderError } from '../../domain/errors';
 import { KeyPool, keyId } from '../../providers/key-pool';
 import { memoryKeyStateStore } from '../../providers/key-state-store';
 import { catalogueWith } from '../../providers/registry';
-import { createProviderRuntime } from '../../providers/runtime';
+import { createProviderGateway } from '../../providers/provider-gateway';
 import type { Provider } from '../../providers/types';
 
 function thrown(fn: () => unknown): ProviderError {
@@ -54,7 +54,7 @@ describe('key pool: a task keeps the key that submitted it', () => {
   });
 });
 
-describe('provider runtime: calls pinned to a key', () => {
+describe('provider gateway: calls pinned to a key', () => {
   const provider = `pintest-${randomUUID().slice(0, 8)}`;
   const [a, b] = [`sk-acct-a-${randomUUID()}`, `sk-acct-b-${randomUUID()}`];
   /** What the provider's accounts hold: task id → the key that made it. */
@@ -91,7 +91,7 @@ describe('provider runtime: calls pinned to a key', () => {
   const ctx = { generationId: 'g', attempt: 1 };
 
   it('a submit says which key made it; every poll of that task uses it while submits rotate', async () => {
-    const runtime = createProviderRuntime({ catalogue, dataDir: '/nonexistent', env, keyStates: memoryKeyStateStore() });
+    const runtime = createProviderGateway({ catalogue, dataDir: '/nonexistent', env, keyStates: memoryKeyStateStore() });
     const submits = [];
     for (let i = 0; i < 4; i++) submits.push(await runtime.callKeyed(provider, ctx, (ad, c) => ad.submit(request, c)));
     expect(submits.map((s) => s.keyId)).toEqual([keyId(a), keyId(b), keyId(a), keyId(b)]);
@@ -104,7 +104,7 @@ describe('provider runtime: calls pinned to a key', () => {
   });
 
   it('a pinned key that is throttled waits (RATE_LIMITED with its Retry-After) instead of trying the other key', async () => {
-    const runtime = createProviderRuntime({ catalogue, dataDir: '/nonexistent', env, keyStates: memoryKeyStateStore() });
+    const runtime = createProviderGateway({ catalogue, dataDir: '/nonexistent', env, keyStates: memoryKeyStateStore() });
     throttled.add(a);
     try {
       const err = (await runtime.call(provider, ctx, (ad, c) => ad.poll!('t0', request, c), { keyId: keyId(a) }).catch((e: unknown) => e)) as ProviderError;
@@ -122,14 +122,14 @@ describe('provider runtime: calls pinned to a key', () => {
 
   it('a pinned key the provider rejects fails the call with PROVIDER_KEY_UNAVAILABLE, and the next one before any request', async () => {
     const store = memoryKeyStateStore();
-    const runtime = createProviderRuntime({ catalogue, dataDir: '/nonexistent', env, keyStates: store, keyStateRefreshMs: 0 });
+    const runtime = createProviderGateway({ catalogue, dataDir: '/nonexistent', env, keyStates: store, keyStateRefreshMs: 0 });
     refused.add(a);
     try {
       const err = (await runtime.call(provider, ctx, (ad, c) => ad.poll!('t0', request, c), { keyId: keyId(a) }).catch((e: unknown) => e)) as ProviderError;
       expect(err).toMatchObject({ code: 'PROVIDER_KEY_UNAVAILABLE', retryable: false, details: { keyId: keyId(a), reason: 'rejected' } });
       expect(err.message).not.toContain(a);
       // Another process learns it from the shared store.
-      const other = createProviderRuntime({ catalogue, dataDir: '/nonexistent', env, keyStates: store });
+      const other = createProviderGateway({ catalogue, dataDir: '/nonexistent', env, keyStates: store });
       seen.length = 0;
       const next = (await other.call(provider, ctx, (ad, c) => ad.poll!('t0', request, c), { keyId: keyId(a) }).catch((e: unknown) => e)) as ProviderError;
       expect(next).toMatchObject({ code: 'PROVIDER_KEY_UNAVAILABLE', details: { reason: 'disabled' } });
@@ -142,7 +142,7 @@ describe('provider runtime: calls pinned to a key', () => {
   });
 
   it('without a pinned key (a task recorded before keys were) the pool rotates as before', async () => {
-    const runtime = createProviderRuntime({ catalogue, dataDir: '/nonexistent', env, keyStates: memoryKeyStateStore() });
+    const runtime = createProviderGateway({ catalogue, dataDir: '/nonexistent', env, keyStates: memoryKeyStateStore() });
     seen.length = 0;
     await runtime.call(provider, ctx, (ad, c) => ad.poll!('t0', request, c)).catch(() => undefined);
     await runtime.call(provider, ctx, (ad, c) => ad.poll!('t0', request, c)).catch(() => undefined);

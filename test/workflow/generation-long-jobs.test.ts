@@ -17,7 +17,7 @@ import { createTimeSkippingEnv, recordHistories, runGenerationWorkflow, saveHist
 const asset: StoredAsset = { id: 'a1', index: 0, storageKey: 'generations/x/0.png', contentType: 'image/png', bytes: 10, sha256: 'abc' };
 const policy: PollingPolicy = { initialDelayMs: 30_000, intervalMs: 5_000, maxIntervalMs: 60_000, maxTotalMs: 2 * 60 * 60 * 1000 };
 
-function modelRuntime(id: string, polling: PollingPolicy = policy) {
+function workflowModel(id: string, polling: PollingPolicy = policy) {
   return { id, provider: 'local', async: true, polling: { ...polling } };
 }
 
@@ -25,7 +25,7 @@ function input(overrides: Partial<GenerationWorkflowInput> = {}): GenerationWork
   return {
     generationId: randomUUID(),
     request: { model: 'local/x', kind: 'text-to-image', prompt: 'p', parameters: {}, inputImages: [], numberOfOutputs: 1 },
-    model: modelRuntime('local/x'),
+    model: workflowModel('local/x'),
     ...overrides,
   };
 }
@@ -128,7 +128,7 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
   });
 
   it('a provider update signal wakes the wait at once: one poll, long before the first poll was due', async () => {
-    const slow = input({ model: modelRuntime('local/x', { ...policy, initialDelayMs: 60 * 60_000 }) });
+    const slow = input({ model: workflowModel('local/x', { ...policy, initialDelayMs: 60 * 60_000 }) });
     const { activities, calls } = mockActivities({});
     const before = await run(
       activities,
@@ -156,7 +156,7 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
   });
 
   it('a webhook that arrives before the submit returned is not lost', async () => {
-    const slow = input({ model: modelRuntime('local/x', { ...policy, initialDelayMs: 60 * 60_000 }) });
+    const slow = input({ model: workflowModel('local/x', { ...policy, initialDelayMs: 60 * 60_000 }) });
     let handleRef: WorkflowHandle<typeof generationWorkflow> | undefined;
     const { activities, calls } = mockActivities({
       submitToProvider: async () => {
@@ -203,7 +203,7 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
 
   it('the deadline holds across continue-as-new: TASK_TIMEOUT at the max duration, provider task cancelled', async () => {
     const { activities, calls } = mockActivities({ pollProvider: async () => ({ status: 'running' }) });
-    const wfInput = input({ maxHistoryEvents: 40, model: modelRuntime('local/x', { ...policy, maxTotalMs: 20 * 60_000 }) });
+    const wfInput = input({ maxHistoryEvents: 40, model: workflowModel('local/x', { ...policy, maxTotalMs: 20 * 60_000 }) });
     await run(activities, wfInput, (handle) => handle.result().catch(() => undefined));
     expect(calls.finished[0]?.error?.code).toBe('TASK_TIMEOUT');
     expect(calls.cancels).toBe(1);
@@ -220,7 +220,7 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
       },
     });
     const wfInput = input({
-      fallbacks: [{ request: { ...input().request, model: 'local/y' }, model: modelRuntime('local/y') }],
+      fallbacks: [{ request: { ...input().request, model: 'local/y' }, model: workflowModel('local/y') }],
     });
     const result = await run(activities, wfInput, (h) => h.result(), { name: 'fallback' });
     expect(result.status).toBe('succeeded');
@@ -240,7 +240,7 @@ describe('generationWorkflow: polling, webhooks, continue-as-new, fallbacks, cli
         throw ApplicationFailure.create({ type: 'CONTENT_REJECTED', message: 'no', nonRetryable: true });
       },
     });
-    const wfInput = input({ fallbacks: [{ request: { ...input().request, model: 'local/y' }, model: modelRuntime('local/y') }] });
+    const wfInput = input({ fallbacks: [{ request: { ...input().request, model: 'local/y' }, model: workflowModel('local/y') }] });
     await run(activities, wfInput, (h) => h.result().catch(() => undefined));
     expect(calls.submits).toEqual(['local/x']);
     expect(calls.finished[0]?.error?.code).toBe('CONTENT_REJECTED');

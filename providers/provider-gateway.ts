@@ -10,7 +10,7 @@ import { boundedError, policedFetch } from './http';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
 import type { CallContext, Provider, ProviderAdapter } from './types';
 
-export interface ProviderRuntimeOptions {
+export interface ProviderGatewayOptions {
   /** The providers this process serves (built-in and custom); the built-in ones without it. */
   catalogue?: ModelCatalogue;
   /** Where providers may keep state (`<dataDir>/providers/<id>`). */
@@ -97,7 +97,7 @@ function displayUrl(url: string): string {
  * goes through `call`, which picks a key and feeds the outcome back to the pool and to the
  * shared store, and makes sure no key text leaves in an error.
  */
-export function createProviderRuntime(options: ProviderRuntimeOptions) {
+export function createProviderGateway(options: ProviderGatewayOptions) {
   const adapters = new Map<string, ProviderAdapter>();
   const pools = new Map<string, KeyPool>();
   const refreshedAt = new Map<string, number>();
@@ -281,7 +281,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
   }
 
   return {
-    /** The providers and models this runtime calls: the API and the activities look models up here. */
+    /** The providers and models this gateway calls: the API and the activities look models up here. */
     catalogue,
 
     adapter,
@@ -364,4 +364,4 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     },
   };
 }
-export type ProviderRuntime = ReturnType<typeof createProviderRuntime>;
+export type ProviderGateway = ReturnType<typeof createProviderGateway>;
