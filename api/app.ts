@@ -23,7 +23,7 @@ import type { GenflowMetrics } from '../runtime/metrics';
 import { httpMetrics, metricsRoutes } from './http-metrics';
 import { requestLogging } from './request-logging';
 import { JSON_LIMITS, jsonBodyLimits } from './validate';
-import { createSearchAttributes } from './search-attributes';
+import { createSearchAttributes } from '../runtime/search-attributes';
 import { ADMIN_PAGE_API_ROUTES, ADMIN_PAGE_HOME, adminPageRoutes } from './routes/admin-page';
 import { createBrowserSessions, trustProxySetting } from './session';
 import { sessionRoutes } from './session-routes';

@@ -15,7 +15,7 @@ import type { BatchRow, NewGeneration } from '../db/schema';
 import type { Storage } from '../media/storage/types';
 import type { ModelSelection } from '../providers/model-selection';
 import type { SubmitOutbox } from './generation-service';
-import type { SearchAttributes } from './search-attributes';
+import type { SearchAttributes } from '../runtime/search-attributes';
 import { BUILT_IN_SELECTION, checkSubmission, prepareSubmission, type CheckedSubmission, type SubmissionChecks, type SubmissionSettings } from './submission';
 import { canSee, ownerScope } from './auth';
 import { extractDependencies, linkDependencies } from './batch-dependencies';

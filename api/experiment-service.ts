@@ -20,7 +20,7 @@ import { TaskQueue } from '../domain/task-queues';
 import type { ExperimentsRepo } from '../db/experiments-repo';
 import type { ExperimentRow } from '../db/schema';
 import type { ModelCatalogue } from '../providers/catalogue';
-import { startWithSearchAttributes, type SearchAttributes } from './search-attributes';
+import { startWithSearchAttributes, type SearchAttributes } from '../runtime/search-attributes';
 import { parseOrThrow } from './validate';
 
 export interface ExperimentServiceDeps {

@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions, workflowsPath } from '../workers/workflow-bundle-options';
+import { workflowBundleOptions, workflowsPath } from './workflow-bundle-options';
 
 /** Child process of prepareWorkflowBundle: bundles the workflow code into argv[2], atomically. */
 const out = process.argv[2];

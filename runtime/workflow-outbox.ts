@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { createSearchAttributes, grpcCode, isTemporalUnreachable, startWithSearchAttributes, type SearchAttributes } from '../api/search-attributes';
+import { createSearchAttributes, grpcCode, isTemporalUnreachable, startWithSearchAttributes, type SearchAttributes } from './search-attributes';
 import { createBatchesRepo } from '../db/batches-repo';
 import { createGenerationsRepo } from '../db/generations-repo';
 import { createOutboxRepo, type OutboxEntry, type OutboxRepo } from '../db/outbox-repo';

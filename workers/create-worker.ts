@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions as TemporalWorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../domain/task-queues';
-import { workflowBundleOptions, workflowsPath } from './workflow-bundle-options';
+import { workflowBundleOptions, workflowsPath } from '../runtime/workflow-bundle-options';
 import { createActivities, type GenflowActivityDeps } from '../activities/create-activities';
 
 export interface GenflowWorkerOptions {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSearchAttributes } from '../../api/search-attributes';
+import { createSearchAttributes } from '../../runtime/search-attributes';
 import { resolveBinary } from '../../runtime/binaries';
 import { waitForBatch } from '../support/batch-stack';
 import { postJson, startStack, temporalAddress, testLogger, waitForGeneration, type Stack } from '../support/stack';

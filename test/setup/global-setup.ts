@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { GENFLOW_SEARCH_ATTRIBUTE_KEYS } from '../../domain/search-attributes';
 import { resolveBinary } from '../../runtime/binaries';
 import { provisionBinary } from '../../runtime/provision';
-import { workflowBundleOptions, workflowsPath } from '../../workers/workflow-bundle-options';
+import { workflowBundleOptions, workflowsPath } from '../../runtime/workflow-bundle-options';
 import { requireAll } from '../support/require-all';
 import { startSeaweedFs, type S3TestServer } from './seaweedfs';
 
