@@ -28,6 +28,8 @@ COPY media ./media
 COPY db ./db
 COPY views ./views
 COPY api ./api
+# The console's sources: the API bundles them with esbuild on first request (api/console-bundle.ts).
+COPY console ./console
 COPY workers ./workers
 COPY runtime ./runtime
 COPY bootstrap ./bootstrap
