@@ -43,4 +43,19 @@ describe.skipIf(!temporalAddress)('Hugging Face end to end: API → workflow →
     expect(done.outputs[0]).toMatchObject({ contentType: 'image/webp', width: 48, height: 32, sha256: sha256(fake.served.at(-1)!) });
     expect(fake.calls.at(-1)!.data[1]).toBe('make it night');
   });
+
+  it('upscale ×2 through the Real-ESRGAN Space: the stored image is twice the input', async () => {
+    const png = await pngImage(40, 24);
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'huggingface/space-real-esrgan',
+      prompt: 'upscale',
+      inputImages: [`data:image/png;base64,${png.toString('base64')}`],
+      parameters: { outscale: 2 },
+    });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect(done.outputs[0]).toMatchObject({ width: 80, height: 48, sha256: sha256(fake.served.at(-1)!) });
+    expect(fake.calls.at(-1)!.data.slice(1)).toEqual(['RealESRGAN_x4plus', 0.5, false, 2]);
+  });
 });
