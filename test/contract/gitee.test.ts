@@ -201,5 +201,16 @@ describe('Gitee AI adapter against the Gitee fake', () => {
       fake.server.inject({ json: { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '  ' }, finish_reason: 'stop' }] } });
       expect((await providerFailure(adapter.submit(text(), ctx))).code).toBe('PROVIDER_ERROR');
     });
+
+    it('text: an answer not shaped like a chat completion fails as PROVIDER_ERROR naming the field', async () => {
+      fake.server.malform = (req) => (req.path === '/v1/chat/completions' ? { object: 'chat.completion', choices: [{ index: 0, message: 'hello' }] } : undefined);
+      try {
+        const err = await providerFailure(adapter.submit(request('gitee/qwen3-next-80b-instruct', { kind: 'text-to-text' }), ctx));
+        expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+        expect(err.message).toContain('choices[0].message');
+      } finally {
+        fake.server.malform = undefined;
+      }
+    });
   });
 });
