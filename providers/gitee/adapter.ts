@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { sizeForAspectRatio } from '../core/aspect-ratio';
+import { sizeForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
 import { chatCompletionBody, chatCompletionOutput } from '../core/chat-completions';
 import { ChatCompletionAnswer } from '../core/openai-compatible';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
@@ -33,15 +33,15 @@ async function appendImages(form: FormData, request: GenerationRequest): Promise
 /** `POST /v1/images/generations`, OpenAI-style; images come back inline (b64_json). */
 export function generationsBody(model: GiteeModel, request: GenerationRequest): Record<string, unknown> {
   requireOutputCount(model.id, request.numberOfOutputs, 4);
-  const { aspectRatio, size, ...p } = parseModelParameters(model.parameters, model.id, request.parameters) as Record<string, unknown> & { aspectRatio?: string; size?: string };
+  const { aspectRatio, size, ...p } = parseModelParameters(model.parameters, model.id, request.parameters) as Record<string, unknown> & { aspectRatio?: ImageAspectRatio; size?: string };
   return withoutUndefined({ model: model.wireModel, prompt: request.prompt, n: request.numberOfOutputs, response_format: 'b64_json', size: wireSize(model, aspectRatio, size), ...p });
 }
 
 /** The `size` field: the request's own, else its `aspectRatio` mapped by the shared helper, else the default. */
-function wireSize(model: GiteeModel, aspectRatio: string | undefined, size: string | undefined): string {
+function wireSize(model: GiteeModel, aspectRatio: ImageAspectRatio | undefined, size: string | undefined): string {
   if (size) return size;
   if (!aspectRatio || !model.sizes) return DEFAULT_SIZE;
-  const { width, height } = sizeForAspectRatio(aspectRatio as Parameters<typeof sizeForAspectRatio>[0], model.sizes);
+  const { width, height } = sizeForAspectRatio(aspectRatio, model.sizes);
   return `${width}x${height}`;
 }
 
@@ -106,8 +106,9 @@ export function taskToPoll(task: TaskResponse): PollResult {
 }
 
 /**
- * Gitee AI (模力方舟): images and chat completions synchronously through its OpenAI-style endpoints; Wan video as an
- * async task, polled at `/v1/task/{id}` and cancelled at `/api/v1/task/{id}/cancel`.
+ * Gitee AI (模力方舟): images and chat completions synchronously through its OpenAI-style
+ * endpoints; Wan video as an async task, polled at `/v1/task/{id}` and cancelled at
+ * `/api/v1/task/{id}/cancel`.
  */
 export function createGiteeAdapter(env: ProviderEnv): ProviderAdapter {
   return {
