@@ -101,6 +101,12 @@ const SEEDANCE_USD_PER_SECOND: Record<string, number> = { '480p': 0.0243, '720p'
  * The models Kie added beyond the first sixteen (issue #19: the seed S1 lists 32 Kie models).
  * Sora (1) is not here: Kie's docs list only the Sora 2 family now (README: Kie.ai).
  */
+/**
+ * Extends name their source video by Kie's task id or by the genflow generation that made it;
+ * Kie extends a video of the same family only (Veo 3.1 or Runway, an extension included).
+ */
+const extendSource = (models: readonly string[]) => ({ taskIdParameter: 'taskId', generationParameter: 'sourceGenerationId', models });
+
 const ADDED_MODELS: KieModel[] = [
   {
     id: 'kie/sora-2-pro',
@@ -136,7 +142,7 @@ const ADDED_MODELS: KieModel[] = [
   {
     id: 'kie/veo3.1-extend',
     kinds: ['text-to-video'],
-    description: 'Extends a Veo 3.1 video Kie made (parameter taskId: its Kie task id) with a new clip that continues it as the prompt says',
+    description: 'Extends a Veo 3.1 video Kie made (parameter taskId: its Kie task id, or sourceGenerationId: the genflow generation that made it) with a new clip that continues it as the prompt says',
     parameters: veoExtendParameters,
     inputImages: { mode: 'url', max: 0 },
     async: true,
@@ -148,12 +154,13 @@ const ADDED_MODELS: KieModel[] = [
       (p) => credits(p.model === 'quality' ? 250 : 60),
     ),
     route: { api: 'veo-extend' },
+    sourceTask: extendSource(['kie/veo3', 'kie/veo3-fast', 'kie/veo3.1-extend']),
     maxOutputs: 1,
   },
   {
     id: 'kie/runway-extend',
     kinds: ['text-to-video'],
-    description: 'Extends a Runway video Kie made (parameter taskId: its Kie task id); keeps its ratio, continues as the prompt says',
+    description: 'Extends a Runway video Kie made (parameter taskId: its Kie task id, or sourceGenerationId: the genflow generation that made it); keeps its ratio, continues as the prompt says',
     parameters: runwayExtendParameters,
     inputImages: { mode: 'url', max: 0 },
     async: true,
@@ -166,6 +173,7 @@ const ADDED_MODELS: KieModel[] = [
       (p) => credits(p.resolution === '1080p' ? 30 : 12),
     ),
     route: { api: 'runway-extend' },
+    sourceTask: extendSource(['kie/runway', 'kie/runway-extend']),
     maxOutputs: 1,
     maxPromptLength: 1800,
   },

@@ -89,12 +89,19 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
         },
       };
     case 'veo-extend':
-    case 'runway-extend':
-      // The source video is named by its Kie task id; the prompt says how it continues.
+    case 'runway-extend': {
+      // The source video is named by its Kie task id; the prompt says how it continues. A source
+      // named by its genflow generation is resolved to its task id before the adapter (the submit
+      // activity, which also picks the key that made it); Kie never sees sourceGenerationId.
+      const { sourceGenerationId: _resolved, ...rest } = params;
+      if (typeof rest.taskId !== 'string') {
+        throw new ProviderError('INVALID_PARAMETERS', 'kie: the source video has no Kie task id (sourceGenerationId was not resolved)', { retryable: false });
+      }
       return {
         api: route.api,
-        body: { taskId: params.taskId, prompt: request.prompt, ...params, ...callback },
+        body: { taskId: rest.taskId, prompt: request.prompt, ...rest, ...callback },
       };
+    }
     case 'runway': {
       if (params.duration === 10 && params.quality === '1080p') {
         throw new ProviderError('UNSUPPORTED_CAPABILITY', 'kie: Runway makes 10 second clips in 720p only', {

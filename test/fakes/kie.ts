@@ -162,7 +162,7 @@ export class KieFake extends ProviderFake {
     return handle(key);
   }
 
-  private validate(api: Api, body: Record<string, unknown>): string | undefined {
+  private validate(api: Api, body: Record<string, unknown>, owner: string): string | undefined {
     if (body.callBackUrl !== undefined && !isUrl(body.callBackUrl)) return 'callBackUrl is not a valid URL';
     const prompt = body.prompt;
     switch (api) {
@@ -224,10 +224,11 @@ export class KieFake extends ProviderFake {
       }
       case 'veo-extend':
       case 'runway-extend': {
-        // Kie extends only a finished video it made itself, of the same family.
+        // Kie extends only a finished video it made itself, of the same family, for the same
+        // account: another account's task id is one that does not exist.
         const family = api === 'veo-extend' ? ['veo', 'veo-extend'] : ['runway', 'runway-extend'];
         const source = this.tasks.get(typeof body.taskId === 'string' ? body.taskId : '');
-        if (!source || !family.includes(source.api)) return 'taskId is not a task of this API';
+        if (!source || source.owner !== owner || !family.includes(source.api)) return 'taskId is not a task of this API';
         if (!source.succeeded) return 'the source task has not finished successfully';
         if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
         if (api === 'veo-extend' && body.model !== undefined && !['fast', 'quality'].includes(body.model as string)) return 'model must be fast or quality';
@@ -257,7 +258,7 @@ export class KieFake extends ProviderFake {
   private async create(api: Api, req: FakeRequest, owner: string): Promise<FakeResponse> {
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return envelope(400, 'The request body is not valid JSON');
-    const problem = this.validate(api, body);
+    const problem = this.validate(api, body, owner);
     if (problem) return envelope(422, problem);
     const id = `${api === 'jobs' ? 'task' : api}_${randomUUID().replace(/-/g, '')}`;
     let urls: string[];
