@@ -21,6 +21,7 @@ import {
   veoExtendParameters,
   runwayExtendParameters,
   nanoBananaUpscaleParameters,
+  topazImageUpscaleParameters,
   soraWatermarkRemoverParameters,
   kling21Parameters,
   kling21Video,
@@ -53,6 +54,8 @@ export type KieRoute =
       noPrompt?: true;
       /** An `input` field that takes numberOfOutputs (one image per task otherwise). */
       countField?: 'max_images';
+      /** Where the common `scale` goes when Kie names it otherwise, as a string (Topaz's `upscale_factor`). */
+      scaleField?: 'upscale_factor';
       /**
        * Where the text model takes the `aspect_ratio` parameter when Kie names it differently
        * there: `google/nano-banana` documents `input.image_size` (with ratio values), while
@@ -188,6 +191,25 @@ const ADDED_MODELS: KieModel[] = [
     maxDurationSeconds: 600,
     price: perImage(credits(2), { notes: 'estimate: Kie lists no price for the upscaler in the docs at hand; priced at 2 credits ($0.01)' }),
     route: { api: 'jobs', imageModel: 'nano-banana-upscale', imageField: 'image', noPrompt: true },
+    maxOutputs: 1,
+  },
+  {
+    id: 'kie/topaz-image-upscale',
+    kinds: ['upscale'],
+    description: 'Topaz Image Upscale through Kie.ai: one image upscaled ×1 (enhance only), ×2, ×4 or ×8 (scale); the prompt is not sent',
+    parameters: topazImageUpscaleParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 30,
+    maxDurationSeconds: 900,
+    // Kie bills by the output's size (10 credits up to 2K, 20 at 4K, 40 at 8K); the input's size
+    // is not known here, so the estimate takes a 1 MP (1024 px) input: ×1 and ×2 2K, ×4 4K, ×8 8K.
+    price: priced(
+      topazImageUpscaleParameters,
+      { unit: 'image', usd: credits(10), tiers: [{ when: 'scale=4', usd: credits(20) }, { when: 'scale=8', usd: credits(40) }], notes: 'estimate: Kie bills 10 credits for an output up to 2K, 20 at 4K, 40 at 8K (at $0.005); estimated for a 1024 px input' },
+      (p, n) => credits(p.scale === 8 ? 40 : p.scale === 4 ? 20 : 10) * n,
+    ),
+    route: { api: 'jobs', imageModel: 'topaz/image-upscale', imageField: 'image_url', noPrompt: true, scaleField: 'upscale_factor' },
     maxOutputs: 1,
   },
   {

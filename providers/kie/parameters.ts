@@ -129,6 +129,15 @@ export const nanoBananaUpscaleParameters = z.strictObject({
   face_enhance: z.boolean().default(false).describe('Restore faces while upscaling'),
 });
 
+/**
+ * Topaz Image Upscale on Kie (docs.kie.ai/market/topaz/image-upscale): `upscale_factor` is the
+ * string "1", "2", "4" or "8"; genflow's common `scale` is the number, sent as Kie's string
+ * (route `scaleField`). Kie refuses an output whose longest side passes 20,000 pixels.
+ */
+export const topazImageUpscaleParameters = z.strictObject({
+  scale: z.literal([1, 2, 4, 8]).default(2).describe('Upscale factor: 1 (enhance only), 2, 4 or 8'),
+});
+
 export const soraWatermarkRemoverParameters = z.strictObject({
   video_url: z
     .url({ protocol: /^https$/ })

@@ -60,6 +60,10 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
       // Upscalers and the watermark remover take no prompt; genflow still requires one.
       const input: Record<string, unknown> = { ...(route.noPrompt ? {} : { prompt: request.prompt }), ...params };
       if (route.countField) input[route.countField] = n;
+      if (route.scaleField && typeof input.scale === 'number') {
+        input[route.scaleField] = String(input.scale);
+        delete input.scale;
+      }
       if (images.length && (route.imageField === 'image_url' || route.imageField === 'image')) {
         // Single-image models (image-to-video, upscale) follow the image's ratio and take no aspect_ratio.
         input[route.imageField] = images[0];

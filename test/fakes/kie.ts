@@ -87,6 +87,13 @@ const JOB_MODELS: Record<
     fields: ['image', 'scale', 'face_enhance'],
     check: (input) => (input.scale === undefined || (Number.isInteger(input.scale) && (input.scale as number) >= 1 && (input.scale as number) <= 4) ? undefined : 'input.scale must be an integer from 1 to 4'),
   },
+  // docs.kie.ai/market/topaz/image-upscale: the factor is a string; the output's longest side is at most 20,000 px.
+  'topaz/image-upscale': {
+    images: 'image_url',
+    noPrompt: true,
+    fields: ['image_url', 'upscale_factor'],
+    check: oneOf('upscale_factor', ['1', '2', '4', '8']),
+  },
   'kling/v2-1-standard': { images: 'image_url', video: true, fields: KLING21, check: oneOf('duration', ['5', '10']) },
   'kling/v2-1-pro': { images: 'image_url', video: true, fields: [...KLING21, 'tail_image_url'], check: oneOf('duration', ['5', '10']) },
   'wan/2-2-a14b-text-to-video-turbo': { video: true, fields: [...WAN22, 'aspect_ratio'], check: WAN22_CHECK },
@@ -275,7 +282,7 @@ export class KieFake extends ProviderFake {
   private async makeResults(api: Api, id: string, body: Record<string, unknown>): Promise<string[]> {
     const video = api === 'veo' || api === 'veo-extend' || api === 'runway' || api === 'runway-extend' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
     const input = (body.input ?? {}) as Record<string, unknown>;
-    if (api === 'jobs' && body.model === 'nano-banana-upscale') return [await this.upscaled(id, input)];
+    if (api === 'jobs' && (body.model === 'nano-banana-upscale' || body.model === 'topaz/image-upscale')) return [await this.upscaled(id, input)];
     const count = api === 'midjourney' ? 4 : api === 'gpt4o-image' ? ((body.nVariants as number | undefined) ?? 1) : api === 'jobs' ? ((input.max_images as number | undefined) ?? 1) : 1;
     const urls: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -288,11 +295,12 @@ export class KieFake extends ProviderFake {
   }
 
   /** The upscaler's result: the input image (downloaded, or a stand-in) `scale` times larger, as PNG. */
+  /** The upscalers' result: the input (Nano Banana's `image`, Topaz's `image_url`) at the factor's size. */
   private async upscaled(id: string, input: Record<string, unknown>): Promise<string> {
-    const scale = (input.scale as number | undefined) ?? 2;
+    const scale = input.upscale_factor !== undefined ? Number(input.upscale_factor) : ((input.scale as number | undefined) ?? 2);
     let source: Buffer;
     if (this.downloadInputs) {
-      const res = await fetch(String(input.image));
+      const res = await fetch(String(input.image ?? input.image_url));
       if (!res.ok) throw new Error(`image download: ${res.status}`);
       source = Buffer.from(await res.arrayBuffer());
     } else {
