@@ -36,6 +36,18 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
    * every built-in model has one, `free('why')` when it costs nothing.
    */
   price?: PriceRule;
+  /**
+   * A model that continues a task the provider made earlier (Kie's extends): the parameter
+   * `taskIdParameter` names that task by the provider's id, `generationParameter` by the genflow
+   * generation that made it (the submit puts its task id in). Task ids belong to the account
+   * that made them, so the submit uses the key that made the source task.
+   */
+  sourceTask?: {
+    taskIdParameter: string;
+    generationParameter: string;
+    /** The models whose tasks it can continue (a source generation made by another is refused). */
+    models: readonly string[];
+  };
 }
 
 /** An output as the provider hands it over: bytes (buffered or streamed) or a URL to fetch. */
