@@ -17,6 +17,9 @@ export const vertexProvider: Provider = {
   // the docs give every path under https://{LOCATION}-aiplatform.googleapis.com/v1
   baseUrlVersion: '/v1',
   settings: VERTEX_SETTINGS,
+  // What vertexConnection would refuse for want of a setting, said before a submit is accepted.
+  missingSettings: (s) =>
+    s.CREDENTIALS || s.ACCESS_TOKEN ? (s.CREDENTIALS || s.PROJECT ? undefined : 'set GENFLOW_VERTEX_PROJECT (required with GENFLOW_VERTEX_ACCESS_TOKEN)') : 'set GENFLOW_VERTEX_CREDENTIALS (a service-account key file or its JSON) or GENFLOW_VERTEX_ACCESS_TOKEN',
   createAdapter: (env) => createVertexAdapter(env),
 };
 

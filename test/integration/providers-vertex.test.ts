@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngImage } from '../fakes/media';
 import { VertexFake } from '../fakes/vertex';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { getJson, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
@@ -25,6 +25,11 @@ describe.skipIf(!temporalAddress)('Google Vertex AI end to end: API → workflow
   afterAll(async () => {
     await stack?.stop();
     await fake.stop();
+  });
+
+  it('with credentials set, the models are available', async () => {
+    const res = await getJson<{ available: boolean }>(`${stack.baseUrl}/v1/models/vertex/imagen-3-edit`);
+    expect(res.body.available).toBe(true);
   });
 
   it('edit with a mask: the photo and the mask reach Vertex, the edited image is stored', async () => {
@@ -81,5 +86,29 @@ describe.skipIf(!temporalAddress)('Google Vertex AI end to end: API → workflow
     // The worker kept its token: one exchange for every call of this run.
     expect(fake.tokenExchanges).toBe(1);
     expect(new Set(predicts.map((r) => r.headers.authorization)).size).toBe(1);
+  });
+});
+
+describe.skipIf(!temporalAddress)('Google Vertex AI without credentials: refused at submit, unavailable in /v1/models', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Empty values count as unset, whatever the machine's environment holds.
+    stack = await startStack({ env: { GENFLOW_VERTEX_CREDENTIALS: '', GENFLOW_VERTEX_ACCESS_TOKEN: '' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('a submit answers 503 PROVIDER_UNAVAILABLE naming the settings; the model says why it is unavailable', async () => {
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'vertex/imagen-4-upscale',
+      prompt: 'upscale',
+      inputImages: [dataUrl(await pngImage(20, 20))],
+    });
+    expect(submit.status).toBe(503);
+    const error = (submit.body as { error: { code: string; message: string; details: { configure: string } } }).error;
+    expect(error.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(error.details.configure).toContain('GENFLOW_VERTEX_CREDENTIALS');
+    const model = await getJson<{ available: boolean; unavailable?: { reason?: string } }>(`${stack.baseUrl}/v1/models/vertex/imagen-4-upscale`);
+    expect(model.body.available).toBe(false);
+    expect(model.body.unavailable?.reason).toContain('GENFLOW_VERTEX_ACCESS_TOKEN');
   });
 });
