@@ -87,18 +87,30 @@ export async function vertexError(res: Response): Promise<ProviderError> {
   });
 }
 
-/** One predict call with the bearer token; a 401 drops the cached token so a retry mints a fresh one. */
+/**
+ * One predict call with the bearer token. A 401 drops the cached token; a service account's
+ * call is then sent once more with a freshly minted one (a token revoked before its expiry,
+ * a clock that drifted), so the generation does not fail for a token genflow can replace.
+ */
 export async function predict(env: ProviderEnv, conn: VertexConnection, ctx: CallContext, model: string, body: unknown, timeoutMs: number): Promise<PredictAnswer> {
-  const token = await conn.tokens.token();
-  const res = await providerFetch(env, VERTEX_PROVIDER_ID, {
-    method: 'POST',
-    path: `${conn.baseUrl}${predictPath(conn, model)}`,
-    headers: { authorization: `Bearer ${token}` },
-    json: body,
-    timeoutMs,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
-  if (res.status === 401) conn.tokens.invalidate();
+  const send = async () =>
+    providerFetch(env, VERTEX_PROVIDER_ID, {
+      method: 'POST',
+      path: `${conn.baseUrl}${predictPath(conn, model)}`,
+      headers: { authorization: `Bearer ${await conn.tokens.token()}` },
+      json: body,
+      timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  let res = await send();
+  if (res.status === 401) {
+    conn.tokens.invalidate();
+    if (conn.tokens.renewable) {
+      await res.body?.cancel().catch(() => undefined);
+      res = await send();
+      if (res.status === 401) conn.tokens.invalidate();
+    }
+  }
   if (!res.ok) throw await vertexError(res);
   return readAnswer(VERTEX_PROVIDER_ID, res, PredictAnswer);
 }

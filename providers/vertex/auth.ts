@@ -80,13 +80,15 @@ export function signedAssertion(key: ServiceAccountKey, nowMs: number): string {
 /** Hands out the bearer token for Vertex calls. */
 export interface TokenSource {
   token(): Promise<string>;
+  /** Whether a new token can be had (a service account), so a refused one is worth one retry. */
+  renewable: boolean;
   /** Vertex refused the token (401): the next call mints a new one instead of reusing it. */
   invalidate(): void;
 }
 
 /** A token minted elsewhere (GENFLOW_VERTEX_ACCESS_TOKEN): used as is; genflow cannot renew it. */
 export function staticTokenSource(token: string): TokenSource {
-  return { token: () => Promise.resolve(token), invalidate: () => undefined };
+  return { token: () => Promise.resolve(token), renewable: false, invalidate: () => undefined };
 }
 
 /**
@@ -128,6 +130,7 @@ export function serviceAccountTokenSource(key: ServiceAccountKey, env: Pick<Prov
   }
 
   return {
+    renewable: true,
     async token() {
       if (cached && now() < cached.refreshAt) return cached.token;
       minting ??= mint().finally(() => {

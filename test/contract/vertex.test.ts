@@ -165,6 +165,27 @@ describe('Vertex AI adapter against the Vertex fake (service-account JWT → tok
   });
 
   describe('credentials and connection', () => {
+    it('a token revoked before its expiry: Vertex answers 401, the call is sent again with a fresh token and succeeds', async () => {
+      await adapter.submit(request('vertex/imagen-4-upscale', { inputImages: [dataUrl(photo)] }), ctx);
+      const old = String(lastPredict().headers.authorization);
+      const exchanges = fake.tokenExchanges;
+      fake.expireTokens();
+      const result = await adapter.submit(request('vertex/imagen-4-upscale', { inputImages: [dataUrl(photo)] }), ctx);
+      expect(result.status).toBe('succeeded');
+      const [refused, retried] = fake.server.requests.filter((r) => r.path.endsWith(':predict')).slice(-2);
+      expect([refused!.headers.authorization, retried!.headers.authorization === old]).toEqual([old, false]);
+      expect(fake.tokenExchanges).toBe(exchanges + 1);
+    });
+
+    it('429 RESOURCE_EXHAUSTED → RATE_LIMITED after RetryInfo.retryDelay', async () => {
+      fake.server.inject({
+        status: 429,
+        json: { error: { code: 429, message: 'Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }] } },
+      });
+      const err = await caught(adapter.submit(request('vertex/imagen-4-upscale', { inputImages: [dataUrl(photo)] }), ctx));
+      expect([err.code, err.retryAfterMs]).toEqual(['RATE_LIMITED', 7000]);
+    });
+
     it('a ready access token (ACCESS_TOKEN) is sent as is, with PROJECT; no token exchange', async () => {
       fake.staticTokens.add('ya29.minted-elsewhere');
       const exchanges = fake.tokenExchanges;
