@@ -6,7 +6,7 @@ import type { Provider } from '../providers/types';
 
 export interface Availability {
   available: boolean;
-  /** Why not: no key configured, or disabled by an admin. */
+  /** Why not: no key (or, for a keyless provider, no credentials) configured, or disabled by an admin. */
   code?: 'no_api_key' | 'disabled';
   /** Why not, and how to fix it, in words. */
   reason?: string;
@@ -55,7 +55,10 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
     if (config && !config.enabled) {
       return { available: false, code: 'disabled', reason: `${provider.id} is disabled by its configuration (PUT /v1/providers/${provider.id}/config with {"enabled": true})` };
     }
-    if (!provider.requiresApiKey) return { available: true };
+    if (!provider.requiresApiKey) {
+      const missing = provider.missingSettings?.(providerSettings(provider, deps.env).extra);
+      return missing ? { available: false, code: 'no_api_key', reason: `${provider.id} is not configured: ${missing}` } : { available: true };
+    }
     const keys = config?.apiKeys ?? providerSettings(provider, deps.env).apiKeys;
     if (keys.length > 0) return { available: true };
     return { available: false, code: 'no_api_key', reason: `no API key is configured for ${provider.id}: ${howToConfigure(provider.id)}` };
@@ -100,7 +103,7 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
       const state = check(provider);
       if (state.code !== 'no_api_key') return;
       throw new GenflowError('PROVIDER_UNAVAILABLE', `${field}: ${state.reason}`, {
-        details: { provider: provider.id, configure: howToConfigure(provider.id) },
+        details: { provider: provider.id, configure: provider.requiresApiKey ? howToConfigure(provider.id) : state.reason },
       });
     },
   };

@@ -160,6 +160,12 @@ export interface Provider {
    * the process environment themselves.
    */
   settings?: readonly string[];
+  /**
+   * For a provider that needs no API key but does need some of its `settings` (Vertex AI's
+   * credentials): why it cannot serve with the settings given, or undefined when it can. The
+   * API then refuses its submits at once and marks its models unavailable, as for a missing key.
+   */
+  missingSettings?(settings: Readonly<Record<string, string>>): string | undefined;
   createAdapter(env: ProviderEnv): ProviderAdapter;
 }
 
