@@ -149,8 +149,11 @@ export function createApp(deps: AppDeps): Express {
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   // Whether each provider has keys: /v1/models shows it, and a submit to one without is refused at once.
   const availability = createProviderAvailability({ env: deps.env ?? process.env, ...(deps.providerConfigs ? { configs: deps.providerConfigs } : {}) });
+  // Admin-set parameter defaults per model reach every submit path through the same lookup.
+  const modelDefaults = () => availability.modelDefaults();
   const checks = createSubmitChecks({
     availability,
+    modelDefaults,
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
@@ -167,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.env ? { env: deps.env } : {}),
     storage: deps.storage,
     outbox: deps.outbox,
+    modelDefaults,
   }));
 
   app.use(
@@ -225,6 +229,7 @@ export function createApp(deps: AppDeps): Express {
         ...(deps.env ? { env: deps.env } : {}),
         storage: deps.storage,
         searchAttributes,
+        modelDefaults,
       })),
     }),
   );

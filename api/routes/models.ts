@@ -23,11 +23,13 @@ function describeModel({ provider, model }: ModelEntry) {
   };
 }
 
-function withAvailability(described: ReturnType<typeof describeModel>, state: Availability | undefined) {
+function withAvailability(described: ReturnType<typeof describeModel>, state: Availability | undefined, defaults?: Record<string, unknown>) {
   return {
     ...described,
     available: state?.available ?? true,
     ...(state && !state.available ? { unavailable: { code: state.code, reason: state.reason } } : {}),
+    // What a submit without these parameters gets, as an admin set it (PUT /v1/providers/:id/config).
+    ...(defaults ? { configuredDefaults: defaults } : {}),
   };
 }
 
@@ -39,7 +41,8 @@ export function modelRoutes(deps: { availability?: ProviderAvailability } = {}):
 
   router.get('/v1/models', async (_req, res) => {
     const states = await deps.availability?.allModels();
-    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.id))) });
+    const defaultsOf = await deps.availability?.modelDefaults();
+    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.id), defaultsOf?.(m.id))) });
   });
 
   // Model ids hold slashes (`replicate/black-forest-labs/flux-schnell`), given as they are or as %2F.
@@ -49,7 +52,8 @@ export function modelRoutes(deps: { availability?: ProviderAvailability } = {}):
     const entry = findModel(id);
     if (!entry) throw new GenflowError('NOT_FOUND', `no model with id '${id}' (GET /v1/models lists them)`);
     const state = await deps.availability?.ofModel(entry.provider, entry.model.id);
-    res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state));
+    const defaultsOf = await deps.availability?.modelDefaults();
+    res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state, defaultsOf?.(entry.model.id)));
   });
   return router;
 }
