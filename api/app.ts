@@ -51,6 +51,8 @@ import { createProviderAvailability } from './provider-availability';
 import { createSubmitChecks } from './submit-checks';
 import { providerRoutes } from './routes/providers';
 import { providerConfigRoutes } from './routes/provider-config';
+import { customProviderRoutes } from './routes/custom-providers';
+import type { CustomProvidersRepo } from '../db/custom-providers-repo';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { providerWebhookRoutes } from './routes/provider-webhooks';
 import { ratingRoutes } from './routes/ratings';
@@ -76,6 +78,8 @@ export interface AppDeps {
   providers?: ProviderRuntime;
   /** With `providers`: admin routes `/v1/providers/:id/config`. */
   providerConfigs?: ProviderConfigStore;
+  /** Custom providers declared over the API, and the sync that loads them into this process. */
+  customProviders?: { repo: CustomProvidersRepo; refresh: () => Promise<void> };
   modelSelection?: ModelSelection;
   /** Enables experiments (API, page, allocation of generations, ratings). */
   experiments?: ExperimentsRepo;
@@ -192,6 +196,9 @@ export function createApp(deps: AppDeps): Express {
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   if (deps.providers && deps.providerConfigs) {
     app.use(providerConfigRoutes({ store: deps.providerConfigs, runtime: deps.providers, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
+  }
+  if (deps.customProviders) {
+    app.use(customProviderRoutes({ ...deps.customProviders, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
   }
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { GenflowError } from '../../domain/errors';
 import { describePrice } from '../../providers/pricing';
-import { findModel, listModels, type ModelEntry } from '../../providers/registry';
+import { findModel, listModels, modelCatalogueVersion, type ModelEntry } from '../../providers/registry';
 import type { Availability, ProviderAvailability } from '../provider-availability';
 
 /** A model as `/v1/models` shows it, without its availability (which changes at run time). */
@@ -35,9 +35,14 @@ function withAvailability(described: ReturnType<typeof describeModel>, state: Av
 
 export function modelRoutes(deps: { availability?: ProviderAvailability } = {}): Router {
   const router = Router();
-  // The table does not change at run time (JSON Schemas are costly to build): described once.
-  let cached: Map<string, ReturnType<typeof describeModel>> | undefined;
-  const described = () => (cached ??= new Map(listModels().map((e) => [e.model.id, describeModel(e)])));
+  // JSON Schemas are costly to build: described once per version of the catalogue (it changes
+  // only when custom providers are declared over the API).
+  let cached: { version: number; models: Map<string, ReturnType<typeof describeModel>> } | undefined;
+  const described = () => {
+    const version = modelCatalogueVersion();
+    if (cached?.version !== version) cached = { version, models: new Map(listModels().map((e) => [e.model.id, describeModel(e)])) };
+    return cached.models;
+  };
 
   router.get('/v1/models', async (_req, res) => {
     const states = await deps.availability?.allModels();
