@@ -12,7 +12,7 @@ import { storeOutputs } from '../media/store-outputs';
 import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
 import { estimateCost } from '../providers/model-runtime';
-import { findModel } from '../providers/registry';
+import { findModelFresh } from '../providers/registry';
 import type { ProviderRuntime } from '../providers/runtime';
 import type { ModelSpec } from '../providers/types';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
@@ -173,7 +173,7 @@ export function createActivities(deps: ActivityDeps) {
       return errors.logged('submit', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
         // Waits out a database outage in place: failing here would spend the provider retries.
-        const entry = findModel(model.id);
+        const entry = await findModelFresh(model.id);
         // Before the submit is counted: a source that cannot be continued fails it without a call.
         const source = await sourceTaskOf(input, entry?.model);
         const estimate = entry ? estimateCost(entry, input.request) : undefined;

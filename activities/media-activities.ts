@@ -7,7 +7,7 @@ import type { GenerationsRepo } from '../db/generations-repo';
 import { prepareInputImages, type FetchPolicy } from '../media/prepare-inputs';
 import { DEFAULT_PRESET, PREPROCESS_PRESETS } from '../media/preprocess-presets';
 import type { Storage } from '../media/storage/types';
-import { findModel } from '../providers/registry';
+import { findModelFresh } from '../providers/registry';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import { createErrorLog } from './error-log';
 import { withFailureMapping } from './to-failure';
@@ -33,7 +33,7 @@ export function createMediaActivities(deps: MediaActivityDeps) {
     async prepareInputs(input: GenerationWorkflowInput): Promise<PreparedInput[]> {
       const subject = { generationId: input.generationId, provider: input.model.provider, model: input.model.id };
       return errors.logged('prepare-inputs', subject, () => withFailureMapping(async () => {
-        const entry = findModel(input.model.id);
+        const entry = await findModelFresh(input.model.id);
         if (!entry) throw new GenflowError('INTERNAL_ERROR', `unknown model ${input.model.id}`, { retryable: false });
         const presetName = entry.model.preprocess ?? DEFAULT_PRESET;
         const prepared = await prepareInputImages({

@@ -1,6 +1,6 @@
 import { GenflowError } from '../domain/errors';
-import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from '../providers/provider-config';
-import { providers as registered } from '../providers/registry';
+import { modelDefaults, modelDisabled, type ProviderConfig, type ProviderConfigStore } from '../providers/provider-config';
+import { findModel, providers as registered } from '../providers/registry';
 import { envPrefix, providerSettings } from '../providers/settings';
 import type { Provider } from '../providers/types';
 
@@ -80,6 +80,19 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
     async ofModel(provider: Provider, modelId: string): Promise<Availability> {
       await refresh();
       return checkModel(provider, modelId);
+    },
+
+    /**
+     * The parameter defaults admins set per model (`models.<id>.defaults`), as a lookup that
+     * stays as read: one submit sees one version of them, fallbacks included.
+     */
+    async modelDefaults(): Promise<(modelId: string) => Record<string, unknown> | undefined> {
+      await refresh();
+      const snapshot = configs;
+      return (modelId) => {
+        const provider = findModel(modelId)?.provider;
+        return provider ? modelDefaults(snapshot.get(provider.id), modelId) : undefined;
+      };
     },
 
     /** Every registered model's availability, by model id. */

@@ -3,7 +3,7 @@ import { GenflowError, ProviderError } from '../domain/errors';
 import { KeyPool, keyId, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
 import type { ProviderLimiter } from './limiter';
-import { providers } from './registry';
+import { findProviderFresh, providers } from './registry';
 import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from './provider-config';
 import { boundedError, policedFetch } from './http';
 import { normaliseBaseUrl, privateProviderUrlsAllowed, providerSettings, type ProviderSettings } from './settings';
@@ -96,6 +96,7 @@ function displayUrl(url: string): string {
  */
 export function createProviderRuntime(options: ProviderRuntimeOptions) {
   const adapters = new Map<string, ProviderAdapter>();
+  const adapterOf = new WeakMap<ProviderAdapter, Provider>();
   const pools = new Map<string, KeyPool>();
   const refreshedAt = new Map<string, number>();
   const refreshMs = options.keyStateRefreshMs ?? 1_000;
@@ -132,6 +133,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
 
   function adapter(id: string): ProviderAdapter {
     let a = adapters.get(id);
+    // A custom provider redeclared over the API is a new Provider object: its adapter is rebuilt.
+    if (a && adapterOf.get(a) !== providerOf(id)) a = undefined;
     if (!a) {
       const provider = providerOf(id);
       const timeoutMs = configs.get(id)?.timeoutMs;
@@ -144,6 +147,7 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
       adapters.set(id, a);
+      adapterOf.set(a, provider);
     }
     return a;
   }
@@ -221,6 +225,8 @@ export function createProviderRuntime(options: ProviderRuntimeOptions) {
     body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>,
     callOptions: CallOptions = {},
   ): Promise<{ value: T; keyId?: string }> {
+    // A custom provider declared over the API a moment ago may not have reached this process yet.
+    await findProviderFresh(providerId);
     const provider = providerOf(providerId);
     await refreshConfigs();
     const config = configs.get(providerId);

@@ -16,6 +16,8 @@ import { createProviderLimitsRepo } from '../db/provider-limits-repo';
 import { createProviderLimiter } from '../providers/limiter';
 import { createProviderRuntime, type ProviderRuntime } from '../providers/runtime';
 import { createProviderConfigsRepo } from '../db/provider-configs-repo';
+import { createCustomProvidersRepo, type CustomProvidersRepo } from '../db/custom-providers-repo';
+import { createApiProviderSync, type ApiProviderSync } from '../providers/custom/api-sync';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { secretBoxFor } from '../providers/secret-key-file';
 import { createMetrics, type GenflowMetrics } from './metrics';
@@ -34,6 +36,8 @@ export interface Services {
   providerConfigs: ProviderConfigStore;
   modelSelection: ModelSelection;
   metrics: GenflowMetrics;
+  /** Custom providers declared over the API, kept in step in this process by `sync`. */
+  customProviders: { repo: CustomProvidersRepo; sync: ApiProviderSync };
   close(): Promise<void>;
 }
 
@@ -61,6 +65,10 @@ export async function openServices(config: Config, logger: Logger, options: { te
     poolSize: config.DATABASE_POOL_SIZE,
   });
   logger.info({ database: db.kind }, 'database ready');
+  // Providers declared over the API join the registry before anything looks a model up.
+  const customProvidersRepo = createCustomProvidersRepo(db.db);
+  const customProviderSync = createApiProviderSync({ source: customProvidersRepo, logger });
+  await customProviderSync.start();
   const providerConfigs = createProviderConfigsRepo(
     db.db,
     secretBoxFor({ secretKey: config.GENFLOW_SECRET_KEY, home: config.GENFLOW_HOME, embedded: !config.DATABASE_URL }),
@@ -93,6 +101,10 @@ export async function openServices(config: Config, logger: Logger, options: { te
     providerConfigs,
     modelSelection,
     metrics,
-    close: () => db.close(),
+    customProviders: { repo: customProvidersRepo, sync: customProviderSync },
+    close: () => {
+      customProviderSync.stop();
+      return db.close();
+    },
   };
 }

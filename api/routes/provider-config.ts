@@ -65,10 +65,13 @@ export function providerConfigRoutes(deps: ProviderConfigRouteDeps): Router {
   /** The body to store: the base URL checked, and the keys that go with it decided. */
   async function checked(provider: Provider, body: ProviderConfigBody): Promise<ProviderConfigBody> {
     const { rebindKeys, ...config } = body;
-    for (const modelId of Object.keys(config.models ?? {})) {
-      if (!provider.models.some((m) => m.id === modelId)) {
+    for (const [modelId, settings] of Object.entries(config.models ?? {})) {
+      const model = provider.models.find((m) => m.id === modelId);
+      if (!model) {
         throw new GenflowError('INVALID_REQUEST', `models.${modelId}: ${provider.id} has no such model (GET /v1/models lists them)`, { details: { field: `models.${modelId}` } });
       }
+      // A submit without parameters gets exactly these, so they must be valid on their own.
+      if (settings.defaults !== undefined) parseOrThrow(model.parameters, settings.defaults, 'INVALID_REQUEST', `models.${modelId}.defaults`);
     }
     if (config.baseUrl !== undefined) {
       const refusal = await baseUrlRefusal(config.baseUrl, { allowPrivate: privateProviderUrlsAllowed(env) });
