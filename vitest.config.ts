@@ -10,6 +10,9 @@ export default defineConfig({
     globalSetup: ['test/setup/global-setup.ts'],
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // expect.poll waits for an eventual state; its 1 s default failed browser checks in CI on two
+    // loaded cores although the state arrived. A longer wait only delays a real failure.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
     // Fakes finish jobs at once: first polls after 1/50 of a model's expected duration (domain/polling.ts).

@@ -14,6 +14,7 @@ import { readText } from '../media/text-output';
 import type { Storage } from '../media/storage/types';
 import { estimateCost } from '../providers/pricing';
 import type { ProviderGateway } from '../providers/provider-gateway';
+import type { ModelSpec } from '../providers/types';
 import type { ErrorLogsRepo } from '../db/error-logs-repo';
 import { createErrorLog } from './error-log';
 import { activityLogger } from './activity-logger';
@@ -99,6 +100,41 @@ export function createGenerationActivities(deps: ActivityDeps) {
     return waitForDatabase(() => repo.providerTaskKey(input.generationId, taskId, input.model.id), { signal: Context.current().cancellationSignal });
   }
 
+  /**
+   * A model that continues an earlier task (`ModelSpec.sourceTask`, Kie's extends): a source named
+   * by its genflow generation becomes that generation's provider task id, and when genflow made
+   * the source task (named either way) the submit is pinned to the key that made it — the task id
+   * means nothing to another account. Only the caller's own generations are sources: another
+   * owner's is answered as one that does not exist.
+   */
+  async function sourceTaskOf(input: GenerationWorkflowInput, spec: ModelSpec | undefined): Promise<{ parameters: Record<string, unknown>; keyId?: string }> {
+    const parameters = input.request.parameters;
+    const source = spec?.sourceTask;
+    if (!source) return { parameters };
+    const signal = Context.current().cancellationSignal;
+    const provider = input.model.provider;
+    const self = await waitForDatabase(() => repo.findById(input.generationId), { signal });
+    const sameOwner = (row: { owner: string | null }) => (row.owner ?? null) === (self?.owner ?? null);
+    const sourceGeneration = parameters[source.generationParameter];
+    if (typeof sourceGeneration === 'string') {
+      const row = await waitForDatabase(() => repo.findById(sourceGeneration), { signal });
+      const taskModel = row ? (row.provider_task_model ?? row.model) : '';
+      if (!row || !sameOwner(row) || row.status !== 'succeeded' || !row.provider_task_id || !source.models.includes(taskModel)) {
+        throw new ProviderError('INVALID_PARAMETERS', `${source.generationParameter}: no finished generation ${sourceGeneration} of yours that ${input.model.id} can continue`, {
+          retryable: false,
+          details: { parameter: source.generationParameter, models: source.models },
+        });
+      }
+      const { [source.generationParameter]: _named, ...rest } = parameters;
+      return { parameters: { ...rest, [source.taskIdParameter]: row.provider_task_id }, ...(row.provider_task_key ? { keyId: row.provider_task_key } : {}) };
+    }
+    const taskId = parameters[source.taskIdParameter];
+    if (typeof taskId !== 'string') return { parameters };
+    // A task id genflow made: its key. One made elsewhere (or by another owner): the pool's rotation.
+    const row = await waitForDatabase(() => repo.findByProviderTask(provider, taskId), { signal });
+    return row && sameOwner(row) && row.provider_task_key ? { parameters, keyId: row.provider_task_key } : { parameters };
+  }
+
   return {
     async recordRunning(generationId: string): Promise<void> {
       await withFailureMapping(() => repo.markRunning(generationId));
@@ -137,14 +173,16 @@ export function createGenerationActivities(deps: ActivityDeps) {
       return errors.logged('submit', subject(input), () => withFailureMapping(() => withHeartbeat(async () => {
         const { generationId, model } = input;
         // Waits out a database outage in place: failing here would spend the provider retries.
-        const entry = deps.providers.catalogue.findModel(model.id);
+        const entry = await deps.providers.catalogue.findModelFresh(model.id);
+        // Before the submit is counted: a source that cannot be continued fails it without a call.
+        const source = await sourceTaskOf(input, entry?.model);
         const estimate = entry ? estimateCost(entry, input.request) : undefined;
         const begun = await waitForDatabase(() => repo.beginSubmit(generationId, model.id, estimate), { signal: Context.current().cancellationSignal });
         if (begun.existingTaskId) {
           logger.warn({ generationId, taskId: begun.existingTaskId, model: model.id }, 'adopting the provider task of an earlier submit attempt');
           return { status: 'pending', taskId: begun.existingTaskId };
         }
-        let request = input.request;
+        let request = source.parameters === input.request.parameters ? input.request : { ...input.request, parameters: source.parameters };
         if (input.preparedInputs) {
           // The adapter sees the preprocessed images, as data URLs or presigned URLs per its model.
           const mode = entry?.model.inputImages.mode ?? 'either';
@@ -155,7 +193,10 @@ export function createGenerationActivities(deps: ActivityDeps) {
         let result;
         let keyId: string | undefined;
         try {
-          ({ value: result, keyId } = await deps.providers.callKeyed(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx), { model: model.id }));
+          ({ value: result, keyId } = await deps.providers.callKeyed(model.provider, context, (adapter, ctx) => adapter.submit(request, ctx), {
+            model: model.id,
+            ...(source.keyId ? { keyId: source.keyId } : {}),
+          }));
         } catch (err) {
           if (clearRefusal(err)) await waitForDatabase(() => repo.endSubmit(generationId), { signal: Context.current().cancellationSignal });
           return recordChargeOf(generationId, model.id, err);

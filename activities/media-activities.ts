@@ -36,7 +36,7 @@ export function createMediaActivities(deps: MediaActivityDeps) {
     async prepareInputs(input: GenerationWorkflowInput): Promise<PreparedInput[]> {
       const subject = { generationId: input.generationId, provider: input.model.provider, model: input.model.id };
       return errors.logged('prepare-inputs', subject, () => withFailureMapping(async () => {
-        const entry = deps.catalogue.findModel(input.model.id);
+        const entry = await deps.catalogue.findModelFresh(input.model.id);
         if (!entry) throw new GenflowError('INTERNAL_ERROR', `unknown model ${input.model.id}`, { retryable: false });
         const presetName = entry.model.preprocess ?? DEFAULT_PRESET;
         const prepared = await prepareInputImages({

@@ -52,6 +52,8 @@ import { createProviderAvailability } from './provider-availability';
 import { createSubmitChecks } from './submit-checks';
 import { providerRoutes } from './routes/providers';
 import { providerConfigRoutes } from './routes/provider-config';
+import { customProviderRoutes } from './routes/custom-providers';
+import type { CustomProvidersRepo } from '../db/custom-providers-repo';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { providerWebhookRoutes } from './routes/provider-webhooks';
 import { ratingRoutes } from './routes/ratings';
@@ -77,6 +79,8 @@ export interface AppDeps {
   providers?: ProviderGateway;
   /** With `providers`: admin routes `/v1/providers/:id/config`. */
   providerConfigs?: ProviderConfigStore;
+  /** Custom providers declared over the API, and the sync that loads them into this process. */
+  customProviders?: { repo: CustomProvidersRepo; refresh: () => Promise<void> };
   modelSelection?: ModelSelection;
   /** Enables experiments (API, page, allocation of generations, ratings). */
   experiments?: ExperimentsRepo;
@@ -153,8 +157,11 @@ export function createApp(deps: AppDeps): Express {
   const baseUrl = (req: Request) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
   // Whether each provider has keys: /v1/models shows it, and a submit to one without is refused at once.
   const availability = createProviderAvailability({ env: deps.env ?? process.env, catalogue, ...(deps.providerConfigs ? { configs: deps.providerConfigs } : {}) });
+  // Admin-set parameter defaults per model reach every submit path through the same lookup.
+  const modelDefaults = () => availability.modelDefaults();
   const checks = createSubmitChecks({
     availability,
+    modelDefaults,
     ...(deps.modelSelection ? { modelSelection: deps.modelSelection } : {}),
     ...(deps.webhookSecret ? { webhookSecret: deps.webhookSecret } : {}),
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
@@ -171,6 +178,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.env ? { env: deps.env } : {}),
     storage: deps.storage,
     outbox: deps.outbox,
+    modelDefaults,
   }));
 
   app.use(
@@ -192,6 +200,9 @@ export function createApp(deps: AppDeps): Express {
   if (deps.providers) app.use(providerRoutes({ providers: deps.providers }));
   if (deps.providers && deps.providerConfigs) {
     app.use(providerConfigRoutes({ store: deps.providerConfigs, gateway: deps.providers, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
+  }
+  if (deps.customProviders) {
+    app.use(customProviderRoutes({ ...deps.customProviders, catalogue, admin: adminOnly, ...(deps.env ? { env: deps.env } : {}) }));
   }
   app.use(apiKeyRoutes({ accounts: deps.accounts }));
   app.use(usageRoutes({ accounts: deps.accounts }));
@@ -229,6 +240,7 @@ export function createApp(deps: AppDeps): Express {
         ...(deps.env ? { env: deps.env } : {}),
         storage: deps.storage,
         searchAttributes,
+        modelDefaults,
       })),
     }),
   );

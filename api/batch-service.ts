@@ -42,6 +42,8 @@ export interface BatchServiceDeps {
   modelSelection?: ModelSelection;
   /** Provider settings (rate limits route provider calls); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Admin-set parameter defaults per model (provider config API), as for single generations. */
+  modelDefaults?: SubmissionChecks['modelDefaults'];
   /** Where items' inline images are put, as for single generations. */
   storage?: Storage;
   /** Which search attributes the namespace has: items' workflows are started with those only. */
@@ -92,7 +94,7 @@ export function createBatchService(deps: BatchServiceDeps) {
   const taskQueue = deps.taskQueue ?? TaskQueue.generations;
   const selection = deps.modelSelection ?? BUILT_IN_SELECTION;
   const settings: SubmissionSettings = { selection, env: deps.env ?? process.env, storage: deps.storage };
-  const checks: SubmissionChecks = { allowLoopbackInputs: deps.allowLoopbackWebhooks, storage: deps.storage, webhookSecret: deps.webhookSecret };
+  const checks: SubmissionChecks = { allowLoopbackInputs: deps.allowLoopbackWebhooks, storage: deps.storage, webhookSecret: deps.webhookSecret, modelDefaults: deps.modelDefaults };
 
   async function summary(row: BatchRow): Promise<BatchSummary> {
     const counts = await batches.counts(row.id, row.total);

@@ -22,6 +22,7 @@ import {
   workflowInput,
   type SubmissionContext,
   type SubmissionSettings,
+  type SubmissionChecks,
 } from './submission';
 
 // The checks moved to ./submission (one submission path); re-exported for existing callers.
@@ -43,6 +44,8 @@ export interface GenerationServiceDeps {
   webhookSecret?: string;
   /** Where workflow starts are recorded (with the row) for the dispatchers to make. */
   outbox: SubmitOutbox;
+  /** Admin-set parameter defaults per model (provider config API). */
+  modelDefaults?: SubmissionChecks['modelDefaults'];
 }
 
 /** What a submit needs of the workflow outbox (runtime/workflow-outbox.ts). */

@@ -1,12 +1,12 @@
 import { GenflowError } from '../domain/errors';
-import { modelDisabled, type ProviderConfig, type ProviderConfigStore } from '../providers/provider-config';
+import { modelDefaults, modelDisabled, type ProviderConfig, type ProviderConfigStore } from '../providers/provider-config';
 import type { ModelCatalogue } from '../providers/catalogue';
 import { envPrefix, providerSettings } from '../providers/settings';
 import type { Provider } from '../providers/types';
 
 export interface Availability {
   available: boolean;
-  /** Why not: no key configured, or disabled by an admin. */
+  /** Why not: no key (or, for a keyless provider, no credentials) configured, or disabled by an admin. */
   code?: 'no_api_key' | 'disabled';
   /** Why not, and how to fix it, in words. */
   reason?: string;
@@ -57,7 +57,10 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
     if (config && !config.enabled) {
       return { available: false, code: 'disabled', reason: `${provider.id} is disabled by its configuration (PUT /v1/providers/${provider.id}/config with {"enabled": true})` };
     }
-    if (!provider.requiresApiKey) return { available: true };
+    if (!provider.requiresApiKey) {
+      const missing = provider.missingSettings?.(providerSettings(provider, deps.env).extra);
+      return missing ? { available: false, code: 'no_api_key', reason: `${provider.id} is not configured: ${missing}` } : { available: true };
+    }
     const keys = config?.apiKeys ?? providerSettings(provider, deps.env).apiKeys;
     if (keys.length > 0) return { available: true };
     return { available: false, code: 'no_api_key', reason: `no API key is configured for ${provider.id}: ${howToConfigure(provider.id)}` };
@@ -81,6 +84,19 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
       return checkModel(provider, modelId);
     },
 
+    /**
+     * The parameter defaults admins set per model (`models.<id>.defaults`), as a lookup that
+     * stays as read: one submit sees one version of them, fallbacks included.
+     */
+    async modelDefaults(): Promise<(modelId: string) => Record<string, unknown> | undefined> {
+      await refresh();
+      const snapshot = configs;
+      return (modelId) => {
+        const provider = deps.catalogue.findModel(modelId)?.provider;
+        return provider ? modelDefaults(snapshot.get(provider.id), modelId) : undefined;
+      };
+    },
+
     /** Every registered model's availability, by model id. */
     async allModels(): Promise<Map<string, Availability>> {
       await refresh();
@@ -102,7 +118,7 @@ export function createProviderAvailability(deps: ProviderAvailabilityDeps) {
       const state = check(provider);
       if (state.code !== 'no_api_key') return;
       throw new GenflowError('PROVIDER_UNAVAILABLE', `${field}: ${state.reason}`, {
-        details: { provider: provider.id, configure: howToConfigure(provider.id) },
+        details: { provider: provider.id, configure: provider.requiresApiKey ? howToConfigure(provider.id) : state.reason },
       });
     },
   };

@@ -35,6 +35,17 @@ export interface SubmissionChecks {
   webhookSecret?: string | undefined;
   allowLoopbackInputs?: boolean | undefined;
   storage?: Storage | undefined;
+  /** The parameter defaults admins set per model (provider config API), fresh to a second or two. */
+  modelDefaults?: (() => Promise<ModelDefaultsOf>) | undefined;
+}
+
+/** A model's admin-set parameter defaults, by model id (api/provider-availability.ts reads them). */
+export type ModelDefaultsOf = (modelId: string) => Record<string, unknown> | undefined;
+
+/** The request's parameters over the admin's defaults for that model (the model's own defaults apply after). */
+function withModelDefaults(modelId: string, parameters: Record<string, unknown> | undefined, defaultsOf?: ModelDefaultsOf): Record<string, unknown> {
+  const defaults = defaultsOf?.(modelId);
+  return defaults ? { ...defaults, ...parameters } : (parameters ?? {});
 }
 
 /** A request that passed every check: what it will run, on which model, and what after it. */
@@ -125,10 +136,12 @@ export function enhancementRequest(
 export function normalizeRequest(
   body: CreateGenerationBody,
   selection: ModelSelection = BUILT_IN_SELECTION,
+  defaultsOf?: ModelDefaultsOf,
 ): { request: GenerationRequest; entry: ModelEntry; selectedBy: ModelSelectedBy } {
   const { entry, selectedBy } = selectModel(body, selection);
-  checkVideoOptions(entry.model.id, entry.model.video, body.parameters);
-  const parameters = parseOrThrow(entry.model.parameters, body.parameters ?? {}, 'INVALID_PARAMETERS', 'parameters');
+  const given = withModelDefaults(entry.model.id, body.parameters, defaultsOf);
+  checkVideoOptions(entry.model.id, entry.model.video, given);
+  const parameters = parseOrThrow(entry.model.parameters, given, 'INVALID_PARAMETERS', 'parameters');
   const inputImages = body.inputImages ?? [];
   if (inputImages.length > entry.model.inputImages.max) {
     throw new GenflowError(
@@ -159,7 +172,13 @@ export interface Fallback {
  * named fallback that cannot take the request is refused (400); a configured one is skipped,
  * since the caller never asked for it.
  */
-export function resolveFallbacks(body: CreateGenerationBody, request: GenerationRequest, entry: ModelEntry, selection: ModelSelection): Fallback[] {
+export function resolveFallbacks(
+  body: CreateGenerationBody,
+  request: GenerationRequest,
+  entry: ModelEntry,
+  selection: ModelSelection,
+  defaultsOf?: ModelDefaultsOf,
+): Fallback[] {
   const named = body.fallbackModels;
   const ids = named ?? selection.fallbacks?.[entry.model.id] ?? [];
   const seen = new Set([entry.model.id]);
@@ -175,8 +194,9 @@ export function resolveFallbacks(body: CreateGenerationBody, request: Generation
     else if (request.inputImages.length > fallback.model.inputImages.max) problem = `${id} accepts at most ${fallback.model.inputImages.max} input image(s)`;
     else {
       try {
-        checkVideoOptions(fallback.model.id, fallback.model.video, body.parameters);
-        const parsed = fallback.model.parameters.safeParse(body.parameters ?? {});
+        const given = withModelDefaults(fallback.model.id, body.parameters, defaultsOf);
+        checkVideoOptions(fallback.model.id, fallback.model.video, given);
+        const parsed = fallback.model.parameters.safeParse(given);
         if (parsed.success) parameters = parsed.data;
         else problem = `${id} does not accept these parameters (${parsed.error.issues[0]?.path.join('.') || 'parameters'}: ${parsed.error.issues[0]?.message ?? 'invalid'})`;
       } catch (err) {
@@ -207,8 +227,9 @@ export async function checkSubmission(
   selection: ModelSelection,
   options: SubmissionChecks,
 ): Promise<CheckedSubmission> {
-  const { request, entry, selectedBy } = normalizeRequest(body, selection);
-  const fallbacks = resolveFallbacks(body, request, entry, selection);
+  const defaultsOf = options.modelDefaults ? await options.modelDefaults() : undefined;
+  const { request, entry, selectedBy } = normalizeRequest(body, selection, defaultsOf);
+  const fallbacks = resolveFallbacks(body, request, entry, selection, defaultsOf);
   if (body.webhookUrl) {
     if (!options.webhookSecret) {
       throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {

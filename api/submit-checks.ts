@@ -10,7 +10,7 @@ import { describePrice, type PriceDescription } from '../providers/pricing';
 import type { ModelEntry } from '../providers/catalogue';
 import { checkBatchItems, type BatchService } from './batch-service';
 import type { GenerationService } from './generation-service';
-import { BUILT_IN_SELECTION, checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission } from './submission';
+import { BUILT_IN_SELECTION, checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission, type SubmissionChecks } from './submission';
 import type { ProviderAvailability } from './provider-availability';
 
 export interface SubmitChecksDeps {
@@ -20,6 +20,7 @@ export interface SubmitChecksDeps {
   webhookSecret?: string;
   allowLoopbackInputs?: boolean;
   storage?: Storage;
+  modelDefaults?: SubmissionChecks['modelDefaults'];
 }
 
 /** What `POST /v1/generations?dryRun=true` answers: the request as it would run, and its price. */
@@ -132,8 +133,9 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
         ...service,
         async create(...args: Parameters<GenerationService['create']>) {
           const [body] = args;
-          const { request, entry } = normalizeRequest(body, selection);
-          await requireProvider(entry, resolveFallbacks(body, request, entry, selection).map((f) => f.entry), 'model');
+          const defaultsOf = deps.modelDefaults ? await deps.modelDefaults() : undefined;
+          const { request, entry } = normalizeRequest(body, selection, defaultsOf);
+          await requireProvider(entry, resolveFallbacks(body, request, entry, selection, defaultsOf).map((f) => f.entry), 'model');
           return service.create(...args);
         },
       };

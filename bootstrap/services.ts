@@ -17,6 +17,8 @@ import { createProviderLimitsRepo } from '../db/provider-limits-repo';
 import { createProviderLimiter } from '../providers/limiter';
 import { createProviderGateway, type ProviderGateway } from '../providers/provider-gateway';
 import { createProviderConfigsRepo } from '../db/provider-configs-repo';
+import { createCustomProvidersRepo, type CustomProvidersRepo } from '../db/custom-providers-repo';
+import { createApiProviderSync, type ApiProviderSync } from '../providers/custom/api-sync';
 import type { ProviderConfigStore } from '../providers/provider-config';
 import { secretBoxFor } from '../providers/secret-key-file';
 import { createMetrics, type GenflowMetrics } from '../runtime/metrics';
@@ -35,6 +37,8 @@ export interface Services {
   providerConfigs: ProviderConfigStore;
   modelSelection: ModelSelection;
   metrics: GenflowMetrics;
+  /** Custom providers declared over the API, kept in step in this process by `sync`. */
+  customProviders: { repo: CustomProvidersRepo; sync: ApiProviderSync };
   close(): Promise<void>;
 }
 
@@ -63,6 +67,10 @@ export async function openServices(config: Config, logger: Logger, options: { te
     poolSize: config.DATABASE_POOL_SIZE,
   });
   logger.info({ database: db.kind }, 'database ready');
+  // Providers declared over the API join the catalogue before anything looks a model up.
+  const customProvidersRepo = createCustomProvidersRepo(db.db);
+  const customProviderSync = createApiProviderSync({ source: customProvidersRepo, catalogue, logger });
+  await customProviderSync.start();
   const providerConfigs = createProviderConfigsRepo(
     db.db,
     secretBoxFor({ secretKey: config.GENFLOW_SECRET_KEY, home: config.GENFLOW_HOME, embedded: !config.DATABASE_URL }),
@@ -96,6 +104,10 @@ export async function openServices(config: Config, logger: Logger, options: { te
     providerConfigs,
     modelSelection,
     metrics,
-    close: () => db.close(),
+    customProviders: { repo: customProvidersRepo, sync: customProviderSync },
+    close: () => {
+      customProviderSync.stop();
+      return db.close();
+    },
   };
 }

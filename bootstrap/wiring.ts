@@ -44,6 +44,7 @@ export function createAppFor(config: Config, services: Services, temporal: Clien
     taskQueue: config.GENFLOW_TASK_QUEUE,
     providers: services.providers,
     providerConfigs: services.providerConfigs,
+    customProviders: { repo: services.customProviders.repo, refresh: () => services.customProviders.sync.refresh() },
     modelSelection: services.modelSelection,
     monitoring: { errorLogs: services.errorLogs, alerts: services.alerts },
     accounts: createAccountsRepo(services.db.db),

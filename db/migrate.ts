@@ -19,6 +19,7 @@ import * as m0018 from './migrations/0018-studio';
 import * as m0019 from './migrations/0019-task-keys-and-model-configs';
 import * as m0020 from './migrations/0020-batch-item-starts';
 import * as m0022 from './migrations/0022-millisecond-timestamps';
+import * as m0023 from './migrations/0023-custom-providers';
 
 /**
  * Migrations are independent and additive, so one written on a branch may land after a
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '0019-task-keys-and-model-configs': m0019,
   '0020-batch-item-starts': m0020,
   '0022-millisecond-timestamps': m0022,
+  '0023-custom-providers': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

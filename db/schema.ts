@@ -171,8 +171,17 @@ export interface ProviderConfigsTable {
   timeout_ms: number | null;
   rate_limit: ColumnType<ProviderRateLimitJson | null, string | null, string | null>;
   /** Migration 0019: per-model settings, by model id. */
-  models: ColumnType<Record<string, { enabled?: boolean }> | null, string | null | undefined, string | null>;
+  models: ColumnType<Record<string, { enabled?: boolean; defaults?: Record<string, unknown> }> | null, string | null | undefined, string | null>;
   version: Generated<number>;
+  updated_at: GeneratedTimestamp;
+}
+
+/** Migration 0023: custom providers declared over the API (the declaration as validated, no secrets). */
+export interface CustomProvidersTable {
+  id: string;
+  declaration: ColumnType<unknown, string, string>;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
 
@@ -300,6 +309,7 @@ export interface Database {
   assets: AssetsTable;
   provider_key_state: ProviderKeyStateTable;
   provider_configs: ProviderConfigsTable;
+  custom_providers: CustomProvidersTable;
   experiments: ExperimentsTable;
   ratings: RatingsTable;
   batches: BatchesTable;

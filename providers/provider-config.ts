@@ -38,12 +38,23 @@ export const providerConfigBody = z.strictObject({
       z.string().min(1).max(200),
       z.strictObject({
         enabled: z.boolean().optional().describe('false: new generations of this model fail with PROVIDER_UNAVAILABLE (fallbacks may take over); tasks already running finish'),
+        defaults: z
+          .record(z.string().min(1).max(100), z.unknown())
+          .optional()
+          .describe('Parameter values a submit of this model gets when it does not give them (checked against the model\'s parameters when set)'),
       }),
     )
     .optional()
     .describe('Per-model settings, by model id (`<provider>/<model>`, one of this provider\'s)'),
 });
 export type ProviderConfigBody = z.infer<typeof providerConfigBody>;
+
+/** One model's settings made over the API. */
+export interface ModelConfig {
+  enabled?: boolean;
+  /** Parameters a submit gets when it does not give them (under the request's own, over the model's defaults). */
+  defaults?: Record<string, unknown>;
+}
 
 /** A provider's config as the gateway uses it: keys in clear, in memory only. */
 export interface ProviderConfig {
@@ -54,7 +65,7 @@ export interface ProviderConfig {
   timeoutMs?: number;
   rateLimit?: { requestsPerSecond?: number; maxConcurrent?: number };
   /** Per-model settings, by model id. */
-  models?: Record<string, { enabled?: boolean }>;
+  models?: Record<string, ModelConfig>;
   version: number;
   updatedAt: Date;
 }
@@ -101,4 +112,9 @@ export async function baseUrlRefusal(
 /** Whether an admin switched this model off in its provider's config. */
 export function modelDisabled(config: ProviderConfig | undefined, modelId: string): boolean {
   return config?.models !== undefined && Object.hasOwn(config.models, modelId) && config.models[modelId]?.enabled === false;
+}
+
+/** The parameter defaults an admin set for this model, if any. */
+export function modelDefaults(config: ProviderConfig | undefined, modelId: string): Record<string, unknown> | undefined {
+  return config?.models !== undefined && Object.hasOwn(config.models, modelId) ? config.models[modelId]?.defaults : undefined;
 }

@@ -99,6 +99,7 @@ function displayUrl(url: string): string {
  */
 export function createProviderGateway(options: ProviderGatewayOptions) {
   const adapters = new Map<string, ProviderAdapter>();
+  const adapterOf = new WeakMap<ProviderAdapter, Provider>();
   const pools = new Map<string, KeyPool>();
   const refreshedAt = new Map<string, number>();
   const refreshMs = options.keyStateRefreshMs ?? 1_000;
@@ -106,11 +107,11 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
   let configs = new Map<string, ProviderConfig>();
   let configsAt = 0;
   let configsLoading: Promise<void> | undefined;
+  // Read through the catalogue at each use: providers declared over the API come and go.
   const catalogue = options.catalogue ?? builtInCatalogue;
-  const providers = catalogue.providers;
 
   function providerOf(id: string): Provider {
-    const provider = Object.hasOwn(providers, id) ? providers[id] : undefined;
+    const provider = Object.hasOwn(catalogue.providers, id) ? catalogue.providers[id] : undefined;
     if (!provider) throw new ProviderError('INTERNAL_ERROR', `unknown provider '${id}'`, { retryable: false });
     return provider;
   }
@@ -137,6 +138,8 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
 
   function adapter(id: string): ProviderAdapter {
     let a = adapters.get(id);
+    // A custom provider redeclared over the API is a new Provider object: its adapter is rebuilt.
+    if (a && adapterOf.get(a) !== providerOf(id)) a = undefined;
     if (!a) {
       const provider = providerOf(id);
       const timeoutMs = configs.get(id)?.timeoutMs;
@@ -149,6 +152,7 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
       adapters.set(id, a);
+      adapterOf.set(a, provider);
     }
     return a;
   }
@@ -188,7 +192,7 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
     if (!force && Date.now() - (refreshedAt.get(key) ?? 0) < refreshMs) return;
     try {
       const rows = await store.load(providerId);
-      const ids = providerId ? [providerId] : Object.values(providers).filter((p) => p.requiresApiKey).map((p) => p.id);
+      const ids = providerId ? [providerId] : Object.values(catalogue.providers).filter((p) => p.requiresApiKey).map((p) => p.id);
       for (const id of ids) pool(id).merge(rows.filter((r) => r.providerId === id));
       refreshedAt.set(key, Date.now());
     } catch (err) {
@@ -198,7 +202,7 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
 
   /** Every key of every pool in the process: what must never appear in an error. */
   function allPools(): KeyPool[] {
-    return Object.values(providers).filter((p) => p.requiresApiKey).map((p) => pool(p.id));
+    return Object.values(catalogue.providers).filter((p) => p.requiresApiKey).map((p) => pool(p.id));
   }
 
   /**
@@ -226,6 +230,8 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
     body: (adapter: ProviderAdapter, ctx: CallContext) => Promise<T>,
     callOptions: CallOptions = {},
   ): Promise<{ value: T; keyId?: string }> {
+    // A custom provider declared over the API a moment ago may not have reached this process yet.
+    await catalogue.findProviderFresh(providerId);
     const provider = providerOf(providerId);
     await refreshConfigs();
     const config = configs.get(providerId);
@@ -344,7 +350,7 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
     async status(): Promise<ProviderStatus[]> {
       await refreshConfigs(true);
       await refresh(undefined, true);
-      return Object.values(providers).map((p) => {
+      return Object.values(catalogue.providers).map((p) => {
         const keys = p.requiresApiKey ? pool(p.id).states() : [];
         const config = configs.get(p.id);
         return {

@@ -17,6 +17,7 @@ import { stabilityProvider } from './stability';
 import { runwayProvider } from './runway';
 import { tuziProvider } from './tuzi';
 import { createModelCatalogue, type ModelCatalogue, type ModelEntry } from './catalogue';
+import { vertexProvider } from './vertex';
 import type { ModelSpec, Provider } from './types';
 
 /** The one place a built-in provider is registered. */
@@ -38,6 +39,7 @@ export const providers: Readonly<Record<string, Provider>> = {
   [runwayProvider.id]: runwayProvider,
   [tuziProvider.id]: tuziProvider,
   [polloProvider.id]: polloProvider,
+  [vertexProvider.id]: vertexProvider,
 };
 
 export type { ModelEntry };

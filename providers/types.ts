@@ -36,6 +36,18 @@ export interface ModelSpec<P extends z.ZodType<Record<string, unknown>> = z.ZodT
    * every built-in model has one, `free('why')` when it costs nothing.
    */
   price?: PriceRule;
+  /**
+   * A model that continues a task the provider made earlier (Kie's extends): the parameter
+   * `taskIdParameter` names that task by the provider's id, `generationParameter` by the genflow
+   * generation that made it (the submit puts its task id in). Task ids belong to the account
+   * that made them, so the submit uses the key that made the source task.
+   */
+  sourceTask?: {
+    taskIdParameter: string;
+    generationParameter: string;
+    /** The models whose tasks it can continue (a source generation made by another is refused). */
+    models: readonly string[];
+  };
 }
 
 export type { ProviderOutput };
@@ -135,6 +147,12 @@ export interface Provider {
    * the process environment themselves.
    */
   settings?: readonly string[];
+  /**
+   * For a provider that needs no API key but does need some of its `settings` (Vertex AI's
+   * credentials): why it cannot serve with the settings given, or undefined when it can. The
+   * API then refuses its submits at once and marks its models unavailable, as for a missing key.
+   */
+  missingSettings?(settings: Readonly<Record<string, string>>): string | undefined;
   createAdapter(env: ProviderEnv): ProviderAdapter;
 }
 

@@ -314,21 +314,32 @@ done
 # Keys and types straight from domain/search-attributes.ts, so the two cannot drift apart.
 mapfile -t wanted < <(sed -nE "s/.*defineSearchAttributeKey\('([A-Za-z0-9_]+)', SearchAttributeType\.([A-Z_]+)\).*/\1 \2/p" "$ROOT/domain/search-attributes.ts")
 [ "${#wanted[@]}" -gt 0 ] || die "no search attributes found in domain/search-attributes.ts"
-existing="$(cli operator search-attribute list --namespace "$NAMESPACE" 2>/dev/null || true)"
-args=()
-for entry in "${wanted[@]}"; do
-  name="${entry% *}"
-  case "${entry#* }" in
-    KEYWORD) type=Keyword ;; TEXT) type=Text ;; INT) type=Int ;; DOUBLE) type=Double ;;
-    BOOL) type=Bool ;; DATETIME) type=Datetime ;; KEYWORD_LIST) type=KeywordList ;;
-    *) die "unknown search attribute type ${entry#* } for $name" ;;
-  esac
-  grep -qw "$name" <<<"$existing" || args+=(--name "$name" --type "$type")
-done
-if [ "${#args[@]}" -gt 0 ]; then
+# The frontend describes a namespace as soon as it is written, but the operator service reads it
+# through the namespace cache, which refreshes every few seconds: until then it answers "Namespace
+# default is not found" (seen under load in CI). Retry that, and only that, for up to two minutes.
+while :; do
+  existing="$(cli operator search-attribute list --namespace "$NAMESPACE" 2>/dev/null || true)"
+  args=()
+  for entry in "${wanted[@]}"; do
+    name="${entry% *}"
+    case "${entry#* }" in
+      KEYWORD) type=Keyword ;; TEXT) type=Text ;; INT) type=Int ;; DOUBLE) type=Double ;;
+      BOOL) type=Bool ;; DATETIME) type=Datetime ;; KEYWORD_LIST) type=KeywordList ;;
+      *) die "unknown search attribute type ${entry#* } for $name" ;;
+    esac
+    grep -qw "$name" <<<"$existing" || args+=(--name "$name" --type "$type")
+  done
+  [ "${#args[@]}" -gt 0 ] || break
   log "registering search attributes: ${args[*]}"
-  cli operator search-attribute create --namespace "$NAMESPACE" "${args[@]}" >&2
-fi
+  if out="$(cli operator search-attribute create --namespace "$NAMESPACE" "${args[@]}" 2>&1)"; then break; fi
+  case "$out" in
+    *"not found"*|*"Unavailable"*|*"unavailable"*|*"deadline exceeded"*) ;;
+    *) printf '%s\n' "$out" >&2; die "could not register search attributes" ;;
+  esac
+  [ $((SECONDS - started)) -lt 120 ] || { printf '%s\n' "$out" >&2; die "could not register search attributes after 120 s"; }
+  log "namespace not ready for search attributes yet ($out); retrying"
+  sleep 1
+done
 
 until curl -fsS -o /dev/null "http://$HOST:$UI_PORT/"; do
   alive "$STATE/ui.pid" "$UI_BIN" || { tail -n 20 "$STATE/ui.log" >&2; die "temporal UI exited"; }

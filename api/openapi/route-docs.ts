@@ -4,6 +4,7 @@ import { apiKeyDocs } from '../routes/api-keys.doc';
 import { batchDocs } from '../routes/batches.doc';
 import { catalogDocs } from '../routes/catalog.doc';
 import { consoleDocs } from '../routes/console.doc';
+import { customProviderDocs } from '../routes/custom-providers.doc';
 import { experimentDocs } from '../routes/experiments.doc';
 import { generationDocs } from '../routes/generations.doc';
 import { operationsDocs } from '../routes/health.doc';
@@ -33,6 +34,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...openApiDocs,
   ...operationsDocs,
   ...providerConfigDocs,
+  ...customProviderDocs,
   ...apiKeyDocs,
   ...usageDocs,
   ...alertDocs,

@@ -160,6 +160,10 @@ export const modelSchema = z
       .strictObject({ code: z.enum(['no_api_key', 'disabled']).optional(), reason: z.string().optional() })
       .optional()
       .describe('Why the model is not available, and how to fix it'),
+    configuredDefaults: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Parameter values an admin set for this model (PUT /v1/providers/:id/config, models.<id>.defaults): a submit that does not give them gets them'),
   })
   .meta({ title: 'Model' });
 
@@ -343,7 +347,10 @@ export const providerConfigSchema = z.strictObject({
   enabled: z.boolean(),
   timeoutMs: z.int().nullable(),
   rateLimit: z.strictObject({ requestsPerSecond: z.number().optional(), maxConcurrent: z.int().optional() }).nullable(),
-  models: z.record(z.string(), z.strictObject({ enabled: z.boolean().optional() })).nullable().describe('Per-model settings, by model id'),
+  models: z
+    .record(z.string(), z.strictObject({ enabled: z.boolean().optional(), defaults: z.record(z.string(), z.unknown()).optional() }))
+    .nullable()
+    .describe('Per-model settings, by model id'),
   version: z.int(),
   updatedAt: isoDate,
 });

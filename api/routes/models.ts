@@ -23,23 +23,31 @@ function describeModel({ provider, model }: ModelEntry) {
   };
 }
 
-function withAvailability(described: ReturnType<typeof describeModel>, state: Availability | undefined) {
+function withAvailability(described: ReturnType<typeof describeModel>, state: Availability | undefined, defaults?: Record<string, unknown>) {
   return {
     ...described,
     available: state?.available ?? true,
     ...(state && !state.available ? { unavailable: { code: state.code, reason: state.reason } } : {}),
+    // What a submit without these parameters gets, as an admin set it (PUT /v1/providers/:id/config).
+    ...(defaults ? { configuredDefaults: defaults } : {}),
   };
 }
 
 export function modelRoutes(deps: { catalogue: ModelCatalogue; availability?: ProviderAvailability }): Router {
   const router = Router();
-  // The table does not change at run time (JSON Schemas are costly to build): described once.
-  let cached: Map<string, ReturnType<typeof describeModel>> | undefined;
-  const described = () => (cached ??= new Map(deps.catalogue.listModels().map((e) => [e.model.id, describeModel(e)])));
+  // JSON Schemas are costly to build: described once per version of the catalogue (it changes
+  // only when custom providers are declared over the API).
+  let cached: { version: number; models: Map<string, ReturnType<typeof describeModel>> } | undefined;
+  const described = () => {
+    const version = deps.catalogue.version();
+    if (cached?.version !== version) cached = { version, models: new Map(deps.catalogue.listModels().map((e) => [e.model.id, describeModel(e)])) };
+    return cached.models;
+  };
 
   router.get('/v1/models', async (_req, res) => {
     const states = await deps.availability?.allModels();
-    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.id))) });
+    const defaultsOf = await deps.availability?.modelDefaults();
+    res.json({ data: [...described().values()].map((m) => withAvailability(m, states?.get(m.id), defaultsOf?.(m.id))) });
   });
 
   // Model ids hold slashes (`replicate/black-forest-labs/flux-schnell`), given as they are or as %2F.
@@ -49,7 +57,8 @@ export function modelRoutes(deps: { catalogue: ModelCatalogue; availability?: Pr
     const entry = deps.catalogue.findModel(id);
     if (!entry) throw new GenflowError('NOT_FOUND', `no model with id '${id}' (GET /v1/models lists them)`);
     const state = await deps.availability?.ofModel(entry.provider, entry.model.id);
-    res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state));
+    const defaultsOf = await deps.availability?.modelDefaults();
+    res.json(withAvailability(described().get(entry.model.id) ?? describeModel(entry), state, defaultsOf?.(entry.model.id)));
   });
   return router;
 }

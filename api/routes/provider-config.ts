@@ -22,7 +22,7 @@ function view(c: ProviderConfig) {
   };
 }
 
-/** Own entries of the registry only: `__proto__`, `constructor` or `toString` name no provider. */
+/** Own entries of the catalogue only: `__proto__`, `constructor` or `toString` name no provider. */
 function knownProvider(providers: Readonly<Record<string, Provider>>, id: string): Provider {
   const provider = Object.hasOwn(providers, id) ? providers[id] : undefined;
   if (!provider) throw new GenflowError('NOT_FOUND', `no provider '${id}' (GET /v1/providers lists them)`);
@@ -64,10 +64,13 @@ export function providerConfigRoutes(deps: ProviderConfigRouteDeps): Router {
   /** The body to store: the base URL checked, and the keys that go with it decided. */
   async function checked(provider: Provider, body: ProviderConfigBody): Promise<ProviderConfigBody> {
     const { rebindKeys, ...config } = body;
-    for (const modelId of Object.keys(config.models ?? {})) {
-      if (!provider.models.some((m) => m.id === modelId)) {
+    for (const [modelId, settings] of Object.entries(config.models ?? {})) {
+      const model = provider.models.find((m) => m.id === modelId);
+      if (!model) {
         throw new GenflowError('INVALID_REQUEST', `models.${modelId}: ${provider.id} has no such model (GET /v1/models lists them)`, { details: { field: `models.${modelId}` } });
       }
+      // A submit without parameters gets exactly these, so they must be valid on their own.
+      if (settings.defaults !== undefined) parseOrThrow(model.parameters, settings.defaults, 'INVALID_REQUEST', `models.${modelId}.defaults`);
     }
     if (config.baseUrl !== undefined) {
       const refusal = await baseUrlRefusal(config.baseUrl, { allowPrivate: privateProviderUrlsAllowed(env) });

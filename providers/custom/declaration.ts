@@ -80,7 +80,7 @@ const model = z.strictObject({
 });
 export type ModelDeclaration = z.infer<typeof model>;
 
-const provider = z
+export const providerDeclaration = z
   .strictObject({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and -, starting with a letter'),
     displayName: z.string().optional(),
@@ -113,9 +113,9 @@ const provider = z
       }
     }
   });
-export type ProviderDeclaration = z.infer<typeof provider>;
+export type ProviderDeclaration = z.infer<typeof providerDeclaration>;
 
-export const customProvidersFile = z.strictObject({ providers: z.array(provider).min(1) });
+export const customProvidersFile = z.strictObject({ providers: z.array(providerDeclaration).min(1) });
 export type CustomProvidersFile = z.infer<typeof customProvidersFile>;
 
 const REQUEST_VARS = ['prompt', 'numberOfOutputs', 'inputImages', 'model'];

@@ -33,7 +33,9 @@ export function falInput(model: FalModel, request: GenerationRequest): { endpoin
   const endpoint = image !== undefined ? model.imageEndpoint : model.textEndpoint;
   if (!endpoint) throw invalid(image !== undefined ? `${model.id} takes no input image` : `${model.id} needs an input image`);
   if (request.numberOfOutputs > model.maxOutputs) throw invalid(`${model.id} makes at most ${model.maxOutputs} output(s) per request`);
-  const input: Record<string, unknown> = { prompt: request.prompt, ...(model.videoWire ? toWireVideoParameters(params, model.videoWire) : params) };
+  const named = model.videoWire ? toWireVideoParameters(params, model.videoWire) : params;
+  const input: Record<string, unknown> = { prompt: request.prompt };
+  for (const [key, value] of Object.entries(named)) input[model.wireNames?.[key] ?? key] = value;
   if (model.countField) input[model.countField] = request.numberOfOutputs;
   if (image !== undefined && model.imageField) {
     // fal fetches the image itself (data URLs are accepted too); image-to-video follows its shape.
@@ -50,7 +52,7 @@ export function progressFromLogs(logs: FalStatus['logs']): number | undefined {
   return last === undefined ? undefined : Math.min(0.99, Number(last) / 100);
 }
 
-/** The files of a result: `images` for image models, `video` for video models. */
+/** The files of a result: `images` for image models, `image` for upscalers, `video` for video models. */
 export function outputsOf(result: FalResult): ProviderOutput[] {
   const images = result.images ?? [];
   const flagged = (i: number) => result.has_nsfw_concepts?.[i] === true;
@@ -58,7 +60,7 @@ export function outputsOf(result: FalResult): ProviderOutput[] {
   if (images.length > 0 && images.every((_f, i) => flagged(i))) {
     throw new ProviderError('CONTENT_REJECTED', `${FAL_PROVIDER_ID}: the safety checker flagged every image`, { retryable: false });
   }
-  const files = [...images.filter((_f, i) => !flagged(i)), ...(result.video ? [result.video] : [])];
+  const files = [...images.filter((_f, i) => !flagged(i)), ...(result.image ? [result.image] : []), ...(result.video ? [result.video] : [])];
   const outputs = files
     .filter((f) => typeof f?.url === 'string' && /^(https?:|data:)/.test(f.url))
     .map((f): ProviderOutput => ({ type: 'url', url: f.url, ...(f.content_type ? { contentType: f.content_type } : {}) }));

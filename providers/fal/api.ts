@@ -56,6 +56,8 @@ export const FalFileAnswer = z.looseObject({
 /** What the result endpoint (and a webhook's `payload`) holds for the models in our table. */
 export const FalResultAnswer = z.looseObject({
   images: z.array(FalFileAnswer).nullish(),
+  /** One image, as upscalers answer (fal-ai/clarity-upscaler's output schema). */
+  image: FalFileAnswer.nullish(),
   video: FalFileAnswer.nullish(),
   has_nsfw_concepts: z.array(z.boolean().nullable()).nullish(),
 });

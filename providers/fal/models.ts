@@ -20,6 +20,8 @@ export interface FalModelExtra {
   countField?: 'num_images';
   maxOutputs: number;
   videoWire?: VideoWireNames;
+  /** Parameters whose fal input name differs from genflow's common one (`scale` → `upscale_factor`). */
+  wireNames?: Partial<Record<string, string>>;
   /**
    * USD per unit of the model's billing unit (fal's pricing API `unit_price`), which fal's
    * `x-fal-billable-units` result header counts: the charge is units × this. Absent (the unit is
@@ -70,8 +72,21 @@ const MEGAPIXELS: Record<(typeof IMAGE_SIZES)[number], number> = {
 };
 const cents = (usd: number): number => Math.round(usd * 10_000) / 10_000;
 
+/**
+ * fal-ai/clarity-upscaler's input (its API page): `upscale_factor` 1-4 (default 2) is genflow's
+ * common `scale` (2 and 4: ×2, ×4); `creativity` 0-1 (default 0.35), `negative_prompt`,
+ * `enable_safety_checker`. The prompt guides the detail it adds.
+ */
+export const clarityUpscalerParameters = z.strictObject({
+  scale: z.int().min(1).max(4).default(2).describe('Upscale factor: 1 to 4 (2 and 4 are the ×2 and ×4 upscales)'),
+  creativity: z.number().min(0).max(1).default(0.35).describe('How far the model may depart from the image (the denoise strength)'),
+  negative_prompt: z.string().max(1000).optional(),
+  enable_safety_checker: z.boolean().default(true),
+});
+
 // Prices (USD) from fal.ai's model pages: Pika 2.2 $0.20 per 5 s at 720p and $0.45 at 1080p
-// (10 s twice that); FLUX.1 [dev] $0.025 and [schnell] $0.003 per megapixel (at least 1).
+// (10 s twice that); FLUX.1 [dev] $0.025 and [schnell] $0.003 per megapixel (at least 1);
+// Clarity Upscaler $0.03 per megapixel.
 export const falModels: FalModel[] = [
   defineModel<typeof pikaParameters, FalModelExtra>({
     id: 'fal/pika-v2.2',
@@ -119,6 +134,27 @@ export const falModels: FalModel[] = [
     unitPriceUsd: 0.003,
     countField: 'num_images',
     maxOutputs: 4,
+  }),
+  defineModel<typeof clarityUpscalerParameters, FalModelExtra>({
+    id: 'fal/clarity-upscaler',
+    kinds: ['upscale'],
+    description: 'Clarity Upscaler on fal.ai: one image upscaled ×1-×4 (scale 2 or 4 for ×2/×4), detail guided by the prompt',
+    parameters: clarityUpscalerParameters,
+    // fal takes file inputs as URLs or base64 data URIs alike (its docs, "Files").
+    inputImages: { mode: 'either', max: 1 },
+    async: true,
+    expectedDurationSeconds: 20,
+    maxDurationSeconds: 600,
+    price: priced(
+      clarityUpscalerParameters,
+      { unit: 'image', usd: 0.12, tiers: [{ when: 'scale=4', usd: 0.48 }], notes: 'estimate: fal list price $0.03 per megapixel, here of the output of a 1 MP input (scale² MP); the charge is fal\'s billed units' },
+      (p, n) => cents(0.03 * p.scale * p.scale * n),
+    ),
+    imageEndpoint: 'fal-ai/clarity-upscaler',
+    imageField: 'image_url',
+    unitPriceUsd: 0.03,
+    wireNames: { scale: 'upscale_factor' },
+    maxOutputs: 1,
   }),
 ];
 

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { sizeForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
+import { chatCompletionBody, chatCompletionOutput } from '../core/chat-completions';
+import { ChatCompletionAnswer } from '../core/openai-compatible';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage } from '../input-images';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
 import { AsyncSubmitAnswer, GITEE_PROVIDER_ID, GiteePath, giteeCall, ImagesAnswer, TaskAnswer, type ImagesResponse, type TaskResponse } from './api';
-import { giteeModels, WAN_480P_SIZES, type GiteeModel } from './models';
+import { DEFAULT_SIZE, giteeModels, WAN_480P_SIZES, type GiteeModel } from './models';
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 /** Wan 2.1 renders 16 frames a second, and needs 4k+1 frames. */
@@ -30,8 +33,16 @@ async function appendImages(form: FormData, request: GenerationRequest): Promise
 /** `POST /v1/images/generations`, OpenAI-style; images come back inline (b64_json). */
 export function generationsBody(model: GiteeModel, request: GenerationRequest): Record<string, unknown> {
   requireOutputCount(model.id, request.numberOfOutputs, 4);
-  const p = parseModelParameters(model.parameters, model.id, request.parameters);
-  return withoutUndefined({ model: model.wireModel, prompt: request.prompt, n: request.numberOfOutputs, response_format: 'b64_json', ...p });
+  const { aspectRatio, size, ...p } = parseModelParameters(model.parameters, model.id, request.parameters) as Record<string, unknown> & { aspectRatio?: ImageAspectRatio; size?: string };
+  return withoutUndefined({ model: model.wireModel, prompt: request.prompt, n: request.numberOfOutputs, response_format: 'b64_json', size: wireSize(model, aspectRatio, size), ...p });
+}
+
+/** The `size` field: the request's own, else its `aspectRatio` mapped by the shared helper, else the default. */
+function wireSize(model: GiteeModel, aspectRatio: ImageAspectRatio | undefined, size: string | undefined): string {
+  if (size) return size;
+  if (!aspectRatio || !model.sizes) return DEFAULT_SIZE;
+  const { width, height } = sizeForAspectRatio(aspectRatio, model.sizes);
+  return `${width}x${height}`;
 }
 
 /** `POST /v1/images/edits`: multipart, the images as repeated `image` files. */
@@ -95,8 +106,9 @@ export function taskToPoll(task: TaskResponse): PollResult {
 }
 
 /**
- * Gitee AI (模力方舟): images synchronously through its OpenAI-style endpoints; Wan video as an
- * async task, polled at `/v1/task/{id}` and cancelled at `/api/v1/task/{id}/cancel`.
+ * Gitee AI (模力方舟): images and chat completions synchronously through its OpenAI-style
+ * endpoints; Wan video as an async task, polled at `/v1/task/{id}` and cancelled at
+ * `/api/v1/task/{id}/cancel`.
  */
 export function createGiteeAdapter(env: ProviderEnv): ProviderAdapter {
   return {
@@ -106,6 +118,8 @@ export function createGiteeAdapter(env: ProviderEnv): ProviderAdapter {
       switch (model.api) {
         case 'generations':
           return { status: 'succeeded', outputs: imageOutputs(await giteeCall(env, ctx, { method: 'POST', path: GiteePath.generations, json: generationsBody(model, request), timeoutMs }, ImagesAnswer)) };
+        case 'chat':
+          return { status: 'succeeded', outputs: [chatCompletionOutput(GITEE_PROVIDER_ID, await giteeCall(env, ctx, { method: 'POST', path: GiteePath.chatCompletions, json: chatCompletionBody(model.id, model.wireModel, request), timeoutMs }, ChatCompletionAnswer))] };
         case 'edits':
           return { status: 'succeeded', outputs: imageOutputs(await giteeCall(env, ctx, { method: 'POST', path: GiteePath.edits, body: await editsForm(model, request), timeoutMs }, ImagesAnswer)) };
         case 'text-to-video':

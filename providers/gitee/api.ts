@@ -12,6 +12,8 @@ export const GITEE_BASE_URL = 'https://ai.gitee.com';
 export const GiteePath = {
   generations: '/v1/images/generations',
   edits: '/v1/images/edits',
+  /** OpenAI-compatible chat completions (the `text` action). */
+  chatCompletions: '/v1/chat/completions',
   /** Video docs (视频生成): text-to-video is the `generations` endpoint; there is no `/text-to-video`. */
   textToVideo: '/v1/async/videos/generations',
   imageToVideo: '/v1/async/videos/image-to-video',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
+import { ASPECT_RATIO_OR_SIZE, imageAspectRatioField, type ImageSizeLimits } from '../core/aspect-ratio';
+import { chatCompletionParameters, perChatToken } from '../core/chat-completions';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import { perImage, priced, usd } from '../pricing';
@@ -7,7 +9,9 @@ import { perImage, priced, usd } from '../pricing';
 /** Gitee-specific data: the model name on Gitee AI and which API it uses. */
 export interface GiteeModelExtra {
   wireModel: string;
-  api: 'generations' | 'edits' | 'text-to-video' | 'image-to-video';
+  api: 'generations' | 'edits' | 'text-to-video' | 'image-to-video' | 'chat';
+  /** Image models with `aspectRatio`: how a ratio becomes the `size` field. */
+  sizes?: ImageSizeLimits;
 }
 export type GiteeModel = ModelSpec & GiteeModelExtra;
 
@@ -16,23 +20,37 @@ const size = (maxSide: number) =>
     .string()
     .regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024')
     .refine((v) => v.split('x').map(Number).every((n) => n >= 256 && n <= maxSide), `each side 256–${maxSide}`)
-    .default('1024x1024');
+    .optional()
+    .describe('"WxH"; 1024x1024 when neither size nor aspectRatio is given');
+
+/** The size Gitee renders when a request gives neither `size` nor `aspectRatio`. */
+export const DEFAULT_SIZE = '1024x1024';
+
+/** `aspectRatio` and an explicit `size` contradict each other: refused, not silently ranked. */
+const oneShape = <T extends { aspectRatio?: string; size?: string }>(p: T) => !(p.aspectRatio && p.size);
+const oneShapeIssue = { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] };
 
 const seed = z.int().min(0).max(2 ** 31 - 1).optional();
 
-export const zImageTurboParameters = z.strictObject({
-  size: size(2048),
-  num_inference_steps: z.int().min(1).max(20).default(9),
-  seed,
-});
+export const zImageTurboParameters = z
+  .strictObject({
+    aspectRatio: imageAspectRatioField(),
+    size: size(2048),
+    num_inference_steps: z.int().min(1).max(20).default(9),
+    seed,
+  })
+  .refine(oneShape, oneShapeIssue);
 
-export const qwenImageParameters = z.strictObject({
-  size: size(2048),
-  negative_prompt: z.string().max(2000).optional(),
-  num_inference_steps: z.int().min(4).max(50).default(20),
-  guidance_scale: z.number().min(0).max(20).default(4),
-  seed,
-});
+export const qwenImageParameters = z
+  .strictObject({
+    aspectRatio: imageAspectRatioField(),
+    size: size(2048),
+    negative_prompt: z.string().max(2000).optional(),
+    num_inference_steps: z.int().min(4).max(50).default(20),
+    guidance_scale: z.number().min(0).max(20).default(4),
+    seed,
+  })
+  .refine(oneShape, oneShapeIssue);
 
 export const qwenImageEditParameters = z.strictObject({
   num_inference_steps: z.int().min(1).max(50).default(4),
@@ -82,6 +100,7 @@ export const giteeModels: GiteeModel[] = [
     parameters: zImageTurboParameters,
     inputImages: { mode: 'base64', max: 0 },
     ...image,
+    sizes: { base: 1024, maxSide: 2048 },
     price: perImage(usd(0.1 * CNY, 4), { notes: estimate('¥0.1 an image') }),
   }),
   defineModel<typeof qwenImageParameters, GiteeModelExtra>({
@@ -94,6 +113,7 @@ export const giteeModels: GiteeModel[] = [
     inputImages: { mode: 'base64', max: 0 },
     ...image,
     expectedDurationSeconds: 20,
+    sizes: { base: 1024, maxSide: 2048 },
     price: perImage(usd(0.25 * CNY, 4), { notes: estimate("Bailian's ¥0.25 an image") }),
   }),
   defineModel<typeof qwenImageEditParameters, GiteeModelExtra>({
@@ -131,5 +151,19 @@ export const giteeModels: GiteeModel[] = [
     video: wanI2vVideo,
     ...video,
     price: priced(wanI2vParameters, { unit: 'second', usd: usd(0.7 * CNY, 4), notes: estimate("Bailian's ¥0.7 a second of Wan 2.1 plus (720p)") }, (p) => usd(0.7 * CNY * p.durationSeconds, 4)),
+  }),
+  defineModel<typeof chatCompletionParameters, GiteeModelExtra>({
+    id: 'gitee/qwen3-next-80b-instruct',
+    wireModel: 'Qwen3-Next-80B-A3B-Instruct',
+    api: 'chat',
+    kinds: ['text-to-text'],
+    description: 'Qwen3-Next-80B-A3B-Instruct on Gitee AI over its OpenAI-compatible /v1/chat/completions: the prompt answered under a system prompt (a prompt enhancer), stored as text/plain',
+    parameters: chatCompletionParameters,
+    inputImages: { mode: 'base64', max: 0 },
+    async: false,
+    expectedDurationSeconds: 5,
+    maxDurationSeconds: 120,
+    // Bailian lists qwen3-next-80b-a3b-instruct at ¥1 per million input tokens, ¥4 per million output.
+    price: perChatToken(1 * CNY, 4 * CNY, estimate("Bailian's ¥1 per million input tokens and ¥4 per million output tokens of Qwen3-Next-80B-A3B-Instruct; the reply estimated at maxTokens")),
   }),
 ];

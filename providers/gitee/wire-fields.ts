@@ -15,6 +15,10 @@ import type { WireFieldTable } from '../wire-fields';
  *   both answer `{ task_id, status, urls: { get, cancel } }`. Frames are `num_frames` (Wan: 4k+1)
  *   with `width`/`height`; `fps` is documented for the multipart endpoint.
  *
+ * - chat-completions: `POST /v1/chat/completions`, the OpenAI wire (`model`, `messages` of
+ *   `{ role, content }`, `temperature`, `max_tokens`, `stream`), as Gitee's 文本生成 reference and
+ *   the OpenAI-compatible clients pointed at `https://ai.gitee.com/v1` send it.
+ *
  * Rests on docs alone (no stored copy of the reference page itself, only the request samples
  * quoted from it in public code): the per-model names of the video bodies (`num_frames`,
  * `width`, `height`, `num_inference_steps`, `guidance_scale`, `negative_prompt`, `seed`) for
@@ -31,6 +35,11 @@ export const giteeWireFields: WireFieldTable = {
       doc: 'https://ai.gitee.com/docs/openapi/v1#tag/图像生成/post/images/generations',
       fields: { '': ['model', 'prompt', 'n', 'size', 'response_format', ...DIFFUSION] },
       required: ['model', 'prompt'],
+    },
+    'chat-completions': {
+      doc: 'https://ai.gitee.com/docs/openapi/v1#tag/文本生成/post/chat/completions',
+      fields: { '': ['model', 'messages', 'temperature', 'max_tokens', 'stream', 'top_p', 'stop'], 'messages[]': ['role', 'content'] },
+      required: ['model', 'messages'],
     },
     edits: {
       doc: 'https://ai.gitee.com/docs/openapi/v1#tag/图像生成/post/images/edits',

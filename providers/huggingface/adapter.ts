@@ -1,12 +1,16 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { sizeForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
+import { providerCall } from '../core/call';
+import { chatCompletionBody, chatCompletionOutput } from '../core/chat-completions';
+import { ChatCompletionAnswer } from '../core/openai-compatible';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { parseRetryAfter, providerFetch } from '../http';
 import { bearer, providerErrorFrom } from '../json-call';
 import type { CallContext, ProviderAdapter, ProviderEnv, ProviderOutput } from '../types';
 import { estimatedLoadMs, HUGGINGFACE_PROVIDER_ID, HuggingFacePath, readHuggingFaceError } from './api';
 import { callSpace } from './gradio';
-import { huggingfaceModels, type HuggingFaceModel } from './models';
+import { DEFAULT_SIDE, huggingfaceModels, type HuggingFaceModel } from './models';
 
 function modelOf(request: GenerationRequest): HuggingFaceModel {
   const model = modelIn(HUGGINGFACE_PROVIDER_ID, huggingfaceModels, request.model);
@@ -14,9 +18,21 @@ function modelOf(request: GenerationRequest): HuggingFaceModel {
   return model;
 }
 
+/**
+ * The model's parameters with S0's `aspectRatio` turned into `width`/`height` (the only size
+ * fields HF Inference and the Spaces take); models without a size pass through unchanged.
+ */
+export function shapedParameters(model: HuggingFaceModel, request: GenerationRequest): Record<string, unknown> {
+  const { aspectRatio, ...p } = parseModelParameters(model.parameters, model.id, request.parameters) as Record<string, unknown> & { aspectRatio?: ImageAspectRatio };
+  const sizes = model.api === 'chat' ? undefined : model.sizes;
+  if (!sizes) return p;
+  const shape = aspectRatio ? sizeForAspectRatio(aspectRatio, sizes) : { width: p.width ?? DEFAULT_SIDE, height: p.height ?? DEFAULT_SIDE };
+  return { ...p, ...shape };
+}
+
 /** The text-to-image task's JSON: `inputs` is the prompt, the rest goes under `parameters`. */
 export function textToImageBody(model: HuggingFaceModel, request: GenerationRequest): Record<string, unknown> {
-  const p = parseModelParameters(model.parameters, model.id, request.parameters);
+  const p = shapedParameters(model, request);
   const parameters = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
   return { inputs: request.prompt, parameters };
 }
@@ -44,15 +60,26 @@ async function textToImage(env: ProviderEnv, ctx: CallContext, model: HuggingFac
 }
 
 /**
- * Hugging Face: Inference Providers' text-to-image (one call, raw image bytes) and Gradio
- * Spaces (upload, call, read the SSE completion). Both are synchronous from genflow's side.
+ * Hugging Face: Inference Providers' text-to-image (one call, raw image bytes), the router's
+ * chat completions, and Gradio Spaces (upload, call, read the SSE completion). All are
+ * synchronous from genflow's side.
  */
 export function createHuggingFaceAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request, ctx) {
       const model = modelOf(request);
       if (model.api === 'inference') return { status: 'succeeded', outputs: [await textToImage(env, ctx, model, request)] };
-      const parameters = parseModelParameters(model.parameters, model.id, request.parameters);
+      if (model.api === 'chat') {
+        const res = await providerCall(
+          env,
+          HUGGINGFACE_PROVIDER_ID,
+          { method: 'POST', path: HuggingFacePath.chatCompletions, headers: bearer(HUGGINGFACE_PROVIDER_ID, ctx.apiKey), json: chatCompletionBody(model.id, model.wireModel, request), timeoutMs: model.maxDurationSeconds * 1000, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+          ChatCompletionAnswer,
+          { errors: readHuggingFaceError },
+        );
+        return { status: 'succeeded', outputs: [chatCompletionOutput(HUGGINGFACE_PROVIDER_ID, res)] };
+      }
+      const parameters = shapedParameters(model, request);
       return { status: 'succeeded', outputs: [await callSpace(env, ctx, model.gradio, request, parameters, model.maxDurationSeconds * 1000)] };
     },
   };

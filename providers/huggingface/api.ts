@@ -7,6 +7,8 @@ export const HUGGINGFACE_ROUTER_URL = 'https://router.huggingface.co';
 export const HuggingFacePath = {
   /** Inference Providers, HF Inference: JSON in, raw image bytes out. */
   textToImage: (repo: string) => `/hf-inference/models/${repo}`,
+  /** Inference Providers' OpenAI-compatible router: the base URL `https://router.huggingface.co/v1`. */
+  chatCompletions: '/v1/chat/completions',
   upload: '/gradio_api/upload',
   call: (apiName: string) => `/gradio_api/call/${encodeURIComponent(apiName)}`,
   events: (apiName: string, eventId: string) => `/gradio_api/call/${encodeURIComponent(apiName)}/${encodeURIComponent(eventId)}`,

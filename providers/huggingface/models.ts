@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ASPECT_RATIO_OR_SIZE, imageAspectRatioField, type ImageSizeLimits } from '../core/aspect-ratio';
+import { chatCompletionParameters, perChatToken } from '../core/chat-completions';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import { free, perImage } from '../pricing';
@@ -20,34 +22,77 @@ export interface GradioCall {
   output: number;
 }
 
-export type HuggingFaceModelExtra = { api: 'inference'; repo: string } | { api: 'gradio'; gradio: GradioCall };
+/** Image models with `aspectRatio`: how a ratio becomes `width`/`height`. */
+type Sized = { sizes?: ImageSizeLimits };
+export type HuggingFaceModelExtra =
+  | ({ api: 'inference'; repo: string } & Sized)
+  | ({ api: 'gradio'; gradio: GradioCall } & Sized)
+  /** The router's OpenAI-compatible chat completions; `wireModel` is the Hub repo id. */
+  | { api: 'chat'; wireModel: string };
 export type HuggingFaceModel = ModelSpec & HuggingFaceModelExtra;
 
 const seed = z.int().min(0).max(2 ** 31 - 1).optional();
-const side = (fallback: number) => z.int().min(256).max(2048).refine((v) => v % 8 === 0, 'must be a multiple of 8').default(fallback);
+/** The side sent when a request gives neither the side nor `aspectRatio`. */
+export const DEFAULT_SIDE = 1024;
+/** About a megapixel whatever the ratio; multiples of 16 satisfy the router's and the Spaces' multiple of 8. */
+const SIZES: ImageSizeLimits = { base: DEFAULT_SIDE, maxSide: 2048, multiple: 16 };
+const side = () =>
+  z
+    .int()
+    .min(256)
+    .max(2048)
+    .refine((v) => v % 8 === 0, 'must be a multiple of 8')
+    .optional()
+    .describe(`pixels, a multiple of 8; ${DEFAULT_SIDE} when neither it nor aspectRatio is given`);
 
-export const fluxSchnellParameters = z.strictObject({
-  width: side(1024),
-  height: side(1024),
-  num_inference_steps: z.int().min(1).max(16).default(4),
-  seed,
-});
+/** S0's `aspectRatio` becomes width/height; giving it with either side is refused. */
+const oneShape = (p: { aspectRatio?: string; width?: number; height?: number }) => !(p.aspectRatio && (p.width !== undefined || p.height !== undefined));
+const oneShapeIssue = { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] };
 
-export const sdxlParameters = z.strictObject({
-  width: side(1024),
-  height: side(1024),
-  negative_prompt: z.string().max(2000).optional(),
-  num_inference_steps: z.int().min(1).max(100).default(30),
-  guidance_scale: z.number().min(0).max(20).default(7),
-  seed,
-});
+export const fluxSchnellParameters = z
+  .strictObject({
+    aspectRatio: imageAspectRatioField(),
+    width: side(),
+    height: side(),
+    num_inference_steps: z.int().min(1).max(16).default(4),
+    seed,
+  })
+  .refine(oneShape, oneShapeIssue);
 
-export const fluxSchnellSpaceParameters = z.strictObject({
-  seed: z.int().min(0).max(2 ** 31 - 1).default(0),
-  randomize_seed: z.boolean().default(true),
-  width: side(1024),
-  height: side(1024),
-  num_inference_steps: z.int().min(1).max(50).default(4),
+export const sdxlParameters = z
+  .strictObject({
+    aspectRatio: imageAspectRatioField(),
+    width: side(),
+    height: side(),
+    negative_prompt: z.string().max(2000).optional(),
+    num_inference_steps: z.int().min(1).max(100).default(30),
+    guidance_scale: z.number().min(0).max(20).default(7),
+    seed,
+  })
+  .refine(oneShape, oneShapeIssue);
+
+export const fluxSchnellSpaceParameters = z
+  .strictObject({
+    aspectRatio: imageAspectRatioField(),
+    seed: z.int().min(0).max(2 ** 31 - 1).default(0),
+    randomize_seed: z.boolean().default(true),
+    width: side(),
+    height: side(),
+    num_inference_steps: z.int().min(1).max(50).default(4),
+  })
+  .refine(oneShape, oneShapeIssue);
+
+/**
+ * The Real-ESRGAN Space's `realesrgan(img, model_name, denoise_strength, face_enhance, outscale)`:
+ * `outscale` is the factor (×2 or ×4 offered; the Space renders ×4 and resizes to it).
+ * `denoise_strength` acts on `realesr-general-x4v3` only.
+ */
+export const REAL_ESRGAN_MODELS = ['RealESRGAN_x4plus', 'RealESRNet_x4plus', 'RealESRGAN_x4plus_anime_6B', 'RealESRGAN_x2plus', 'realesr-general-x4v3'] as const;
+export const realEsrganSpaceParameters = z.strictObject({
+  outscale: z.literal([2, 4]).default(4).describe('Upscale factor: 2 or 4'),
+  model_name: z.enum(REAL_ESRGAN_MODELS).default('RealESRGAN_x4plus').describe('Real-ESRGAN weights: general photos (x4plus), anime (anime_6B), or the small general-x4v3'),
+  denoise_strength: z.number().min(0).max(1).default(0.5).describe('realesr-general-x4v3 only'),
+  face_enhance: z.boolean().default(false).describe('Restore faces with GFPGAN'),
 });
 
 export const kontextSpaceParameters = z.strictObject({
@@ -73,6 +118,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     kinds: ['text-to-image'],
     description: 'FLUX.1 [schnell] on Hugging Face Inference Providers (HF Inference): raw image bytes',
     parameters: fluxSchnellParameters,
+    sizes: SIZES,
     inputImages: { mode: 'base64', max: 0 },
     async: false,
     expectedDurationSeconds: 5,
@@ -86,6 +132,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     kinds: ['text-to-image'],
     description: 'Stable Diffusion XL base 1.0 on Hugging Face Inference Providers (HF Inference)',
     parameters: sdxlParameters,
+    sizes: SIZES,
     inputImages: { mode: 'base64', max: 0 },
     async: false,
     expectedDurationSeconds: 10,
@@ -104,6 +151,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     kinds: ['text-to-image'],
     description: 'FLUX.1 [schnell] through its Gradio Space (black-forest-labs/FLUX.1-schnell, /infer)',
     parameters: fluxSchnellSpaceParameters,
+    sizes: SIZES,
     inputImages: { mode: 'base64', max: 0 },
     async: false,
     expectedDurationSeconds: 20,
@@ -127,5 +175,37 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     expectedDurationSeconds: 40,
     maxDurationSeconds: 300,
     price: SPACE,
+  }),
+  defineModel<typeof realEsrganSpaceParameters, HuggingFaceModelExtra>({
+    id: 'huggingface/space-real-esrgan',
+    api: 'gradio',
+    gradio: {
+      space: 'tuan2308/Upscaler',
+      apiName: 'realesrgan',
+      inputs: [{ from: 'image', index: 0 }, param('model_name'), param('denoise_strength'), param('face_enhance'), param('outscale')],
+      output: 0,
+    },
+    kinds: ['upscale'],
+    description: 'Real-ESRGAN ×2 or ×4 through a public Gradio Space (tuan2308/Upscaler, /realesrgan): one image in, the upscaled image out',
+    parameters: realEsrganSpaceParameters,
+    inputImages: { mode: 'base64', max: 1 },
+    async: false,
+    expectedDurationSeconds: 20,
+    maxDurationSeconds: 300,
+    price: SPACE,
+  }),
+  defineModel<typeof chatCompletionParameters, HuggingFaceModelExtra>({
+    id: 'huggingface/llama-3.3-70b-instruct',
+    api: 'chat',
+    wireModel: 'meta-llama/Llama-3.3-70B-Instruct',
+    kinds: ['text-to-text'],
+    description: "Llama 3.3 70B Instruct through Inference Providers' OpenAI-compatible router (/v1/chat/completions): the prompt answered under a system prompt, stored as text/plain",
+    parameters: chatCompletionParameters,
+    inputImages: { mode: 'base64', max: 0 },
+    async: false,
+    expectedDurationSeconds: 5,
+    maxDurationSeconds: 120,
+    // The router bills the serving provider's own rate, passed through without markup.
+    price: perChatToken(0.88, 0.88, "estimate: the router passes on the serving provider's rate without markup; Llama 3.3 70B is listed at about $0.88 per million tokens in and out; the reply estimated at maxTokens"),
   }),
 ];

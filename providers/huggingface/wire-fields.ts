@@ -9,6 +9,10 @@ import type { WireFieldTable } from '../wire-fields';
  *   (upload is multipart `files` to `/gradio_api/upload`; a call is `{ data: [...] }` to
  *   `/gradio_api/call/<api_name>`, then SSE from `/gradio_api/call/<api_name>/<event_id>`).
  *
+ * - chat-completions: Inference Providers' OpenAI-compatible router,
+ *   https://huggingface.co/docs/inference-providers/tasks/chat-completion (base URL
+ *   `https://router.huggingface.co/v1`; `model`, `messages`, `temperature`, `max_tokens`, `stream`, …).
+ *
  * A call's `data` is positional: what each position means is the Space's own function
  * signature, listed in GRADIO_SPACE_SIGNATURES.
  */
@@ -20,6 +24,11 @@ export const huggingfaceWireFields: WireFieldTable = {
       doc: 'https://huggingface.co/docs/inference-providers/tasks/text-to-image#api-specification',
       fields: { '': ['inputs', 'parameters'], parameters: ['guidance_scale', 'negative_prompt', 'num_inference_steps', 'width', 'height', 'scheduler', 'seed'] },
       required: ['inputs'],
+    },
+    'chat-completions': {
+      doc: 'https://huggingface.co/docs/inference-providers/tasks/chat-completion#api-specification',
+      fields: { '': ['model', 'messages', 'temperature', 'max_tokens', 'stream', 'top_p', 'stop', 'seed'], 'messages[]': ['role', 'content'] },
+      required: ['model', 'messages'],
     },
     'gradio-upload': {
       doc: 'https://www.gradio.app/guides/querying-gradio-apps-with-curl#files',
@@ -40,10 +49,14 @@ export const huggingfaceWireFields: WireFieldTable = {
  *
  * Rests on docs alone: the stored copies are of public duplicates of these Spaces (e.g.
  * Nymbo/FLUX.1-schnell, copies of black-forest-labs/FLUX.1-Kontext-Dev), not of the two
- * official Spaces' files; a Space's owner may change its signature at any time, which the
+ * official Spaces' files, and the upscaler's signature is read from public gradio_client calls
+ * to tuan2308/Upscaler (keyword names, `api_name="/realesrgan"`), not from the Space itself; a Space's owner may change its signature at any time, which the
  * call would then report as an `error` event.
  */
 export const GRADIO_SPACE_SIGNATURES: Readonly<Record<string, readonly string[]>> = {
   'black-forest-labs/FLUX.1-schnell/infer': ['prompt', 'seed', 'randomize_seed', 'width', 'height', 'num_inference_steps'],
   'black-forest-labs/FLUX.1-Kontext-Dev/infer': ['input_image', 'prompt', 'seed', 'randomize_seed', 'guidance_scale', 'steps'],
+  // The Real-ESRGAN demo's app.py (`def inference(img, model_name, denoise_strength, face_enhance, outscale)`
+  // under api_name "/realesrgan"), as gradio_client calls to this Space name its inputs.
+  'tuan2308/Upscaler/realesrgan': ['img', 'model_name', 'denoise_strength', 'face_enhance', 'outscale'],
 };

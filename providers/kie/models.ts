@@ -21,6 +21,7 @@ import {
   veoExtendParameters,
   runwayExtendParameters,
   nanoBananaUpscaleParameters,
+  topazImageUpscaleParameters,
   soraWatermarkRemoverParameters,
   kling21Parameters,
   kling21Video,
@@ -53,6 +54,8 @@ export type KieRoute =
       noPrompt?: true;
       /** An `input` field that takes numberOfOutputs (one image per task otherwise). */
       countField?: 'max_images';
+      /** Where the common `scale` goes when Kie names it otherwise, as a string (Topaz's `upscale_factor`). */
+      scaleField?: 'upscale_factor';
       /**
        * Where the text model takes the `aspect_ratio` parameter when Kie names it differently
        * there: `google/nano-banana` documents `input.image_size` (with ratio values), while
@@ -101,6 +104,12 @@ const SEEDANCE_USD_PER_SECOND: Record<string, number> = { '480p': 0.0243, '720p'
  * The models Kie added beyond the first sixteen (issue #19: the seed S1 lists 32 Kie models).
  * Sora (1) is not here: Kie's docs list only the Sora 2 family now (README: Kie.ai).
  */
+/**
+ * Extends name their source video by Kie's task id or by the genflow generation that made it;
+ * Kie extends a video of the same family only (Veo 3.1 or Runway, an extension included).
+ */
+const extendSource = (models: readonly string[]) => ({ taskIdParameter: 'taskId', generationParameter: 'sourceGenerationId', models });
+
 const ADDED_MODELS: KieModel[] = [
   {
     id: 'kie/sora-2-pro',
@@ -136,7 +145,7 @@ const ADDED_MODELS: KieModel[] = [
   {
     id: 'kie/veo3.1-extend',
     kinds: ['text-to-video'],
-    description: 'Extends a Veo 3.1 video Kie made (parameter taskId: its Kie task id) with a new clip that continues it as the prompt says',
+    description: 'Extends a Veo 3.1 video Kie made (parameter taskId: its Kie task id, or sourceGenerationId: the genflow generation that made it) with a new clip that continues it as the prompt says',
     parameters: veoExtendParameters,
     inputImages: { mode: 'url', max: 0 },
     async: true,
@@ -148,12 +157,13 @@ const ADDED_MODELS: KieModel[] = [
       (p) => credits(p.model === 'quality' ? 250 : 60),
     ),
     route: { api: 'veo-extend' },
+    sourceTask: extendSource(['kie/veo3', 'kie/veo3-fast', 'kie/veo3.1-extend']),
     maxOutputs: 1,
   },
   {
     id: 'kie/runway-extend',
     kinds: ['text-to-video'],
-    description: 'Extends a Runway video Kie made (parameter taskId: its Kie task id); keeps its ratio, continues as the prompt says',
+    description: 'Extends a Runway video Kie made (parameter taskId: its Kie task id, or sourceGenerationId: the genflow generation that made it); keeps its ratio, continues as the prompt says',
     parameters: runwayExtendParameters,
     inputImages: { mode: 'url', max: 0 },
     async: true,
@@ -166,6 +176,7 @@ const ADDED_MODELS: KieModel[] = [
       (p) => credits(p.resolution === '1080p' ? 30 : 12),
     ),
     route: { api: 'runway-extend' },
+    sourceTask: extendSource(['kie/runway', 'kie/runway-extend']),
     maxOutputs: 1,
     maxPromptLength: 1800,
   },
@@ -180,6 +191,25 @@ const ADDED_MODELS: KieModel[] = [
     maxDurationSeconds: 600,
     price: perImage(credits(2), { notes: 'estimate: Kie lists no price for the upscaler in the docs at hand; priced at 2 credits ($0.01)' }),
     route: { api: 'jobs', imageModel: 'nano-banana-upscale', imageField: 'image', noPrompt: true },
+    maxOutputs: 1,
+  },
+  {
+    id: 'kie/topaz-image-upscale',
+    kinds: ['upscale'],
+    description: 'Topaz Image Upscale through Kie.ai: one image upscaled ×1 (enhance only), ×2, ×4 or ×8 (scale); the prompt is not sent',
+    parameters: topazImageUpscaleParameters,
+    inputImages: { mode: 'url', max: 1 },
+    async: true,
+    expectedDurationSeconds: 30,
+    maxDurationSeconds: 900,
+    // Kie bills by the output's size (10 credits up to 2K, 20 at 4K, 40 at 8K); the input's size
+    // is not known here, so the estimate takes a 1 MP (1024 px) input: ×1 and ×2 2K, ×4 4K, ×8 8K.
+    price: priced(
+      topazImageUpscaleParameters,
+      { unit: 'image', usd: credits(10), tiers: [{ when: 'scale=4', usd: credits(20) }, { when: 'scale=8', usd: credits(40) }], notes: 'estimate: Kie bills 10 credits for an output up to 2K, 20 at 4K, 40 at 8K (at $0.005); estimated for a 1024 px input' },
+      (p, n) => credits(p.scale === 8 ? 40 : p.scale === 4 ? 20 : 10) * n,
+    ),
+    route: { api: 'jobs', imageModel: 'topaz/image-upscale', imageField: 'image_url', noPrompt: true, scaleField: 'upscale_factor' },
     maxOutputs: 1,
   },
   {

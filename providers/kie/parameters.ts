@@ -93,23 +93,49 @@ const sourceTaskId = (what: string) =>
     .regex(/^[\w-]+$/, 'a Kie task id')
     .describe(`Kie's task id of the ${what} to extend (only videos Kie made can be extended)`);
 
-export const veoExtendParameters = z.strictObject({
-  taskId: sourceTaskId('Veo 3.1 video'),
-  model: z.enum(['fast', 'quality']).default('fast').describe('The Veo 3.1 model that renders the extension'),
-  seeds: z.int().min(10_000).max(99_999).optional(),
-  watermark: z.string().max(100).optional(),
-});
+/**
+ * The source named by the genflow generation that made it instead: the submit resolves its Kie
+ * task id and uses the key that made it (Kie's task ids belong to the account that made them).
+ */
+const sourceGenerationId = (what: string) =>
+  z.uuid().optional().describe(`Instead of taskId: the id of the genflow generation that made the ${what}`);
+
+/** One source, named one way: by Kie's task id or by the genflow generation. */
+const oneSource = { message: 'name the source video by taskId or by sourceGenerationId, one of the two', path: ['taskId'] };
+const hasOneSource = (p: { taskId?: string | undefined; sourceGenerationId?: string | undefined }) => (p.taskId === undefined) !== (p.sourceGenerationId === undefined);
+
+export const veoExtendParameters = z
+  .strictObject({
+    taskId: sourceTaskId('Veo 3.1 video').optional(),
+    sourceGenerationId: sourceGenerationId('Veo 3.1 video'),
+    model: z.enum(['fast', 'quality']).default('fast').describe('The Veo 3.1 model that renders the extension'),
+    seeds: z.int().min(10_000).max(99_999).optional(),
+    watermark: z.string().max(100).optional(),
+  })
+  .refine(hasOneSource, oneSource);
 
 // The extension keeps the source's ratio and length; only its resolution is chosen.
-export const runwayExtendParameters = z.strictObject({
-  taskId: sourceTaskId('Runway video'),
-  resolution: z.enum(['720p', '1080p']).default('720p'),
-  waterMark: z.string().max(100).default('').describe('Watermark text; empty for none'),
-});
+export const runwayExtendParameters = z
+  .strictObject({
+    taskId: sourceTaskId('Runway video').optional(),
+    sourceGenerationId: sourceGenerationId('Runway video'),
+    resolution: z.enum(['720p', '1080p']).default('720p'),
+    waterMark: z.string().max(100).default('').describe('Watermark text; empty for none'),
+  })
+  .refine(hasOneSource, oneSource);
 
 export const nanoBananaUpscaleParameters = z.strictObject({
   scale: z.int().min(1).max(4).default(2).describe('Upscale factor: 1 to 4 (2 and 4 are the ×2 and ×4 upscales)'),
   face_enhance: z.boolean().default(false).describe('Restore faces while upscaling'),
+});
+
+/**
+ * Topaz Image Upscale on Kie (docs.kie.ai/market/topaz/image-upscale): `upscale_factor` is the
+ * string "1", "2", "4" or "8"; genflow's common `scale` is the number, sent as Kie's string
+ * (route `scaleField`). Kie refuses an output whose longest side passes 20,000 pixels.
+ */
+export const topazImageUpscaleParameters = z.strictObject({
+  scale: z.literal([1, 2, 4, 8]).default(2).describe('Upscale factor: 1 (enhance only), 2, 4 or 8'),
 });
 
 export const soraWatermarkRemoverParameters = z.strictObject({

@@ -60,6 +60,10 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
       // Upscalers and the watermark remover take no prompt; genflow still requires one.
       const input: Record<string, unknown> = { ...(route.noPrompt ? {} : { prompt: request.prompt }), ...params };
       if (route.countField) input[route.countField] = n;
+      if (route.scaleField && typeof input.scale === 'number') {
+        input[route.scaleField] = String(input.scale);
+        delete input.scale;
+      }
       if (images.length && (route.imageField === 'image_url' || route.imageField === 'image')) {
         // Single-image models (image-to-video, upscale) follow the image's ratio and take no aspect_ratio.
         input[route.imageField] = images[0];
@@ -89,12 +93,19 @@ export function buildCreateRequest(request: GenerationRequest, model: KieModel, 
         },
       };
     case 'veo-extend':
-    case 'runway-extend':
-      // The source video is named by its Kie task id; the prompt says how it continues.
+    case 'runway-extend': {
+      // The source video is named by its Kie task id; the prompt says how it continues. A source
+      // named by its genflow generation is resolved to its task id before the adapter (the submit
+      // activity, which also picks the key that made it); Kie never sees sourceGenerationId.
+      const { sourceGenerationId: _resolved, ...rest } = params;
+      if (typeof rest.taskId !== 'string') {
+        throw new ProviderError('INVALID_PARAMETERS', 'kie: the source video has no Kie task id (sourceGenerationId was not resolved)', { retryable: false });
+      }
       return {
         api: route.api,
-        body: { taskId: params.taskId, prompt: request.prompt, ...params, ...callback },
+        body: { taskId: rest.taskId, prompt: request.prompt, ...rest, ...callback },
       };
+    }
     case 'runway': {
       if (params.duration === 10 && params.quality === '1080p') {
         throw new ProviderError('UNSUPPORTED_CAPABILITY', 'kie: Runway makes 10 second clips in 720p only', {

@@ -52,6 +52,8 @@ export const kieWireFields: WireFieldTable = {
     'sora-2-pro-image-to-video': jobs('sora2/sora-2-pro-image-to-video', ['prompt', 'image_urls', 'aspect_ratio', 'n_frames', 'size', 'remove_watermark', 'character_id_list'], ['input.prompt', 'input.image_urls']),
     'sora-watermark-remover': jobs('sora2/sora-watermark-remover', ['video_url', 'upload_method'], ['input.video_url']),
     'nano-banana-upscale': jobs('google/nano-banana-upscale', ['image', 'scale', 'face_enhance'], ['input.image']),
+    // docs.kie.ai/market/topaz/image-upscale: `image_url`, `upscale_factor` ("1", "2", "4", "8").
+    'topaz/image-upscale': jobs('topaz/image-upscale', ['image_url', 'upscale_factor'], ['input.image_url']),
     'kling/v2-1-standard': jobs('kling/v2-1-standard', ['prompt', 'image_url', 'duration', 'negative_prompt', 'cfg_scale'], ['input.prompt', 'input.image_url']),
     'kling/v2-1-pro': jobs('kling/v2-1-pro', ['prompt', 'image_url', 'tail_image_url', 'duration', 'negative_prompt', 'cfg_scale'], ['input.prompt', 'input.image_url']),
     'wan/2-2-a14b-text-to-video-turbo': jobs('wan/2-2-a14b-text-to-video-turbo', ['prompt', 'resolution', 'aspect_ratio', 'enable_prompt_expansion', 'seed', 'acceleration']),

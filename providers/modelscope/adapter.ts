@@ -1,10 +1,13 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { sizeForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
+import { chatCompletionBody, chatCompletionOutput } from '../core/chat-completions';
+import { ChatCompletionAnswer } from '../core/openai-compatible';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { MODERATION } from '../json-call';
 import type { PollResult, ProviderAdapter, ProviderEnv } from '../types';
 import { ASYNC_HEADER, MODELSCOPE_PROVIDER_ID, ModelScopePath, modelscopeCall, SubmitAnswer, TASK_TYPE_HEADER, TaskAnswer, type TaskResponse } from './api';
-import { modelscopeModels, type ModelScopeModel } from './models';
+import { DEFAULT_SIZE, modelscopeModels, type ModelScopeModel } from './models';
 
 function modelOf(id: string): ModelScopeModel {
   return modelIn(MODELSCOPE_PROVIDER_ID, modelscopeModels, id);
@@ -13,8 +16,8 @@ function modelOf(id: string): ModelScopeModel {
 /** The JSON body of `POST /v1/images/generations`; an edit model takes its image as `image_url`. */
 export function modelscopeBody(model: ModelScopeModel, request: GenerationRequest): Record<string, unknown> {
   requireOutputCount(model.id, request.numberOfOutputs, 1);
-  const p = parseModelParameters(model.parameters, model.id, request.parameters);
-  const body: Record<string, unknown> = { model: model.wireModel, prompt: request.prompt, ...p };
+  const { aspectRatio, size, ...p } = parseModelParameters(model.parameters, model.id, request.parameters) as Record<string, unknown> & { aspectRatio?: ImageAspectRatio; size?: string };
+  const body: Record<string, unknown> = { model: model.wireModel, prompt: request.prompt, size: size ?? shapeOf(model, aspectRatio), ...p };
   const image = request.inputImages[0];
   if (model.inputImages.max > 0) {
     if (!image) throw new ProviderError('INVALID_PARAMETERS', `inputImages: ${model.id} edits one image`);
@@ -23,6 +26,13 @@ export function modelscopeBody(model: ModelScopeModel, request: GenerationReques
     body.image_url = image;
   }
   return body;
+}
+
+/** `aspectRatio` as the `size` field, within the model's largest side; the default size without one. */
+function shapeOf(model: ModelScopeModel, aspectRatio: ImageAspectRatio | undefined): string {
+  if (!aspectRatio) return DEFAULT_SIZE;
+  const { width, height } = sizeForAspectRatio(aspectRatio, { base: 1024, maxSide: model.maxSide ?? 1024 });
+  return `${width}x${height}`;
 }
 
 export function taskToPoll(task: TaskResponse): PollResult {
@@ -46,11 +56,18 @@ export function taskToPoll(task: TaskResponse): PollResult {
   }
 }
 
-/** ModelScope API-Inference: an async image task, polled at `/v1/tasks/{id}`; it has no cancel. */
+/**
+ * ModelScope API-Inference: an async image task, polled at `/v1/tasks/{id}` (it has no cancel);
+ * chat completions answered at once.
+ */
 export function createModelScopeAdapter(env: ProviderEnv): ProviderAdapter {
   return {
     async submit(request, ctx) {
       const model = modelOf(request.model);
+      if (model.api === 'chat') {
+        const res = await modelscopeCall(env, ctx, { method: 'POST', path: ModelScopePath.chatCompletions, json: chatCompletionBody(model.id, model.wireModel, request), timeoutMs: model.maxDurationSeconds * 1000 }, ChatCompletionAnswer);
+        return { status: 'succeeded', outputs: [chatCompletionOutput(MODELSCOPE_PROVIDER_ID, res)] };
+      }
       const res = await modelscopeCall(env, ctx, { method: 'POST', path: ModelScopePath.generate, headers: { ...ASYNC_HEADER }, json: modelscopeBody(model, request), timeoutMs: 60_000 }, SubmitAnswer);
       return { status: 'pending', taskId: res.task_id };
     },

@@ -10,6 +10,8 @@ export const MODELSCOPE_BASE_URL = 'https://api-inference.modelscope.cn';
 
 export const ModelScopePath = {
   generate: '/v1/images/generations',
+  /** OpenAI-compatible chat completions (the `text` action): synchronous, no task. */
+  chatCompletions: '/v1/chat/completions',
   task: (id: string) => `/v1/tasks/${encodeURIComponent(id)}`,
 } as const;
 

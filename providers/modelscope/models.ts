@@ -1,12 +1,17 @@
 import { z } from 'zod';
+import { ASPECT_RATIO_OR_SIZE, imageAspectRatioField } from '../core/aspect-ratio';
+import { chatCompletionParameters } from '../core/chat-completions';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import { free } from '../pricing';
 
-/** ModelScope-specific data: the model id on ModelScope and its largest side. */
+/** ModelScope-specific data: the model id on ModelScope, its largest side (images) and which API it uses. */
 export interface ModelScopeModelExtra {
   wireModel: string;
-  maxSide: number;
+  /** Image models: the largest side `size` may have. */
+  maxSide?: number;
+  /** `images`: the async image task; `chat`: OpenAI-compatible chat completions, answered at once. */
+  api?: 'images' | 'chat';
 }
 export type ModelScopeModel = ModelSpec & ModelScopeModelExtra;
 
@@ -15,17 +20,27 @@ const size = (maxSide: number, fallback: string) =>
     .string()
     .regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024')
     .refine((v) => v.split('x').map(Number).every((n) => n >= 64 && n <= maxSide), `each side 64–${maxSide}`)
-    .default(fallback);
+    .optional()
+    .describe(`"WxH"; ${fallback} when neither size nor aspectRatio is given`);
 
-/** The documented request fields of `POST /v1/images/generations` (besides model and prompt). */
+/** The size sent when a request gives neither `size` nor `aspectRatio`. */
+export const DEFAULT_SIZE = '1024x1024';
+
+/**
+ * The documented request fields of `POST /v1/images/generations` (besides model and prompt),
+ * and S0's `aspectRatio`, which becomes `size`; giving both is refused.
+ */
 const parameters = (maxSide: number, steps: number, guidance: number) =>
-  z.strictObject({
-    size: size(maxSide, '1024x1024'),
-    negative_prompt: z.string().max(2000).optional(),
-    seed: z.int().min(0).max(2 ** 31 - 1).optional(),
-    steps: z.int().min(1).max(100).default(steps),
-    guidance: z.number().min(1.5).max(20).default(guidance),
-  });
+  z
+    .strictObject({
+      aspectRatio: imageAspectRatioField(),
+      size: size(maxSide, DEFAULT_SIZE),
+      negative_prompt: z.string().max(2000).optional(),
+      seed: z.int().min(0).max(2 ** 31 - 1).optional(),
+      steps: z.int().min(1).max(100).default(steps),
+      guidance: z.number().min(1.5).max(20).default(guidance),
+    })
+    .refine((p) => !(p.aspectRatio && p.size), { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] });
 
 export const qwenImageParameters = parameters(1664, 30, 4);
 export const fluxKreaParameters = parameters(1024, 28, 3.5);
@@ -77,6 +92,20 @@ export const modelscopeModels: ModelScopeModel[] = [
     parameters: qwenImageParameters,
     ...common,
     inputImages: { mode: 'url', max: 1 },
+    price: FREE_WITHIN_QUOTA,
+  }),
+  defineModel<typeof chatCompletionParameters, ModelScopeModelExtra>({
+    id: 'modelscope/qwen3-235b-instruct',
+    wireModel: 'Qwen/Qwen3-235B-A22B-Instruct-2507',
+    api: 'chat',
+    kinds: ['text-to-text'],
+    description:
+      'Qwen3-235B-A22B-Instruct-2507 on ModelScope API-Inference over its OpenAI-compatible /v1/chat/completions (a non-thinking model, so no enable_thinking switch): the prompt answered under a system prompt, stored as text/plain',
+    parameters: chatCompletionParameters,
+    inputImages: { mode: 'url', max: 0 },
+    async: false,
+    expectedDurationSeconds: 8,
+    maxDurationSeconds: 120,
     price: FREE_WITHIN_QUOTA,
   }),
 ];

@@ -24,7 +24,7 @@ function modelOf(id: string): ReplicateModel {
 /** The `input` object for a prediction: the model's parameters plus prompt, count and image. */
 export function predictionInput(model: ReplicateModel, request: GenerationRequest): Record<string, unknown> {
   const params = parseModelParameters(model.parameters, model.id, request.parameters);
-  const input: Record<string, unknown> = { prompt: request.prompt, ...params };
+  const input: Record<string, unknown> = model.noPrompt ? { ...params } : { prompt: request.prompt, ...params };
   if (model.countInput) input[model.countInput] = request.numberOfOutputs;
   else requireOutputCount(model.id, request.numberOfOutputs, 1);
   const [image] = request.inputImages;
@@ -135,7 +135,7 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
     async submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult> {
       const model = modelOf(request.model);
       const [owner, name] = model.replicateModel.split('/') as [string, string];
-      const body: CreatePredictionBody = { input: predictionInput(model, request) };
+      const body: CreatePredictionBody = { ...(model.version ? { version: model.version } : {}), input: predictionInput(model, request) };
       if (model.imageInput && typeof body.input[model.imageInput] === 'string') {
         body.input[model.imageInput] = await uploadIfLarge(env, ctx, body.input[model.imageInput] as string);
       }
@@ -147,7 +147,7 @@ export function createReplicateAdapter(env: ProviderEnv, options: ReplicateAdapt
       const wait = options.preferWaitSeconds;
       const prediction = await replicateCall(env, ctx.apiKey, {
         method: 'POST',
-        path: ReplicatePath.createPrediction(owner, name),
+        path: model.version ? ReplicatePath.predictions : ReplicatePath.createPrediction(owner, name),
         json: body,
         signal: ctx.signal,
         ...(wait ? { headers: { prefer: `wait=${Math.min(60, Math.max(1, Math.round(wait)))}` }, timeoutMs: (wait + 30) * 1000 } : {}),

@@ -21,6 +21,8 @@ export function replicateDeliveryHosts(baseUrl: string): string[] {
 
 export const ReplicatePath = {
   createPrediction: (owner: string, name: string) => `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`,
+  /** Any model by `version` (a community model is `owner/name:<version id>`; changelog 2025-08-05). */
+  predictions: '/v1/predictions',
   prediction: (id: string) => `/v1/predictions/${encodeURIComponent(id)}`,
   cancel: (id: string) => `/v1/predictions/${encodeURIComponent(id)}/cancel`,
   files: '/v1/files',
@@ -52,6 +54,8 @@ export type Prediction = z.output<typeof PredictionAnswer>;
 export type WebhookEventType = 'start' | 'output' | 'logs' | 'completed';
 
 export interface CreatePredictionBody {
+  /** Only on `POST /v1/predictions`: the community model's `owner/name:<version id>`. */
+  version?: string;
   input: Record<string, unknown>;
   webhook?: string;
   webhook_events_filter?: WebhookEventType[];

@@ -11,6 +11,13 @@ export interface ReplicateModelExtra {
   imageInput?: string;
   /** Input field that receives numberOfOutputs, if the model renders several per prediction. */
   countInput?: string;
+  /**
+   * A community model (not an official one) runs by a pinned version: `POST /v1/predictions`
+   * with `version: 'owner/name:<version id>'`, since the per-model endpoint is for official models.
+   */
+  version?: string;
+  /** The model's input schema has no `prompt` (an upscaler): the prompt is not sent. */
+  noPrompt?: true;
 }
 export type ReplicateModel = ModelSpec & ReplicateModelExtra;
 
@@ -62,6 +69,19 @@ export const minimaxVideo01Parameters = z.strictObject({
   prompt_optimizer: z.boolean().default(true),
 });
 
+/**
+ * nightmareai/real-esrgan's input schema (its API page): `image`, `scale` (a number, 0-10,
+ * default 4) and `face_enhance`. genflow's common upscale factor is the integer `scale`, here
+ * 1-10 (2 and 4 are the ×2 and ×4 upscales).
+ */
+export const realEsrganParameters = z.strictObject({
+  scale: z.int().min(1).max(10).default(4).describe('Upscale factor: 1 to 10 (2 and 4 are the ×2 and ×4 upscales)'),
+  face_enhance: z.boolean().default(false).describe('Run GFPGAN face enhancement along with upscaling'),
+});
+
+/** The version of nightmareai/real-esrgan genflow runs (as in Replicate's own example for the model). */
+export const REAL_ESRGAN_VERSION = '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b';
+
 // Prices (USD) from replicate.com's model pages: per output image, per video.
 export const replicateModels: ReplicateModel[] = [
   defineModel<typeof fluxSchnellParameters, ReplicateModelExtra>({
@@ -103,5 +123,21 @@ export const replicateModels: ReplicateModel[] = [
     expectedDurationSeconds: 240,
     maxDurationSeconds: 1800,
     price: perRequest(0.5, { notes: 'Replicate list price per 6 s video' }),
+  }),
+  defineModel<typeof realEsrganParameters, ReplicateModelExtra>({
+    id: 'replicate/nightmareai/real-esrgan',
+    replicateModel: 'nightmareai/real-esrgan',
+    version: `nightmareai/real-esrgan:${REAL_ESRGAN_VERSION}`,
+    imageInput: 'image',
+    noPrompt: true,
+    kinds: ['upscale'],
+    description: 'Real-ESRGAN on Replicate: one image upscaled ×1-×10 (scale 2 or 4 for ×2/×4), optional GFPGAN face enhancement; the prompt is not sent',
+    parameters: realEsrganParameters,
+    inputImages: { mode: 'either', max: 1 },
+    async: true,
+    expectedDurationSeconds: 5,
+    maxDurationSeconds: 600,
+    // Replicate bills this community model by GPU time, not per image: no fixed price to quote.
+    price: perImage(0.0025, { notes: 'estimate: Replicate bills the GPU seconds (Nvidia T4, $0.000225/s); about 10 s a run' }),
   }),
 ];

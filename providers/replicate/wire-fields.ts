@@ -8,7 +8,9 @@ import type { WireFieldTable } from '../wire-fields';
  *
  * Checked against stored copies of the models' API pages: flux-schnell, flux-1.1-pro (whose
  * `aspect_ratio` options are custom, 1:1, 16:9, 3:2, 2:3, 4:5, 5:4, 9:16, 3:4, 4:3 — no 21:9 or
- * 9:21, unlike flux-schnell) and minimax/video-01. The top-level prediction fields and the files
+ * 9:21, unlike flux-schnell), minimax/video-01 and nightmareai/real-esrgan (a community model,
+ * run by version through `POST /v1/predictions`, which takes official and community models alike
+ * since Replicate's 2025-08-05 changelog). The top-level prediction fields and the files
  * API's multipart field `content` rest on the HTTP reference as read when the adapter was written
  * (README: "rests on docs alone").
  */
@@ -30,6 +32,12 @@ export const replicateWireFields: WireFieldTable = {
       'prompt', 'image_prompt', 'aspect_ratio', 'width', 'height', 'safety_tolerance', 'seed', 'prompt_upsampling', 'output_format', 'output_quality',
     ]),
     'minimax/video-01': prediction('minimax/video-01', ['prompt', 'first_frame_image', 'subject_reference', 'prompt_optimizer']),
+    // A community model: `POST /v1/predictions` with `version`; its input has no prompt.
+    'nightmareai/real-esrgan': {
+      doc: 'https://replicate.com/nightmareai/real-esrgan/api/schema',
+      fields: { '': ['version', ...PREDICTION], input: ['image', 'scale', 'face_enhance'] },
+      required: ['version', 'input.image'],
+    },
     files: {
       doc: 'https://replicate.com/docs/reference/http#files.create',
       fields: { '': ['content', 'filename', 'type', 'metadata'] },

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GenerationRequest } from '../../domain/generation';
 import { createFalAdapter, falModels } from '../../providers/fal';
@@ -10,6 +11,8 @@ import { expectDocumentedFields } from '../support/wire-fields';
 import { falWireFields } from '../../providers/fal/wire-fields';
 
 const KEY = 'fal-test-key';
+/** A 1×1 PNG: the fake upscaler reads its input's size, as fal fetches the image itself. */
+const ONE_PIXEL_PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 const request = requestFor(falModels, 'a hummingbird in slow motion');
 
@@ -61,6 +64,45 @@ describe('fal.ai queue adapter against the local fake', () => {
     const taskId = await submitted(req);
     expect(fake.server.requests.at(-1)!.json).toEqual({ prompt: 'a hummingbird in slow motion', duration: 5, resolution: '720p', image_url: 'https://img.example/first.png' });
     expect(fake.queued.get(taskId)!.endpoint).toBe('fal-ai/pika/v2.2/image-to-video');
+  });
+
+  describe('fal-ai/clarity-upscaler', () => {
+    it.each([2, 4])('×%i: scale goes out as upscale_factor with the image; the one `image` of the result is the output, billed per megapixel', async (scale) => {
+      const png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#335577' } }).png().toBuffer();
+      const image = `data:image/png;base64,${png.toString('base64')}`;
+      const req = request('fal/clarity-upscaler', { inputImages: [image], parameters: { scale } });
+      fake.pollsUntilDone = 0;
+      const taskId = await submitted(req);
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe('/fal-ai/clarity-upscaler');
+      expect(sent.json).toEqual({ prompt: 'a hummingbird in slow motion', image_url: image, upscale_factor: scale, creativity: 0.35, enable_safety_checker: true });
+      const last = (await pollToEnd(taskId, req)).at(-1)!;
+      if (last.status !== 'succeeded') throw new Error('not succeeded');
+      expect(last.outputs).toEqual([{ type: 'url', url: fake.queued.get(taskId)!.files[0]!.url, contentType: 'image/png' }]);
+      const file = fake.files.get(fake.queued.get(taskId)!.files[0]!.url.split('/').pop()!)!;
+      const meta = await sharp(file.data).metadata();
+      expect([meta.width, meta.height]).toEqual([24 * scale, 16 * scale]);
+      // fal's billed units (output megapixels here) × $0.03.
+      const units = (24 * scale * 16 * scale) / 1e6;
+      expect(last.charge?.usd).toBeCloseTo(Math.round(units * 100) / 100 * 0.03, 6);
+      // Status and result under the app id, which for this model is the model id itself.
+      expect(fake.server.requests.filter((r) => r.method === 'GET').at(-1)!.path).toBe(`/fal-ai/clarity-upscaler/requests/${taskId}`);
+    });
+
+    it('needs its one image, and takes factors 1-4 only: refused before any call', async () => {
+      expect((await caught(adapter.submit(request('fal/clarity-upscaler'), ctx))).code).toBe('INVALID_PARAMETERS');
+      for (const parameters of [{ scale: 5 }, { scale: 0 }, { upscale_factor: 2 }]) {
+        const err = await caught(Promise.resolve().then(() => adapter.submit({ ...request('fal/clarity-upscaler', { inputImages: ['https://img.example/a.png'] }), parameters }, ctx)));
+        expect([JSON.stringify(parameters), err.code]).toEqual([JSON.stringify(parameters), 'INVALID_PARAMETERS']);
+      }
+      expect(fake.server.requests).toHaveLength(0);
+    });
+
+    it('prices ×2 and ×4 per megapixel of the output of a 1 MP input', () => {
+      const clarity = falModels.find((m) => m.id === 'fal/clarity-upscaler')!;
+      expect(clarity.price!({}, 1)).toBe(0.12);
+      expect(clarity.price!({ scale: 4 }, 1)).toBe(0.48);
+    });
   });
 
   it('walks IN_QUEUE → IN_PROGRESS (progress from the logs) → COMPLETED and reads the video from the response URL', async () => {
@@ -220,9 +262,10 @@ describe('fal.ai queue adapter against the local fake', () => {
       ['fal-ai/pika/v2.2/image-to-video', 'fal/pika-v2.2', { aspectRatio: '9:16', negative_prompt: 'blur' }, ['https://img.example/first.png']],
       ['fal-ai/flux/dev', 'fal/flux-dev', { guidance_scale: 5, seed: 1, image_size: 'square_hd' }, []],
       ['fal-ai/flux/schnell', 'fal/flux-schnell', { num_inference_steps: 2, enable_safety_checker: false }, []],
+      ['fal-ai/clarity-upscaler', 'fal/clarity-upscaler', { scale: 4, creativity: 0.5, negative_prompt: 'blur', enable_safety_checker: false }, [ONE_PIXEL_PNG]],
     ] as const)('%s (%s)', async (family, model, parameters, inputImages) => {
       const spec = falModels.find((m) => m.id === model)!;
-      await submitted(request(model, { parameters, inputImages: [...inputImages], kind: inputImages.length ? spec.kinds[1]! : spec.kinds[0]!, numberOfOutputs: 1 }));
+      await submitted(request(model, { parameters, inputImages: [...inputImages], kind: spec.kinds[inputImages.length ? spec.kinds.length - 1 : 0]!, numberOfOutputs: 1 }));
       const sent = fake.server.requests.at(-1)!;
       expect(sent.path).toBe(`/${family}`);
       await expectDocumentedFields(falWireFields, family, sent);

@@ -7,6 +7,8 @@ import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
 import { expectDocumentedFields } from '../support/wire-fields';
 import { giteeWireFields } from '../../providers/gitee/wire-fields';
+import sharp from 'sharp';
+import { enhancedBy } from '../fakes/chat-completions';
 
 const TOKEN = 'gitee-contract-token-0001';
 
@@ -154,6 +156,61 @@ describe('Gitee AI adapter against the Gitee fake', () => {
       fake.failing = true;
       const down = await providerFailure(adapter.poll!('X', request('gitee/wan2.1-t2v'), ctx));
       expect([down.code, down.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
+    });
+  });
+
+  describe("S0's aspectRatio and the text action", () => {
+    it('aspectRatio 16:9 reaches the wire as size 1360x768, and the image comes back in that shape', async () => {
+      const done = await adapter.submit(request('gitee/z-image-turbo', { parameters: { aspectRatio: '16:9' } }), ctx);
+      expect(fake.server.requests.at(-1)!.json).toMatchObject({ model: 'z-image-turbo', size: '1360x768' });
+      expect((fake.server.requests.at(-1)!.json as Record<string, unknown>).aspectRatio).toBeUndefined();
+      if (done.status !== 'succeeded' || done.outputs[0]?.type !== 'bytes') throw new Error('expected image bytes');
+      const meta = await sharp(done.outputs[0].data).metadata();
+      expect([meta.width, meta.height]).toEqual([85, 48]);
+    });
+
+    it('without aspectRatio or size the default 1024x1024 is sent, as before', async () => {
+      await adapter.submit(request('gitee/qwen-image'), ctx);
+      expect(fake.server.requests.at(-1)!.json).toMatchObject({ size: '1024x1024' });
+    });
+
+    it('text: an OpenAI chat completion at /v1/chat/completions; the reply is the text/plain output', async () => {
+      const done = await adapter.submit(request('gitee/qwen3-next-80b-instruct', { kind: 'text-to-text', parameters: { systemPrompt: 'Rewrite it.', temperature: 0.3, maxTokens: 200 } }), ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect([sent.path, sent.headers.authorization]).toEqual(['/v1/chat/completions', `Bearer ${TOKEN}`]);
+      expect(sent.json).toEqual({
+        model: 'Qwen3-Next-80B-A3B-Instruct',
+        messages: [
+          { role: 'system', content: 'Rewrite it.' },
+          { role: 'user', content: '一只在雪地里的红狐狸' },
+        ],
+        temperature: 0.3,
+        max_tokens: 200,
+        stream: false,
+      });
+      await expectDocumentedFields(giteeWireFields, 'chat-completions', sent);
+      if (done.status !== 'succeeded' || done.outputs[0]?.type !== 'bytes') throw new Error('expected text');
+      expect(done.outputs[0].contentType).toBe('text/plain; charset=utf-8');
+      expect(done.outputs[0].data.toString('utf8')).toBe(enhancedBy('Qwen3-Next-80B-A3B-Instruct', '一只在雪地里的红狐狸'));
+    });
+
+    it('text: a refused input is CONTENT_REJECTED, a wrong key AUTHENTICATION_FAILED, an empty reply PROVIDER_ERROR', async () => {
+      const text = (prompt = '一只狐狸') => request('gitee/qwen3-next-80b-instruct', { kind: 'text-to-text', prompt });
+      expect((await providerFailure(adapter.submit(text('something forbidden'), ctx))).code).toBe('CONTENT_REJECTED');
+      expect((await providerFailure(adapter.submit(text(), { ...ctx, apiKey: 'gitee-wrong' }))).code).toBe('AUTHENTICATION_FAILED');
+      fake.server.inject({ json: { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: '  ' }, finish_reason: 'stop' }] } });
+      expect((await providerFailure(adapter.submit(text(), ctx))).code).toBe('PROVIDER_ERROR');
+    });
+
+    it('text: an answer not shaped like a chat completion fails as PROVIDER_ERROR naming the field', async () => {
+      fake.server.malform = (req) => (req.path === '/v1/chat/completions' ? { object: 'chat.completion', choices: [{ index: 0, message: 'hello' }] } : undefined);
+      try {
+        const err = await providerFailure(adapter.submit(request('gitee/qwen3-next-80b-instruct', { kind: 'text-to-text' }), ctx));
+        expect([err.code, err.retryable]).toEqual(['PROVIDER_ERROR', false]);
+        expect(err.message).toContain('choices[0].message');
+      } finally {
+        fake.server.malform = undefined;
+      }
     });
   });
 });

@@ -10,6 +10,8 @@ import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
 import { expectDocumentedFields } from '../support/wire-fields';
 import { GRADIO_SPACE_SIGNATURES, huggingfaceWireFields } from '../../providers/huggingface/wire-fields';
+import sharp from 'sharp';
+import { enhancedBy } from '../fakes/chat-completions';
 
 const TOKEN = 'hf_contract_token_0001';
 
@@ -141,9 +143,60 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
         expect(signature, `${model.id}: no documented signature for ${model.gradio.space}`).toBeDefined();
         // Each slot of the model table names what goes at that position: the prompt, the image, or a parameter of the same name.
         const names = model.gradio.inputs.map((slot) => ('from' in slot ? (slot.from === 'parameter' ? slot.name : slot.from) : 'constant'));
-        expect(names.map((n, i) => (n === 'image' ? signature![i]!.includes('image') : n === signature![i]))).toEqual(names.map(() => true));
+        // (`img` is the Real-ESRGAN demo's name for its image input.)
+        expect(names.map((n, i) => (n === 'image' ? /image|^img$/.test(signature![i]!) : n === signature![i]))).toEqual(names.map(() => true));
         expect(names).toHaveLength(signature!.length);
       }
+    });
+  });
+
+  describe("S0's aspectRatio, the text action and the upscaler", () => {
+    it('aspectRatio becomes width/height on HF Inference (9:16 → 768x1360) and on the FLUX Space, and the image comes back in that shape', async () => {
+      await only(adapter, request('huggingface/sdxl', { parameters: { aspectRatio: '9:16' } }), ctx);
+      expect(fake.server.requests.at(-1)!.json).toEqual({ inputs: 'an astronaut riding a horse', parameters: { width: 768, height: 1360, num_inference_steps: 30, guidance_scale: 7 } });
+      await only(adapter, request('huggingface/space-flux-1-schnell', { parameters: { aspectRatio: '16:9' } }), ctx);
+      expect(fake.calls.at(-1)!.data.slice(3, 5)).toEqual([1360, 768]);
+      const meta = await sharp(fake.served.at(-1)).metadata();
+      expect([meta.width, meta.height]).toEqual([85, 48]);
+    });
+
+    it('without aspectRatio or a size, 1024x1024 is sent as before', async () => {
+      await only(adapter, request('huggingface/flux-1-schnell'), ctx);
+      expect(fake.server.requests.at(-1)!.json).toMatchObject({ parameters: { width: 1024, height: 1024 } });
+    });
+
+    it("text: the router's OpenAI-compatible /v1/chat/completions with the Bearer token; the reply is the output", async () => {
+      const output = await only(adapter, request('huggingface/llama-3.3-70b-instruct', { kind: 'text-to-text', parameters: { maxTokens: 300 } }), ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect([sent.path, sent.headers.authorization]).toEqual(['/v1/chat/completions', `Bearer ${TOKEN}`]);
+      expect(sent.json).toMatchObject({ model: 'meta-llama/Llama-3.3-70B-Instruct', messages: [{ role: 'system' }, { role: 'user', content: 'an astronaut riding a horse' }], max_tokens: 300, stream: false });
+      await expectDocumentedFields(huggingfaceWireFields, 'chat-completions', sent);
+      expect(output).toEqual({ type: 'bytes', data: Buffer.from(enhancedBy('meta-llama/Llama-3.3-70B-Instruct', 'an astronaut riding a horse')), contentType: 'text/plain; charset=utf-8' });
+    });
+
+    it('text: spent credits are QUOTA_EXCEEDED', async () => {
+      fake.tokensWithoutCredits.add('hf_broke');
+      const err = await providerFailure(adapter.submit(request('huggingface/llama-3.3-70b-instruct', { kind: 'text-to-text' }), { ...ctx, apiKey: 'hf_broke' }));
+      expect(err.code).toBe('QUOTA_EXCEEDED');
+      fake.tokensWithoutCredits.delete('hf_broke');
+    });
+
+    it.each([2, 4] as const)('upscale ×%i: the image is uploaded to the Real-ESRGAN Space and comes back %i times larger', async (outscale) => {
+      const png = await pngImage(40, 24);
+      const output = await only(adapter, request('huggingface/space-real-esrgan', { kind: 'upscale', inputImages: [`data:image/png;base64,${png.toString('base64')}`], parameters: { outscale } }), ctx);
+      const call = fake.calls.at(-1)!;
+      expect([call.space, call.api]).toEqual(['tuan2308/Upscaler', 'realesrgan']);
+      expect(call.data.slice(1)).toEqual(['RealESRGAN_x4plus', 0.5, false, outscale]);
+      expect(fake.uploads.get((call.data[0] as { path: string }).path)).toEqual(png);
+      if (output.type !== 'url') throw new Error('expected a file URL');
+      const meta = await sharp(Buffer.from(await (await fetch(output.url)).arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([40 * outscale, 24 * outscale]);
+    });
+
+    it('upscale offers ×2 and ×4 only', () => {
+      const model = huggingfaceModels.find((m) => m.id === 'huggingface/space-real-esrgan')!;
+      expect(model.parameters.safeParse({ outscale: 3 }).success).toBe(false);
+      expect(model.parameters.parse({})).toMatchObject({ outscale: 4 });
     });
   });
 });

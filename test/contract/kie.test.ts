@@ -274,6 +274,27 @@ describe('Kie.ai adapter against the local fake', () => {
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 160, 120]);
     });
 
+    it.each([2, 4])('Topaz Image Upscale ×%i: the image as image_url, the common scale as Kie\'s string upscale_factor, no prompt; the result is %i× the input', async (scale) => {
+      const { body } = await submitted(request('kie/topaz-image-upscale', { inputImages: ['https://img.example/small.png'], parameters: { scale } }));
+      expect(body).toEqual({
+        model: 'topaz/image-upscale',
+        callBackUrl: 'https://genflow.example/hooks/kie',
+        input: { image_url: 'https://img.example/small.png', upscale_factor: String(scale) },
+      });
+      const req = request('kie/topaz-image-upscale', { inputImages: ['https://img.example/small.png'], parameters: { scale } });
+      const last = (await pollToEnd((await submitted(req)).taskId, req)).at(-1)!;
+      if (last.status !== 'succeeded' || last.outputs[0]?.type !== 'url') throw new Error('not succeeded');
+      const meta = await sharp(Buffer.from(await (await fetch(last.outputs[0].url)).arrayBuffer())).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['png', 40 * scale, 30 * scale]);
+    });
+
+    it('Topaz Image Upscale offers the factors Kie documents (1, 2, 4, 8) and prices them by output size', () => {
+      const topaz = kieModels.find((m) => m.id === 'kie/topaz-image-upscale')!;
+      expect([1, 2, 4, 8, 3, 16].map((scale) => topaz.parameters.safeParse({ scale }).success)).toEqual([true, true, true, true, false, false]);
+      expect(topaz.parameters.safeParse({ upscale_factor: '2' }).success).toBe(false);
+      expect([1, 2, 4, 8].map((scale) => topaz.price!({ scale }, 1))).toEqual([0.05, 0.05, 0.1, 0.2]);
+    });
+
     it('Sora watermark remover: the Sora link as video_url, no prompt sent; other links are refused by the schema', async () => {
       const { body } = await submitted(request('kie/sora-watermark-remover', { parameters: { video_url: 'https://sora.chatgpt.com/p/s_68e83bd7eee88191' } }));
       expect(body).toEqual({
@@ -486,6 +507,7 @@ describe('Kie.ai adapter against the local fake', () => {
       ['sora-2-pro-image-to-video', 'kie/sora-2-pro', { durationSeconds: 15 }, img],
       ['sora-watermark-remover', 'kie/sora-watermark-remover', { video_url: 'https://sora.chatgpt.com/p/s_2' }, []],
       ['nano-banana-upscale', 'kie/nano-banana-upscale', { scale: 2 }, img],
+      ['topaz/image-upscale', 'kie/topaz-image-upscale', { scale: 8 }, img],
       ['kling/v2-1-standard', 'kie/kling-v2.1-standard', { negative_prompt: 'blur' }, img],
       ['kling/v2-1-pro', 'kie/kling-v2.1-pro', { durationSeconds: 10 }, two],
       ['wan/2-2-a14b-text-to-video-turbo', 'kie/wan-2.2-a14b-turbo', { resolution: '480p', seed: 1, acceleration: 'regular' }, []],

@@ -9,6 +9,8 @@ import { providerFailure } from '../support/provider-failure';
 import { requestFor } from '../support/contract';
 import { expectDocumentedFields } from '../support/wire-fields';
 import { modelscopeWireFields } from '../../providers/modelscope/wire-fields';
+import sharp from 'sharp';
+import { enhancedBy } from '../fakes/chat-completions';
 
 const TOKEN = 'ms-contract-token-0001';
 
@@ -92,7 +94,7 @@ describe('ModelScope adapter against the ModelScope fake', () => {
     expect([err.code, err.retryable, err.message]).toEqual(['CONTENT_REJECTED', false, `modelscope: ${fake.failure}`]);
   });
 
-  it.each(modelscopeModels.map((m) => m.id))('%s: the body carries only the fields ModelScope documents (providers/modelscope/wire-fields.ts)', async (model) => {
+  it.each(modelscopeModels.filter((m) => m.api !== 'chat').map((m) => m.id))('%s: the body carries only the fields ModelScope documents (providers/modelscope/wire-fields.ts)', async (model) => {
     const spec = modelscopeModels.find((m) => m.id === model)!;
     const images = spec.inputImages.max > 0 ? [`${imageHost.url}/frame.png`] : [];
     await submitTask(request(model, { parameters: { negative_prompt: 'text', seed: 5 }, inputImages: images, ...(images.length ? { kind: 'image-to-image' } : {}) }));
@@ -132,6 +134,40 @@ describe('ModelScope adapter against the ModelScope fake', () => {
       fake.failing = true;
       const down = await providerFailure(adapter.poll!('any', request('modelscope/qwen-image'), ctx));
       expect([down.code, down.retryable]).toEqual(['PROVIDER_UNAVAILABLE', true]);
+    });
+  });
+
+  describe("S0's aspectRatio and the text action", () => {
+    it('aspectRatio becomes size within the model: 16:9 is 1360x768 on Qwen-Image, 1024x576 on FLUX.1 Krea (largest side 1024); the image comes back in that shape', async () => {
+      fake.pollsToFinish = 1;
+      await submitTask(request('modelscope/qwen-image', { parameters: { aspectRatio: '16:9' } }));
+      expect(fake.server.requests.at(-1)!.json).toMatchObject({ model: 'Qwen/Qwen-Image', size: '1360x768' });
+      const req = request('modelscope/flux-1-krea-dev', { parameters: { aspectRatio: '16:9' } });
+      const taskId = await submitTask(req);
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.json).toMatchObject({ size: '1024x576' });
+      expect((sent.json as Record<string, unknown>).aspectRatio).toBeUndefined();
+      await expectDocumentedFields(modelscopeWireFields, 'images-generations', sent);
+      const done = await adapter.poll!(taskId, req, ctx);
+      if (done.status !== 'succeeded' || done.outputs[0]?.type !== 'url') throw new Error('expected an image URL');
+      const meta = await sharp(Buffer.from(await (await fetch(done.outputs[0].url)).arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([64, 36]);
+    });
+
+    it('text: chat completions answered at once (no async header, no task), the reply stored as text', async () => {
+      const done = await adapter.submit(request('modelscope/qwen3-235b-instruct', { kind: 'text-to-text' }), ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect([sent.path, sent.headers.authorization, sent.headers['x-modelscope-async-mode']]).toEqual(['/v1/chat/completions', `Bearer ${TOKEN}`, undefined]);
+      expect(sent.json).toMatchObject({ model: 'Qwen/Qwen3-235B-A22B-Instruct-2507', messages: [{ role: 'system' }, { role: 'user', content: 'a golden cat on a red sofa' }], max_tokens: 1000, temperature: 0.7 });
+      await expectDocumentedFields(modelscopeWireFields, 'chat-completions', sent);
+      if (done.status !== 'succeeded' || done.outputs[0]?.type !== 'bytes') throw new Error('expected text');
+      expect(done.outputs[0].data.toString('utf8')).toBe(enhancedBy('Qwen/Qwen3-235B-A22B-Instruct-2507', 'a golden cat on a red sofa'));
+    });
+
+    it("text: the day's quota spent is QUOTA_EXCEEDED, as for images", async () => {
+      fake.tokensOverQuota.add('ms-spent');
+      const err = await providerFailure(adapter.submit(request('modelscope/qwen3-235b-instruct', { kind: 'text-to-text' }), { ...ctx, apiKey: 'ms-spent' }));
+      expect(err.code).toBe('QUOTA_EXCEEDED');
     });
   });
 });

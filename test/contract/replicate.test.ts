@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../domain/errors';
+import sharp from 'sharp';
 import { createReplicateAdapter, replicateModels } from '../../providers/replicate';
+import { REAL_ESRGAN_VERSION } from '../../providers/replicate/models';
 import type { CallContext, PollResult, ProviderAdapter, ProviderEnv, WebhookRequest } from '../../providers/types';
 import { FakeServer } from '../fakes/fake-server';
 import { readBody, safeFetch } from '../../media/safe-fetch';
@@ -101,6 +103,43 @@ describe('Replicate adapter against the Replicate fake', () => {
     if (submitted.status !== 'pending') throw new Error('expected a task');
     fake.pollsToFinish = 1;
     expect(await download(await adapter.poll!(submitted.taskId, req, ctx))).toEqual([fake.servedFiles.at(-1)]);
+  });
+
+  describe('nightmareai/real-esrgan: a community upscaler run by its version', () => {
+    it.each([2, 4])('×%i: POST /v1/predictions with the version and {image, scale, face_enhance}, no prompt; the output is the input at %i× its size', async (scale) => {
+      const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#224466' } }).png().toBuffer();
+      const req = request('replicate/nightmareai/real-esrgan', { inputImages: [`data:image/png;base64,${png.toString('base64')}`], parameters: { scale } });
+      fake.pollsToFinish = 1;
+      const submitted = await adapter.submit(req, ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe('/v1/predictions');
+      expect(sent.json).toEqual({
+        version: `nightmareai/real-esrgan:${REAL_ESRGAN_VERSION}`,
+        input: { image: `data:image/png;base64,${png.toString('base64')}`, scale, face_enhance: false },
+      });
+      if (submitted.status !== 'pending') throw new Error('expected a task');
+      const [out] = await download(await adapter.poll!(submitted.taskId, req, ctx));
+      const meta = await sharp(out).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['png', 30 * scale, 20 * scale]);
+    });
+
+    it('takes the documented factors only: scale 0 and 11 and unknown fields are refused before any call', async () => {
+      for (const parameters of [{ scale: 0 }, { scale: 11 }, { scale: 2.5 }, { upscale_factor: 2 }]) {
+        const err = await providerFailure(adapter.submit({ ...request('replicate/nightmareai/real-esrgan', { inputImages: ['https://example.com/a.png'] }), parameters }, ctx));
+        expect([JSON.stringify(parameters), err.code]).toEqual([JSON.stringify(parameters), 'INVALID_PARAMETERS']);
+      }
+      expect(fake.server.requests).toHaveLength(0);
+    });
+
+    it('an image above 256 kB goes through the files API, as for the other models', async () => {
+      const big = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#000000' } }).raw().toBuffer();
+      const png = await sharp(big, { raw: { width: 400, height: 300, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+      expect(png.length).toBeGreaterThan(256 * 1024);
+      await adapter.submit(request('replicate/nightmareai/real-esrgan', { inputImages: [`data:image/png;base64,${png.toString('base64')}`], parameters: { scale: 2 } }), ctx);
+      const created = fake.server.requests.at(-1)!;
+      expect(created.path).toBe('/v1/predictions');
+      expect((created.json as { input: { image: string } }).input.image).toMatch(/\/files\/upload-/);
+    });
   });
 
   it('maps every prediction status: starting, processing, succeeded, failed, canceled', async () => {
@@ -344,6 +383,18 @@ describe('Replicate adapter against the Replicate fake', () => {
       const sent = fake.server.requests.at(-1)!;
       expect(sent.path).toBe(`/v1/models/${family}/predictions`);
       const body = await expectDocumentedFields(replicateWireFields, family, sent);
+      expect('webhook' in body).toBe(webhook);
+    });
+
+    it.each([
+      [{}, false],
+      [{ scale: 2, face_enhance: true }, true],
+    ] as const)('nightmareai/real-esrgan %j (webhook %s)', async (parameters, webhook) => {
+      const hooked = webhook ? createReplicateAdapter(env, { webhookUrl: `${receiver.url}/hooks/replicate` }) : adapter;
+      await hooked.submit(request('replicate/nightmareai/real-esrgan', { parameters, inputImages: ['https://example.com/small.png'] }), ctx);
+      const sent = fake.server.requests.at(-1)!;
+      expect(sent.path).toBe('/v1/predictions');
+      const body = await expectDocumentedFields(replicateWireFields, 'nightmareai/real-esrgan', sent);
       expect('webhook' in body).toBe(webhook);
     });
 

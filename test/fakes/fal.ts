@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from './fake-server';
-import { jpegImage, mp4Video } from './media';
+import sharp from 'sharp';
+import { jpegImage, mp4Video, pngImage } from './media';
 import { ProviderFake } from './provider-fake';
 
 /**
@@ -12,7 +13,8 @@ import { ProviderFake } from './provider-fake';
  */
 interface Endpoint {
   app: string;
-  kind: 'video' | 'image';
+  /** `upscale`: one `image`, the input at `upscale_factor` times its size. */
+  kind: 'video' | 'image' | 'upscale';
   validate: (input: Record<string, unknown>) => string | undefined;
 }
 
@@ -41,7 +43,22 @@ function flux(input: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+const CLARITY_FIELDS = ['image_url', 'prompt', 'upscale_factor', 'negative_prompt', 'creativity', 'resemblance', 'num_inference_steps', 'enable_safety_checker'];
+
+/** fal-ai/clarity-upscaler's input schema: `image_url` required, `upscale_factor` 1-4, `creativity` 0-1; nothing else. */
+function clarity(input: Record<string, unknown>): string | undefined {
+  const extra = Object.keys(input).find((k) => !CLARITY_FIELDS.includes(k));
+  if (extra) return `${extra}: extra fields not permitted`;
+  if (typeof input.image_url !== 'string' || !/^(https?:|data:)/.test(input.image_url)) return 'image_url: field required';
+  const factor = input.upscale_factor ?? 2;
+  if (typeof factor !== 'number' || factor < 1 || factor > 4) return 'upscale_factor: ensure this value is between 1 and 4';
+  const creativity = input.creativity ?? 0.35;
+  if (typeof creativity !== 'number' || creativity < 0 || creativity > 1) return 'creativity: ensure this value is between 0 and 1';
+  return undefined;
+}
+
 const ENDPOINTS: Record<string, Endpoint> = {
+  'fal-ai/clarity-upscaler': { app: 'fal-ai/clarity-upscaler', kind: 'upscale', validate: clarity },
   'fal-ai/pika/v2.2/text-to-video': { app: 'fal-ai/pika', kind: 'video', validate: (i) => pika(i, false) },
   'fal-ai/pika/v2.2/image-to-video': { app: 'fal-ai/pika', kind: 'video', validate: (i) => pika(i, true) },
   'fal-ai/flux/dev': { app: 'fal-ai/flux', kind: 'image', validate: flux },
@@ -159,6 +176,16 @@ export class FalFake extends ProviderFake {
   }
 
   private async makeFiles(spec: Endpoint, id: string, input: Record<string, unknown>): Promise<FalQueued['files']> {
+    if (spec.kind === 'upscale') {
+      // fal fetches the image itself (a URL or a data URI); the result is it at the factor's size.
+      const source = Buffer.from(await (await fetch(String(input.image_url))).arrayBuffer());
+      const { width, height } = await sharp(source).metadata();
+      const factor = (input.upscale_factor as number | undefined) ?? 2;
+      const [w, h] = [Math.round(width * factor), Math.round(height * factor)];
+      const name = `${id}_0.png`;
+      this.files.set(name, { data: await pngImage(w, h), contentType: 'image/png' });
+      return [{ url: `${this.url}/files/${name}`, content_type: 'image/png', width: w, height: h }];
+    }
     const count = spec.kind === 'video' ? 1 : ((input.num_images as number | undefined) ?? 1);
     const files: FalQueued['files'] = [];
     for (let i = 0; i < count; i++) {
@@ -199,6 +226,7 @@ export class FalFake extends ProviderFake {
 
   private output(q: FalQueued): Record<string, unknown> {
     if (ENDPOINTS[q.endpoint]!.kind === 'video') return { video: { ...q.files[0], file_name: 'output.mp4', file_size: this.files.get(q.files[0]!.url.split('/').pop()!)!.data.length } };
+    if (ENDPOINTS[q.endpoint]!.kind === 'upscale') return { image: q.files[0], seed: 42 };
     return { images: q.files, seed: 42, has_nsfw_concepts: q.files.map(() => false), prompt: q.input.prompt };
   }
 
@@ -215,6 +243,8 @@ export class FalFake extends ProviderFake {
   /** What fal bills a result in the model's unit: FLUX per megapixel (at least 1 per image), Pika per video. */
   private billableUnits(q: FalQueued): number {
     if (ENDPOINTS[q.endpoint]!.kind === 'video') return 1;
+    // The upscaler: megapixels of the output.
+    if (ENDPOINTS[q.endpoint]!.kind === 'upscale') return Math.round(((q.files[0]!.width ?? 0) * (q.files[0]!.height ?? 0)) / 10_000) / 100;
     const megapixels = MEGAPIXELS[(q.input.image_size as string | undefined) ?? 'landscape_4_3'] ?? 1;
     return Math.round(Math.max(1, megapixels) * q.files.length * 100) / 100;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
+import { chatCompletions, type ChatCall } from './chat-completions';
 import type { FakeRequest, FakeResponse } from './fake-server';
 import { bearerOf, FakeFiles, readMultipart } from './fake-files';
 import { tinyMp4 } from './mp4';
@@ -36,6 +37,8 @@ const MODELS: Record<string, { api: 'generations' | 'edits' | 'text-to-video' | 
     fields: { num_frames: steps(17, 129), negative_prompt: { type: 'text' }, num_inference_steps: steps(10, 50), guidance_scale: { type: 'number', min: 1, max: 10 }, seed },
   },
 };
+/** Chat models served at /v1/chat/completions. */
+const CHAT_MODELS = new Set(['Qwen3-Next-80B-A3B-Instruct', 'DeepSeek-V3.2']);
 const COMMON = new Set(['model', 'prompt', 'n', 'response_format']);
 
 const error = (status: number, type: string, message: string, headers?: Record<string, string>): FakeResponse => ({
@@ -59,6 +62,7 @@ interface Task {
 /**
  * A local Gitee AI (模力方舟) serverless API: Bearer tokens; OpenAI-style
  * `/v1/images/generations` (JSON) and `/v1/images/edits` (multipart) answering b64_json or URLs;
+ * OpenAI-compatible `/v1/chat/completions` (test/fakes/chat-completions.ts);
  * async Wan video at `/v1/async/videos/{text,image}-to-video` and `/v1/task/{id}` moving waiting →
  * in_progress → success/failure, with cancel; per-model field validation, OpenAI-shaped error
  * bodies, 429 with Retry-After, an outage switch.
@@ -79,6 +83,8 @@ export class GiteeFake extends ProviderFake {
   readonly servedImages: Buffer[] = [];
   readonly files = new FakeFiles(() => this.url);
   lastEdit?: { fields: Record<string, string[]>; images: Buffer[] };
+  /** Chat completions served (`/v1/chat/completions`), newest last. */
+  readonly chats: ChatCall[] = [];
 
   constructor(options: { tokens?: string[] } = {}) {
     super();
@@ -86,6 +92,7 @@ export class GiteeFake extends ProviderFake {
     this.server
       .route('POST', '/v1/images/generations', async (req) => this.guard(req) ?? (await this.generations(req)))
       .route('POST', '/v1/images/edits', async (req) => this.guard(req) ?? (await this.edits(req)))
+      .route('POST', '/v1/chat/completions', (req) => this.guard(req) ?? this.chat(req))
       .route('POST', '/v1/async/videos/generations', (req) => this.guard(req) ?? this.textToVideo(req))
       .route('POST', '/v1/async/videos/image-to-video', async (req) => this.guard(req) ?? (await this.imageToVideo(req)))
       .route('GET', '/v1/task/:id', (req) => this.guard(req) ?? this.task(req))
@@ -123,6 +130,12 @@ export class GiteeFake extends ProviderFake {
     }
     if (values.num_frames !== undefined && (Number(values.num_frames) - 1) % 4 !== 0) return error(400, 'invalid_request_error', 'num_frames must be 4k+1');
     return undefined;
+  }
+
+  private chat(req: FakeRequest): FakeResponse {
+    const prompt = JSON.stringify((req.json as { messages?: unknown } | undefined)?.messages ?? '');
+    if (prompt.toLowerCase().includes(this.blockedWord)) return error(400, 'content_filter', 'The input contains sensitive content (内容违规)');
+    return chatCompletions({ models: CHAT_MODELS, error: (status, message) => error(status, 'invalid_request_error', message) }, this.chats, req);
   }
 
   private async images(n: number, size: string, b64: boolean): Promise<FakeResponse> {

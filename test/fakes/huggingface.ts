@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
+import { chatCompletions, type ChatCall } from './chat-completions';
 import type { FakeRequest, FakeResponse } from './fake-server';
 import { bearerOf, readMultipart } from './fake-files';
 import { ProviderFake } from './provider-fake';
@@ -11,12 +12,18 @@ const REPOS: Record<string, ReadonlySet<string>> = {
   'stabilityai/stable-diffusion-xl-base-1.0': new Set(['width', 'height', 'negative_prompt', 'num_inference_steps', 'guidance_scale', 'seed']),
 };
 
+/** Chat models the router serves at /v1/chat/completions. */
+const CHAT_MODELS = new Set(['meta-llama/Llama-3.3-70B-Instruct', 'Qwen/Qwen2.5-72B-Instruct']);
+
 type Arg = 'string' | 'number' | 'boolean' | 'file';
 /** Gradio Spaces the fake hosts: each endpoint's positional input types; outputs are [image, seed]. */
 const SPACES: Record<string, Record<string, readonly Arg[]>> = {
   'black-forest-labs/FLUX.1-schnell': { infer: ['string', 'number', 'boolean', 'number', 'number', 'number'] },
   'black-forest-labs/FLUX.1-Kontext-Dev': { infer: ['file', 'string', 'number', 'boolean', 'number', 'number'] },
+  // Real-ESRGAN: (img, model_name, denoise_strength, face_enhance, outscale) → the image `outscale` times larger.
+  'tuan2308/Upscaler': { realesrgan: ['file', 'string', 'number', 'boolean', 'number'] },
 };
+const UPSCALER_WEIGHTS = new Set(['RealESRGAN_x4plus', 'RealESRNet_x4plus', 'RealESRGAN_x4plus_anime_6B', 'RealESRGAN_x2plus', 'realesr-general-x4v3']);
 
 interface Call {
   id: string;
@@ -35,7 +42,8 @@ const hfError = (status: number, message: string, extra: Record<string, unknown>
 /**
  * A local Hugging Face: the Inference Providers router (`/hf-inference/models/<repo>`, Bearer
  * `hf_` tokens, JSON `{ inputs, parameters }` in, raw image bytes out; 503 `estimated_time` while
- * a model loads, 402 for spent credits, 429 with Retry-After) and Gradio Spaces under
+ * a model loads, 402 for spent credits, 429 with Retry-After; OpenAI-compatible
+ * `/v1/chat/completions`) and Gradio Spaces under
  * `/spaces/<owner>/<name>` (upload, `/gradio_api/call/<api>` → event_id, an SSE stream ending in
  * `complete` or `error`, files at `/gradio_api/file=`).
  */
@@ -54,11 +62,14 @@ export class HuggingFaceFake extends ProviderFake {
   readonly calls: Call[] = [];
   readonly uploads = new Map<string, Buffer>();
   private readonly files = new Map<string, Buffer>();
+  /** Chat completions the router served, newest last. */
+  readonly chats: ChatCall[] = [];
 
   constructor(options: { tokens?: string[] } = {}) {
     super();
     this.tokens = new Set(options.tokens ?? ['hf_test_token']);
     this.server
+      .route('POST', '/v1/chat/completions', (req) => this.guard(req, true) ?? chatCompletions({ models: CHAT_MODELS, error: (status, message) => hfError(status, message) }, this.chats, req))
       .route('POST', '/hf-inference/models/:owner/:name', async (req) => this.guard(req, true) ?? (await this.textToImage(req)))
       .route('POST', '/spaces/:owner/:name/gradio_api/upload', async (req) => this.guard(req, false) ?? (await this.upload(req)))
       .route('POST', '/spaces/:owner/:name/gradio_api/call/:api', (req) => this.guard(req, false) ?? this.call(req))
@@ -156,7 +167,13 @@ export class HuggingFaceFake extends ProviderFake {
         return fail(null);
       }
     }
-    const [width, height] = input ? await sharp(input).metadata().then((m) => [m.width ?? 32, m.height ?? 32]) : [Number(call.data[3]) / 16, Number(call.data[4]) / 16];
+    let [width, height] = input ? await sharp(input).metadata().then((m) => [m.width ?? 32, m.height ?? 32]) : [Number(call.data[3]) / 16, Number(call.data[4]) / 16];
+    if (call.space === 'tuan2308/Upscaler') {
+      const outscale = Number(call.data[4]);
+      // The demo's slider runs 1–6; an unknown weight name fails inside the function.
+      if (!UPSCALER_WEIGHTS.has(String(call.data[1])) || !(outscale >= 1 && outscale <= 6)) return fail(null);
+      [width, height] = [width! * outscale, height! * outscale];
+    }
     const data = await sampleImage('webp', Math.round(width!), Math.round(height!), this.served.length);
     this.served.push(data);
     const name = `${randomUUID().replace(/-/g, '')}/image.webp`;

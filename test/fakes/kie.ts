@@ -87,6 +87,13 @@ const JOB_MODELS: Record<
     fields: ['image', 'scale', 'face_enhance'],
     check: (input) => (input.scale === undefined || (Number.isInteger(input.scale) && (input.scale as number) >= 1 && (input.scale as number) <= 4) ? undefined : 'input.scale must be an integer from 1 to 4'),
   },
+  // docs.kie.ai/market/topaz/image-upscale: the factor is a string; the output's longest side is at most 20,000 px.
+  'topaz/image-upscale': {
+    images: 'image_url',
+    noPrompt: true,
+    fields: ['image_url', 'upscale_factor'],
+    check: oneOf('upscale_factor', ['1', '2', '4', '8']),
+  },
   'kling/v2-1-standard': { images: 'image_url', video: true, fields: KLING21, check: oneOf('duration', ['5', '10']) },
   'kling/v2-1-pro': { images: 'image_url', video: true, fields: [...KLING21, 'tail_image_url'], check: oneOf('duration', ['5', '10']) },
   'wan/2-2-a14b-text-to-video-turbo': { video: true, fields: [...WAN22, 'aspect_ratio'], check: WAN22_CHECK },
@@ -162,7 +169,7 @@ export class KieFake extends ProviderFake {
     return handle(key);
   }
 
-  private validate(api: Api, body: Record<string, unknown>): string | undefined {
+  private validate(api: Api, body: Record<string, unknown>, owner: string): string | undefined {
     if (body.callBackUrl !== undefined && !isUrl(body.callBackUrl)) return 'callBackUrl is not a valid URL';
     const prompt = body.prompt;
     switch (api) {
@@ -224,10 +231,11 @@ export class KieFake extends ProviderFake {
       }
       case 'veo-extend':
       case 'runway-extend': {
-        // Kie extends only a finished video it made itself, of the same family.
+        // Kie extends only a finished video it made itself, of the same family, for the same
+        // account: another account's task id is one that does not exist.
         const family = api === 'veo-extend' ? ['veo', 'veo-extend'] : ['runway', 'runway-extend'];
         const source = this.tasks.get(typeof body.taskId === 'string' ? body.taskId : '');
-        if (!source || !family.includes(source.api)) return 'taskId is not a task of this API';
+        if (!source || source.owner !== owner || !family.includes(source.api)) return 'taskId is not a task of this API';
         if (!source.succeeded) return 'the source task has not finished successfully';
         if (typeof prompt !== 'string' || !prompt) return 'prompt is required';
         if (api === 'veo-extend' && body.model !== undefined && !['fast', 'quality'].includes(body.model as string)) return 'model must be fast or quality';
@@ -257,7 +265,7 @@ export class KieFake extends ProviderFake {
   private async create(api: Api, req: FakeRequest, owner: string): Promise<FakeResponse> {
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return envelope(400, 'The request body is not valid JSON');
-    const problem = this.validate(api, body);
+    const problem = this.validate(api, body, owner);
     if (problem) return envelope(422, problem);
     const id = `${api === 'jobs' ? 'task' : api}_${randomUUID().replace(/-/g, '')}`;
     let urls: string[];
@@ -274,7 +282,7 @@ export class KieFake extends ProviderFake {
   private async makeResults(api: Api, id: string, body: Record<string, unknown>): Promise<string[]> {
     const video = api === 'veo' || api === 'veo-extend' || api === 'runway' || api === 'runway-extend' || (api === 'jobs' && JOB_MODELS[body.model as string]?.video === true);
     const input = (body.input ?? {}) as Record<string, unknown>;
-    if (api === 'jobs' && body.model === 'nano-banana-upscale') return [await this.upscaled(id, input)];
+    if (api === 'jobs' && (body.model === 'nano-banana-upscale' || body.model === 'topaz/image-upscale')) return [await this.upscaled(id, input)];
     const count = api === 'midjourney' ? 4 : api === 'gpt4o-image' ? ((body.nVariants as number | undefined) ?? 1) : api === 'jobs' ? ((input.max_images as number | undefined) ?? 1) : 1;
     const urls: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -287,11 +295,12 @@ export class KieFake extends ProviderFake {
   }
 
   /** The upscaler's result: the input image (downloaded, or a stand-in) `scale` times larger, as PNG. */
+  /** The upscalers' result: the input (Nano Banana's `image`, Topaz's `image_url`) at the factor's size. */
   private async upscaled(id: string, input: Record<string, unknown>): Promise<string> {
-    const scale = (input.scale as number | undefined) ?? 2;
+    const scale = input.upscale_factor !== undefined ? Number(input.upscale_factor) : ((input.scale as number | undefined) ?? 2);
     let source: Buffer;
     if (this.downloadInputs) {
-      const res = await fetch(String(input.image));
+      const res = await fetch(String(input.image ?? input.image_url));
       if (!res.ok) throw new Error(`image download: ${res.status}`);
       source = Buffer.from(await res.arrayBuffer());
     } else {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { chatCompletions, type ChatCall } from './chat-completions';
 import type { FakeRequest, FakeResponse } from './fake-server';
 import { bearerOf, downloadInput, FakeFiles } from './fake-files';
 import { ProviderFake } from './provider-fake';
@@ -11,6 +12,8 @@ const MODELS: Record<string, { maxSide: number; edit?: boolean }> = {
   'Tongyi-MAI/Z-Image-Turbo': { maxSide: 2048 },
   'Qwen/Qwen-Image-Edit': { maxSide: 1664, edit: true },
 };
+/** LLMs served at /v1/chat/completions. */
+const CHAT_MODELS = new Set(['Qwen/Qwen3-235B-A22B-Instruct-2507', 'Qwen/Qwen2.5-72B-Instruct']);
 const FIELDS = new Set(['model', 'prompt', 'negative_prompt', 'size', 'seed', 'steps', 'guidance', 'image_url']);
 
 interface Task {
@@ -34,7 +37,7 @@ const error = (status: number, message: string, headers?: Record<string, string>
  * A local ModelScope API-Inference: Bearer tokens, `POST /v1/images/generations` in async mode
  * (`X-ModelScope-Async-Mode: true`) answering a task id, `GET /v1/tasks/{id}` (with
  * `X-ModelScope-Task-Type: image_generation`) moving PENDING → RUNNING → SUCCEED or FAILED,
- * `{ errors: { message } }` bodies, 429 with Retry-After, and an outage switch. Edit models'
+ * `{ errors: { message } }` bodies, OpenAI-compatible `/v1/chat/completions` answered at once, 429 with Retry-After, and an outage switch. Edit models'
  * `image_url` is downloaded, as ModelScope does.
  */
 export class ModelScopeFake extends ProviderFake {
@@ -50,12 +53,15 @@ export class ModelScopeFake extends ProviderFake {
   failure = 'Task failed: internal error';
   readonly tasks = new Map<string, Task>();
   readonly files = new FakeFiles(() => this.url);
+  /** Chat completions served, newest last. */
+  readonly chats: ChatCall[] = [];
 
   constructor(options: { tokens?: string[] } = {}) {
     super();
     this.tokens = new Set(options.tokens ?? ['ms-test-token']);
     this.server
       .route('POST', '/v1/images/generations', async (req) => this.guard(req) ?? (await this.submit(req)))
+      .route('POST', '/v1/chat/completions', (req) => this.guard(req) ?? chatCompletions({ models: CHAT_MODELS, error }, this.chats, req))
       .route('GET', '/v1/tasks/:id', async (req) => this.guard(req) ?? (await this.task(req)))
       .route('GET', '/files/:name', this.files.handler);
   }

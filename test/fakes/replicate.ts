@@ -1,16 +1,27 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { type FakeRequest, type FakeResponse, type FakeServer } from './fake-server';
 import { tinyMp4 } from './mp4';
 import { sampleImage, type SampleFormat } from './sample-image';
 import { ProviderFake } from './provider-fake';
 
-type FieldRule = { type: 'string'; required?: boolean } | { type: 'boolean' } | { type: 'integer'; min: number; max: number } | { type: 'enum'; values: readonly string[] };
+type FieldRule =
+  | { type: 'string'; required?: boolean }
+  | { type: 'boolean' }
+  | { type: 'integer'; min: number; max: number }
+  | { type: 'number'; min: number; max: number }
+  | { type: 'enum'; values: readonly string[] };
 
 const ASPECT = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21'] as const;
 const FORMATS = ['webp', 'jpg', 'png'] as const;
 
-/** The official models' input schemas, as on their Replicate API pages. */
-const MODELS: Record<string, { inputs: Record<string, FieldRule>; output: 'list' | 'single'; media: 'image' | 'video' }> = {
+/**
+ * The models' input schemas, as on their Replicate API pages. `media: 'upscale'`: the output is
+ * the input image (`image`) at `scale` times its size, as PNG. `version`: a community model,
+ * run only by that version through `POST /v1/predictions` (the per-model endpoint is for
+ * official models).
+ */
+const MODELS: Record<string, { inputs: Record<string, FieldRule>; output: 'list' | 'single'; media: 'image' | 'video' | 'upscale'; version?: string }> = {
   'black-forest-labs/flux-schnell': {
     output: 'list',
     media: 'image',
@@ -52,6 +63,16 @@ const MODELS: Record<string, { inputs: Record<string, FieldRule>; output: 'list'
       prompt_optimizer: { type: 'boolean' },
       first_frame_image: { type: 'string' },
       subject_reference: { type: 'string' },
+    },
+  },
+  'nightmareai/real-esrgan': {
+    output: 'single',
+    media: 'upscale',
+    version: '42fed1c4974146d4d2414e2be2c5277c7fcf05fcc3a73abf41610695738c1d7b',
+    inputs: {
+      image: { type: 'string', required: true },
+      scale: { type: 'number', min: 0, max: 10 },
+      face_enhance: { type: 'boolean' },
     },
   },
 };
@@ -114,6 +135,7 @@ export class ReplicateFake extends ProviderFake {
     this.apiKeys = new Set(options.apiKeys ?? ['r8_test_replicate']);
     this.server
       .route('POST', '/v1/models/:owner/:name/predictions', async (req) => this.guard(req) ?? (await this.create(req)))
+      .route('POST', '/v1/predictions', async (req) => this.guard(req) ?? (await this.createByVersion(req)))
       .route('GET', '/v1/predictions/:id', async (req) => this.guard(req) ?? (await this.get(req)))
       .route('POST', '/v1/predictions/:id/cancel', async (req) => this.guard(req) ?? (await this.cancel(req)))
       .route('GET', '/v1/webhooks/default/secret', (req) => this.guard(req) ?? { json: { key: this.webhookSecret } })
@@ -193,11 +215,27 @@ export class ReplicateFake extends ProviderFake {
 
   private async create(req: FakeRequest): Promise<FakeResponse> {
     const model = `${req.params.owner}/${req.params.name}`;
+    // A community model has no per-model endpoint: Replicate answers 404 for it here.
+    if (!MODELS[model] || MODELS[model].version) return problem(404, 'Not found', 'The requested resource could not be found.');
+    return this.createFor(model, req, ['input', 'webhook', 'webhook_events_filter', 'stream']);
+  }
+
+  /** `POST /v1/predictions`: `version` names the model, as `owner/name` (official) or `owner/name:<version id>`. */
+  private async createByVersion(req: FakeRequest): Promise<FakeResponse> {
+    const version = (req.json as Record<string, unknown> | undefined)?.version;
+    if (typeof version !== 'string') return invalid([{ type: 'required', field: '(root)', description: 'version is required' }]);
+    const [model, id] = version.split(':') as [string, string | undefined];
     const spec = MODELS[model];
-    if (!spec) return problem(404, 'Not found', 'The requested resource could not be found.');
+    const known = spec && (spec.version ? id === spec.version : id === undefined);
+    if (!known) return invalid([{ type: 'invalid_version', field: 'version', description: 'Invalid version or not permitted' }]);
+    return this.createFor(model, req, ['version', 'input', 'webhook', 'webhook_events_filter', 'stream']);
+  }
+
+  private async createFor(model: string, req: FakeRequest, topFields: string[]): Promise<FakeResponse> {
+    const spec = MODELS[model]!;
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return problem(400, 'Invalid JSON', 'The request body is not valid JSON.');
-    const unknownTop = Object.keys(body).find((k) => !['input', 'webhook', 'webhook_events_filter', 'stream'].includes(k));
+    const unknownTop = Object.keys(body).find((k) => !topFields.includes(k));
     if (unknownTop) return invalid([{ type: 'additional_property_not_allowed', field: '(root)', description: `Additional property ${unknownTop} is not allowed` }]);
     const input = body.input as Record<string, unknown> | undefined;
     if (!input || typeof input !== 'object') return invalid([{ type: 'required', field: '(root)', description: 'input is required' }]);
@@ -291,12 +329,17 @@ export class ReplicateFake extends ProviderFake {
     state.output = spec.output === 'list' ? urls : urls[0]!;
   }
 
-  private async serve(state: PredictionState, media: 'image' | 'video', index: number): Promise<string> {
+  private async serve(state: PredictionState, media: 'image' | 'video' | 'upscale', index: number): Promise<string> {
     const seed = this.servedFiles.length;
     let data: Buffer;
     let name: string;
     let type: string;
-    if (media === 'video') {
+    if (media === 'upscale') {
+      const { width, height } = await sharp(await this.inputBytes(String(state.input.image))).metadata();
+      const scale = (state.input.scale as number | undefined) ?? 4;
+      data = await sampleImage('png', Math.round(width * scale), Math.round(height * scale), seed);
+      [name, type] = [`${state.id}-${index}.png`, 'image/png'];
+    } else if (media === 'video') {
       data = tinyMp4({ width: 1280, height: 720, durationSeconds: 6, seed });
       [name, type] = [`${state.id}-${index}.mp4`, 'video/mp4'];
     } else {
@@ -308,6 +351,14 @@ export class ReplicateFake extends ProviderFake {
     this.servedFiles.push(data);
     this.files.set(name, { data, type, owner: state.owner });
     return `${(this.thirdHost ?? this.server).url}/files/${name}`;
+  }
+
+  /** An input file as the model would read it: a data URL, a file uploaded here, or any URL. */
+  private async inputBytes(url: string): Promise<Buffer> {
+    const uploaded = /\/files\/(upload-[^/?#]+)$/.exec(url)?.[1];
+    if (uploaded && this.files.has(uploaded)) return this.files.get(uploaded)!.data;
+    const res = await fetch(url);
+    return Buffer.from(await res.arrayBuffer());
   }
 
   private view(state: PredictionState) {
@@ -366,7 +417,9 @@ function validateInput(input: Record<string, unknown>, rules: Record<string, Fie
     if (!rule) issues.push({ type: 'additional_property_not_allowed', field: 'input', description: `Additional property ${field} is not allowed` });
     else if (rule.type === 'string' && typeof value !== 'string') issues.push({ type: 'invalid_type', field: at, description: 'Invalid type. Expected: string' });
     else if (rule.type === 'boolean' && typeof value !== 'boolean') issues.push({ type: 'invalid_type', field: at, description: 'Invalid type. Expected: boolean' });
-    else if (rule.type === 'enum' && !rule.values.includes(String(value))) {
+    else if (rule.type === 'number' && (typeof value !== 'number' || value < rule.min || value > rule.max)) {
+      issues.push({ type: 'number_range', field: at, description: `Must be a number from ${rule.min} to ${rule.max}` });
+    } else if (rule.type === 'enum' && !rule.values.includes(String(value))) {
       issues.push({ type: 'enum', field: at, description: `${field} must be one of the following: ${rule.values.map((v) => `"${v}"`).join(', ')}` });
     } else if (rule.type === 'integer') {
       if (!Number.isInteger(value)) issues.push({ type: 'invalid_type', field: at, description: 'Invalid type. Expected: integer' });

@@ -159,6 +159,20 @@ describe.skipIf(!temporalAddress)('API answers match the documented response sch
     expect((await call('DELETE', '/v1/providers/:id/config', '/v1/providers/openai/config')).status).toBe(204);
     await call('DELETE', '/v1/providers/:id/config', '/v1/providers/openai/config');
 
+    const declaration = {
+      baseUrl: 'https://media.example/v1',
+      models: [{ id: 'image', kinds: ['text-to-image'], submit: { path: '/images', body: { prompt: '{{prompt}}' } }, outputs: { urls: '$.data[*].url' } }],
+    };
+    expect((await call('PUT', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check', declaration)).status).toBe(201);
+    expect((await call('PUT', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check', declaration)).status).toBe(200);
+    expect((await call('PUT', '/v1/custom-providers/:id', '/v1/custom-providers/openai', declaration)).status).toBe(409);
+    await call('PUT', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check', { ...declaration, models: [] });
+    expect((await call('GET', '/v1/custom-providers', '/v1/custom-providers')).status).toBe(200);
+    expect((await call('GET', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check')).status).toBe(200);
+    expect((await call('DELETE', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check')).status).toBe(204);
+    expect((await call('GET', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check')).status).toBe(404);
+    await call('DELETE', '/v1/custom-providers/:id', '/v1/custom-providers/docs-check');
+
     await call('GET', '/v1/errors', '/v1/errors?limit=5');
     await call('GET', '/v1/errors', '/v1/errors?limit=0');
     await call('GET', '/v1/alerts', '/v1/alerts?status=open');

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMAGE_ASPECT_RATIOS } from '../../providers/core/aspect-ratio';
+import { enhancedBy } from '../fakes/chat-completions';
 import { GiteeFake } from '../fakes/gitee';
-import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
+import { getJson, postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
 // A key of its own per run: key state (a cooled-down or disabled key) persists in the database.
 const TOKEN = `gitee-e2e-${randomUUID()}`;
@@ -14,7 +16,8 @@ describe.skipIf(!temporalAddress)('Gitee AI end to end: API → workflow → Git
 
   beforeAll(async () => {
     await fake.start();
-    stack = await startStack({ env: { GENFLOW_GITEE_BASE_URL: fake.url, GENFLOW_GITEE_API_KEYS: TOKEN } });
+    // Gitee's chat model is the prompt enhancer here: S0's `text` action in its enhancer role.
+    stack = await startStack({ env: { GENFLOW_GITEE_BASE_URL: fake.url, GENFLOW_GITEE_API_KEYS: TOKEN, GENFLOW_PROMPT_ENHANCER_MODEL: 'gitee/qwen3-next-80b-instruct' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -50,5 +53,39 @@ describe.skipIf(!temporalAddress)('Gitee AI end to end: API → workflow → Git
     expect((await waitForGeneration(stack.baseUrl, id)).status).toBe('canceled');
     const task = [...fake.tasks.values()].find((t) => t.fields.prompt === 'a slow sunrise')!;
     await expect.poll(() => task.cancelled).toBe(true);
+  });
+
+  it('text: a text-to-text generation on Gitee chat completions stores the reply as text/plain, byte for byte', async () => {
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'gitee/qwen3-next-80b-instruct', prompt: '一座雪山下的小木屋', parameters: { maxTokens: 300 } });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    const reply = enhancedBy('Qwen3-Next-80B-A3B-Instruct', '一座雪山下的小木屋');
+    expect(done.outputs[0]).toMatchObject({ contentType: 'text/plain; charset=utf-8', bytes: Buffer.byteLength(reply), sha256: sha256(Buffer.from(reply)) });
+    expect(await (await fetch(done.outputs[0]!.url)).text()).toBe(reply);
+    expect(fake.chats.at(-1)!.body).toMatchObject({ model: 'Qwen3-Next-80B-A3B-Instruct', max_tokens: 300 });
+  });
+
+  it('enhancePrompt runs Gitee chat first, then generates with its answer; aspectRatio 16:9 reaches the wire as size 1360x768', async () => {
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'gitee/z-image-turbo', prompt: 'a lighthouse at dusk', enhancePrompt: true, parameters: { aspectRatio: '16:9' } });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    const enhanced = enhancedBy('Qwen3-Next-80B-A3B-Instruct', 'a lighthouse at dusk');
+    expect([done.prompt, done.enhancedPrompt]).toEqual(['a lighthouse at dusk', enhanced]);
+    const sent = fake.server.requests.filter((r) => r.path === '/v1/images/generations').at(-1)!.json as Record<string, unknown>;
+    expect([sent.prompt, sent.size]).toEqual([enhanced, '1360x768']);
+    // The fake renders at 1/16 of the asked size: the stored image has the asked shape.
+    expect(done.outputs[0]).toMatchObject({ contentType: 'image/png', width: 85, height: 48 });
+  });
+
+  it('aspectRatio is listed with its values in /v1/models, and together with an explicit size is a 400 before anything starts', async () => {
+    const model = await getJson<{ parameters: { properties: Record<string, { enum?: string[] }> } }>(`${stack.baseUrl}/v1/models/gitee/qwen-image`);
+    expect(model.body.parameters.properties.aspectRatio?.enum).toEqual([...IMAGE_ASPECT_RATIOS]);
+    const before = fake.server.requests.length;
+    const res = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'gitee/qwen-image', prompt: 'x', parameters: { aspectRatio: '4:3', size: '1024x768' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_PARAMETERS', message: expect.stringContaining('give aspectRatio or an explicit size, not both') as unknown });
+    expect(fake.server.requests.length).toBe(before);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enhancedBy } from '../fakes/chat-completions';
 import { HuggingFaceFake } from '../fakes/huggingface';
 import { pngImage } from '../fakes/media';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
@@ -42,5 +43,29 @@ describe.skipIf(!temporalAddress)('Hugging Face end to end: API → workflow →
     expect(done.status).toBe('succeeded');
     expect(done.outputs[0]).toMatchObject({ contentType: 'image/webp', width: 48, height: 32, sha256: sha256(fake.served.at(-1)!) });
     expect(fake.calls.at(-1)!.data[1]).toBe('make it night');
+  });
+
+  it('upscale ×2 through the Real-ESRGAN Space: the stored image is twice the input', async () => {
+    const png = await pngImage(40, 24);
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'huggingface/space-real-esrgan',
+      prompt: 'upscale',
+      inputImages: [`data:image/png;base64,${png.toString('base64')}`],
+      parameters: { outscale: 2 },
+    });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect(done.outputs[0]).toMatchObject({ width: 80, height: 48, sha256: sha256(fake.served.at(-1)!) });
+    expect(fake.calls.at(-1)!.data.slice(1)).toEqual(['RealESRGAN_x4plus', 0.5, false, 2]);
+  });
+
+  it("text: Llama 3.3 through the router's chat completions, the reply stored as text/plain", async () => {
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'huggingface/llama-3.3-70b-instruct', prompt: 'a fox in a library' });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect(await (await fetch(done.outputs[0]!.url)).text()).toBe(enhancedBy('meta-llama/Llama-3.3-70B-Instruct', 'a fox in a library'));
+    expect(fake.chats.at(-1)!.messages.at(-1)).toEqual({ role: 'user', content: 'a fox in a library' });
   });
 });

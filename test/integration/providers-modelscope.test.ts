@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enhancedBy } from '../fakes/chat-completions';
 import { ModelScopeFake } from '../fakes/modelscope';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
@@ -46,5 +47,24 @@ describe.skipIf(!temporalAddress)('ModelScope end to end: API → workflow → M
     } finally {
       fake.outcome = 'SUCCEED';
     }
+  });
+
+  it('text: the chat model answers at once (no task), its reply stored as text/plain', async () => {
+    const tasks = fake.tasks.size;
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'modelscope/qwen3-235b-instruct', prompt: '雨后的竹林' });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect(await (await fetch(done.outputs[0]!.url)).text()).toBe(enhancedBy('Qwen/Qwen3-235B-A22B-Instruct-2507', '雨后的竹林'));
+    expect(fake.tasks.size).toBe(tasks);
+  });
+
+  it('aspectRatio 9:16 on FLUX.1 Krea (largest side 1024) reaches ModelScope as size 576x1024, and the image has that shape', async () => {
+    fake.pollsToFinish = 1;
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'modelscope/flux-1-krea-dev', prompt: 'a tall tower', parameters: { aspectRatio: '9:16' } });
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect([...fake.tasks.values()].at(-1)!.body.size).toBe('576x1024');
+    expect(done.outputs[0]).toMatchObject({ width: 36, height: 64 });
   });
 });

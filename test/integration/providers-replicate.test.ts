@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationWorkflowId } from '../../domain/task-queues';
+import { pngImage } from '../fakes/media';
 import { ReplicateFake } from '../fakes/replicate';
 import { postJson, startStack, temporalAddress, waitForGeneration, type Stack } from '../support/stack';
 
@@ -39,6 +40,41 @@ describe.skipIf(!temporalAddress)('Replicate end to end: API → workflow → pr
     const prediction = fake.predictions.get(row!.provider_task_id!);
     expect(prediction?.status).toBe('succeeded');
     expect(prediction?.polls).toBe(2);
+  });
+
+  it.each([2, 4])('real-esrgan upscale ×%i of an uploaded image: one prediction by version, the output stored at that many times the size', async (scale) => {
+    fake.pollsToFinish = 1;
+    const png = await pngImage(40, 30);
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'replicate/nightmareai/real-esrgan',
+      prompt: 'upscale this',
+      inputImages: [`data:image/png;base64,${png.toString('base64')}`],
+      parameters: { scale },
+    });
+    expect(submit.status).toBe(202);
+    const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
+    expect(done.status).toBe('succeeded');
+    expect(done.kind).toBe('upscale');
+    expect(done.outputs[0]).toMatchObject({ contentType: 'image/png', width: 40 * scale, height: 30 * scale, sha256: sha256(fake.servedFiles.at(-1)!) });
+    const row = await stack.repo.findById(done.id);
+    const prediction = fake.predictions.get(row!.provider_task_id!);
+    expect(prediction?.model).toBe('nightmareai/real-esrgan');
+    expect(prediction?.input).toMatchObject({ scale, face_enhance: false });
+    expect(prediction?.input).not.toHaveProperty('prompt');
+  });
+
+  it('the factor is checked at submit: scale 11 answers 400 with the allowed range, and nothing reaches Replicate', async () => {
+    const before = fake.predictions.size;
+    const png = await pngImage(8, 8);
+    const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
+      model: 'replicate/nightmareai/real-esrgan',
+      prompt: 'upscale this',
+      inputImages: [`data:image/png;base64,${png.toString('base64')}`],
+      parameters: { scale: 11 },
+    });
+    expect(submit.status).toBe(400);
+    expect(JSON.stringify(submit.body)).toContain('scale');
+    expect(fake.predictions.size).toBe(before);
   });
 
   it('a canceled generation cancels its prediction on Replicate', async () => {

@@ -95,6 +95,55 @@ describe.skipIf(!temporalAddress)('a task is polled, cancelled and downloaded wi
     }
   });
 
+  it('Kie extends: a source named by its genflow generation or by its task id is extended with the key that made it', async () => {
+    kie.pollsUntilDone = 1;
+    // Three sources: submits rotate, so both accounts make some and a rotating extend would miss.
+    const sources = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ model: 'kie/veo3-fast', prompt: `a kite over the dunes ${i}` })));
+    expect((await Promise.all(sources.map((id) => waitForGeneration(stack.baseUrl, id)))).map((g) => g.status)).toEqual(Array(3).fill('succeeded'));
+    const sourceRows = await Promise.all(sources.map(async (id) => (await stack.repo.findById(id))!));
+    expect(new Set(sourceRows.map((row) => kie.tasks.get(row.provider_task_id!)!.owner))).toEqual(new Set(KIE));
+
+    // By generation id (what GET /v1/generations/:id gives a user), and by Kie's task id.
+    const byGeneration = await Promise.all(sources.map((id, i) => submit({ model: 'kie/veo3.1-extend', prompt: `the kite drifts out to sea ${i}`, parameters: { sourceGenerationId: id } })));
+    const byTaskId = await Promise.all(sourceRows.map((row, i) => submit({ model: 'kie/veo3.1-extend', prompt: `the kite climbs ${i}`, parameters: { taskId: row.provider_task_id } })));
+    const extensions = [...byGeneration, ...byTaskId];
+    const done = await Promise.all(extensions.map((id) => waitForGeneration(stack.baseUrl, id)));
+    expect(done.map((g) => [g.status, g.error?.code])).toEqual(Array(6).fill(['succeeded', undefined]));
+    for (const [i, id] of extensions.entries()) {
+      const source = sourceRows[i % 3]!;
+      const row = (await stack.repo.findById(id))!;
+      const task = kie.tasks.get(row.provider_task_id!)!;
+      // Kie got its own task id, never genflow's generation id; the extend ran in the source's account.
+      expect(task.body).toMatchObject({ taskId: source.provider_task_id });
+      expect(task.body).not.toHaveProperty('sourceGenerationId');
+      expect(task.owner).toBe(kie.tasks.get(source.provider_task_id!)!.owner);
+      expect(row.provider_task_key).toBe(source.provider_task_key);
+    }
+  });
+
+  it("Kie extends: another owner's generation, or one that is not a finished Kie video, is refused as INVALID_PARAMETERS without a call", async () => {
+    kie.pollsUntilDone = 1;
+    const mine = await waitForGeneration(stack.baseUrl, await submit({ model: 'kie/veo3-fast', prompt: 'a lighthouse at dusk' }));
+    const created = await postJson(`${stack.baseUrl}/v1/api-keys`, { name: 'another owner', role: 'user', owner: `other-${run}` });
+    expect(created.status).toBe(201);
+    const other = { authorization: `Bearer ${created.body.key as string}` };
+    const calls = kie.server.requests.filter((r) => r.path.endsWith('/veo/extend')).length;
+    const theirs = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'kie/veo3.1-extend', prompt: 'not yours', parameters: { sourceGenerationId: mine.id } }, other);
+    expect(theirs.status).toBe(202);
+    const notAVideo = await waitForGeneration(stack.baseUrl, await submit({ model: 'kie/4o-image', prompt: 'a still', parameters: { size: '1:1' } }));
+    const refused = await Promise.all([
+      waitForGeneration(stack.baseUrl, theirs.body.id as string),
+      waitForGeneration(stack.baseUrl, await submit({ model: 'kie/veo3.1-extend', prompt: 'no such source', parameters: { sourceGenerationId: randomUUID() } })),
+      waitForGeneration(stack.baseUrl, await submit({ model: 'kie/veo3.1-extend', prompt: 'not a kie video', parameters: { sourceGenerationId: notAVideo.id, model: 'fast' } })),
+    ]);
+    expect(refused.map((g) => [g.status, g.error?.code])).toEqual(Array(3).fill(['failed', 'INVALID_PARAMETERS']));
+    expect(kie.server.requests.filter((r) => r.path.endsWith('/veo/extend')).length).toBe(calls);
+    // Both names at once, or neither, is refused at the API.
+    const both = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'kie/veo3.1-extend', prompt: 'x', parameters: { sourceGenerationId: mine.id, taskId: 'veo_x' } });
+    const neither = await postJson(`${stack.baseUrl}/v1/generations`, { model: 'kie/veo3.1-extend', prompt: 'x', parameters: {} });
+    expect([both.status, neither.status]).toEqual([400, 400]);
+  });
+
   it('Kling: the signed token of every task query names the access key that created the task', async () => {
     kling.tasks.pollsUntilDone = 1;
     const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ model: 'kling/kling-image-v2', prompt: `a quiet street ${i}` })));

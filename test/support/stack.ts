@@ -38,6 +38,8 @@ import { createMetrics, type GenflowMetrics } from '../../runtime/metrics';
 import { createGenflowWorker } from '../../workers/create-worker';
 import { createWorkflowOutbox, type OutboxSettings, type WorkflowOutbox } from '../../runtime/workflow-outbox';
 import { testS3Storage } from './s3';
+import { createCustomProvidersRepo } from '../../db/custom-providers-repo';
+import { createApiProviderSync } from '../../providers/custom/api-sync';
 
 export interface Stack {
   baseUrl: string;
@@ -162,6 +164,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? testLogger;
   // As at a process start: the catalogue with the custom providers, then defaults checked against it.
   const catalogue = catalogueWith(loadCustomProviders(env));
+  // And those declared over the API, kept in step as every process does (bootstrap/services.ts).
+  const customProvidersRepo = createCustomProvidersRepo(db.db);
+  const customProviderSync = createApiProviderSync({ source: customProvidersRepo, catalogue, logger });
+  await customProviderSync.start();
   const modelSelection = resolveModelSelection(env, catalogue);
   // Provider settings over the API, with keys sealed under a key of this stack's own.
   const providerConfigs = createProviderConfigsRepo(db.db, createSecretBox(randomBytes(32)));
@@ -192,7 +198,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // The API process's dispatcher: it starts the workflows of the submits this stack accepts.
   const outbox = createWorkflowOutbox({ db: db.db, temporal: client, logger, taskQueues: [taskQueue], ...(options.outbox ? { settings: options.outbox } : {}) });
   if (options.dispatch !== false) outbox.start();
-  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, outbox, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
+  const app = createApp({ repo, experiments, batches: createBatchesRepo(db.db), storage, temporal: client, outbox, logger, bodyLimit: '1mb', taskQueue, providers, providerConfigs, customProviders: { repo: customProvidersRepo, refresh: () => customProviderSync.refresh() }, modelSelection, allowLoopbackInputs: allowLoopback, metrics, env, ...(webhookSecret ? { webhookSecret } : {}),
     monitoring: { errorLogs, alerts }, accounts: createAccountsRepo(db.db), browserSessions: createBrowserSessionsRepo(db.db), studio: createStudioRepo(db.db), adminApiKey: TEST_ADMIN_KEY, ...(options.keyLimits ? { keyLimits: options.keyLimits } : {}), ...(options.console ? { console: options.console } : {}) });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -217,6 +223,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running;
       await connection.close();
       await nativeConnection.close();
+      customProviderSync.stop();
       await db.close();
       rmSync(home, { recursive: true, force: true });
     },

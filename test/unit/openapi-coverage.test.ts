@@ -25,6 +25,7 @@ function fullApp() {
     accounts: unused('accounts'),
     browserSessions: unused('browserSessions'),
     providerConfigs: unused('providerConfigs'),
+    customProviders: { repo: unused('customProviders'), refresh: unused('refresh') },
     monitoring: { errorLogs: unused('errorLogs'), alerts: unused('alerts') },
     metrics: unused('metrics'),
     studio: unused('studio'),
