@@ -29,7 +29,8 @@ export interface OutboxSettings {
   /**
    * The share of `startRate` (and of `concurrency`) left to starts while this process's event
    * loop is saturated and its own submits keep arriving: the accept path goes first, the starts
-   * catch up once the burst passes (other processes' dispatchers are not slowed). 1: never yield.
+   * catch up once the burst passes (other processes' dispatchers are not slowed). 1: never yield
+   * (GENFLOW_OUTBOX_BUSY_SHARE).
    */
   busyShare: number;
 }
@@ -44,12 +45,15 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   busyShare: 0.1,
 };
 
-export function outboxSettings(config: Pick<Config, 'GENFLOW_OUTBOX_MAX_BACKLOG' | 'GENFLOW_OUTBOX_START_RATE' | 'GENFLOW_OUTBOX_CONCURRENCY' | 'GENFLOW_OUTBOX_POLL_MS'>): Partial<OutboxSettings> {
+export function outboxSettings(
+  config: Pick<Config, 'GENFLOW_OUTBOX_MAX_BACKLOG' | 'GENFLOW_OUTBOX_START_RATE' | 'GENFLOW_OUTBOX_CONCURRENCY' | 'GENFLOW_OUTBOX_POLL_MS' | 'GENFLOW_OUTBOX_BUSY_SHARE'>,
+): Partial<OutboxSettings> {
   return {
     maxBacklog: config.GENFLOW_OUTBOX_MAX_BACKLOG,
     startRate: config.GENFLOW_OUTBOX_START_RATE,
     concurrency: config.GENFLOW_OUTBOX_CONCURRENCY,
     pollMs: config.GENFLOW_OUTBOX_POLL_MS,
+    busyShare: config.GENFLOW_OUTBOX_BUSY_SHARE,
   };
 }
 
