@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
 import { closeServer, listen } from '../api/server';
 import { createOutboxRepo } from '../db/outbox-repo';
+import { GenflowSearchAttributes } from '../domain/search-attributes';
 import { autocannon, envList, envNumber, figure, machine, printResult, runJsonChild, saveResult, sleep, startChildServer, type BenchResult, type Figure } from './lib';
 import { benchHeaders, startBenchStack } from './stack';
 
@@ -44,14 +45,22 @@ export async function run(): Promise<BenchResult> {
       figures.push(figure(`submit p99 @${clients} clients`, 'ms', gen.p99, 'bare Express route (own process)', base.p99, target));
       figures.push(figure(`submit throughput @${clients} clients`, 'req/s', gen.perSecond, 'bare Express route (own process)', base.perSecond, clients === 100 ? '≥ 0.25×' : undefined));
       if (gen.non2xx + gen.errors > 0) notes.push(`@${clients} clients genflow answered ${gen.non2xx} non-2xx and had ${gen.errors} errors of ${gen.ok + gen.non2xx + gen.errors}`);
+      // What the level left for the dispatcher (it yields to a busy process's submits), and how
+      // fast it went once the load stopped: accepted faster than started is a burst absorbed.
+      const left = await backlog();
+      const d0 = performance.now();
       // The next level starts from an empty outbox.
       await drained();
+      const drainSeconds = (performance.now() - d0) / 1000;
+      notes.push(`@${clients} clients: ${left} of ${gen.ok} accepted submits were still waiting to start when the load stopped; started in ${drainSeconds.toFixed(1)} s after it`);
     }
 
     // Start rate: fill the outbox with the dispatcher stopped, then time how fast it empties.
     await outbox.stop();
     const fill = await autocannon(apiUrl, { connections: 50, amount: startN, body, headers: benchHeaders });
     const filled = await backlog();
+    // One entry's payload for the second baseline below (claimed for 1 ms: claimable again at once).
+    const sample = await createOutboxRepo(stack.db.db).claim(1, 1, `bench-sample-${Date.now()}`);
     const t0 = performance.now();
     outbox.start();
     await drained();
@@ -61,6 +70,18 @@ export async function run(): Promise<BenchResult> {
       JSON.stringify({ address: stack.env.address, taskQueue: UNPOLLED, total: startN, concurrency: outbox.settings.concurrency }),
     ]);
     figures.push(figure('workflow start rate from the outbox', 'starts/s', dispatched, `bare client workflow.start, ${outbox.settings.concurrency} in flight (own process)`, client.perSecond, '≥ 0.8×'));
+    // The same bare client, each start carrying what a dispatcher's start carries (a generation's
+    // input and its search attributes): the server's share of the gap, told from the dispatcher's.
+    if (sample[0]) {
+      const attributes = Object.fromEntries(
+        Object.entries(sample[0].search_attributes).map(([field, value]) => [GenflowSearchAttributes[field as keyof typeof GenflowSearchAttributes].name, value]),
+      );
+      const loaded = await runJsonChild<{ perSecond: number }>([
+        'bench/tools/bare-start.mjs',
+        JSON.stringify({ address: stack.env.address, taskQueue: UNPOLLED, total: startN, concurrency: outbox.settings.concurrency, args: sample[0].args, searchAttributes: attributes }),
+      ]);
+      figures.push(figure('workflow start rate from the outbox (vs a bare client with the same payload)', 'starts/s', dispatched, `bare client workflow.start with a generation's input and search attributes, ${outbox.settings.concurrency} in flight (own process)`, loaded.perSecond));
+    }
     if (fill.non2xx + fill.errors > 0) notes.push(`filling the outbox: ${fill.non2xx} non-2xx, ${fill.errors} errors`);
   } finally {
     await closeServer(api);

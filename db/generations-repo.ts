@@ -9,6 +9,7 @@ import { searchGenerations, type GenerationFilter } from './generation-search';
 import { isUniqueViolation } from './errors';
 import { outboxValues, type OutboxStart, type WorkflowOutboxTable } from './outbox-repo';
 import { admitAndReserve, settleFinished } from './ledger';
+import { createInsertGroups, type InsertGroups } from './grouped-inserts';
 import type { AssetRow, Database, GenerationRow, NewGeneration } from './schema';
 import { createWebhookDeliveries } from './webhook-deliveries';
 
@@ -19,6 +20,8 @@ type WithOutbox = Database & { workflow_outbox: WorkflowOutboxTable };
 const NOT_TERMINAL = ['queued', 'running'] as const;
 
 export function createGenerationsRepo(db: Kysely<Database>) {
+  // Made on the first submit: most repos (workers, dispatchers) never insert.
+  let groups: InsertGroups | undefined;
   return {
     /**
      * Inserts a new generation. With an idempotency key already taken, returns the existing
@@ -39,6 +42,12 @@ export function createGenerationsRepo(db: Kysely<Database>) {
       const unchecked =
         !alsoInTransaction &&
         (!admission || ((admission.maxConcurrentGenerations === null || row.batch_id != null) && (admission.budgeted === false || micros === 0)));
+      // A single submit (not a batch item) goes with the others of the moment: one statement for all.
+      if (unchecked && row.batch_id == null && start) {
+        groups ??= createInsertGroups(db);
+        const outcome = await groups.insert({ row, start, ...(admission ? { reservation: { admission, micros } } : {}) });
+        if (outcome !== 'alone') return outcome;
+      }
       if (unchecked) {
         try {
           let query = db.with('g', (qb) => qb.insertInto('generations').values(row).returningAll());

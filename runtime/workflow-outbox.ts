@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -25,6 +26,13 @@ export interface OutboxSettings {
   leaseMs: number;
   /** The deadline of one start call; with Temporal down it fails after this and is retried. */
   startDeadlineMs: number;
+  /**
+   * The share of `startRate` (and of `concurrency`) left to starts while this process's event
+   * loop is saturated and its own submits keep arriving: the accept path goes first, the starts
+   * catch up once the burst passes (other processes' dispatchers are not slowed). 1: never yield
+   * (GENFLOW_OUTBOX_BUSY_SHARE).
+   */
+  busyShare: number;
 }
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
@@ -34,14 +42,18 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   pollMs: 500,
   leaseMs: 30_000,
   startDeadlineMs: 5_000,
+  busyShare: 0.1,
 };
 
-export function outboxSettings(config: Pick<Config, 'GENFLOW_OUTBOX_MAX_BACKLOG' | 'GENFLOW_OUTBOX_START_RATE' | 'GENFLOW_OUTBOX_CONCURRENCY' | 'GENFLOW_OUTBOX_POLL_MS'>): Partial<OutboxSettings> {
+export function outboxSettings(
+  config: Pick<Config, 'GENFLOW_OUTBOX_MAX_BACKLOG' | 'GENFLOW_OUTBOX_START_RATE' | 'GENFLOW_OUTBOX_CONCURRENCY' | 'GENFLOW_OUTBOX_POLL_MS' | 'GENFLOW_OUTBOX_BUSY_SHARE'>,
+): Partial<OutboxSettings> {
   return {
     maxBacklog: config.GENFLOW_OUTBOX_MAX_BACKLOG,
     startRate: config.GENFLOW_OUTBOX_START_RATE,
     concurrency: config.GENFLOW_OUTBOX_CONCURRENCY,
     pollMs: config.GENFLOW_OUTBOX_POLL_MS,
+    busyShare: config.GENFLOW_OUTBOX_BUSY_SHARE,
   };
 }
 
@@ -57,6 +69,10 @@ export interface WorkflowOutboxDeps {
 
 /** How long the backlog count is trusted before it is read again (submits read it often). */
 const BACKLOG_CACHE_MS = 250;
+/** The event loop counts as saturated above this utilisation (busy time over wall time) over a window. */
+const BUSY_UTILISATION = 0.85;
+/** How often the event loop's utilisation is read again. */
+const BUSY_WINDOW_MS = 100;
 /** After a failed start the dispatcher pauses, doubling up to this, then probes with one entry. */
 const MAX_PAUSE_MS = 5_000;
 /** An entry refused for a reason other than Temporal being away waits longer each time, up to this. */
@@ -115,12 +131,27 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
   }
   const idle = new Set<() => void>();
 
-  // Token bucket: `startRate` per second, bursts up to `concurrency`.
+  // Whether the accept path needs the event loop: saturated over the last window while this
+  // process's own submits kept arriving (a dispatcher draining a backlog alone never yields).
+  let window: { elu: EventLoopUtilization; at: number; submits: number } = { elu: performance.eventLoopUtilization(), at: Date.now(), submits: 0 };
+  let busy = false;
+  function busyNow(now: number): boolean {
+    if (settings.busyShare >= 1 || now - window.at < BUSY_WINDOW_MS) return busy;
+    const elu = performance.eventLoopUtilization();
+    busy = window.submits > 0 && performance.eventLoopUtilization(elu, window.elu).utilization > BUSY_UTILISATION;
+    window = { elu, at: now, submits: 0 };
+    return busy;
+  }
+  const rate = () => (busy ? settings.startRate * settings.busyShare : settings.startRate);
+  const burst = () => (busy ? Math.max(1, Math.floor(settings.concurrency * settings.busyShare)) : settings.concurrency);
+
+  // Token bucket: `startRate` per second, bursts up to `concurrency` (both shrunk while busy).
   let tokens = settings.concurrency;
   let refilledAt = Date.now();
   function refill(): void {
     const now = Date.now();
-    tokens = Math.min(settings.concurrency, tokens + ((now - refilledAt) / 1000) * settings.startRate);
+    busyNow(now);
+    tokens = Math.min(burst(), tokens + ((now - refilledAt) / 1000) * rate());
     refilledAt = now;
   }
 
@@ -280,9 +311,9 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
           }
           refill();
           // Paused before: one entry probes whether Temporal is back.
-          const room = Math.min(settings.concurrency - inFlight, Math.floor(tokens), pauseMs > 0 ? 1 - inFlight : 100);
+          const room = Math.min(burst() - inFlight, Math.floor(tokens), pauseMs > 0 ? 1 - inFlight : 100);
           if (room <= 0) {
-            if (tokens < 1) later(Math.ceil(((1 - tokens) / settings.startRate) * 1000));
+            if (tokens < 1) later(Math.ceil(((1 - tokens) / rate()) * 1000));
             break;
           }
           if (ready.length < room) {
@@ -344,6 +375,7 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
      */
     wake(): void {
       if (backlog) backlog.added++;
+      window.submits++;
       if (woken) return;
       woken = setImmediate(() => {
         woken = undefined;

@@ -9,7 +9,8 @@ import { free, perImage } from '../pricing';
  * One value of a Gradio endpoint's `data` array: the prompt, a parameter by name, an input
  * image (uploaded to the Space first), or a constant.
  */
-export type GradioSlot = { from: 'prompt' } | { from: 'parameter'; name: string } | { from: 'image'; index: number } | { value: unknown };
+/** What fills one positional input of a Space: `input` names that input when genflow's parameter name differs (`scale` → `outscale`). */
+export type GradioSlot = { from: 'prompt' } | { from: 'parameter'; name: string; input?: string } | { from: 'image'; index: number } | { value: unknown };
 
 export interface GradioCall {
   /** `owner/name` of the Space. */
@@ -89,7 +90,8 @@ export const fluxSchnellSpaceParameters = z
  */
 export const REAL_ESRGAN_MODELS = ['RealESRGAN_x4plus', 'RealESRNet_x4plus', 'RealESRGAN_x4plus_anime_6B', 'RealESRGAN_x2plus', 'realesr-general-x4v3'] as const;
 export const realEsrganSpaceParameters = z.strictObject({
-  outscale: z.literal([2, 4]).default(4).describe('Upscale factor: 2 or 4'),
+  // genflow's one name for an upscale factor (README "Providers"); the Space's own input is `outscale`.
+  scale: z.literal([2, 4]).default(4).describe('Upscale factor: 2 or 4'),
   model_name: z.enum(REAL_ESRGAN_MODELS).default('RealESRGAN_x4plus').describe('Real-ESRGAN weights: general photos (x4plus), anime (anime_6B), or the small general-x4v3'),
   denoise_strength: z.number().min(0).max(1).default(0.5).describe('realesr-general-x4v3 only'),
   face_enhance: z.boolean().default(false).describe('Restore faces with GFPGAN'),
@@ -102,7 +104,7 @@ export const kontextSpaceParameters = z.strictObject({
   steps: z.int().min(1).max(30).default(28),
 });
 
-const param = (name: string): GradioSlot => ({ from: 'parameter', name });
+const param = (name: string, input?: string): GradioSlot => ({ from: 'parameter', name, ...(input ? { input } : {}) });
 
 /**
  * HF Inference bills compute time (after the account's monthly credits; no public per-image list
@@ -182,7 +184,7 @@ export const huggingfaceModels: HuggingFaceModel[] = [
     gradio: {
       space: 'tuan2308/Upscaler',
       apiName: 'realesrgan',
-      inputs: [{ from: 'image', index: 0 }, param('model_name'), param('denoise_strength'), param('face_enhance'), param('outscale')],
+      inputs: [{ from: 'image', index: 0 }, param('model_name'), param('denoise_strength'), param('face_enhance'), param('scale', 'outscale')],
       output: 0,
     },
     kinds: ['upscale'],

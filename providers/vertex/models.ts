@@ -37,7 +37,8 @@ export const editParameters = z.strictObject({
 });
 
 export const upscaleParameters = z.strictObject({
-  upscaleFactor: z.enum(['x2', 'x3', 'x4']).default('x2').describe('Output is the input times this factor (at most 17 megapixels)'),
+  // genflow's one name for an upscale factor (README "Providers"); sent as upscaleConfig.upscaleFactor "x<n>".
+  scale: z.literal([2, 3, 4]).default(2).describe('Upscale factor: 2, 3 or 4 (the output is the input times it, at most 17 megapixels)'),
 });
 
 export const recontextParameters = z.strictObject({

@@ -62,7 +62,7 @@ export async function upscaleBody(model: VertexModel, request: GenerationRequest
   if (input === undefined || request.inputImages.length !== 1) throw invalid(`inputImages: ${model.id} upscales exactly one image`);
   return {
     instances: [{ image: await vertexImage(input, 'inputImages[0]') }],
-    parameters: { mode: 'upscale', upscaleConfig: { upscaleFactor: p.upscaleFactor } },
+    parameters: { mode: 'upscale', upscaleConfig: { upscaleFactor: `x${p.scale}` } },
   };
 }
 

@@ -142,7 +142,7 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
         const signature = GRADIO_SPACE_SIGNATURES[`${model.gradio.space}/${model.gradio.apiName}`];
         expect(signature, `${model.id}: no documented signature for ${model.gradio.space}`).toBeDefined();
         // Each slot of the model table names what goes at that position: the prompt, the image, or a parameter of the same name.
-        const names = model.gradio.inputs.map((slot) => ('from' in slot ? (slot.from === 'parameter' ? slot.name : slot.from) : 'constant'));
+        const names = model.gradio.inputs.map((slot) => ('from' in slot ? (slot.from === 'parameter' ? (slot.input ?? slot.name) : slot.from) : 'constant'));
         // (`img` is the Real-ESRGAN demo's name for its image input.)
         expect(names.map((n, i) => (n === 'image' ? /image|^img$/.test(signature![i]!) : n === signature![i]))).toEqual(names.map(() => true));
         expect(names).toHaveLength(signature!.length);
@@ -183,7 +183,7 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
 
     it.each([2, 4] as const)('upscale ×%i: the image is uploaded to the Real-ESRGAN Space and comes back %i times larger', async (outscale) => {
       const png = await pngImage(40, 24);
-      const output = await only(adapter, request('huggingface/space-real-esrgan', { kind: 'upscale', inputImages: [`data:image/png;base64,${png.toString('base64')}`], parameters: { outscale } }), ctx);
+      const output = await only(adapter, request('huggingface/space-real-esrgan', { kind: 'upscale', inputImages: [`data:image/png;base64,${png.toString('base64')}`], parameters: { scale: outscale } }), ctx);
       const call = fake.calls.at(-1)!;
       expect([call.space, call.api]).toEqual(['tuan2308/Upscaler', 'realesrgan']);
       expect(call.data.slice(1)).toEqual(['RealESRGAN_x4plus', 0.5, false, outscale]);
@@ -195,8 +195,8 @@ describe('Hugging Face adapter against the Hugging Face fake', () => {
 
     it('upscale offers ×2 and ×4 only', () => {
       const model = huggingfaceModels.find((m) => m.id === 'huggingface/space-real-esrgan')!;
-      expect(model.parameters.safeParse({ outscale: 3 }).success).toBe(false);
-      expect(model.parameters.parse({})).toMatchObject({ outscale: 4 });
+      expect(model.parameters.safeParse({ scale: 3 }).success).toBe(false);
+      expect(model.parameters.parse({})).toMatchObject({ scale: 4 });
     });
   });
 });

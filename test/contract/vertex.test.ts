@@ -103,10 +103,10 @@ describe('Vertex AI adapter against the Vertex fake (service-account JWT → tok
 
   describe('upscale (imagen-4.0-upscale-preview)', () => {
     it.each([
-      ['x2', 80, 60],
-      ['x4', 160, 120],
-    ])('%s: mode "upscale", the factor, the image; the answer is the input times the factor', async (factor, width, height) => {
-      const result = await adapter.submit(request('vertex/imagen-4-upscale', { inputImages: [dataUrl(photo)], parameters: { upscaleFactor: factor } }), ctx);
+      [2, 'x2', 80, 60],
+      [4, 'x4', 160, 120],
+    ])('scale %i: mode "upscale", the factor as %s, the image; the answer is the input times the factor', async (scale, factor, width, height) => {
+      const result = await adapter.submit(request('vertex/imagen-4-upscale', { inputImages: [dataUrl(photo)], parameters: { scale } }), ctx);
       const sent = lastPredict();
       expect(sent.path).toBe(predictPath('imagen-4.0-upscale-preview'));
       expect(await expectDocumentedFields(vertexWireFields, 'upscale', sent)).toEqual({

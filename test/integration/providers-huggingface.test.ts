@@ -51,7 +51,7 @@ describe.skipIf(!temporalAddress)('Hugging Face end to end: API → workflow →
       model: 'huggingface/space-real-esrgan',
       prompt: 'upscale',
       inputImages: [`data:image/png;base64,${png.toString('base64')}`],
-      parameters: { outscale: 2 },
+      parameters: { scale: 2 },
     });
     expect(submit.status).toBe(202);
     const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);

@@ -52,14 +52,14 @@ describe.skipIf(!temporalAddress)('Google Vertex AI end to end: API → workflow
   });
 
   it.each([
-    ['x2', 100, 60],
-    ['x4', 200, 120],
-  ])('upscale %s: stored at the input size times the factor', async (factor, width, height) => {
+    [2, 100, 60],
+    [4, 200, 120],
+  ])('upscale ×%i: stored at the input size times the factor', async (factor, width, height) => {
     const submit = await postJson(`${stack.baseUrl}/v1/generations`, {
       model: 'vertex/imagen-4-upscale',
       prompt: 'upscale',
       inputImages: [dataUrl(await pngImage(50, 30))],
-      parameters: { upscaleFactor: factor },
+      parameters: { scale: factor },
     });
     expect(submit.status).toBe(202);
     const done = await waitForGeneration(stack.baseUrl, submit.body.id as string);
