@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { listModels } from '../../providers/registry';
+import { builtInCatalogue } from '../../providers/registry';
+
+// The model tables are the built-in providers' (custom ones join a process's catalogue at start).
+const { listModels } = builtInCatalogue;
 
 // One name for one idea: a client that upscales ×2 sends `scale: 2` to every upscaler that takes
 // a factor, whatever the provider calls it on its wire (README "Providers").
