@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { ProbeResult } from '../domain/alerts';
 import { GenflowError, ProviderError } from '../domain/errors';
 import { KeyPool, keyId, type KeyState } from './key-pool';
 import type { KeyStateStore } from './key-state-store';
@@ -51,17 +52,8 @@ export interface ProviderCallObservation {
   errorCode?: string;
 }
 
-/** One health probe (the same shape as domain/alerts.ts ProbeResult). */
-export interface ProbeOutcome {
-  provider: string;
-  ok: boolean;
-  latencyMs: number;
-  method: 'probe' | 'keys';
-  code?: string;
-  message?: string;
-  requiresApiKey: boolean;
-  keys: { total: number; active: number };
-}
+/** One health probe: domain/alerts.ts decides alerts from it. */
+export type ProbeOutcome = ProbeResult;
 
 export interface ProviderStatus {
   id: string;

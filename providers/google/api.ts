@@ -64,7 +64,8 @@ export function retryDelayMs(body: GoogleErrorBody): number | undefined {
   return undefined;
 }
 
-export async function googleError(res: Response): Promise<ProviderError> {
+/** Google's error body as a taxonomy error; Vertex AI answers the same body (providers/vertex). */
+export async function googleError(res: Response, providerId: string = GOOGLE_PROVIDER_ID): Promise<ProviderError> {
   const text = await res.text().catch(() => '');
   let body: GoogleErrorBody = {};
   try {
@@ -75,7 +76,7 @@ export async function googleError(res: Response): Promise<ProviderError> {
   const code = googleErrorCode(res.status, body);
   const retryAfterMs = parseRetryAfter(res.headers.get('retry-after')) ?? retryDelayMs(body);
   const message = body.error?.message || text.slice(0, 200) || `HTTP ${res.status}`;
-  return new ProviderError(code, `${GOOGLE_PROVIDER_ID}: ${message}`, {
+  return new ProviderError(code, `${providerId}: ${message}`, {
     details: { status: res.status, ...(body.error?.status ? { googleStatus: body.error.status } : {}) },
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });

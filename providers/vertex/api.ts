@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import { readAnswer } from '../core/call';
-import { googleErrorCode, retryDelayMs, type GoogleErrorBody } from '../google/api';
-import { parseRetryAfter, providerFetch } from '../http';
+import { googleError } from '../google/api';
+import { providerFetch } from '../http';
 import type { CallContext, ProviderEnv } from '../types';
 import { readServiceAccountKey, serviceAccountTokenSource, staticTokenSource, type TokenSource } from './auth';
 import { VERTEX_BASE_URL, VERTEX_DEFAULT_LOCATION, VERTEX_PROVIDER_ID } from './constants';
@@ -70,22 +70,7 @@ export const PredictAnswer = z.looseObject({
 export type PredictAnswer = z.output<typeof PredictAnswer>;
 
 /** Vertex answers errors with Google's body `{ error: { code, message, status, details? } }`. */
-export async function vertexError(res: Response): Promise<ProviderError> {
-  const text = await res.text().catch(() => '');
-  let body: GoogleErrorBody = {};
-  try {
-    body = JSON.parse(text) as GoogleErrorBody;
-  } catch {
-    // A proxy's HTML page: the status alone decides.
-  }
-  const code = googleErrorCode(res.status, body);
-  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after')) ?? retryDelayMs(body);
-  const message = body.error?.message || text.slice(0, 200) || `HTTP ${res.status}`;
-  return new ProviderError(code, `${VERTEX_PROVIDER_ID}: ${message}`, {
-    details: { status: res.status, ...(body.error?.status ? { googleStatus: body.error.status } : {}) },
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
-}
+export const vertexError = (res: Response): Promise<ProviderError> => googleError(res, VERTEX_PROVIDER_ID);
 
 /**
  * One predict call with the bearer token. A 401 drops the cached token; a service account's
