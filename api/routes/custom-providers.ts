@@ -54,8 +54,15 @@ export function customProviderRoutes(deps: CustomProviderRouteDeps): Router {
     res.json({ data: (await deps.repo.list()).map((stored) => view(stored, deps.catalogue)) });
   });
 
+  /** For reads and deletes: an id no declaration could have names nothing (404, like an unknown one). */
+  function existingIdOf(raw: unknown): string {
+    const parsed = idParam.safeParse(raw);
+    if (!parsed.success) throw new GenflowError('NOT_FOUND', `no custom provider '${String(raw)}' set over the API (GET /v1/custom-providers lists them)`);
+    return parsed.data;
+  }
+
   router.get('/v1/custom-providers/:id', deps.admin, async (req, res) => {
-    const stored = await deps.repo.get(idOf(req.params.id));
+    const stored = await deps.repo.get(existingIdOf(req.params.id));
     if (!stored) throw new GenflowError('NOT_FOUND', `no custom provider '${String(req.params.id)}' set over the API (GET /v1/custom-providers lists them)`);
     res.json(view(stored, deps.catalogue));
   });
@@ -86,7 +93,7 @@ export function customProviderRoutes(deps: CustomProviderRouteDeps): Router {
   });
 
   router.delete('/v1/custom-providers/:id', deps.admin, async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = existingIdOf(req.params.id);
     if (!(await deps.repo.delete(id))) throw new GenflowError('NOT_FOUND', `no custom provider '${id}' set over the API`);
     await deps.refresh();
     res.status(204).end();

@@ -50,6 +50,10 @@ describe.skipIf(!temporalAddress)('custom providers declared over the API', () =
     const other = await requestJson('PUT', url(), { ...acmeDeclaration(fake.url), id: 'someone-else' });
     expect(other.status).toBe(400);
     expect((await requestJson('GET', url())).status).toBe(404);
+    // An id no declaration could have names nothing: 404 on reads and deletes, 400 on a PUT.
+    expect((await requestJson('GET', url('%14'))).status).toBe(404);
+    expect((await requestJson('DELETE', url('Not-An-Id'))).status).toBe(404);
+    expect((await requestJson('PUT', url('Not-An-Id'), acmeDeclaration(fake.url))).status).toBe(400);
   });
 
   it('a declared provider runs generations at once with keys set over the config API, and shows in /v1/models and /v1/providers', async () => {
