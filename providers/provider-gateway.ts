@@ -350,7 +350,9 @@ export function createProviderGateway(options: ProviderGatewayOptions) {
           displayName: p.displayName,
           baseUrl: displayUrl(settings(p).baseUrl),
           requiresApiKey: p.requiresApiKey,
-          configured: !p.requiresApiKey || keys.length > 0,
+          // A keyless provider may still need settings (Vertex's credentials): without them it is not configured,
+          // so readiness and health probes leave it out as they do a provider without keys.
+          configured: (!p.requiresApiKey || keys.length > 0) && !p.missingSettings?.(settings(p).extra),
           enabled: config?.enabled ?? true,
           source: { baseUrl: config?.baseUrl ? 'api' : 'env', apiKeys: config?.apiKeys ? 'api' : 'env' },
           ...(config?.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),

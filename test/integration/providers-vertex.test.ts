@@ -27,9 +27,11 @@ describe.skipIf(!temporalAddress)('Google Vertex AI end to end: API → workflow
     await fake.stop();
   });
 
-  it('with credentials set, the models are available', async () => {
+  it('with credentials set, the models are available and the provider is configured', async () => {
     const res = await getJson<{ available: boolean }>(`${stack.baseUrl}/v1/models/vertex/imagen-3-edit`);
     expect(res.body.available).toBe(true);
+    const providers = await getJson<{ data: Array<{ id: string; configured: boolean }> }>(`${stack.baseUrl}/v1/providers`);
+    expect(providers.body.data.find((p) => p.id === 'vertex')?.configured).toBe(true);
   });
 
   it('edit with a mask: the photo and the mask reach Vertex, the edited image is stored', async () => {
@@ -110,5 +112,8 @@ describe.skipIf(!temporalAddress)('Google Vertex AI without credentials: refused
     const model = await getJson<{ available: boolean; unavailable?: { reason?: string } }>(`${stack.baseUrl}/v1/models/vertex/imagen-4-upscale`);
     expect(model.body.available).toBe(false);
     expect(model.body.unavailable?.reason).toContain('GENFLOW_VERTEX_ACCESS_TOKEN');
+    // GET /v1/providers and readiness say the same: not configured, so left out of /health/ready.
+    const providers = await getJson<{ data: Array<{ id: string; configured: boolean }> }>(`${stack.baseUrl}/v1/providers`);
+    expect(providers.body.data.find((p) => p.id === 'vertex')?.configured).toBe(false);
   });
 });
