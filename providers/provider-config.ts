@@ -109,12 +109,17 @@ export async function baseUrlRefusal(
   }
 }
 
+/** One model's settings in its provider's config (own entries only: a model id is user input). */
+function modelConfig(config: ProviderConfig | undefined, modelId: string): ModelConfig | undefined {
+  return config?.models !== undefined && Object.hasOwn(config.models, modelId) ? config.models[modelId] : undefined;
+}
+
 /** Whether an admin switched this model off in its provider's config. */
 export function modelDisabled(config: ProviderConfig | undefined, modelId: string): boolean {
-  return config?.models !== undefined && Object.hasOwn(config.models, modelId) && config.models[modelId]?.enabled === false;
+  return modelConfig(config, modelId)?.enabled === false;
 }
 
 /** The parameter defaults an admin set for this model, if any. */
 export function modelDefaults(config: ProviderConfig | undefined, modelId: string): Record<string, unknown> | undefined {
-  return config?.models !== undefined && Object.hasOwn(config.models, modelId) ? config.models[modelId]?.defaults : undefined;
+  return modelConfig(config, modelId)?.defaults;
 }

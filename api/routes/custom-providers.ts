@@ -78,12 +78,11 @@ export function customProviderRoutes(deps: CustomProviderRouteDeps): Router {
     if (given !== undefined && given !== id) throw new GenflowError('INVALID_REQUEST', `id: the body says ${JSON.stringify(given)} but the path says '${id}'`, { details: { field: 'id' } });
     let baseUrl: string;
     try {
-      // The same validation as the file's, with field names (`providers[acme].models[fast]…` → here without the file prefix).
+      // The same validation as the file's, fields named from the declaration (`models[fast].task.statusPath`).
       baseUrl = apiDeclaredProvider(id, declaration).defaultBaseUrl ?? '';
     } catch (err) {
       if (!(err instanceof CustomProviderError)) throw err;
-      const issues = err.message.split('\n').slice(1).map((line) => line.trim().replace(/^providers\[[^\]]*\]\.?/, ''));
-      throw new GenflowError('INVALID_REQUEST', `invalid provider declaration: ${issues.join('; ')}`, { details: { issues } });
+      throw new GenflowError('INVALID_REQUEST', `invalid provider declaration: ${err.issues.join('; ')}`, { details: { issues: err.issues } });
     }
     const refusal = await baseUrlRefusal(baseUrl, { allowPrivate: privateProviderUrlsAllowed(env) });
     if (refusal) throw new GenflowError('INVALID_REQUEST', `baseUrl: ${refusal}`, { details: { field: 'baseUrl' } });

@@ -40,5 +40,19 @@ export function sizeForAspectRatio(ratio: ImageAspectRatio, limits: ImageSizeLim
   return w >= h ? { width: longSide, height: shortSide } : { width: shortSide, height: longSide };
 }
 
+/** `sizeForAspectRatio` as the one `size` field ("WxH") Gitee AI and ModelScope take. */
+export function sizeFieldForAspectRatio(ratio: ImageAspectRatio, limits: ImageSizeLimits): string {
+  const { width, height } = sizeForAspectRatio(ratio, limits);
+  return `${width}x${height}`;
+}
+
 /** The message when a request gives both, for the schemas' refinement. */
 export const ASPECT_RATIO_OR_SIZE = 'give aspectRatio or an explicit size, not both';
+
+/**
+ * The refinement every S0 image schema carries, given the model's own size fields: `aspectRatio`
+ * or those, not both (`.refine(...oneShape(['size']))`).
+ */
+export function oneShape(sizeFields: readonly string[]): [(p: Record<string, unknown>) => boolean, { message: string; path: string[] }] {
+  return [(p) => !(p.aspectRatio !== undefined && sizeFields.some((f) => p[f] !== undefined)), { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] }];
+}

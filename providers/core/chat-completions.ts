@@ -16,11 +16,16 @@ import type { ChatCompletionAnswer } from './openai-compatible';
 export const DEFAULT_CHAT_SYSTEM_PROMPT =
   'You rewrite prompts for image and video generation: keep the intent, add concrete subject, setting, lighting, style and composition. Answer with the rewritten prompt only.';
 
-export const chatCompletionParameters = z.strictObject({
-  systemPrompt: z.string().min(1).max(20_000).default(DEFAULT_CHAT_SYSTEM_PROMPT),
-  temperature: z.number().min(0).max(2).default(0.7),
-  maxTokens: z.int().min(1).max(8_192).default(1_000).describe('Upper bound of the reply length in tokens'),
-});
+/** The chat parameters, with the reply cap the model allows (OpenAI's go higher than S0's providers'). */
+export function chatParametersUpTo(maxTokens: number) {
+  return z.strictObject({
+    systemPrompt: z.string().min(1).max(20_000).default(DEFAULT_CHAT_SYSTEM_PROMPT),
+    temperature: z.number().min(0).max(2).default(0.7),
+    maxTokens: z.int().min(1).max(maxTokens).default(1_000).describe('Upper bound of the reply length in tokens'),
+  });
+}
+
+export const chatCompletionParameters = chatParametersUpTo(8_192);
 export type ChatCompletionParameters = z.infer<typeof chatCompletionParameters>;
 
 /**
@@ -56,7 +61,7 @@ export function chatCompletionOutput(providerId: string, res: ChatCompletionAnsw
 }
 
 /** A rough token count (about four characters a token) for an estimate before the call. */
-const tokens = (text: string): number => Math.ceil(text.length / 4);
+export const estimatedTokens = (text: string): number => Math.ceil(text.length / 4);
 
 /**
  * Priced per token as the provider bills: the system prompt and the prompt at the input rate,
@@ -64,6 +69,6 @@ const tokens = (text: string): number => Math.ceil(text.length / 4);
  */
 export function perChatToken(inputUsdPerMillion: number, outputUsdPerMillion: number, notes: string): PriceRule {
   return priced(chatCompletionParameters, { unit: 'token', usd: usd(outputUsdPerMillion / 1_000_000, 9), notes }, (p, _n, context) =>
-    usd(((tokens(p.systemPrompt) + tokens(context?.prompt ?? '')) * inputUsdPerMillion + p.maxTokens * outputUsdPerMillion) / 1_000_000),
+    usd(((estimatedTokens(p.systemPrompt) + estimatedTokens(context?.prompt ?? '')) * inputUsdPerMillion + p.maxTokens * outputUsdPerMillion) / 1_000_000),
   );
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ModelCatalogue } from '../catalogue';
 import type { Provider } from '../types';
-import { parseCustomProviders, toProvider } from './load';
+import { parseProviderDeclaration, toProvider } from './load';
 
 /** Where the declarations made over the API live (db/custom-providers-repo.ts). */
 export interface CustomProviderSource {
@@ -21,9 +21,8 @@ export interface ApiProviderSyncOptions {
 
 /** A stored declaration as a provider; its id comes from the row (the API stores it without one). */
 export function apiDeclaredProvider(id: string, declaration: unknown): Provider {
-  const doc = declaration !== null && typeof declaration === 'object' ? { ...(declaration), id } : declaration;
-  const [parsed] = parseCustomProviders({ providers: [doc] }, `custom provider '${id}' (set over the API)`);
-  return toProvider(parsed!);
+  const doc = declaration !== null && typeof declaration === 'object' ? { ...declaration, id } : declaration;
+  return toProvider(parseProviderDeclaration(doc, `of '${id}' (set over the API)`));
 }
 
 /**

@@ -5,15 +5,22 @@ import type { z } from 'zod';
 import { perOutput } from '../pricing';
 import type { ModelSpec, Provider } from '../types';
 import { createCustomAdapter } from './adapter';
-import { customProvidersFile, type ProviderDeclaration } from './declaration';
+import { customProvidersFile, providerDeclaration, type ProviderDeclaration } from './declaration';
 import { parametersSchema } from './parameters';
 
 export class CustomProviderError extends Error {
   override readonly name = 'CustomProviderError';
+  /** Each problem as `<field>: <what is wrong>`, for callers that show them their own way (the API). */
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** `providers.0.models.1.task.statusPath` reads better as `providers[acme].models[fast].task.statusPath`. */
-function fieldName(path: readonly PropertyKey[], doc: unknown): string {
+function fieldName(path: readonly PropertyKey[], doc: unknown, whole = '(file)'): string {
   let node: unknown = doc;
   const parts: string[] = [];
   for (const key of path) {
@@ -23,20 +30,28 @@ function fieldName(path: readonly PropertyKey[], doc: unknown): string {
     else parts.push(String(key));
     node = next;
   }
-  return parts.join('.') || '(file)';
+  return parts.join('.') || whole;
 }
 
 /** Validates declarations already parsed from JSON or YAML; `source` names them in errors. */
 export function parseCustomProviders(doc: unknown, source: string): ProviderDeclaration[] {
   const result = customProvidersFile.safeParse(doc);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${fieldName(i.path, doc)}: ${i.message}`);
-    throw new CustomProviderError(`invalid custom provider declarations in ${source}:\n${lines.join('\n')}`);
+    const issues = result.error.issues.map((i) => `${fieldName(i.path, doc)}: ${i.message}`);
+    throw new CustomProviderError(`invalid custom provider declarations in ${source}:\n${issues.map((l) => `  ${l}`).join('\n')}`, issues);
   }
   const ids = result.data.providers.map((p) => p.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new CustomProviderError(`invalid custom provider declarations in ${source}:\n  providers[${twice}].id: declared twice`);
   return result.data.providers;
+}
+
+/** One declaration (the API's body, its id added), its fields named from the declaration itself. */
+export function parseProviderDeclaration(doc: unknown, source: string): ProviderDeclaration {
+  const result = providerDeclaration.safeParse(doc);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${fieldName(i.path, doc, '(declaration)')}: ${i.message}`);
+  throw new CustomProviderError(`invalid custom provider declaration ${source}:\n${issues.map((l) => `  ${l}`).join('\n')}`, issues);
 }
 
 export function readCustomProvidersFile(path: string): ProviderDeclaration[] {

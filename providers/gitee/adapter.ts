@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { sizeForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
+import { sizeFieldForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
 import { chatCompletionBody, chatCompletionOutput } from '../core/chat-completions';
 import { ChatCompletionAnswer } from '../core/openai-compatible';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
@@ -40,9 +40,7 @@ export function generationsBody(model: GiteeModel, request: GenerationRequest): 
 /** The `size` field: the request's own, else its `aspectRatio` mapped by the shared helper, else the default. */
 function wireSize(model: GiteeModel, aspectRatio: ImageAspectRatio | undefined, size: string | undefined): string {
   if (size) return size;
-  if (!aspectRatio || !model.sizes) return DEFAULT_SIZE;
-  const { width, height } = sizeForAspectRatio(aspectRatio, model.sizes);
-  return `${width}x${height}`;
+  return aspectRatio && model.sizes ? sizeFieldForAspectRatio(aspectRatio, model.sizes) : DEFAULT_SIZE;
 }
 
 /** `POST /v1/images/edits`: multipart, the images as repeated `image` files. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { videoParameterFields, type VideoOptions } from '../../domain/video-options';
-import { ASPECT_RATIO_OR_SIZE, imageAspectRatioField, type ImageSizeLimits } from '../core/aspect-ratio';
+import { imageAspectRatioField, oneShape, type ImageSizeLimits } from '../core/aspect-ratio';
 import { chatCompletionParameters, perChatToken } from '../core/chat-completions';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
@@ -27,8 +27,6 @@ const size = (maxSide: number) =>
 export const DEFAULT_SIZE = '1024x1024';
 
 /** `aspectRatio` and an explicit `size` contradict each other: refused, not silently ranked. */
-const oneShape = <T extends { aspectRatio?: string; size?: string }>(p: T) => !(p.aspectRatio && p.size);
-const oneShapeIssue = { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] };
 
 const seed = z.int().min(0).max(2 ** 31 - 1).optional();
 
@@ -39,7 +37,7 @@ export const zImageTurboParameters = z
     num_inference_steps: z.int().min(1).max(20).default(9),
     seed,
   })
-  .refine(oneShape, oneShapeIssue);
+  .refine(...oneShape(['size']));
 
 export const qwenImageParameters = z
   .strictObject({
@@ -50,7 +48,7 @@ export const qwenImageParameters = z
     guidance_scale: z.number().min(0).max(20).default(4),
     seed,
   })
-  .refine(oneShape, oneShapeIssue);
+  .refine(...oneShape(['size']));
 
 export const qwenImageEditParameters = z.strictObject({
   num_inference_steps: z.int().min(1).max(50).default(4),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASPECT_RATIO_OR_SIZE, imageAspectRatioField, type ImageSizeLimits } from '../core/aspect-ratio';
+import { imageAspectRatioField, oneShape, type ImageSizeLimits } from '../core/aspect-ratio';
 import { chatCompletionParameters, perChatToken } from '../core/chat-completions';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
@@ -47,8 +47,6 @@ const side = () =>
     .describe(`pixels, a multiple of 8; ${DEFAULT_SIDE} when neither it nor aspectRatio is given`);
 
 /** S0's `aspectRatio` becomes width/height; giving it with either side is refused. */
-const oneShape = (p: { aspectRatio?: string; width?: number; height?: number }) => !(p.aspectRatio && (p.width !== undefined || p.height !== undefined));
-const oneShapeIssue = { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] };
 
 export const fluxSchnellParameters = z
   .strictObject({
@@ -58,7 +56,7 @@ export const fluxSchnellParameters = z
     num_inference_steps: z.int().min(1).max(16).default(4),
     seed,
   })
-  .refine(oneShape, oneShapeIssue);
+  .refine(...oneShape(['width', 'height']));
 
 export const sdxlParameters = z
   .strictObject({
@@ -70,7 +68,7 @@ export const sdxlParameters = z
     guidance_scale: z.number().min(0).max(20).default(7),
     seed,
   })
-  .refine(oneShape, oneShapeIssue);
+  .refine(...oneShape(['width', 'height']));
 
 export const fluxSchnellSpaceParameters = z
   .strictObject({
@@ -81,7 +79,7 @@ export const fluxSchnellSpaceParameters = z
     height: side(),
     num_inference_steps: z.int().min(1).max(50).default(4),
   })
-  .refine(oneShape, oneShapeIssue);
+  .refine(...oneShape(['width', 'height']));
 
 /**
  * The Real-ESRGAN Space's `realesrgan(img, model_name, denoise_strength, face_enhance, outscale)`:

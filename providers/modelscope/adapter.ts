@@ -1,6 +1,6 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
-import { sizeForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
+import { sizeFieldForAspectRatio, type ImageAspectRatio } from '../core/aspect-ratio';
 import { chatCompletionBody, chatCompletionOutput } from '../core/chat-completions';
 import { ChatCompletionAnswer } from '../core/openai-compatible';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
@@ -30,9 +30,7 @@ export function modelscopeBody(model: ModelScopeModel, request: GenerationReques
 
 /** `aspectRatio` as the `size` field, within the model's largest side; the default size without one. */
 function shapeOf(model: ModelScopeModel, aspectRatio: ImageAspectRatio | undefined): string {
-  if (!aspectRatio) return DEFAULT_SIZE;
-  const { width, height } = sizeForAspectRatio(aspectRatio, { base: 1024, maxSide: model.maxSide ?? 1024 });
-  return `${width}x${height}`;
+  return aspectRatio ? sizeFieldForAspectRatio(aspectRatio, { base: 1024, maxSide: model.maxSide ?? 1024 }) : DEFAULT_SIZE;
 }
 
 export function taskToPoll(task: TaskResponse): PollResult {

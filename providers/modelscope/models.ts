@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASPECT_RATIO_OR_SIZE, imageAspectRatioField } from '../core/aspect-ratio';
+import { imageAspectRatioField, oneShape } from '../core/aspect-ratio';
 import { chatCompletionParameters } from '../core/chat-completions';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
@@ -40,7 +40,7 @@ const parameters = (maxSide: number, steps: number, guidance: number) =>
       steps: z.int().min(1).max(100).default(steps),
       guidance: z.number().min(1.5).max(20).default(guidance),
     })
-    .refine((p) => !(p.aspectRatio && p.size), { message: ASPECT_RATIO_OR_SIZE, path: ['aspectRatio'] });
+    .refine(...oneShape(['size']));
 
 export const qwenImageParameters = parameters(1664, 30, 4);
 export const fluxKreaParameters = parameters(1024, 28, 3.5);

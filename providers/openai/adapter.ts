@@ -1,9 +1,10 @@
 import { ProviderError } from '../../domain/errors';
 import type { GenerationRequest } from '../../domain/generation';
+import { chatCompletionOutput } from '../core/chat-completions';
 import { modelIn, parseModelParameters, requireOutputCount } from '../define-model';
 import { loadInputImage, type InputImage } from '../input-images';
 import type { CallContext, ProviderAdapter, ProviderEnv, ProviderOutput, SubmitResult } from '../types';
-import { ChatCompletionAnswer, ImagesAnswer, ModelListAnswer, OpenAIPath, openaiCall, type ChatCompletion, type ImagesResponse } from './api';
+import { ChatCompletionAnswer, ImagesAnswer, ModelListAnswer, OPENAI_PROVIDER_ID, OpenAIPath, openaiCall, type ImagesResponse } from './api';
 import { chatParameters, dallE2Parameters, dallE3Parameters, gptImage1Parameters, openaiModels, type OpenAIModel } from './models';
 
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
@@ -103,18 +104,6 @@ export function chatBody(model: OpenAIModel, request: GenerationRequest): Record
   };
 }
 
-/** The reply as a text asset; a refusal or a filtered reply is the safety system saying no. */
-export function chatOutput(res: ChatCompletion): ProviderOutput {
-  const choice = res.choices?.[0];
-  if (!choice) throw new ProviderError('PROVIDER_ERROR', 'openai: the completion has no choices');
-  if (choice.finish_reason === 'content_filter' || choice.message.refusal) {
-    throw new ProviderError('CONTENT_REJECTED', `openai: ${choice.message.refusal ?? 'the reply was withheld by the content filter'}`);
-  }
-  const text = choice.message.content ?? '';
-  if (!text.trim()) throw new ProviderError('PROVIDER_ERROR', 'openai: the completion is empty');
-  return { type: 'bytes', data: Buffer.from(text, 'utf8'), contentType: 'text/plain; charset=utf-8' };
-}
-
 /** OpenAI's Images and Chat APIs are synchronous: one call, the result in its answer. */
 export function createOpenAIAdapter(env: ProviderEnv): ProviderAdapter {
   async function submit(request: GenerationRequest, ctx: CallContext): Promise<SubmitResult> {
@@ -122,7 +111,7 @@ export function createOpenAIAdapter(env: ProviderEnv): ProviderAdapter {
     const call = { signal: ctx.signal, timeoutMs: model.maxDurationSeconds * 1000 };
     if (model.api === 'chat') {
       const res = await openaiCall(env, ctx.apiKey, { ...call, path: OpenAIPath.chatCompletions, json: chatBody(model, request) }, ChatCompletionAnswer);
-      return { status: 'succeeded', outputs: [chatOutput(res)] };
+      return { status: 'succeeded', outputs: [chatCompletionOutput(OPENAI_PROVIDER_ID, res)] };
     }
     checkPrompt(model, request.prompt);
     const format = typeof request.parameters.output_format === 'string' ? request.parameters.output_format : 'png';

@@ -37,7 +37,7 @@ export function classifyOpenAIError(status: number, body: unknown): ErrorCode | 
 
 /** The answers are the OpenAI wire's own: providers/core/openai-compatible.ts. */
 export { ChatCompletionAnswer, ModelListAnswer, OpenAIImagesAnswer as ImagesAnswer } from '../core/openai-compatible';
-export type { ChatCompletionAnswer as ChatCompletion, OpenAIImagesAnswer as ImagesResponse } from '../core/openai-compatible';
+export type { OpenAIImagesAnswer as ImagesResponse } from '../core/openai-compatible';
 
 /** One call to OpenAI, its answer checked against `answer`. */
 export function openaiCall<S extends z.ZodType>(env: ProviderEnv, apiKey: string | undefined, req: ProviderRequest, answer: S): Promise<z.output<S>> {

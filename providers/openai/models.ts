@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineModel } from '../define-model';
 import type { ModelSpec } from '../types';
 import { priced } from '../pricing';
+import { chatParametersUpTo, estimatedTokens } from '../core/chat-completions';
 
 /** What the adapter needs beyond the shared spec: the model's name on the wire and its API. */
 export interface OpenAIModelExtra {
@@ -52,17 +53,8 @@ export const dallE2Parameters = z.strictObject({
   mask: z.string().min(1).optional().describe('Edits only: PNG mask (data URL or URL), same size as the image'),
 });
 
-export const DEFAULT_SYSTEM_PROMPT =
-  'You rewrite prompts for image and video generation: keep the intent, add concrete subject, setting, lighting, style and composition. Answer with the rewritten prompt only.';
-
-export const chatParameters = z.strictObject({
-  systemPrompt: z.string().min(1).max(20_000).default(DEFAULT_SYSTEM_PROMPT),
-  temperature: z.number().min(0).max(2).default(0.7),
-  maxTokens: z.int().min(1).max(16_384).default(1_000).describe('Upper bound of the reply length in tokens'),
-});
-
-/** A rough token count (about four characters a token in English) for a cost estimate. */
-const tokens = (text: string): number => Math.ceil(text.length / 4);
+/** The shared chat parameters (providers/core/chat-completions.ts), with GPT-4o mini's longer reply cap. */
+export const chatParameters = chatParametersUpTo(16_384);
 
 export const openaiModels: OpenAIModel[] = [
   defineModel<typeof gptImage1Parameters, OpenAIModelExtra>({
@@ -145,6 +137,6 @@ export const openaiModels: OpenAIModel[] = [
     expectedDurationSeconds: 5,
     maxDurationSeconds: 120,
     // $0.15 per million input tokens, $0.60 per million output tokens; the reply at its cap.
-    price: priced(chatParameters, { unit: 'token', usd: 0.0000006, notes: 'OpenAI list price: $0.15 per million input tokens, $0.60 per million output tokens; estimated with the reply at maxTokens' }, (p) => (tokens(p.systemPrompt) * 0.15 + p.maxTokens * 0.6) / 1_000_000),
+    price: priced(chatParameters, { unit: 'token', usd: 0.0000006, notes: 'OpenAI list price: $0.15 per million input tokens, $0.60 per million output tokens; estimated with the reply at maxTokens' }, (p) => (estimatedTokens(p.systemPrompt) * 0.15 + p.maxTokens * 0.6) / 1_000_000),
   }),
 ];

@@ -69,9 +69,6 @@ export const PredictAnswer = z.looseObject({
 });
 export type PredictAnswer = z.output<typeof PredictAnswer>;
 
-/** Vertex answers errors with Google's body `{ error: { code, message, status, details? } }`. */
-export const vertexError = (res: Response): Promise<ProviderError> => googleError(res, VERTEX_PROVIDER_ID);
-
 /**
  * One predict call with the bearer token. A 401 drops the cached token; a service account's
  * call is then sent once more with a freshly minted one (a token revoked before its expiry,
@@ -96,6 +93,7 @@ export async function predict(env: ProviderEnv, conn: VertexConnection, ctx: Cal
       if (res.status === 401) conn.tokens.invalidate();
     }
   }
-  if (!res.ok) throw await vertexError(res);
+  // Vertex answers errors with Google's body `{ error: { code, message, status, details? } }`.
+  if (!res.ok) throw await googleError(res, VERTEX_PROVIDER_ID);
   return readAnswer(VERTEX_PROVIDER_ID, res, PredictAnswer);
 }
