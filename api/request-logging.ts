@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /** A caller's X-Request-Id is kept when it is a plain token; anything else gets a fresh id. */
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -53,35 +51,38 @@ export function requestIdOf(res: Response): string | undefined {
 }
 
 /**
- * One log line per request (method, route, status, duration) carrying the request id, which is
+ * One log line per request (method, URL, status, duration) carrying the request id, which is
  * honoured from `X-Request-Id` or generated and always returned in the response header, plus the
  * generation and workflow ids when the route tagged them. Health and metrics probes log at debug:
- * a scrape every few seconds would drown everything else.
+ * a scrape every few seconds would drown everything else. `req.log` (handed to routes and
+ * services) binds the request id under `requestId`; it is made on first use, so a request whose
+ * route logs nothing costs no child logger (the submit path is measured per request: bench/).
  */
-export function requestLogging(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    // req.log (handed to routes and services) binds only the request id, under `requestId`.
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    customProps(_req, res) {
-      const generation = (res as ServerResponse & { locals?: { generation?: GenerationLogContext } }).locals?.generation;
-      return generation ? { ...generation } : {};
-    },
-    customLogLevel(req, res, err) {
-      if (err || res.statusCode >= 500) return 'error';
-      if (req.url === '/metrics' || req.url?.startsWith('/health')) return 'debug';
-      return 'info';
-    },
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggableUrl(req.url) }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
+export function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', { get: () => (log ??= logger.child({ requestId })), configurable: true, enumerable: false });
+    const startedAt = performance.now();
+    // 'close' follows every response, finished or not: one listener tells both apart.
+    res.once('close', () => {
+      const url = req.originalUrl;
+      const level = res.statusCode >= 500 ? 'error' : url === '/metrics' || url.startsWith('/health') ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const generation = (res.locals as { generation?: GenerationLogContext }).generation;
+      logger[level](
+        {
+          requestId,
+          req: { method: req.method, url: loggableUrl(url) },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - startedAt),
+          ...generation,
+        },
+        res.writableFinished ? 'request completed' : 'request aborted',
+      );
+    });
+    next();
+  };
 }
