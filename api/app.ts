@@ -167,7 +167,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.allowLoopbackInputs ? { allowLoopbackInputs: true } : {}),
     storage: deps.storage,
   });
-  const service = checks.guardGenerations(createGenerationService({
+  const service = createGenerationService({
     repo: deps.repo,
     temporal: deps.temporal,
     logger: deps.logger,
@@ -179,7 +179,8 @@ export function createApp(deps: AppDeps): Express {
     storage: deps.storage,
     outbox: deps.outbox,
     modelDefaults,
-  }));
+    requireProvider: checks.requireProvider,
+  });
 
   app.use(
     healthRoutes({

@@ -46,6 +46,8 @@ export interface GenerationServiceDeps {
   outbox: SubmitOutbox;
   /** Admin-set parameter defaults per model (provider config API). */
   modelDefaults?: SubmissionChecks['modelDefaults'];
+  /** Refuses a submit at once when its model's provider has no key (api/submit-checks.ts). */
+  requireProvider?: SubmissionChecks['requireProvider'];
 }
 
 /** What a submit needs of the workflow outbox (runtime/workflow-outbox.ts). */

@@ -37,6 +37,11 @@ export interface SubmissionChecks {
   storage?: Storage | undefined;
   /** The parameter defaults admins set per model (provider config API), fresh to a second or two. */
   modelDefaults?: (() => Promise<ModelDefaultsOf>) | undefined;
+  /**
+   * Refuses a request whose model's provider has no key and no fallback's provider can take it
+   * (api/submit-checks.ts): checked here, once, right after the model is known.
+   */
+  requireProvider?: ((entry: ModelEntry, fallbacks: readonly ModelEntry[]) => Promise<void>) | undefined;
 }
 
 /** A model's admin-set parameter defaults, by model id (api/provider-availability.ts reads them). */
@@ -230,6 +235,7 @@ export async function checkSubmission(
   const defaultsOf = options.modelDefaults ? await options.modelDefaults() : undefined;
   const { request, entry, selectedBy } = normalizeRequest(body, selection, defaultsOf);
   const fallbacks = resolveFallbacks(body, request, entry, selection, defaultsOf);
+  await options.requireProvider?.(entry, fallbacks.map((f) => f.entry));
   if (body.webhookUrl) {
     if (!options.webhookSecret) {
       throw new GenflowError('UNSUPPORTED_CAPABILITY', 'webhookUrl: client callbacks need GENFLOW_WEBHOOK_SECRET to be set on this server', {

@@ -9,8 +9,7 @@ import type { ModelSelection } from '../providers/model-selection';
 import { describePrice, type PriceDescription } from '../providers/pricing';
 import type { ModelEntry } from '../providers/catalogue';
 import { checkBatchItems, type BatchService } from './batch-service';
-import type { GenerationService } from './generation-service';
-import { BUILT_IN_SELECTION, checkSubmission, normalizeRequest, resolveFallbacks, type CheckedSubmission, type SubmissionChecks } from './submission';
+import { BUILT_IN_SELECTION, checkSubmission, type CheckedSubmission, type SubmissionChecks } from './submission';
 import type { ProviderAvailability } from './provider-availability';
 
 export interface SubmitChecksDeps {
@@ -74,10 +73,12 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
     }
   }
 
+  /** A submit's provider check (SubmissionChecks.requireProvider), for the generation service and the dry run. */
+  const requireModelProvider = (entry: ModelEntry, fallbacks: readonly ModelEntry[]) => requireProvider(entry, fallbacks, 'model');
+
   /** What create() checks before it writes, in its order (see api/generation-service.ts). */
   async function generation(body: CreateGenerationBody): Promise<GenerationEstimate> {
-    const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, deps);
-    await requireProvider(entry, fallbacks.map((f) => f.entry), 'model');
+    const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, { ...deps, requireProvider: requireModelProvider });
     return {
       dryRun: true,
       model: entry.model.id,
@@ -127,21 +128,10 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
     generation,
     batch,
 
-    /** A generation service whose submits are refused at once when the model's provider has no key. */
-    guardGenerations(service: GenerationService): GenerationService {
-      return {
-        ...service,
-        async create(...args: Parameters<GenerationService['create']>) {
-          const [body] = args;
-          const defaultsOf = deps.modelDefaults ? await deps.modelDefaults() : undefined;
-          const { request, entry } = normalizeRequest(body, selection, defaultsOf);
-          await requireProvider(entry, resolveFallbacks(body, request, entry, selection, defaultsOf).map((f) => f.entry), 'model');
-          return service.create(...args);
-        },
-      };
-    },
+    /** For the generation service (its `requireProvider`): a submit whose model's provider has no key is refused at once. */
+    requireProvider: requireModelProvider,
 
-    /** The same for batches: an item whose provider has no key refuses the whole batch, naming it. */
+    /** A batch service whose batches are refused at once when an item's provider has no key, naming the item. */
     guardBatches(service: BatchService): BatchService {
       return {
         ...service,
