@@ -26,6 +26,9 @@ export async function run(): Promise<BenchResult> {
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v1/generations`;
   const bare = await startChildServer('bench/tools/bare-express.mjs');
   const bareUrl = `${bare.url}/v1/generations`;
+  // The floor of any accept that persists before it answers (Postgres only: PGlite serves one process).
+  const durable = process.env.DATABASE_URL ? await startChildServer('bench/tools/bare-insert.mjs') : undefined;
+  const durableUrl = durable && `${durable.url}/v1/generations`;
   const body = JSON.stringify({ model: 'local/image', prompt: 'bench', parameters: { width: 64, height: 64 } });
   const figures: Figure[] = [];
   const notes: string[] = [];
@@ -36,14 +39,22 @@ export async function run(): Promise<BenchResult> {
   try {
     await autocannon(apiUrl, { connections: 4, seconds: 2, body, headers: benchHeaders }); // warm-up
     await autocannon(bareUrl, { connections: 4, seconds: 2, body, headers: benchHeaders });
+    if (durableUrl) await autocannon(durableUrl, { connections: 4, seconds: 2, body, headers: benchHeaders });
     await drained();
     for (const clients of levels) {
       const base = await autocannon(bareUrl, { connections: clients, seconds, body, headers: benchHeaders });
+      // Before genflow's run: after it, its dispatcher drains the accepted starts (and would load the machine).
+      const floor = durableUrl ? await autocannon(durableUrl, { connections: clients, seconds, body, headers: benchHeaders }) : undefined;
       const gen = await autocannon(apiUrl, { connections: clients, seconds, body, headers: benchHeaders });
       const target = clients === 100 ? '< 50 ms' : undefined;
       figures.push(figure(`submit p50 @${clients} clients`, 'ms', gen.p50, 'bare Express route (own process)', base.p50));
       figures.push(figure(`submit p99 @${clients} clients`, 'ms', gen.p99, 'bare Express route (own process)', base.p99, target));
       figures.push(figure(`submit throughput @${clients} clients`, 'req/s', gen.perSecond, 'bare Express route (own process)', base.perSecond, clients === 100 ? '≥ 0.25×' : undefined));
+      if (floor) {
+        const what = 'bare Express route committing one row to the same Postgres (own process)';
+        figures.push(figure(`submit p99 @${clients} clients (vs a bare durable accept)`, 'ms', gen.p99, what, floor.p99));
+        figures.push(figure(`submit throughput @${clients} clients (vs a bare durable accept)`, 'req/s', gen.perSecond, what, floor.perSecond));
+      }
       if (gen.non2xx + gen.errors > 0) notes.push(`@${clients} clients genflow answered ${gen.non2xx} non-2xx and had ${gen.errors} errors of ${gen.ok + gen.non2xx + gen.errors}`);
       // What the level left for the dispatcher (it yields to a busy process's submits), and how
       // fast it went once the load stopped: accepted faster than started is a burst absorbed.
@@ -86,6 +97,7 @@ export async function run(): Promise<BenchResult> {
   } finally {
     await closeServer(api);
     await bare.stop();
+    await durable?.stop();
     await stack.stop();
   }
   return {
@@ -103,6 +115,7 @@ export async function run(): Promise<BenchResult> {
     figures,
     notes: [
       'load: autocannon in its own process; baseline: a bare Express JSON route in its own process (bench/tools/bare-express.mjs), same run',
+      ...(durable ? ['second baseline: a bare Express route that commits one row per request to the same Postgres, own process (bench/tools/bare-insert.mjs): the floor of a durable accept on this machine'] : []),
       'a genflow submit validates, writes the row and its outbox entry in one transaction and answers; the dispatcher in the same process starts the workflow (queue no worker polls)',
       `start rate: ${startN} entries started by one dispatcher from a filled outbox, against a bare client (bench/tools/bare-start.mjs, its own process) starting as many workflows on the same server`,
       ...notes,
