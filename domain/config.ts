@@ -86,7 +86,7 @@ export const configSchema = z.object({
   /** How often a dispatcher looks for starts other processes recorded. */
   GENFLOW_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   /** The share of its rate a dispatcher keeps while its process's submits saturate the event loop (1: never yields). */
-  GENFLOW_OUTBOX_BUSY_SHARE: z.coerce.number().min(0.01).max(1).default(0.1),
+  GENFLOW_OUTBOX_BUSY_SHARE: z.coerce.number().min(0.01).max(1).default(0.02),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

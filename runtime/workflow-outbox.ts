@@ -42,7 +42,7 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   pollMs: 500,
   leaseMs: 30_000,
   startDeadlineMs: 5_000,
-  busyShare: 0.1,
+  busyShare: 0.02,
 };
 
 export function outboxSettings(
@@ -131,14 +131,18 @@ export function createWorkflowOutbox(deps: WorkflowOutboxDeps) {
   }
   const idle = new Set<() => void>();
 
-  // Whether the accept path needs the event loop: saturated over the last window while this
-  // process's own submits kept arriving (a dispatcher draining a backlog alone never yields).
+  // Whether the accept path needs this process: over the last window its own submits arrived
+  // faster than its dispatcher may start them at all (the backlog grows either way, and every
+  // start costs this process and the Temporal server CPU the submits need: on two shared cores a
+  // dispatcher starting at full rate halved what a cluster accepted, README Performance), or kept
+  // arriving while the event loop was saturated. A dispatcher draining a backlog alone never yields.
   let window: { elu: EventLoopUtilization; at: number; submits: number } = { elu: performance.eventLoopUtilization(), at: Date.now(), submits: 0 };
   let busy = false;
   function busyNow(now: number): boolean {
     if (settings.busyShare >= 1 || now - window.at < BUSY_WINDOW_MS) return busy;
     const elu = performance.eventLoopUtilization();
-    busy = window.submits > 0 && performance.eventLoopUtilization(elu, window.elu).utilization > BUSY_UTILISATION;
+    const arrivals = (window.submits * 1000) / (now - window.at);
+    busy = window.submits > 0 && (arrivals > settings.startRate || performance.eventLoopUtilization(elu, window.elu).utilization > BUSY_UTILISATION);
     window = { elu, at: now, submits: 0 };
     return busy;
   }

@@ -36,7 +36,18 @@ describe.skipIf(!temporalAddress)('a dispatcher in a busy process', () => {
     await stack?.stop();
   });
 
-  async function startsDuringBurst(settings: Partial<OutboxSettings>): Promise<{ during: number; drainedMs: number }> {
+  /** Submits arriving every 5 ms (200/s) for `ms`, the event loop left idle between them. */
+  function arriving(ms: number, each: () => void): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setInterval(each, 5);
+      setTimeout(() => {
+        clearInterval(timer);
+        resolve();
+      }, ms);
+    });
+  }
+
+  async function startsDuringBurst(settings: Partial<OutboxSettings>, load: (ms: number, each: () => void) => Promise<void> = saturate): Promise<{ during: number; drainedMs: number }> {
     for (let i = 0; i < 40; i++) expect((await postJson(`${stack.baseUrl}/v1/generations`, image(`busy ${i}`))).status).toBe(202);
     const repo = createOutboxRepo(stack.db.db, [stack.taskQueue]);
     let starts = 0;
@@ -48,7 +59,7 @@ describe.skipIf(!temporalAddress)('a dispatcher in a busy process', () => {
     const outbox = createWorkflowOutbox({ db: stack.db.db, temporal, logger: testLogger, taskQueues: [stack.taskQueue], settings: { concurrency: 8, startRate: 40, pollMs: 100, ...settings } });
     outbox.start();
     // 1.5 s of a saturated loop with a local commit every turn (wake is what a submit calls).
-    await saturate(1_500, () => outbox.wake());
+    await load(1_500, () => outbox.wake());
     const during = starts;
     const t0 = Date.now();
     await expect.poll(() => repo.backlog(100), { timeout: 30_000, interval: 50 }).toBe(0);
@@ -64,6 +75,15 @@ describe.skipIf(!temporalAddress)('a dispatcher in a busy process', () => {
     expect(yielding.drainedMs).toBeLessThan(15_000);
     // The same burst with yielding off: every start happens during it.
     const eager = await startsDuringBurst({ busyShare: 1 });
+    expect(eager.during).toBeGreaterThan(30);
+  }, 120_000);
+
+  it('yields as well while its own submits arrive faster than it may start them, the loop not saturated', async () => {
+    // 200 submits/s against a start rate of 40/s: the backlog grows either way, so the accepts go first.
+    const yielding = await startsDuringBurst({ busyShare: 0.1 }, arriving);
+    expect(yielding.during).toBeLessThanOrEqual(20);
+    expect(yielding.drainedMs).toBeLessThan(15_000);
+    const eager = await startsDuringBurst({ busyShare: 1 }, arriving);
     expect(eager.during).toBeGreaterThan(30);
   }, 120_000);
 });
