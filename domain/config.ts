@@ -85,7 +85,7 @@ export const configSchema = z.object({
   GENFLOW_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   /** How often a dispatcher looks for starts other processes recorded. */
   GENFLOW_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  /** The share of its rate a dispatcher keeps while its process's submits saturate the event loop (1: never yields). */
+  /** The share of its rate a dispatcher keeps while its process's own submits arrive faster than it may start them, or saturate the event loop (1: never yields). */
   GENFLOW_OUTBOX_BUSY_SHARE: z.coerce.number().min(0.01).max(1).default(0.02),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -27,10 +27,10 @@ export interface OutboxSettings {
   /** The deadline of one start call; with Temporal down it fails after this and is retried. */
   startDeadlineMs: number;
   /**
-   * The share of `startRate` (and of `concurrency`) left to starts while this process's event
-   * loop is saturated and its own submits keep arriving: the accept path goes first, the starts
-   * catch up once the burst passes (other processes' dispatchers are not slowed). 1: never yield
-   * (GENFLOW_OUTBOX_BUSY_SHARE).
+   * The share of `startRate` (and of `concurrency`) left to starts while this process's own
+   * submits arrive faster than `startRate`, or keep arriving while its event loop is saturated:
+   * the accept path goes first, the starts catch up once the burst passes (other processes'
+   * dispatchers are not slowed). 1: never yield (GENFLOW_OUTBOX_BUSY_SHARE).
    */
   busyShare: number;
 }

@@ -24,8 +24,8 @@ function saturate(ms: number, each: () => void): Promise<void> {
 }
 
 /**
- * While the process's event loop is saturated and its own submits keep arriving, its dispatcher
- * leaves the loop to them (`busyShare` of its rate), and catches up once the burst passes.
+ * While the process's own submits arrive faster than its start rate, or keep arriving while its
+ * event loop is saturated, its dispatcher leaves the process to them (`busyShare` of its rate), and catches up once the burst passes.
  */
 describe.skipIf(!temporalAddress)('a dispatcher in a busy process', () => {
   let stack: Stack;
@@ -58,7 +58,7 @@ describe.skipIf(!temporalAddress)('a dispatcher in a busy process', () => {
     });
     const outbox = createWorkflowOutbox({ db: stack.db.db, temporal, logger: testLogger, taskQueues: [stack.taskQueue], settings: { concurrency: 8, startRate: 40, pollMs: 100, ...settings } });
     outbox.start();
-    // 1.5 s of a saturated loop with a local commit every turn (wake is what a submit calls).
+    // 1.5 s of the load, a local commit at each step (wake is what a submit calls).
     await load(1_500, () => outbox.wake());
     const during = starts;
     const t0 = Date.now();
