@@ -37,10 +37,11 @@ export interface CallerContext {
 export function callerContext(req: Request, res: Response): CallerContext {
   const requestId = requestIdOf(res);
   const owner = (res.locals as { owner?: unknown }).owner;
+  const log = (req as Request & { log?: Logger }).log;
   return {
     ...(requestId ? { requestId } : {}),
     ...(typeof owner === 'string' && owner ? { owner } : {}),
-    ...((req as Request & { log?: Logger }).log ? { log: (req as Request & { log: Logger }).log } : {}),
+    ...(log ? { log } : {}),
   };
 }
 

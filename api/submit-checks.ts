@@ -75,10 +75,11 @@ export function createSubmitChecks(deps: SubmitChecksDeps) {
 
   /** A submit's provider check (SubmissionChecks.requireProvider), for the generation service and the dry run. */
   const requireModelProvider = (entry: ModelEntry, fallbacks: readonly ModelEntry[]) => requireProvider(entry, fallbacks, 'model');
+  const generationChecks: SubmissionChecks = { ...deps, requireProvider: requireModelProvider };
 
   /** What create() checks before it writes, in its order (see api/generation-service.ts). */
   async function generation(body: CreateGenerationBody): Promise<GenerationEstimate> {
-    const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, { ...deps, requireProvider: requireModelProvider });
+    const { request, entry, selectedBy, fallbacks } = await checkSubmission(body, selection, generationChecks);
     return {
       dryRun: true,
       model: entry.model.id,

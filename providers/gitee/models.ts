@@ -26,8 +26,6 @@ const size = (maxSide: number) =>
 /** The size Gitee renders when a request gives neither `size` nor `aspectRatio`. */
 export const DEFAULT_SIZE = '1024x1024';
 
-/** `aspectRatio` and an explicit `size` contradict each other: refused, not silently ranked. */
-
 const seed = z.int().min(0).max(2 ** 31 - 1).optional();
 
 export const zImageTurboParameters = z

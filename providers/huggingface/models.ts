@@ -46,8 +46,6 @@ const side = () =>
     .optional()
     .describe(`pixels, a multiple of 8; ${DEFAULT_SIDE} when neither it nor aspectRatio is given`);
 
-/** S0's `aspectRatio` becomes width/height; giving it with either side is refused. */
-
 export const fluxSchnellParameters = z
   .strictObject({
     aspectRatio: imageAspectRatioField(),
