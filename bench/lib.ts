@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { resolveBinary } from '../runtime/binaries';
 
@@ -164,15 +164,49 @@ export interface LoadRun {
   errors: number;
 }
 
+export interface LoadOptions {
+  connections: number;
+  seconds?: number;
+  /** Stop after this many requests (autocannon only: wrk runs for a time). */
+  amount?: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export type LoadGenerator = 'wrk' | 'autocannon';
+
 /**
- * HTTP load from autocannon (a devDependency) in a process of its own, so the client's work is
- * never counted as the server's: `connections` concurrent clients for `seconds`, or until
- * `amount` requests were made.
+ * The HTTP load generators this machine has: autocannon (a devDependency, Node) always, and wrk
+ * (C, a fraction of autocannon's CPU on the same cores) when on PATH. They see genflow's tail
+ * differently (README Performance), so the submit bench reports each.
+ * `BENCH_LOAD=wrk` or `=autocannon` picks one.
  */
-export async function autocannon(
-  url: string,
-  options: { connections: number; seconds?: number; amount?: number; body: string; headers: Record<string, string> },
-): Promise<LoadRun> {
+export function loadGenerators(): LoadGenerator[] {
+  const only = process.env.BENCH_LOAD;
+  if (only === 'autocannon') return ['autocannon'];
+  let wrk = true;
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (e) {
+    // wrk prints its version and exits 1; only a missing binary is ENOENT.
+    wrk = (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  if (only === 'wrk' && !wrk) throw new Error('BENCH_LOAD=wrk but wrk is not on PATH (scripts/setup-machine.sh installs it)');
+  if (only === 'wrk') return ['wrk'];
+  return wrk ? ['wrk', 'autocannon'] : ['autocannon'];
+}
+
+/**
+ * HTTP load in a process of its own, so the client's work is never counted as the server's:
+ * `connections` concurrent clients, one request in flight each, for `seconds` (or, with
+ * autocannon, until `amount` requests were made). The first of loadGenerators() by default.
+ */
+export function httpLoad(url: string, options: LoadOptions & { generator?: LoadGenerator }): Promise<LoadRun> {
+  const generator = options.generator ?? loadGenerators()[0];
+  return options.amount || generator === 'autocannon' ? autocannon(url, options) : wrk(url, options);
+}
+
+async function autocannon(url: string, options: LoadOptions): Promise<LoadRun> {
   const bin = join('node_modules', 'autocannon', 'autocannon.js');
   const args = [
     bin,
@@ -186,4 +220,45 @@ export async function autocannon(
   ];
   const r = await runJsonChild<{ latency: { p50: number; p99: number }; duration: number; '2xx': number; non2xx: number; errors: number; timeouts: number }>(args);
   return { p50: r.latency.p50, p99: r.latency.p99, perSecond: r['2xx'] / r.duration, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+/** `text` as a quoted Lua string (wrk's scripts are Lua). */
+function luaString(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+}
+
+/** wrk with one thread: its script sets the POST and prints the figures as JSON when done. */
+async function wrk(url: string, options: LoadOptions): Promise<LoadRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'genflow-wrk-'));
+  const script = join(dir, 'post.lua');
+  writeFileSync(
+    script,
+    [
+      'wrk.method = "POST"',
+      `wrk.body = ${luaString(options.body)}`,
+      ...Object.entries(options.headers).map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`),
+      // Times in microseconds; errors.status counts answers outside 2xx/3xx.
+      'function done(s, latency)',
+      '  io.write(string.format(\'{"p50":%d,"p99":%d,"requests":%d,"durationUs":%d,"status":%d,"socket":%d}\\n\',',
+      '    latency:percentile(50), latency:percentile(99), s.requests, s.duration, s.errors.status,',
+      '    s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout))',
+      'end',
+    ].join('\n'),
+  );
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn('wrk', ['-t', '1', '-c', String(options.connections), '-d', `${options.seconds ?? 10}s`, '--timeout', '30s', '-s', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text.slice(-500)}`))));
+    });
+    const line = out.trim().split('\n').findLast((l) => l.startsWith('{'));
+    if (!line) throw new Error(`wrk printed no figures: ${out.slice(-500)}`);
+    const r = JSON.parse(line) as { p50: number; p99: number; requests: number; durationUs: number; status: number; socket: number };
+    const ok = r.requests - r.status;
+    return { p50: r.p50 / 1000, p99: r.p99 / 1000, perSecond: ok / (r.durationUs / 1e6), ok, non2xx: r.status, errors: r.socket };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

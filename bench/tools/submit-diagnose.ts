@@ -1,5 +1,5 @@
 /**
- * Where a submit's time goes: genflow's API (and its dispatcher) in this process, autocannon in
+ * Where a submit's time goes: genflow's API (and its dispatcher) in this process, wrk (or autocannon) in
  * its own, and for the measured window only: process CPU per request, a CPU profile (inspector),
  * and the database statements per request with the time each waited for a pooled connection.
  * Usage: DATABASE_URL=… npx tsx bench/tools/submit-diagnose.ts [clients] [seconds] [out.cpuprofile]
@@ -14,7 +14,7 @@ import { Client } from '@temporalio/client';
 import { createWorkflowOutbox } from '../../runtime/workflow-outbox';
 import { createApp } from '../../api/app';
 import { closeServer, listen } from '../../api/server';
-import { autocannon } from '../lib';
+import { httpLoad } from '../lib';
 import { benchHeaders, startBenchStack } from '../stack';
 
 const clients = Number(process.argv[2] ?? 100);
@@ -65,7 +65,7 @@ if (process.env.BENCH_DIAG_NATIVE) {
 const api = await listen(createApp({ ...stack.appDeps, outbox, taskQueue: 'bench-unpolled' }), 0, '127.0.0.1');
 const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v1/generations`;
 const body = JSON.stringify({ model: 'local/image', prompt: 'bench', parameters: { width: 64, height: 64 } });
-await autocannon(url, { connections: 4, seconds: 2, body, headers: benchHeaders });
+await httpLoad(url, { connections: 4, seconds: 2, body, headers: benchHeaders });
 if (process.env.BENCH_DIAG_NO_DISPATCH) await outbox.stop();
 
 const session = new Session();
@@ -110,7 +110,7 @@ const watching$ = (async () => {
 })();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const run = await autocannon(url, { connections: clients, seconds, body, headers: benchHeaders });
+const run = await httpLoad(url, { connections: clients, seconds, body, headers: benchHeaders });
 const wall = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 watching = false;
