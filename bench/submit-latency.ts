@@ -10,7 +10,8 @@ import { benchHeaders, startBenchStack } from './stack';
 const UNPOLLED = 'bench-unpolled';
 
 /**
- * The submit path, measured from outside: wrk (or autocannon without it; its own process) loads genflow's
+ * The submit path, measured from outside: wrk and autocannon in turn (each its own process;
+ * autocannon alone where wrk is missing) load genflow's
  * `POST /v1/generations` (this process: API + outbox dispatcher, Temporal dev server and
  * database apart) and, in the same run, a bare Express route in a process of its own. Then the
  * rate at which the dispatcher starts workflows from a filled outbox, against a bare Temporal
