@@ -117,10 +117,10 @@ export function envList(name: string, fallback: number[]): number[] {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A child process's output parsed as JSON (its last non-empty line); fails on a non-zero exit. */
-export function runJsonChild<T>(args: string[], env: Record<string, string> = {}): Promise<T> {
+/** A child process's output parsed as JSON (its last non-empty line); fails on a non-zero exit. Node runs `args` unless `command` names another program. */
+export function runJsonChild<T>(args: string[], env: Record<string, string> = {}, command = process.execPath): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
@@ -167,10 +167,12 @@ export interface LoadRun {
 export interface LoadOptions {
   connections: number;
   seconds?: number;
-  /** Stop after this many requests (autocannon only: wrk runs for a time). */
+  /** Stop after this many requests (always with autocannon: wrk runs for a time). */
   amount?: number;
   body: string;
   headers: Record<string, string>;
+  /** Default: the first of loadGenerators(). */
+  generator?: LoadGenerator;
 }
 
 export type LoadGenerator = 'wrk' | 'autocannon';
@@ -179,29 +181,32 @@ export type LoadGenerator = 'wrk' | 'autocannon';
  * The HTTP load generators this machine has: autocannon (a devDependency, Node) always, and wrk
  * (C, a fraction of autocannon's CPU on the same cores) when on PATH. They see genflow's tail
  * differently (README Performance), so the submit bench reports each.
- * `BENCH_LOAD=wrk` or `=autocannon` picks one.
+ * `BENCH_LOAD=wrk` or `=autocannon` picks one. Looked for once per process.
  */
+let generators: LoadGenerator[] | undefined;
 export function loadGenerators(): LoadGenerator[] {
+  if (generators) return generators;
   const only = process.env.BENCH_LOAD;
-  if (only === 'autocannon') return ['autocannon'];
-  let wrk = true;
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-  } catch (e) {
-    // wrk prints its version and exits 1; only a missing binary is ENOENT.
-    wrk = (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  let wrk = only !== 'autocannon';
+  if (wrk) {
+    try {
+      execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    } catch (e) {
+      // wrk prints its version and exits 1; only a missing binary is ENOENT.
+      wrk = (e as NodeJS.ErrnoException).code !== 'ENOENT';
+      if (!wrk && only === 'wrk') throw new Error('BENCH_LOAD=wrk but wrk is not on PATH (scripts/setup-machine.sh installs it)', { cause: e });
+    }
   }
-  if (only === 'wrk' && !wrk) throw new Error('BENCH_LOAD=wrk but wrk is not on PATH (scripts/setup-machine.sh installs it)');
-  if (only === 'wrk') return ['wrk'];
-  return wrk ? ['wrk', 'autocannon'] : ['autocannon'];
+  generators = only === 'wrk' ? ['wrk'] : wrk ? ['wrk', 'autocannon'] : ['autocannon'];
+  return generators;
 }
 
 /**
  * HTTP load in a process of its own, so the client's work is never counted as the server's:
  * `connections` concurrent clients, one request in flight each, for `seconds` (or, with
- * autocannon, until `amount` requests were made). The first of loadGenerators() by default.
+ * autocannon, until `amount` requests were made).
  */
-export function httpLoad(url: string, options: LoadOptions & { generator?: LoadGenerator }): Promise<LoadRun> {
+export function httpLoad(url: string, options: LoadOptions): Promise<LoadRun> {
   const generator = options.generator ?? loadGenerators()[0];
   return options.amount || generator === 'autocannon' ? autocannon(url, options) : wrk(url, options);
 }
@@ -246,16 +251,9 @@ async function wrk(url: string, options: LoadOptions): Promise<LoadRun> {
     ].join('\n'),
   );
   try {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('wrk', ['-t', '1', '-c', String(options.connections), '-d', `${options.seconds ?? 10}s`, '--timeout', '30s', '-s', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text.slice(-500)}`))));
-    });
-    const line = out.trim().split('\n').findLast((l) => l.startsWith('{'));
-    if (!line) throw new Error(`wrk printed no figures: ${out.slice(-500)}`);
-    const r = JSON.parse(line) as { p50: number; p99: number; requests: number; durationUs: number; status: number; socket: number };
+    // done() prints after wrk's own summary: its line is the last.
+    const args = ['-t', '1', '-c', String(options.connections), '-d', `${options.seconds ?? 10}s`, '--timeout', '30s', '-s', script, url];
+    const r = await runJsonChild<{ p50: number; p99: number; requests: number; durationUs: number; status: number; socket: number }>(args, {}, 'wrk');
     const ok = r.requests - r.status;
     return { p50: r.p50 / 1000, p99: r.p99 / 1000, perSecond: ok / (r.durationUs / 1e6), ok, non2xx: r.status, errors: r.socket };
   } finally {
